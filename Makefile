@@ -1,0 +1,44 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+DEMO_COMPANIES ?= 300
+
+.PHONY: run test install migrate demo lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	TRACKER_CONFIG=development $(FLASK) db upgrade
+
+demo: migrate
+	TRACKER_CONFIG=development $(FLASK) demo-data --companies $(DEMO_COMPANIES) --if-empty
+
+run: demo
+	TRACKER_CONFIG=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Every test runs on SQLite; when TEST_DATABASE_URL is set, the whole suite runs again on it.
+test: install
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on $$TEST_DATABASE_URL =="; $(BIN)/pytest; fi
+
+lint: install
+	$(BIN)/ruff check tracker tests config.py wsgi.py bench
+
+bench: install
+	$(BIN)/python bench/demo_data.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

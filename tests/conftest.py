@@ -1,0 +1,152 @@
+"""Shared fixtures: the app on SQLite or TEST_DATABASE_URL, an SMTP catcher, clients, roles."""
+
+import re
+import socket
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from config import TestingConfig
+from tracker import create_app
+from tracker.extensions import db, limiter
+
+pytest_plugins = ["tests.fixtures.roles"]
+
+
+class Mailbox:
+    """aiosmtpd handler that keeps every message it receives over SMTP."""
+
+    def __init__(self):
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+    def link(self, address: str, path_fragment: str) -> str:
+        """The path of the last link containing `path_fragment` mailed to `address`."""
+        for message in reversed(self.to(address)):
+            body = message.get_payload(decode=True).decode()
+            match = re.search(r"https?://[^/\s]+(\S*" + re.escape(path_fragment) + r"\S*)", body)
+            if match:
+                return match.group(1)
+        raise AssertionError(f"no mail to {address} with a link to {path_fragment}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture()
+def smtp(smtp_server):
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler
+
+
+@pytest.fixture(scope="session")
+def app(smtp_server, tmp_path_factory):
+    class Config(TestingConfig):
+        MAIL_SERVER = "127.0.0.1"
+        MAIL_PORT = smtp_server.port
+        if TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+    app = create_app(Config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        reset_schema()
+        upgrade()  # the schema comes from the migrations, so they are tested on every run
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def reset_schema() -> None:
+    """Drop what an earlier run left in a shared (PostgreSQL) test database."""
+    db.drop_all()
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """Each test runs in an app context; tables are emptied afterwards."""
+    limiter.reset()
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context and database session, as in production.
+
+    The test's own session is expired afterwards, so assertions see only what the view committed.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.rollback()
+            db.session.expire_all()
+        return response
+
+    def csrf_token(self) -> str:
+        page = self.get("/account/reset").get_data(as_text=True)
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with a valid CSRF token, as a browser would."""
+        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+
+@pytest.fixture()
+def client(app) -> IsolatedClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client: IsolatedClient):
+        self.client = client
+
+    def login(self, email: str, password: str = "correct horse battery"):
+        return self.client.submit("/account/login", {"email": email, "password": password})
+
+    def logout(self):
+        return self.client.submit("/account/logout")
+
+
+@pytest.fixture()
+def auth(client) -> AuthActions:
+    return AuthActions(client)

@@ -1,0 +1,78 @@
+"""The whole journey through the test client: register, confirm, apply, approve, sign."""
+
+from sqlalchemy import select
+
+from tracker.audit import AuditEntry
+from tracker.auth.services import find_user
+from tracker.companies.models import Company, CompanyStatus
+from tracker.extensions import db
+
+APPLICATION = {
+    "legal_name": "Sunrise Hotels Ltd",
+    "display_name": "Sunrise Hotels",
+    "type": "hotel_chain",
+    "hq_country": "TH",
+    "website": "https://sunrise.example",
+    "revenue_band": "500k_to_2_5m",
+    "contact_name": "Ana Lee",
+    "contact_email": "ana@sunrise.example",
+    "operations-0-country_code": "TH",
+    "operations-0-property_name": "Sunrise Phuket",
+    "operations-0-city": "Phuket",
+    "operations-1-country_code": "KH",
+    "operations-1-property_name": "Sunrise Siem Reap",
+    "operations-1-city": "Siem Reap",
+}
+SIGNATURE = {
+    "signatory_name": "Ana Lee",
+    "signatory_title": "CEO",
+    "authority": "y",
+    "criteria_version": "2024.1",
+    **{f"criterion_{n}": "y" for n in range(1, 7)},
+}
+
+
+def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
+    response = client.submit(
+        "/account/register",
+        {
+            "name": "Ana Lee",
+            "email": "Ana@Sunrise.example",
+            "password": "long enough pw",
+            "confirm": "long enough pw",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(response.location).status_code == 200
+
+    # Applying needs a confirmed address.
+    assert client.get("/company/apply").status_code == 302
+    client.get(smtp.link("ana@sunrise.example", "/account/confirm/"))
+    assert find_user("ana@sunrise.example").email_confirmed
+
+    response = client.submit("/company/apply", APPLICATION)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    company = db.session.scalar(select(Company))
+    assert company.status is CompanyStatus.SUBMITTED
+    assert company.country_codes == ["KH", "TH"]
+
+    auth.logout()
+    auth.login(reviewer.email)
+    assert b"Sunrise Hotels" in client.get("/review/").data
+    response = client.submit(f"/review/companies/{company.id}/approve")
+    assert response.status_code == 302
+    db.session.refresh(company)
+    assert company.status is CompanyStatus.APPROVED
+    assert smtp.to("ana@sunrise.example")[-1]["Subject"].endswith("approved")
+
+    auth.logout()
+    auth.login("ana@sunrise.example", "long enough pw")
+    response = client.submit("/company/sign", SIGNATURE)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(company)
+    assert company.status is CompanyStatus.MEMBER
+    assert company.membership_number == f"TC-{company.id:06d}"
+    assert company.signatures[0].criteria_version == "2024.1"
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-3:] == ["application.submitted", "application.approved", "company.signed"]
+    assert b"Member" in client.get("/company/").data

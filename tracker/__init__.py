@@ -1,0 +1,69 @@
+"""The Code Signatory Tracker: application factory."""
+
+import os
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+
+
+def create_app(config_class=None) -> Flask:
+    """Build the app; without an explicit class, TRACKER_CONFIG picks one (default: production)."""
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("TRACKER_CONFIG", "production")]
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder=str(BASE_DIR / "templates"),
+    )
+    app.config.from_object(config_class)
+    app.config.from_pyfile("local.cfg", silent=True)
+    config_class.validate(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from tracker.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker import auth, companies, main, review
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(companies.bp)
+    app.register_blueprint(review.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from tracker import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker import cli
+
+    cli.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from tracker import countries
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["country_name"] = countries.country_name

@@ -1,0 +1,111 @@
+"""Accounts: users with a role, the countries a representative covers, invitations."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.extensions import db
+from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
+
+
+class Role(LabelledEnum):
+    COMPANY = "company"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+    REPRESENTATIVE = "representative"
+
+    @property
+    def label(self) -> str:
+        return {
+            "company": "Company user",
+            "reviewer": "ECPAT reviewer",
+            "admin": "ECPAT administrator",
+            "representative": "Local Code Representative",
+        }[self.value]
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.COMPANY
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Only company users belong to a company, and only they can own one.
+        CheckConstraint(
+            "role = 'company' OR (company_id IS NULL AND is_owner = false)", name="staff_no_company"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column_type(Role, "user_role"), default=Role.COMPANY)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    is_owner: Mapped[bool] = mapped_column(default=False)
+    # Bumped whenever the password changes, which signs out every other session.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company: Mapped["Company | None"] = relationship(back_populates="users")  # noqa: F821
+    staff_countries: Mapped[list["StaffCountry"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="StaffCountry.country_code"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.is_staff
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [row.country_code for row in self.staff_countries]
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"
+
+
+class StaffCountry(db.Model):
+    """A country a local representative is responsible for."""
+
+    __tablename__ = "staff_countries"
+    __table_args__ = (UniqueConstraint("user_id", "country_code", name="uq_staff_country"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+
+    user: Mapped[User] = relationship(back_populates="staff_countries")
+
+
+class Invitation(db.Model):
+    """An owner's invitation for a colleague to join the company's account."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    company: Mapped["Company"] = relationship()  # noqa: F821
+    invited_by: Mapped[User] = relationship()

@@ -1,0 +1,185 @@
+"""Account services: they flush, the caller commits and then sends any e-mail."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker import audit
+from tracker.auth.models import Invitation, Role, StaffCountry, User
+from tracker.countries import is_country_code
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.models_base import utcnow
+
+# Compared against when no account matches, so a wrong e-mail costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _ensure_email_free(email: str, field_name: str = "email") -> None:
+    if find_user(email) is not None:
+        raise DomainError.on(field_name, "An account with this e-mail address already exists.")
+
+
+def register_user(name: str, email: str, password: str) -> User:
+    """Create an unconfirmed company user without a company yet.
+
+    :raises DomainError: if the e-mail address is taken.
+    """
+    _ensure_email_free(email)
+    user = User(name=name.strip(), email=normalise_email(email), role=Role.COMPANY)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.registered", actor=user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose e-mail and password match, else None (without saying which was wrong)."""
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def confirm_email(user: User, email: str) -> bool:
+    """Mark the address confirmed if the token's address is still the account's address."""
+    if user.email != email:
+        return False
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        audit.record("user.email_confirmed", actor=user)
+    return True
+
+
+def set_new_password(user: User, password: str, *, action: str) -> None:
+    """Replace the password and sign out every other session of this user."""
+    user.set_password(password)
+    user.session_version += 1
+    db.session.flush()
+    audit.record(action, actor=user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """:raises DomainError: if the current password is wrong."""
+    if not user.check_password(current_password):
+        raise DomainError.on("current_password", "This is not your current password.")
+    set_new_password(user, new_password, action="user.password_changed")
+
+
+def reset_token_payload(user: User) -> dict:
+    # The hash fragment makes the token single-use: once the password changes it no longer matches.
+    return {"id": user.id, "h": user.password_hash[-16:]}
+
+
+def user_for_reset(payload: dict | None) -> User | None:
+    if not isinstance(payload, dict):
+        return None
+    user = db.session.get(User, payload.get("id")) if isinstance(payload.get("id"), int) else None
+    if user is None or user.password_hash[-16:] != payload.get("h"):
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    email: str
+    name: str
+    role: Role
+    password: str
+    countries: tuple[str, ...] = field(default_factory=tuple)
+
+
+def create_staff(account: StaffAccount) -> User:
+    """Create a confirmed staff account.
+
+    :raises DomainError: for a company role, an unknown country, a representative without
+        countries, or a taken e-mail.
+    """
+    if not account.role.is_staff:
+        raise DomainError.on("role", "Staff accounts are reviewer, admin or representative.")
+    bad = [code for code in account.countries if not is_country_code(code)]
+    if bad:
+        raise DomainError.on("country", f"Unknown country code: {', '.join(bad)}.")
+    if account.role is Role.REPRESENTATIVE and not account.countries:
+        raise DomainError.on("country", "A representative needs at least one country.")
+    if account.role is not Role.REPRESENTATIVE and account.countries:
+        raise DomainError.on("country", "Only representatives are limited to countries.")
+    _ensure_email_free(account.email)
+    user = User(
+        name=account.name,
+        email=normalise_email(account.email),
+        role=account.role,
+        email_confirmed_at=utcnow(),
+    )
+    user.set_password(account.password)
+    user.staff_countries = [
+        StaffCountry(country_code=code) for code in sorted(set(account.countries))
+    ]
+    db.session.add(user)
+    db.session.flush()
+    audit.record("staff.created", role=account.role.value, countries=list(account.countries))
+    return user
+
+
+def invite_colleague(inviter: User, email: str) -> Invitation:
+    """Invite a colleague to the inviter's company.
+
+    :raises DomainError: if the inviter is not the owner or the e-mail already has an account.
+    """
+    if not inviter.is_owner or inviter.company is None:
+        raise DomainError.on(None, "Only the company's owner can invite colleagues.")
+    _ensure_email_free(email)
+    invitation = Invitation(
+        company=inviter.company, email=normalise_email(email), invited_by=inviter
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(
+        "company.colleague_invited", actor=inviter, company=inviter.company, email=invitation.email
+    )
+    return invitation
+
+
+def pending_invitation(invitation_id) -> Invitation | None:
+    if not isinstance(invitation_id, int):
+        return None
+    invitation = db.session.get(Invitation, invitation_id)
+    return invitation if invitation is not None and invitation.accepted_at is None else None
+
+
+def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
+    """Create the colleague's account; the e-mailed link proves the address.
+
+    :raises DomainError: if the invitation was used or the address registered meanwhile.
+    """
+    if invitation.accepted_at is not None:
+        raise DomainError.on(None, "This invitation has already been used.")
+    _ensure_email_free(invitation.email, field_name="name")
+    user = User(
+        name=name.strip(),
+        email=invitation.email,
+        role=Role.COMPANY,
+        company=invitation.company,
+        email_confirmed_at=utcnow(),
+    )
+    user.set_password(password)
+    invitation.accepted_at = utcnow()
+    db.session.add(user)
+    db.session.flush()
+    audit.record("company.colleague_joined", actor=user, company=invitation.company)
+    return user
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

@@ -1,0 +1,85 @@
+"""Command-line tools: `flask --app wsgi demo-data` and `flask --app wsgi create-staff`."""
+
+import click
+from flask import Flask
+
+from tracker import demo
+from tracker.auth.models import Role
+from tracker.auth.services import StaffAccount, create_staff
+from tracker.countries import country_name
+from tracker.domain import DomainError
+from tracker.extensions import db
+
+STAFF_ROLES = [role.value for role in Role if role.is_staff]
+
+
+@click.command("demo-data")
+@click.option(
+    "--companies",
+    "count",
+    type=click.IntRange(0, 1_000_000),
+    default=300,
+    show_default=True,
+    help="How many fake companies to add.",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has companies.")
+@click.option("--seed", type=int, default=None, help="Seed for repeatable data.")
+def demo_data(count: int, if_empty: bool, seed: int | None) -> None:
+    """Load the demo sign-ins and COUNT realistic fake companies."""
+    if if_empty and demo.company_count() > 0:
+        click.echo("The database already has data: no demo data added.")
+    else:
+        demo.ensure_demo_accounts()
+        db.session.commit()
+        with click.progressbar(
+            length=count, label="Adding companies", show_pos=True, show_eta=True
+        ) as bar:
+            demo.load_companies(count, seed=seed, progress=bar.update)
+        click.echo(f"The database now holds {demo.company_count():,} companies.")
+    print_demo_accounts()
+
+
+def print_demo_accounts() -> None:
+    click.echo(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
+    for account in demo.DEMO_ACCOUNTS:
+        click.echo(f"  {account.email:<34} {account.note}")
+
+
+@click.command("create-staff")
+@click.argument("email")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="XX",
+    help="ISO 3166-1 alpha-2 code; repeat for each country of a representative.",
+)
+@click.option("--name", default=None, help="Display name (default: the part before the @).")
+@click.password_option(prompt="Password", help="Read from a prompt, or from stdin when piped.")
+def create_staff_command(
+    email: str, role: str, countries: tuple[str, ...], name: str | None, password: str
+) -> None:
+    """Create a staff account for EMAIL."""
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="password")
+    codes = tuple(code.upper() for code in countries)
+    account = StaffAccount(
+        email=email,
+        name=name or email.split("@")[0],
+        role=Role(role),
+        password=password,
+        countries=codes,
+    )
+    try:
+        user = create_staff(account)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    where = f" for {', '.join(country_name(code) for code in codes)}" if codes else ""
+    click.echo(f"Created {Role(role).label} {user.email}{where}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_data)
+    app.cli.add_command(create_staff_command)

@@ -1,0 +1,224 @@
+"""Company services: applying, editing, signing. They flush; the view commits."""
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+
+from tracker import audit
+from tracker.audit import AuditEntry
+from tracker.auth.models import Role, User
+from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.models import (
+    Company,
+    CompanyStatus,
+    CompanyType,
+    Operation,
+    RevenueBand,
+    Signature,
+)
+from tracker.countries import is_country_code
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.models_base import utcnow
+
+# Fields a traveller sees in the public listing; changing them after approval is audited as such.
+PUBLIC_FIELDS = ("display_name", "type", "hq_country", "website")
+EDITABLE_STATUSES = {
+    CompanyStatus.SUBMITTED,
+    CompanyStatus.RETURNED,
+    CompanyStatus.APPROVED,
+    CompanyStatus.MEMBER,
+}
+
+
+@dataclass(frozen=True)
+class OperationInput:
+    country_code: str
+    property_name: str | None = None
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class CompanyDetails:
+    legal_name: str
+    display_name: str
+    type: CompanyType
+    hq_country: str
+    revenue_band: RevenueBand
+    contact_name: str
+    contact_email: str
+    operations: tuple[OperationInput, ...]
+    website: str | None = None
+    contact_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    signatory_name: str
+    signatory_title: str
+    accepted_criteria: tuple[int, ...]
+    authority_confirmed: bool
+    criteria_version: str = CURRENT_VERSION
+
+
+def check_details(details: CompanyDetails) -> None:
+    """:raises DomainError: for unknown countries, no operations, or hotels without properties."""
+    if not is_country_code(details.hq_country):
+        raise DomainError.on("hq_country", "Choose a country from the list.")
+    if not details.operations:
+        raise DomainError.on("operations", "Add at least one country where you operate.")
+    for operation in details.operations:
+        if not is_country_code(operation.country_code):
+            raise DomainError.on("operations", f"Unknown country code {operation.country_code!r}.")
+        if details.type.has_properties and not (operation.property_name and operation.city):
+            raise DomainError.on("operations", "Hotels name each property and its city.")
+
+
+def _apply(company: Company, details: CompanyDetails) -> None:
+    for name, value in asdict(details).items():
+        if name != "operations":
+            setattr(company, name, value)
+    company.operations = [Operation(**asdict(operation)) for operation in details.operations]
+
+
+def _snapshot(company: Company) -> dict:
+    data = {name: str(getattr(company, name) or "") for name in asdict_fields()}
+    data["operations"] = sorted(
+        f"{op.country_code} {op.property_name or ''} {op.city or ''}".strip()
+        for op in company.operations
+    )
+    return data
+
+
+def asdict_fields() -> tuple[str, ...]:
+    return tuple(name for name in CompanyDetails.__dataclass_fields__ if name != "operations")
+
+
+def submit_application(user: User, details: CompanyDetails) -> Company:
+    """Create a company from an application; the applicant becomes its owner.
+
+    :raises DomainError: if the user is staff, unconfirmed, already in a company, or the details
+        break a rule.
+    """
+    if user.role is not Role.COMPANY or user.company_id is not None:
+        raise DomainError.on(None, "This account already belongs to a company.")
+    if not user.email_confirmed:
+        raise DomainError.on(None, "Confirm your e-mail address before applying.")
+    check_details(details)
+    company = Company(status=CompanyStatus.SUBMITTED, submitted_at=utcnow())
+    _apply(company, details)
+    db.session.add(company)
+    user.company = company
+    user.is_owner = True
+    db.session.flush()
+    audit.record(
+        "application.submitted", actor=user, company=company, to_status=CompanyStatus.SUBMITTED
+    )
+    return company
+
+
+def update_company(company: Company, details: CompanyDetails, actor: User) -> dict:
+    """Save new details; a returned application goes back to review. Returns the changes.
+
+    :raises DomainError: if the company may no longer be edited or the details break a rule.
+    """
+    if company.status not in EDITABLE_STATUSES:
+        raise DomainError.on(None, "This application is closed and can no longer be changed.")
+    check_details(details)
+    before = _snapshot(company)
+    _apply(company, details)
+    after = _snapshot(company)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if company.status is CompanyStatus.RETURNED:
+        company.status, company.submitted_at = CompanyStatus.SUBMITTED, utcnow()
+        db.session.flush()
+        audit.record(
+            "application.resubmitted",
+            actor=actor,
+            company=company,
+            from_status=CompanyStatus.RETURNED,
+            to_status=CompanyStatus.SUBMITTED,
+            changes=changes,
+        )
+    elif changes:
+        db.session.flush()
+        public = sorted(set(changes) & {*PUBLIC_FIELDS, "operations"})
+        audit.record(
+            "company.updated", actor=actor, company=company, changes=changes, public_fields=public
+        )
+    return changes
+
+
+def membership_number(company_id: int) -> str:
+    # Derived from the primary key: unique without a counter that concurrent signings could race on.
+    return f"TC-{company_id:06d}"
+
+
+def sign_code(company: Company, signer: User, signature: SignatureInput) -> Signature:
+    """Record the signature and make the company a member.
+
+    :raises DomainError: if the company is not approved, the signer is not its owner, or not
+        every criterion of the current version is accepted with authority confirmed.
+    """
+    if company.status is not CompanyStatus.APPROVED:
+        raise DomainError.on(None, "Only an approved application can be signed.")
+    if signer.company_id != company.id or not signer.is_owner:
+        raise DomainError.on(None, "Only the company's owner can sign The Code.")
+    if signature.criteria_version != CURRENT_VERSION:
+        raise DomainError.on(
+            None, "The criteria have changed since this page was opened. Read them again and sign."
+        )
+    required = {criterion.number for criterion in criteria(signature.criteria_version)}
+    if set(signature.accepted_criteria) != required:
+        raise DomainError.on(None, "Accept all six criteria to sign The Code.")
+    if not signature.authority_confirmed:
+        raise DomainError.on("authority", "Confirm that you may sign for the company.")
+    record = Signature(
+        company=company,
+        user=signer,
+        signed_at=utcnow(),
+        signatory_name=signature.signatory_name.strip(),
+        signatory_title=signature.signatory_title.strip(),
+        criteria_version=signature.criteria_version,
+        accepted_criteria=sorted(required),
+        authority_confirmed=True,
+    )
+    db.session.add(record)
+    company.status = CompanyStatus.MEMBER
+    company.membership_number = membership_number(company.id)
+    company.joined_at = record.signed_at
+    db.session.flush()
+    audit.record(
+        "company.signed",
+        actor=signer,
+        company=company,
+        from_status=CompanyStatus.APPROVED,
+        to_status=CompanyStatus.MEMBER,
+        criteria_version=record.criteria_version,
+        membership_number=company.membership_number,
+    )
+    return record
+
+
+def latest_decision(company: Company) -> AuditEntry | None:
+    """The most recent review decision, to show its comment to the company."""
+    query = audit.company_history(company.id).where(
+        AuditEntry.action.in_(
+            ["application.returned", "application.rejected", "application.approved"]
+        )
+    )
+    return db.session.scalars(query).first()
+
+
+def company_history(company: Company) -> list[AuditEntry]:
+    return list(db.session.scalars(audit.company_history(company.id)))
+
+
+def colleagues(company: Company) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.company_id == company.id)
+            .order_by(User.is_owner.desc(), User.name)
+        )
+    )

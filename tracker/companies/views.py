@@ -1,0 +1,189 @@
+"""The company's own pages: dashboard, application, profile, signing, colleagues."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tracker.auth import services as auth_services
+from tracker.auth.forms import EmptyForm, InviteForm
+from tracker.companies import bp, services
+from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.forms import CompanyForm, sign_form_for
+from tracker.companies.models import CompanyStatus, CompanyType, RevenueBand
+from tracker.domain import DomainError, populate_errors
+from tracker.extensions import db
+from tracker.mail import send_email
+from tracker.permissions import company_user_required, own_company_or_404
+from tracker.tokens import make_token
+
+
+def details_from(form: CompanyForm) -> services.CompanyDetails:
+    operations = tuple(
+        services.OperationInput(
+            country_code=row.country_code.data,
+            property_name=(row.property_name.data or "").strip() or None,
+            city=(row.city.data or "").strip() or None,
+        )
+        for row in (entry.form for entry in form.operations.entries)
+    )
+    return services.CompanyDetails(
+        legal_name=form.legal_name.data.strip(),
+        display_name=form.display_name.data.strip(),
+        type=CompanyType(form.type.data),
+        hq_country=form.hq_country.data,
+        website=(form.website.data or "").strip() or None,
+        revenue_band=RevenueBand(form.revenue_band.data),
+        contact_name=form.contact_name.data.strip(),
+        contact_email=form.contact_email.data.strip(),
+        contact_phone=(form.contact_phone.data or "").strip() or None,
+        operations=operations,
+    )
+
+
+def edit_rows(form: CompanyForm) -> bool:
+    """Handle the add/remove-row buttons; True if one was pressed (then nothing is saved)."""
+    if "add_operation" in request.form:
+        if len(form.operations.entries) < form.operations.max_entries:
+            form.operations.append_entry()
+        return True
+    remove = request.form.get("remove_operation", "")
+    if remove.isdigit():
+        index = int(remove)
+        if 0 <= index < len(form.operations.entries) and len(form.operations.entries) > 1:
+            del form.operations.entries[index]
+        return True
+    return False
+
+
+@bp.get("/")
+@company_user_required
+def dashboard():
+    company = current_user.company
+    if company is None:
+        return render_template("companies/start.html", form=EmptyForm())
+    return render_template(
+        "companies/dashboard.html",
+        company=company,
+        decision=services.latest_decision(company),
+        history=services.company_history(company),
+        signature=(company.signatures or [None])[-1],
+    )
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@company_user_required
+def apply():
+    if current_user.company is not None:
+        return redirect(url_for("companies.dashboard"))
+    if not current_user.email_confirmed:
+        flash("Confirm your e-mail address first: follow the link we sent you.", "error")
+        return redirect(url_for("companies.dashboard"))
+    form = CompanyForm()
+    if request.method == "GET":
+        form.contact_name.data, form.contact_email.data = current_user.name, current_user.email
+    if not edit_rows(form) and form.validate_on_submit():
+        try:
+            services.submit_application(current_user, details_from(form))
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Thank you. Your application is submitted; we will review it soon.", "success")
+            return redirect(url_for("companies.dashboard"))
+    return render_template("companies/form.html", form=form, title="Apply to sign The Code")
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+@company_user_required
+def update():
+    company = own_company_or_404()
+    if company.status not in services.EDITABLE_STATUSES:
+        abort(403)
+    form = CompanyForm(obj=company)
+    if not edit_rows(form) and form.validate_on_submit():
+        was_returned = company.status is CompanyStatus.RETURNED
+        try:
+            services.update_company(company, details_from(form), current_user)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                "Your application is resubmitted for review."
+                if was_returned
+                else "Your company profile is saved.",
+                "success",
+            )
+            return redirect(url_for("companies.dashboard"))
+    title = (
+        "Change and resubmit your application"
+        if company.status is CompanyStatus.RETURNED
+        else "Edit your company profile"
+    )
+    return render_template("companies/form.html", form=form, title=title, company=company)
+
+
+@bp.route("/sign", methods=["GET", "POST"])
+@company_user_required
+def sign():
+    company = own_company_or_404()
+    if company.status is not CompanyStatus.APPROVED or not current_user.is_owner:
+        abort(403)
+    form = sign_form_for(CURRENT_VERSION)
+    if form.validate_on_submit():
+        accepted = tuple(
+            c.number for c in criteria() if getattr(form, f"criterion_{c.number}").data
+        )
+        signature = services.SignatureInput(
+            signatory_name=form.signatory_name.data,
+            signatory_title=form.signatory_title.data,
+            accepted_criteria=accepted,
+            authority_confirmed=form.authority.data,
+            criteria_version=request.form.get("criteria_version", ""),
+        )
+        try:
+            services.sign_code(company, current_user, signature)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"Welcome to The Code! Your membership number is {company.membership_number}.",
+                "success",
+            )
+            return redirect(url_for("companies.dashboard"))
+    return render_template(
+        "companies/sign.html",
+        form=form,
+        company=company,
+        criteria=criteria(),
+        version=CURRENT_VERSION,
+    )
+
+
+@bp.route("/colleagues", methods=["GET", "POST"])
+@company_user_required
+def colleagues():
+    company = own_company_or_404()
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation = auth_services.invite_colleague(current_user, form.email.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            db.session.commit()
+            link = url_for(
+                "auth.accept_invitation", token=make_token("invite", invitation.id), _external=True
+            )
+            send_email(
+                invitation.email,
+                f"Join {company.display_name} on The Code",
+                "invitation",
+                invitation=invitation,
+                link=link,
+            )
+            flash(f"We sent an invitation to {invitation.email}.", "success")
+            return redirect(url_for("companies.colleagues"))
+    return render_template(
+        "companies/colleagues.html", form=form, company=company, users=services.colleagues(company)
+    )

@@ -1,0 +1,353 @@
+"""Realistic fake data for trying the tracker and for benchmarks, inserted in bulk."""
+
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from faker import Faker
+from sqlalchemy import bindparam, func, insert, select, update
+from werkzeug.security import generate_password_hash
+
+from tracker.auth.models import Role, User
+from tracker.auth.services import StaffAccount, create_staff, find_user
+from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.models import (
+    Company,
+    CompanyStatus,
+    CompanyType,
+    Operation,
+    RevenueBand,
+    Signature,
+)
+from tracker.companies.services import membership_number
+from tracker.extensions import db
+
+DEMO_PASSWORD = "code-demo-2026"
+# Where demo businesses are based and operate: 60 countries, so every listing has members.
+DEMO_COUNTRIES = [
+    "TH",
+    "KH",
+    "VN",
+    "LA",
+    "MM",
+    "ID",
+    "PH",
+    "MY",
+    "IN",
+    "LK",
+    "NP",
+    "BD",
+    "CN",
+    "JP",
+    "KR",
+    "AU",
+    "NZ",
+    "FJ",
+    "US",
+    "CA",
+    "MX",
+    "GT",
+    "CR",
+    "CO",
+    "PE",
+    "BR",
+    "AR",
+    "CL",
+    "DO",
+    "CU",
+    "GB",
+    "IE",
+    "FR",
+    "ES",
+    "PT",
+    "IT",
+    "DE",
+    "NL",
+    "BE",
+    "CH",
+    "AT",
+    "SE",
+    "NO",
+    "DK",
+    "FI",
+    "PL",
+    "CZ",
+    "GR",
+    "TR",
+    "HR",
+    "MA",
+    "EG",
+    "KE",
+    "TZ",
+    "ZA",
+    "GH",
+    "SN",
+    "NG",
+    "AE",
+    "JO",
+]
+TYPE_WEIGHTS = {
+    CompanyType.HOTEL: 30,
+    CompanyType.HOTEL_CHAIN: 10,
+    CompanyType.TOUR_OPERATOR: 25,
+    CompanyType.TRAVEL_AGENCY: 15,
+    CompanyType.AIRLINE: 3,
+    CompanyType.TRANSPORT: 7,
+    CompanyType.TOURISM_ASSOCIATION: 5,
+    CompanyType.OTHER: 5,
+}
+STATUS_WEIGHTS = {
+    CompanyStatus.MEMBER: 60,
+    CompanyStatus.APPROVED: 8,
+    CompanyStatus.SUBMITTED: 20,
+    CompanyStatus.RETURNED: 7,
+    CompanyStatus.REJECTED: 5,
+}
+NAME_SUFFIX = {
+    CompanyType.HOTEL: "Hotel",
+    CompanyType.HOTEL_CHAIN: "Hotels & Resorts",
+    CompanyType.TOUR_OPERATOR: "Tours",
+    CompanyType.TRAVEL_AGENCY: "Travel",
+    CompanyType.AIRLINE: "Airways",
+    CompanyType.TRANSPORT: "Transport",
+    CompanyType.TOURISM_ASSOCIATION: "Tourism Association",
+    CompanyType.OTHER: "Group",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: Role
+    note: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@demo.thecode.test", Role.ADMIN, "staff admin"),
+    DemoAccount("reviewer@demo.thecode.test", Role.REVIEWER, "staff reviewer"),
+    DemoAccount(
+        "rep.thailand@demo.thecode.test",
+        Role.REPRESENTATIVE,
+        "local representative for Thailand and Cambodia",
+    ),
+    DemoAccount("owner@demo.thecode.test", Role.COMPANY, "owner of Andaman Sea Hotels, a member"),
+)
+
+
+def ensure_demo_accounts() -> None:
+    """Create the four demo sign-ins if missing (idempotent)."""
+    for account in DEMO_ACCOUNTS:
+        if find_user(account.email) is not None:
+            continue
+        if account.role is Role.COMPANY:
+            _create_demo_owner(account.email)
+        else:
+            countries = ("TH", "KH") if account.role is Role.REPRESENTATIVE else ()
+            create_staff(
+                StaffAccount(
+                    account.email, account.note.title(), account.role, DEMO_PASSWORD, countries
+                )
+            )
+
+
+def _create_demo_owner(email: str) -> None:
+    now = datetime.now(UTC)
+    company = Company(
+        legal_name="Andaman Sea Hotels Co., Ltd.",
+        display_name="Andaman Sea Hotels",
+        type=CompanyType.HOTEL_CHAIN,
+        hq_country="TH",
+        website="https://andaman.example",
+        revenue_band=RevenueBand.UP_TO_50M,
+        contact_name="Demo Owner",
+        contact_email=email,
+        status=CompanyStatus.APPROVED,
+        submitted_at=now - timedelta(days=400),
+        operations=[
+            Operation(country_code="TH", property_name="Andaman Beach Resort", city="Phuket"),
+            Operation(country_code="KH", property_name="Riverside Lodge", city="Siem Reap"),
+        ],
+    )
+    owner = User(
+        email=email,
+        name="Demo Owner",
+        role=Role.COMPANY,
+        company=company,
+        is_owner=True,
+        email_confirmed_at=now,
+    )
+    owner.set_password(DEMO_PASSWORD)
+    db.session.add_all([company, owner])
+    db.session.flush()
+    joined = now - timedelta(days=365)
+    db.session.add(
+        Signature(
+            company=company,
+            user=owner,
+            signatory_name="Demo Owner",
+            signatory_title="Managing Director",
+            criteria_version=CURRENT_VERSION,
+            accepted_criteria=[c.number for c in criteria()],
+            authority_confirmed=True,
+            signed_at=joined,
+        )
+    )
+    company.status, company.joined_at = CompanyStatus.MEMBER, joined
+    company.membership_number = membership_number(company.id)
+
+
+def company_count() -> int:
+    return db.session.scalar(select(func.count(Company.id))) or 0
+
+
+class DemoGenerator:
+    """Builds rows as plain dicts, so they go in with one executemany per table and batch."""
+
+    def __init__(self, seed: int | None = None):
+        self.faker = Faker()
+        self.random = random.Random(seed)
+        if seed is not None:
+            self.faker.seed_instance(seed)
+        # One hash for every fake owner: hashing 100,000 passwords would take an hour.
+        self.password_hash = generate_password_hash(DEMO_PASSWORD)
+        self.now = datetime.now(UTC)
+        self.run = self.random.getrandbits(32)
+
+    def company(self, index: int) -> dict:
+        kind = self.random.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
+        status = self.random.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+        name = f"{self.faker.last_name()} {NAME_SUFFIX[kind]}"
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("&", "and")).strip("-")
+        return {
+            "legal_name": f"{self.faker.company()} ({name})",
+            "display_name": name,
+            "type": kind,
+            "hq_country": self.random.choice(DEMO_COUNTRIES),
+            "website": f"https://{slug}.example",
+            "revenue_band": self.random.choice(list(RevenueBand)),
+            "contact_name": self.faker.name(),
+            "contact_email": f"contact.{index}@{slug}.example",
+            "status": CompanyStatus.APPROVED if status is CompanyStatus.MEMBER else status,
+            "submitted_at": self.now - timedelta(days=self.random.randint(30, 2000)),
+            "_member": status is CompanyStatus.MEMBER,
+        }
+
+    def operations(self, company_id: int, row: dict) -> list[dict]:
+        kind = row["type"]
+        spread = {
+            CompanyType.HOTEL: 1,
+            CompanyType.HOTEL_CHAIN: self.random.randint(2, 6),
+            CompanyType.TOUR_OPERATOR: self.random.randint(2, 8),
+            CompanyType.AIRLINE: self.random.randint(3, 12),
+        }.get(kind, self.random.randint(1, 3))
+        countries = {row["hq_country"], *self.random.sample(DEMO_COUNTRIES, spread - 1)}
+        ops = []
+        for code in sorted(countries):
+            for _ in range(self.random.randint(1, 3) if kind is CompanyType.HOTEL_CHAIN else 1):
+                ops.append({"company_id": company_id, "country_code": code, **self._property(kind)})
+        return ops
+
+    def _property(self, kind: CompanyType) -> dict:
+        if not kind.has_properties:
+            return {"property_name": None, "city": None}
+        style = self.random.choice(["Resort", "Inn", "Hotel", "Lodge"])
+        return {"property_name": f"{self.faker.last_name()} {style}", "city": self.faker.city()}
+
+    def owner(self, company_id: int, index: int, row: dict) -> dict:
+        return {
+            "email": f"owner.{self.run}.{index}@{row['website'][8:]}",
+            "name": row["contact_name"],
+            "password_hash": self.password_hash,
+            "role": Role.COMPANY,
+            "company_id": company_id,
+            "is_owner": True,
+            "session_version": 1,
+            "email_confirmed_at": self.now,
+            "created_at": row["submitted_at"],
+        }
+
+
+def load_companies(
+    count: int,
+    batch_size: int = 2000,
+    seed: int | None = None,
+    progress: Callable[[int], None] = lambda done: None,
+) -> None:
+    """Insert `count` fake companies with operations, owners and signatures; commits per batch."""
+    generator = DemoGenerator(seed)
+    for start, size in _batches(count, batch_size):
+        _load_batch(generator, start, size)
+        db.session.commit()
+        progress(size)
+
+
+def _batches(count: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, count, size):
+        yield start, min(size, count - start)
+
+
+def _load_batch(generator: DemoGenerator, start: int, size: int) -> None:
+    rows = [generator.company(start + i) for i in range(size)]
+    members = [row.pop("_member") for row in rows]
+    ids = db.session.scalars(
+        insert(Company).returning(Company.id, sort_by_parameter_order=True), rows
+    ).all()
+    db.session.execute(
+        insert(Operation),
+        [op for cid, row in zip(ids, rows, strict=True) for op in generator.operations(cid, row)],
+    )
+    owners = [
+        generator.owner(cid, start + i, row)
+        for i, (cid, row) in enumerate(zip(ids, rows, strict=True))
+    ]
+    owner_ids = db.session.scalars(
+        insert(User).returning(User.id, sort_by_parameter_order=True), owners
+    ).all()
+    signed = [
+        (cid, uid, row)
+        for cid, uid, row, member in zip(ids, owner_ids, rows, members, strict=True)
+        if member
+    ]
+    if signed:
+        _sign_all(generator, signed)
+
+
+def _sign_all(generator: DemoGenerator, signed: list[tuple[int, int, dict]]) -> None:
+    numbers = list(criteria())
+    joined = {
+        cid: row["submitted_at"] + timedelta(days=generator.random.randint(5, 60))
+        for cid, _, row in signed
+    }
+    db.session.execute(
+        insert(Signature),
+        [
+            {
+                "company_id": cid,
+                "user_id": uid,
+                "signatory_name": row["contact_name"],
+                "signatory_title": "Managing Director",
+                "criteria_version": CURRENT_VERSION,
+                "accepted_criteria": [c.number for c in numbers],
+                "authority_confirmed": True,
+                "signed_at": joined[cid],
+            }
+            for cid, uid, row in signed
+        ],
+    )
+    table = Company.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            status=CompanyStatus.MEMBER,
+            membership_number=bindparam("b_number"),
+            joined_at=bindparam("b_joined"),
+            version=table.c.version + 1,
+        ),
+        [
+            {"b_id": cid, "b_number": membership_number(cid), "b_joined": joined[cid]}
+            for cid, _, _ in signed
+        ],
+    )

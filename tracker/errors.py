@@ -1,0 +1,50 @@
+"""One error handler for the HTTP errors the app raises, as HTML or JSON."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException
+
+from tracker.extensions import db
+
+PAGES = {400, 403, 404, 405, 409, 429, 500, 503}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.startswith("/api/") or (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def render_error(error: HTTPException):
+    code = error.code or 500
+    if code >= 500:
+        db.session.rollback()
+    if wants_json():
+        return jsonify(error=error.name, description=error.description, status=code), code
+    template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
+    return render_template(template, error=error), code
+
+
+def handle_csrf(error: CSRFError):
+    error.description = (
+        "This form has expired or was sent from another page. Go back, reload it and try again."
+    )
+    return render_error(error)
+
+
+def handle_stale(error: StaleDataError):
+    # Someone else changed the record between our read and our write; nothing was saved.
+    db.session.rollback()
+    return render_error(
+        Conflict("This record was changed by someone else at the same time. Reload and try again.")
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(StaleDataError, handle_stale)
+    # Flask hands unexpected exceptions to this too, wrapped as InternalServerError.
+    app.register_error_handler(HTTPException, render_error)

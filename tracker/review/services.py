@@ -1,0 +1,75 @@
+"""Review decisions on applications. They flush; the view commits and then e-mails."""
+
+from sqlalchemy import Select, select
+
+from tracker import audit
+from tracker.auth.models import User
+from tracker.companies.models import Company, CompanyStatus, Operation
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.permissions import can_see_company, scope_to_staff
+
+
+def list_companies(
+    staff: User, status: str | None = None, country: str | None = None, name: str | None = None
+) -> Select:
+    """The companies a staff member may see, oldest submission first, optionally filtered."""
+    query = scope_to_staff(select(Company), staff)
+    if status:
+        query = query.where(Company.status == CompanyStatus(status))
+    if country:
+        query = query.where(
+            Company.id.in_(select(Operation.company_id).where(Operation.country_code == country))
+        )
+    if name:
+        pattern = f"%{name.strip().lower()}%"
+        query = query.where(Company.display_name.ilike(pattern) | Company.legal_name.ilike(pattern))
+    return query.order_by(Company.submitted_at, Company.id)
+
+
+def _decide(
+    company: Company, reviewer: User, to_status: CompanyStatus, action: str, **details
+) -> None:
+    if not reviewer.is_staff or not can_see_company(reviewer, company):
+        raise DomainError.on(None, "You may not review this application.")
+    if company.status is not CompanyStatus.SUBMITTED:
+        raise DomainError.on(
+            None, f"This application is no longer waiting for review ({company.status.label})."
+        )
+    from_status = company.status
+    company.status = to_status
+    db.session.flush()  # the version check fails here if another reviewer decided meanwhile
+    audit.record(
+        action,
+        actor=reviewer,
+        company=company,
+        from_status=from_status,
+        to_status=to_status,
+        **details,
+    )
+
+
+def approve_application(company: Company, reviewer: User) -> None:
+    """:raises DomainError: if the application is not waiting or not the reviewer's to decide."""
+    _decide(company, reviewer, CompanyStatus.APPROVED, "application.approved")
+
+
+def return_application(company: Company, reviewer: User, comment: str) -> None:
+    """Send the application back with what to change.
+
+    :raises DomainError: as approve_application, or for an empty comment.
+    """
+    if not comment.strip():
+        raise DomainError.on("comment", "Say what the company should change.")
+    _decide(
+        company, reviewer, CompanyStatus.RETURNED, "application.returned", comment=comment.strip()
+    )
+
+
+def reject_application(company: Company, reviewer: User, reason: str) -> None:
+    """:raises DomainError: as approve_application, or for an empty reason."""
+    if not reason.strip():
+        raise DomainError.on("reason", "Give the reason for rejecting.")
+    _decide(
+        company, reviewer, CompanyStatus.REJECTED, "application.rejected", comment=reason.strip()
+    )

@@ -1,0 +1,113 @@
+"""Staff pages: the application queue, one application, and the three decisions."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tracker.companies import services as company_services
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.mail import send_email
+from tracker.permissions import get_company_for_staff_or_404, staff_required
+from tracker.review import bp, services
+from tracker.review.forms import ApproveForm, QueueFilterForm, RejectForm, ReturnForm
+
+
+@bp.get("/")
+@staff_required
+def queue():
+    filters = QueueFilterForm(request.args)
+    if not request.args:
+        filters.status.data = QueueFilterForm.status.kwargs["default"]
+    valid = filters.validate()
+    query = services.list_companies(
+        current_user,
+        status=filters.status.data if valid else None,
+        country=filters.country.data if valid else None,
+        name=filters.q.data if valid else None,
+    )
+    page = db.paginate(query, per_page=25, error_out=False)
+    return render_template("review/queue.html", filters=filters, page=page)
+
+
+def render_detail(company, **forms):
+    forms.setdefault("approve_form", ApproveForm())
+    forms.setdefault("return_form", ReturnForm())
+    forms.setdefault("reject_form", RejectForm())
+    return render_template(
+        "review/detail.html",
+        company=company,
+        history=company_services.company_history(company),
+        **forms,
+    )
+
+
+@bp.get("/companies/<int:company_id>")
+@staff_required
+def detail(company_id: int):
+    return render_detail(get_company_for_staff_or_404(company_id, current_user))
+
+
+def decide(company_id: int, form_class, form_key: str, decision, message: str, template: str):
+    """Shared request flow of the three decisions: validate, decide, commit, e-mail, redirect."""
+    company = get_company_for_staff_or_404(company_id, current_user)
+    form = form_class()
+    if not form.validate_on_submit():
+        return render_detail(company, **{form_key: form})
+    text = next((field.data for field in form if field.type == "TextAreaField"), None)
+    try:
+        decision(company, current_user, *([text] if text is not None else []))
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("review.detail", company_id=company.id))
+    db.session.commit()
+    owner = company.owner
+    if owner is not None:
+        send_email(
+            owner.email,
+            message,
+            template,
+            company=company,
+            comment=text,
+            link=url_for("companies.dashboard", _external=True),
+        )
+    flash(f"{company.display_name}: {company.status.label}.", "success")
+    return redirect(url_for("review.queue"))
+
+
+@bp.post("/companies/<int:company_id>/approve")
+@staff_required
+def approve(company_id: int):
+    return decide(
+        company_id,
+        ApproveForm,
+        "approve_form",
+        services.approve_application,
+        "Your application is approved",
+        "application_approved",
+    )
+
+
+@bp.post("/companies/<int:company_id>/return", endpoint="return")
+@staff_required
+def return_(company_id: int):
+    return decide(
+        company_id,
+        ReturnForm,
+        "return_form",
+        services.return_application,
+        "Your application needs changes",
+        "application_returned",
+    )
+
+
+@bp.post("/companies/<int:company_id>/reject")
+@staff_required
+def reject(company_id: int):
+    return decide(
+        company_id,
+        RejectForm,
+        "reject_form",
+        services.reject_application,
+        "Your application was not accepted",
+        "application_rejected",
+    )
