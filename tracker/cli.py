@@ -1,6 +1,7 @@
 """Command-line tools: `flask --app wsgi demo-data` and `flask --app wsgi create-staff`."""
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
 from tracker import demo
@@ -63,6 +64,10 @@ def create_staff_command(
     """Create a staff account for EMAIL."""
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="password")
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.BadParameter(f"not a valid e-mail address ({error})", param_hint="EMAIL")
     codes = tuple(code.upper() for code in countries)
     account = StaffAccount(
         email=email,

@@ -125,14 +125,14 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("admin@demo.thecode.test", Role.ADMIN, "staff admin"),
-    DemoAccount("reviewer@demo.thecode.test", Role.REVIEWER, "staff reviewer"),
+    DemoAccount("admin@demo.thecode.example", Role.ADMIN, "staff admin"),
+    DemoAccount("reviewer@demo.thecode.example", Role.REVIEWER, "staff reviewer"),
     DemoAccount(
-        "rep.thailand@demo.thecode.test",
+        "rep.thailand@demo.thecode.example",
         Role.REPRESENTATIVE,
         "local representative for Thailand and Cambodia",
     ),
-    DemoAccount("owner@demo.thecode.test", Role.COMPANY, "owner of Andaman Sea Hotels, a member"),
+    DemoAccount("owner@demo.thecode.example", Role.COMPANY, "owner of Andaman Sea Hotels, a member"),
 )
 
 

@@ -1,0 +1,97 @@
+"""Browser fixtures: the app on a live loopback server, one headless Chromium, a page per test."""
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import free_port
+from tests.factories import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    # Without this Chromium makes dozens of DNS look-ups per run; all our traffic is loopback.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
+TIMEOUT_MS = 5_000  # every step is a local request; fail fast rather than hang
+
+
+def _unavailable(reason: str):
+    """Skip locally, but fail in CI (REQUIRE_BROWSER=1), where a skip would hide a broken setup."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The session's app served by werkzeug in a daemon thread; yields its base URL."""
+    # Threaded, so a speculative connection Chromium opens cannot block the next request.
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh page in its own context (no cookies shared between tests)."""
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class BrowserAuth:
+    """Sign in and out through the real forms, as a person would."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def login(self, email: str, password: str = PASSWORD) -> None:
+        page = self.page
+        page.goto("/account/login")
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/account/login" not in url)
+
+    def logout(self) -> None:
+        self.page.get_by_role("button", name="Sign out").click()
+        self.page.get_by_text("You are signed out.").wait_for()
+
+
+@pytest.fixture()
+def browser_auth(page) -> BrowserAuth:
+    return BrowserAuth(page)
