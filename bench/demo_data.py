@@ -50,8 +50,12 @@ def run(url: str, count: int) -> dict:
         operations = db.session.scalar(select(func.count(Operation.id)))
         countries = db.session.scalar(select(func.count(func.distinct(Operation.country_code))))
         db.engine.dispose()
-    return {"companies": count, "operations": operations, "countries": countries,
-            "seconds": seconds}
+    return {
+        "companies": count,
+        "operations": operations,
+        "countries": countries,
+        "seconds": seconds,
+    }
 
 
 def report(result: dict, url: str) -> None:
@@ -59,8 +63,10 @@ def report(result: dict, url: str) -> None:
     print(f"database      {url.split('://')[0]}")
     print(f"companies     {result['companies']:,}")
     print(f"operations    {result['operations']:,} in {result['countries']} countries")
-    print(f"time          {result['seconds']:.1f} s "
-          f"({result['companies'] / result['seconds']:,.0f} companies/s)")
+    print(
+        f"time          {result['seconds']:.1f} s "
+        f"({result['companies'] / result['seconds']:,.0f} companies/s)"
+    )
     print(f"peak memory   {peak_mib:,.0f} MiB")
 
 

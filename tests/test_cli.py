@@ -13,8 +13,9 @@ PASSWORD_INPUT = "a long staff password\na long staff password\n"
 
 
 def test_create_staff_reads_the_password_from_stdin(runner):
-    result = runner.invoke(args=["create-staff", "Rev@Example.org", "--role", "reviewer"],
-                           input=PASSWORD_INPUT)
+    result = runner.invoke(
+        args=["create-staff", "Rev@Example.org", "--role", "reviewer"], input=PASSWORD_INPUT
+    )
     assert result.exit_code == 0, result.output
     user = find_user("rev@example.org")
     assert user.role is Role.REVIEWER
@@ -23,19 +24,33 @@ def test_create_staff_reads_the_password_from_stdin(runner):
 
 
 def test_create_staff_representative_with_countries(runner):
-    result = runner.invoke(args=["create-staff", "rep@example.org", "--role", "representative",
-                                 "--country", "th", "--country", "KH"], input=PASSWORD_INPUT)
+    result = runner.invoke(
+        args=[
+            "create-staff",
+            "rep@example.org",
+            "--role",
+            "representative",
+            "--country",
+            "th",
+            "--country",
+            "KH",
+        ],
+        input=PASSWORD_INPUT,
+    )
     assert result.exit_code == 0, result.output
     assert "Thailand" in result.output
     assert find_user("rep@example.org").country_codes == ["KH", "TH"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--role", "representative"], "at least one country"),
-    (["--role", "representative", "--country", "XX"], "Unknown country code"),
-    (["--role", "admin", "--country", "TH"], "Only representatives"),
-    (["--role", "company"], "Invalid value for '--role'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "representative"], "at least one country"),
+        (["--role", "representative", "--country", "XX"], "Unknown country code"),
+        (["--role", "admin", "--country", "TH"], "Only representatives"),
+        (["--role", "company"], "Invalid value for '--role'"),
+    ],
+)
 def test_create_staff_refuses_bad_options(runner, args, message):
     result = runner.invoke(args=["create-staff", "x@example.org", *args], input=PASSWORD_INPUT)
     assert result.exit_code != 0
@@ -44,18 +59,21 @@ def test_create_staff_refuses_bad_options(runner, args, message):
 
 
 def test_create_staff_refuses_a_bad_email_and_a_short_password(runner):
-    result = runner.invoke(args=["create-staff", "not-an-email", "--role", "admin"],
-                           input=PASSWORD_INPUT)
+    result = runner.invoke(
+        args=["create-staff", "not-an-email", "--role", "admin"], input=PASSWORD_INPUT
+    )
     assert result.exit_code != 0 and "e-mail" in result.output
-    result = runner.invoke(args=["create-staff", "a@example.org", "--role", "admin"],
-                           input="short\nshort\n")
+    result = runner.invoke(
+        args=["create-staff", "a@example.org", "--role", "admin"], input="short\nshort\n"
+    )
     assert result.exit_code != 0 and "at least 10" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
 def test_create_staff_refuses_a_taken_email(runner, reviewer):
-    result = runner.invoke(args=["create-staff", reviewer.email, "--role", "admin"],
-                           input=PASSWORD_INPUT)
+    result = runner.invoke(
+        args=["create-staff", reviewer.email, "--role", "admin"], input=PASSWORD_INPUT
+    )
     assert result.exit_code != 0
     assert "already exists" in result.output
 
@@ -73,14 +91,18 @@ def test_demo_data_loads_realistic_companies(runner):
     # Chains have properties in several countries.
     chain_countries = db.session.execute(
         select(Operation.company_id, func.count(func.distinct(Operation.country_code)))
-        .join(Company).where(Company.type == CompanyType.HOTEL_CHAIN)
-        .group_by(Operation.company_id)).all()
+        .join(Company)
+        .where(Company.type == CompanyType.HOTEL_CHAIN)
+        .group_by(Operation.company_id)
+    ).all()
     assert max(n for _, n in chain_countries) > 1
 
 
 def test_demo_members_are_consistent(runner):
     runner.invoke(args=["demo-data", "--companies", "200", "--seed", "3"])
-    members = db.session.scalars(select(Company).where(Company.status == CompanyStatus.MEMBER)).all()
+    members = db.session.scalars(
+        select(Company).where(Company.status == CompanyStatus.MEMBER)
+    ).all()
     assert members
     for company in members:
         assert company.membership_number == f"TC-{company.id:06d}"

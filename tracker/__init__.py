@@ -67,3 +67,4 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["country_name"] = countries.country_name
+    app.jinja_env.filters["country_name"] = countries.country_name

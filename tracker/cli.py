@@ -6,7 +6,7 @@ from flask import Flask
 
 from tracker import demo
 from tracker.auth.models import Role
-from tracker.auth.services import StaffAccount, create_staff
+from tracker.auth.services import StaffAccount, create_staff, find_user
 from tracker.countries import country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -41,8 +41,10 @@ def demo_data(count: int, if_empty: bool, seed: int | None) -> None:
 
 
 def print_demo_accounts() -> None:
-    click.echo(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
-    for account in demo.DEMO_ACCOUNTS:
+    present = [account for account in demo.DEMO_ACCOUNTS if find_user(account.email)]
+    if present:
+        click.echo(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
+    for account in present:
         click.echo(f"  {account.email:<34} {account.note}")
 
 
@@ -67,7 +69,9 @@ def create_staff_command(
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise click.BadParameter(f"not a valid e-mail address ({error})", param_hint="EMAIL")
+        raise click.BadParameter(
+            f"not a valid e-mail address ({error})", param_hint="EMAIL"
+        ) from error
     codes = tuple(code.upper() for code in countries)
     account = StaffAccount(
         email=email,

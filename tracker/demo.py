@@ -132,7 +132,9 @@ DEMO_ACCOUNTS = (
         Role.REPRESENTATIVE,
         "local representative for Thailand and Cambodia",
     ),
-    DemoAccount("owner@demo.thecode.example", Role.COMPANY, "owner of Andaman Sea Hotels, a member"),
+    DemoAccount(
+        "owner@demo.thecode.example", Role.COMPANY, "owner of Andaman Sea Hotels, a member"
+    ),
 )
 
 

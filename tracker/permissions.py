@@ -11,6 +11,9 @@ from tracker.auth.models import Role, StaffCountry, User
 from tracker.companies.models import Company, Operation
 from tracker.extensions import db
 
+# The largest id a 32-bit INTEGER column holds; larger ids in a URL overflow the database driver.
+MAX_ID = 2**31 - 1
+
 
 def roles_required(*roles: Role) -> Callable:
     """Require a signed-in user with one of `roles`; others get 403."""
@@ -61,6 +64,8 @@ def get_company_for_staff_or_404(company_id: int, user: User) -> Company:
     :raises NotFound: if it does not exist or lies outside a representative's countries, so that
         its existence is not revealed either.
     """
+    if not user.is_staff or not 0 < company_id <= MAX_ID:
+        abort(404)
     company = db.session.scalar(
         scope_to_staff(select(Company).where(Company.id == company_id), user)
     )

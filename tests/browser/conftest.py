@@ -1,12 +1,13 @@
 """Browser fixtures: the app on a live loopback server, one headless Chromium, a page per test."""
 
+import importlib
 import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.conftest import free_port
 from tests.factories import PASSWORD
@@ -27,18 +28,33 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 5_000  # every step is a local request; fail fast rather than hang
 
 
-def _unavailable(reason: str):
+class QuietHandler(WSGIRequestHandler):
+    """Logs errors only: a line per request would bury a failing test's output."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+def _unavailable(reason: str) -> None:
     """Skip locally, but fail in CI (REQUIRE_BROWSER=1), where a skip would hide a broken setup."""
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def import_or_skip(name: str):
+    """Import a browser-test dependency at module level, skipping the module when it is missing."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        _unavailable(f"{error.name} is not installed (pip install -e '.[test]')")
 
 
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The session's app served by werkzeug in a daemon thread; yields its base URL."""
     # Threaded, so a speculative connection Chromium opens cannot block the next request.
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    server = make_server("127.0.0.1", free_port(), app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -51,10 +67,7 @@ def live_server(app) -> Iterator[str]:
 def browser():
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    sync_playwright = import_or_skip("playwright.sync_api").sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -1,8 +1,9 @@
 """Account forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from tracker.formutils import BaseForm, strip_whitespace
 
 PASSWORD_RULES = [
     DataRequired(),
@@ -14,13 +15,17 @@ def email_field(label: str = "E-mail address") -> EmailField:
     return EmailField(
         label,
         validators=[DataRequired(), Length(max=254), Email()],
+        filters=[strip_whitespace],
         render_kw={"autocomplete": "email"},
     )
 
 
 def new_password_fields():
     password = PasswordField(
-        "Password", validators=PASSWORD_RULES, render_kw={"autocomplete": "new-password"}
+        "Password",
+        validators=PASSWORD_RULES,
+        description="At least 10 characters; a few words make a strong password.",
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Repeat the password",
@@ -30,11 +35,11 @@ def new_password_fields():
     return password, confirm
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """CSRF protection for POST-only buttons."""
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     name = StringField(
         "Your name",
         validators=[DataRequired(), Length(max=120)],
@@ -44,7 +49,7 @@ class RegisterForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = email_field()
     password = PasswordField(
         "Password",
@@ -54,15 +59,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password, confirm = new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired(), Length(max=128)],
@@ -71,7 +76,7 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     name = StringField(
         "Your name",
         validators=[DataRequired(), Length(max=120)],
@@ -80,5 +85,5 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     email = email_field("Colleague's e-mail address")

@@ -37,6 +37,10 @@ def safe_next(target: str | None) -> str | None:
     """Only same-site paths, so a crafted link cannot send a user elsewhere after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
+    # urlsplit drops tabs and newlines before parsing, so check them first: "/\t/evil" is
+    # "//evil" to a browser, and a newline in the Location header is a 500.
+    if not target.isprintable():
+        return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and "\\" not in target else None
 
@@ -127,7 +131,10 @@ def confirm(token: str):
         return redirect(url_for("auth.login"))
     db.session.commit()
     flash("Thank you, your e-mail address is confirmed.", "success")
-    return redirect(home_for(user) if current_user.is_authenticated else url_for("auth.login"))
+    # Whoever is signed in goes to their own home: the link may be another account's.
+    return redirect(
+        home_for(current_user) if current_user.is_authenticated else url_for("auth.login")
+    )
 
 
 @bp.post("/confirm/resend")

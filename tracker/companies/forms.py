@@ -1,13 +1,12 @@
 """Company application, profile and signature forms."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import BooleanField, EmailField, FieldList, FormField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.models import CompanyType, RevenueBand
 from tracker.countries import country_choices
-from tracker.formutils import select_choices
+from tracker.formutils import BaseForm, BaseSubForm, select_choices, strip_whitespace
 
 MAX_OPERATIONS = 300
 
@@ -17,10 +16,11 @@ def country_select(label: str) -> SelectField:
         label,
         choices=select_choices(country_choices(), "Choose a country"),
         validators=[DataRequired(message="Choose a country from the list.")],
+        invalid_choice_message="Choose a country from the list.",
     )
 
 
-class OperationForm(Form):
+class OperationForm(BaseSubForm):
     """One row of the operations list (no CSRF of its own: the parent form carries it)."""
 
     country_code = country_select("Country")
@@ -28,7 +28,7 @@ class OperationForm(Form):
     city = StringField("City", validators=[Optional(), Length(max=120)])
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(BaseForm):
     legal_name = StringField(
         "Legal name",
         validators=[DataRequired(), Length(max=200)],
@@ -39,7 +39,12 @@ class CompanyForm(FlaskForm):
         validators=[DataRequired(), Length(max=120)],
         description="The name travellers will see in the public list.",
     )
-    type = SelectField("Type of business", choices=select_choices(CompanyType.choices()))
+    type = SelectField(
+        "Type of business",
+        choices=select_choices(CompanyType.choices(), "Choose a type"),
+        validators=[DataRequired(message="Choose a type of business from the list.")],
+        invalid_choice_message="Choose a type of business from the list.",
+    )
     hq_country = country_select("Headquarters country")
     website = StringField(
         "Website",
@@ -52,12 +57,16 @@ class CompanyForm(FlaskForm):
     )
     revenue_band = SelectField(
         "Annual revenue",
-        choices=select_choices(RevenueBand.choices()),
+        choices=select_choices(RevenueBand.choices(), "Choose a revenue band"),
+        validators=[DataRequired(message="Choose your annual revenue from the list.")],
+        invalid_choice_message="Choose your annual revenue from the list.",
         description="Sets the annual fee: €50, €300, €800 or €2,000.",
     )
     contact_name = StringField("Contact person", validators=[DataRequired(), Length(max=120)])
     contact_email = EmailField(
-        "Contact e-mail", validators=[DataRequired(), Length(max=254), Email()]
+        "Contact e-mail",
+        validators=[DataRequired(), Length(max=254), Email()],
+        filters=[strip_whitespace],
     )
     contact_phone = StringField(
         "Contact phone",
@@ -89,7 +98,7 @@ class CompanyForm(FlaskForm):
             raise ValidationError("Check the highlighted operations.")
 
 
-class SignForm(FlaskForm):
+class SignForm(BaseForm):
     signatory_name = StringField(
         "Signatory's full name", validators=[DataRequired(), Length(max=120)]
     )

@@ -74,11 +74,19 @@ def check_details(details: CompanyDetails) -> None:
             raise DomainError.on("operations", "Hotels name each property and its city.")
 
 
+def _operation_key(operation: Operation | OperationInput) -> tuple[str, str, str]:
+    return (operation.country_code, operation.property_name or "", operation.city or "")
+
+
 def _apply(company: Company, details: CompanyDetails) -> None:
     for name, value in asdict(details).items():
         if name != "operations":
             setattr(company, name, value)
-    company.operations = [Operation(**asdict(operation)) for operation in details.operations]
+    # Keep the rows (and their ids) when the operations are the same, only reordered.
+    if sorted(map(_operation_key, company.operations)) != sorted(
+        map(_operation_key, details.operations)
+    ):
+        company.operations = [Operation(**asdict(operation)) for operation in details.operations]
 
 
 def _snapshot(company: Company) -> dict:
@@ -129,6 +137,11 @@ def update_company(company: Company, details: CompanyDetails, actor: User) -> di
     _apply(company, details)
     after = _snapshot(company)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        # Set explicitly so that a change of operations alone still updates the company row:
+        # that records the time and, through the version check, conflicts with a concurrent
+        # review decision instead of slipping in unreviewed.
+        company.updated_at = utcnow()
     if company.status is CompanyStatus.RETURNED:
         company.status, company.submitted_at = CompanyStatus.SUBMITTED, utcnow()
         db.session.flush()

@@ -45,9 +45,10 @@ def edit_rows(form: CompanyForm) -> bool:
         if len(form.operations.entries) < form.operations.max_entries:
             form.operations.append_entry()
         return True
-    remove = request.form.get("remove_operation", "")
-    if remove.isdigit():
-        index = int(remove)
+    if "remove_operation" in request.form:
+        # Any value counts as the button: a tampered one removes nothing but must not save.
+        remove = request.form["remove_operation"]
+        index = int(remove) if remove.isascii() and remove.isdigit() else -1
         if 0 <= index < len(form.operations.entries) and len(form.operations.entries) > 1:
             del form.operations.entries[index]
         return True

@@ -1,15 +1,14 @@
 """Review decision and filter forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.companies.models import CompanyStatus
 from tracker.countries import country_choices
-from tracker.formutils import select_choices
+from tracker.formutils import BaseForm, select_choices
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(BaseForm):
     """GET filters: bound to the query string, no CSRF."""
 
     class Meta:
@@ -29,15 +28,15 @@ class QueueFilterForm(FlaskForm):
     q = StringField("Name contains", validators=[Optional(), Length(max=100)])
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(BaseForm):
     pass
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(BaseForm):
     comment = TextAreaField(
         "What should the company change?", validators=[DataRequired(), Length(max=4000)]
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField("Reason for rejecting", validators=[DataRequired(), Length(max=4000)])

@@ -1,6 +1,6 @@
 """Review decisions on applications. They flush; the view commits and then e-mails."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 
 from tracker import audit
 from tracker.auth.models import User
@@ -13,8 +13,14 @@ from tracker.permissions import can_see_company, scope_to_staff
 def list_companies(
     staff: User, status: str | None = None, country: str | None = None, name: str | None = None
 ) -> Select:
-    """The companies a staff member may see, oldest submission first, optionally filtered."""
+    """The companies a staff member may see, oldest submission first, optionally filtered.
+
+    Anyone else sees none: scope_to_staff only narrows representatives, so a company user who
+    reached this through a view without a role check would otherwise see every company.
+    """
     query = scope_to_staff(select(Company), staff)
+    if not staff.is_staff:
+        query = query.where(false())
     if status:
         query = query.where(Company.status == CompanyStatus(status))
     if country:

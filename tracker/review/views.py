@@ -11,6 +11,8 @@ from tracker.permissions import get_company_for_staff_or_404, staff_required
 from tracker.review import bp, services
 from tracker.review.forms import ApproveForm, QueueFilterForm, RejectForm, ReturnForm
 
+MAX_PAGE = 100_000
+
 
 @bp.get("/")
 @staff_required
@@ -25,7 +27,11 @@ def queue():
         country=filters.country.data if valid else None,
         name=filters.q.data if valid else None,
     )
-    page = db.paginate(query, per_page=25, error_out=False)
+    # A huge ?page= overflows the database's OFFSET; past the end is simply an empty page.
+    page_number = request.args.get("page", 1, type=int)
+    if not 1 <= page_number <= MAX_PAGE:
+        page_number = 1
+    page = db.paginate(query, page=page_number, per_page=25, error_out=False)
     return render_template("review/queue.html", filters=filters, page=page)
 
 

@@ -1,0 +1,281 @@
+"""Account services, called directly (no HTTP)."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of
+from tracker.audit import AuditEntry
+from tracker.auth import services
+from tracker.auth.models import Invitation, Role, User
+from tracker.domain import DomainError
+from tracker.extensions import db
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def error_fields(excinfo) -> list[str | None]:
+    return [field for field, _ in excinfo.value.errors]
+
+
+# register_user
+
+
+def test_register_user_normalises_email_and_hashes_password():
+    user = services.register_user("  Ana Lee ", "  Ana@Example.COM ", "long enough pw")
+    assert user.email == "ana@example.com"
+    assert user.name == "Ana Lee"
+    assert user.role is Role.COMPANY
+    assert user.company is None
+    assert not user.email_confirmed
+    assert user.check_password("long enough pw")
+
+
+def test_register_user_records_audit_row():
+    user = services.register_user("Ana", "ana@example.com", "long enough pw")
+    entry = db.session.scalar(select(AuditEntry))
+    assert entry.action == "user.registered"
+    assert entry.actor_id == user.id
+
+
+@pytest.mark.parametrize("email", ["taken@example.com", "TAKEN@example.com", " Taken@Example.com"])
+def test_register_user_refuses_taken_email(email):
+    UserFactory(email="taken@example.com")
+    with pytest.raises(DomainError) as excinfo:
+        services.register_user("Ana", email, "long enough pw")
+    assert error_fields(excinfo) == ["email"]
+    db.session.rollback()
+    assert db.session.query(User).count() == 1
+    assert audit_actions() == []
+
+
+# authenticate
+
+
+def test_authenticate_right_password():
+    user = UserFactory(email="ana@example.com")
+    assert services.authenticate("ana@example.com", PASSWORD) == user
+    assert services.authenticate(" ANA@example.com ", PASSWORD) == user
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("ana@example.com", "wrong password"),
+        ("ana@example.com", ""),
+        ("nobody@example.com", PASSWORD),
+    ],
+)
+def test_authenticate_refuses_wrong_password_or_unknown_email(email, password):
+    UserFactory(email="ana@example.com")
+    assert services.authenticate(email, password) is None
+
+
+# confirm_email
+
+
+def test_confirm_email_marks_address_confirmed_once():
+    user = UserFactory(email_confirmed_at=None)
+    assert services.confirm_email(user, user.email)
+    confirmed_at = user.email_confirmed_at
+    assert confirmed_at is not None
+    assert services.confirm_email(user, user.email)
+    assert user.email_confirmed_at == confirmed_at
+    assert audit_actions() == ["user.email_confirmed"]
+
+
+def test_confirm_email_refuses_another_address():
+    user = UserFactory(email_confirmed_at=None)
+    assert not services.confirm_email(user, "other@example.com")
+    assert not user.email_confirmed
+    assert audit_actions() == []
+
+
+# change_password and reset
+
+
+def test_change_password_with_wrong_current_password():
+    user = UserFactory()
+    with pytest.raises(DomainError) as excinfo:
+        services.change_password(user, "not my password", "a new long password")
+    assert error_fields(excinfo) == ["current_password"]
+    db.session.rollback()
+    assert user.check_password(PASSWORD)
+    assert user.session_version == 1
+
+
+def test_change_password_bumps_session_version_and_audits():
+    user = UserFactory()
+    old_id = user.get_id()
+    services.change_password(user, PASSWORD, "a new long password")
+    db.session.commit()
+    db.session.refresh(user)
+    assert user.check_password("a new long password")
+    assert not user.check_password(PASSWORD)
+    assert user.session_version == 2
+    assert user.get_id() != old_id
+    assert audit_actions() == ["user.password_changed"]
+
+
+def test_reset_token_payload_is_single_use():
+    user = UserFactory()
+    payload = services.reset_token_payload(user)
+    assert services.user_for_reset(payload) == user
+    services.set_new_password(user, "a new long password", action="user.password_reset")
+    assert services.user_for_reset(payload) is None
+    assert services.user_for_reset(services.reset_token_payload(user)) == user
+
+
+@pytest.mark.parametrize("payload", [None, "1", {}, {"id": "1", "h": "x"}, {"id": 10**6, "h": "x"}])
+def test_user_for_reset_refuses_malformed_payloads(payload):
+    UserFactory()
+    assert services.user_for_reset(payload) is None
+
+
+def test_user_for_reset_refuses_wrong_hash_fragment():
+    user = UserFactory()
+    assert services.user_for_reset({"id": user.id, "h": "0" * 16}) is None
+
+
+# create_staff
+
+
+def staff_account(**kwargs) -> services.StaffAccount:
+    fields = {
+        "email": "Staff@Example.com",
+        "name": "Sam Staff",
+        "role": Role.REVIEWER,
+        "password": "long enough pw",
+    }
+    return services.StaffAccount(**{**fields, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("role", "countries"),
+    [
+        (Role.REVIEWER, ()),
+        (Role.ADMIN, ()),
+        (Role.REPRESENTATIVE, ("TH",)),
+        (Role.REPRESENTATIVE, ("TH", "KH", "TH")),
+    ],
+)
+def test_create_staff(role, countries):
+    user = services.create_staff(staff_account(role=role, countries=countries))
+    db.session.commit()
+    db.session.refresh(user)
+    assert user.email == "staff@example.com"
+    assert user.role is role
+    assert user.email_confirmed
+    assert user.company_id is None
+    assert user.country_codes == sorted(set(countries))
+    assert user.check_password("long enough pw")
+    assert audit_actions() == ["staff.created"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"role": Role.COMPANY}, "role"),
+        ({"role": Role.REPRESENTATIVE, "countries": ("XX",)}, "country"),
+        ({"role": Role.REPRESENTATIVE, "countries": ("TH", "th")}, "country"),
+        ({"role": Role.REPRESENTATIVE, "countries": ()}, "country"),
+        ({"role": Role.REVIEWER, "countries": ("TH",)}, "country"),
+        ({"role": Role.ADMIN, "countries": ("TH",)}, "country"),
+    ],
+)
+def test_create_staff_validation(kwargs, field):
+    with pytest.raises(DomainError) as excinfo:
+        services.create_staff(staff_account(**kwargs))
+    assert error_fields(excinfo) == [field]
+    db.session.rollback()
+    assert db.session.query(User).count() == 0
+
+
+def test_create_staff_refuses_taken_email():
+    UserFactory(email="staff@example.com")
+    with pytest.raises(DomainError) as excinfo:
+        services.create_staff(staff_account(email="STAFF@example.com"))
+    assert error_fields(excinfo) == ["email"]
+
+
+# invitations
+
+
+def test_invite_colleague_by_owner():
+    company = CompanyFactory()
+    owner = owner_of(company)
+    invitation = services.invite_colleague(owner, " Colleague@Example.com ")
+    assert invitation.email == "colleague@example.com"
+    assert invitation.company == company
+    assert invitation.invited_by == owner
+    assert invitation.accepted_at is None
+    entry = db.session.scalar(select(AuditEntry))
+    assert (entry.action, entry.actor_id, entry.company_id) == (
+        "company.colleague_invited",
+        owner.id,
+        company.id,
+    )
+
+
+@pytest.mark.parametrize("who", ["colleague", "no_company", "reviewer"])
+def test_invite_colleague_only_by_owner(who):
+    company = CompanyFactory()
+    owner_of(company)
+    inviter = {
+        "colleague": lambda: UserFactory(company=company, is_owner=False),
+        "no_company": lambda: UserFactory(),
+        "reviewer": lambda: UserFactory(role=Role.REVIEWER),
+    }[who]()
+    with pytest.raises(DomainError):
+        services.invite_colleague(inviter, "colleague@example.com")
+    db.session.rollback()
+    assert db.session.query(Invitation).count() == 0
+
+
+def test_invite_colleague_refuses_existing_account():
+    owner = owner_of(CompanyFactory())
+    UserFactory(email="colleague@example.com")
+    with pytest.raises(DomainError) as excinfo:
+        services.invite_colleague(owner, "Colleague@example.com")
+    assert error_fields(excinfo) == ["email"]
+
+
+def test_accept_invitation_joins_company_as_non_owner():
+    company = CompanyFactory()
+    invitation = services.invite_colleague(owner_of(company), "colleague@example.com")
+    user = services.accept_invitation(invitation, " Col League ", "long enough pw")
+    db.session.commit()
+    db.session.refresh(user)
+    assert user.company == company
+    assert not user.is_owner
+    assert user.role is Role.COMPANY
+    assert user.email == "colleague@example.com"
+    assert user.name == "Col League"
+    assert user.email_confirmed
+    assert user.check_password("long enough pw")
+    assert invitation.accepted_at is not None
+    assert services.pending_invitation(invitation.id) is None
+    assert audit_actions()[-1] == "company.colleague_joined"
+
+
+def test_accept_invitation_twice_is_refused():
+    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
+    services.accept_invitation(invitation, "Col", "long enough pw")
+    db.session.commit()
+    with pytest.raises(DomainError):
+        services.accept_invitation(invitation, "Col Again", "another long pw")
+    db.session.rollback()
+    assert db.session.query(User).filter_by(email="colleague@example.com").count() == 1
+
+
+def test_accept_invitation_when_address_registered_meanwhile():
+    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
+    UserFactory(email="colleague@example.com")
+    with pytest.raises(DomainError):
+        services.accept_invitation(invitation, "Col", "long enough pw")
+
+
+@pytest.mark.parametrize("invitation_id", [None, "1", 10**6])
+def test_pending_invitation_unknown(invitation_id):
+    assert services.pending_invitation(invitation_id) is None

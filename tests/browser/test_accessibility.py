@@ -1,0 +1,171 @@
+"""axe-core (WCAG 2.2 AA) on the main pages, empty and with errors; keyboard checks."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.browser.conftest import import_or_skip
+from tests.factories import CompanyFactory, UserFactory, owner_of
+from tracker.companies.models import CompanyStatus
+from tracker.extensions import db
+from tracker.review.services import return_application
+
+pytestmark = pytest.mark.browser
+sync_api = import_or_skip("playwright.sync_api")
+Page, expect = sync_api.Page, sync_api.expect
+Axe = import_or_skip("axe_playwright_python.sync_playwright").Axe
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+axe = Axe()
+
+
+def submit_empty(button: str) -> Callable[[Page], None]:
+    """An action that sends a form as it is, expecting it back with its errors."""
+
+    def action(page: Page) -> None:
+        page.get_by_role("button", name=button).click()
+        expect(page).to_have_title(re.compile(r"^Error: "))
+        expect(page.locator(".error-summary")).to_be_focused()
+
+    return action
+
+
+def add_operation(page: Page) -> None:
+    page.get_by_role("button", name="Add another operation").click()
+    expect(page.get_by_role("group", name="Operation 2")).to_be_visible()
+
+
+@dataclass(frozen=True)
+class Screen:
+    path: str  # may name a fixture in braces, e.g. "/review/companies/{company_a.id}"
+    user: str | None = None  # fixture that signs in first
+    needs: tuple[str, ...] = ()  # other fixtures the page's data needs
+    status: int = 200
+    then: Callable[[Page], None] | None = field(default=None, compare=False)
+
+
+SCREENS = {
+    "home": Screen("/"),
+    "register": Screen("/account/register"),
+    "register with errors": Screen("/account/register", then=submit_empty("Create account")),
+    "login": Screen("/account/login"),
+    "login with errors": Screen("/account/login", then=submit_empty("Sign in")),
+    "reset request": Screen("/account/reset"),
+    "404": Screen("/no-such-page", status=404),
+    "company start, unconfirmed": Screen("/company/", user="unconfirmed"),
+    "company start": Screen("/company/", user="applicant"),
+    "apply form": Screen("/company/apply", user="applicant"),
+    "apply form with errors": Screen(
+        "/company/apply", user="applicant", then=submit_empty("Submit application")
+    ),
+    "apply form with two operations": Screen(
+        "/company/apply", user="applicant", then=add_operation
+    ),
+    "dashboard": Screen("/company/", user="owner_a"),
+    "dashboard, returned": Screen("/company/", user="returned_owner"),
+    "edit form": Screen("/company/edit", user="owner_a"),
+    "sign": Screen("/company/sign", user="owner_b"),
+    "sign with errors": Screen("/company/sign", user="owner_b", then=submit_empty("Sign The Code")),
+    "colleagues": Screen("/company/colleagues", user="owner_a"),
+    "change password": Screen("/account/password", user="owner_a"),
+    "review queue": Screen("/review/", user="reviewer", needs=("company_a",)),
+    "review detail": Screen(
+        "/review/companies/{company_a.id}", user="reviewer", needs=("company_a", "owner_a")
+    ),
+    "review detail with errors": Screen(
+        "/review/companies/{company_a.id}",
+        user="reviewer",
+        needs=("company_a",),
+        then=submit_empty("Return for changes"),
+    ),
+}
+
+
+@pytest.fixture()
+def unconfirmed():
+    return UserFactory(email="new@example.com", email_confirmed_at=None)
+
+
+@pytest.fixture()
+def returned_owner(reviewer):
+    company = CompanyFactory(display_name="Gamma Hotels", status=CompanyStatus.SUBMITTED)
+    owner = owner_of(company, email="owner.g@example.com")
+    return_application(company, reviewer, "Please add\nyour city offices.")
+    db.session.commit()
+    return owner
+
+
+DUPLICATE_IDS = """() => {
+    const seen = new Set();
+    const ids = [...document.querySelectorAll("[id]")].map(e => e.id);
+    return ids.filter(id => seen.has(id) || !seen.add(id));
+}"""
+
+NONE_ATTRIBUTES = """() => [...document.querySelectorAll("*")].flatMap(
+    e => [...e.attributes].filter(a => a.value === "None").map(a => `${e.tagName}[${a.name}]`)
+)"""
+
+
+def assert_no_violations(page: Page) -> None:
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    # axe 4.x no longer reports duplicate ids, but they break <label for> and aria-describedby.
+    assert page.evaluate(DUPLICATE_IDS) == [], page.url
+    # A Python None handed to a WTForms widget comes out as the literal text "None".
+    assert page.evaluate(NONE_ATTRIBUTES) == [], page.url
+
+
+@pytest.mark.parametrize("screen", SCREENS.values(), ids=SCREENS.keys())
+def test_page_has_no_axe_violations(screen: Screen, page: Page, browser_auth, request):
+    fixtures = {name: request.getfixturevalue(name) for name in screen.needs}
+    if screen.user:
+        browser_auth.login(request.getfixturevalue(screen.user).email)
+    response = page.goto(screen.path.format(**fixtures))
+    assert response.status == screen.status
+    if screen.then:
+        screen.then(page)
+    assert_no_violations(page)
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page: Page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()  # visible while it has focus
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    # The next Tab continues from the content, not from the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_error_summary_links_move_focus_to_the_field(page: Page, browser_auth, applicant):
+    browser_auth.login(applicant.email)
+    page.goto("/company/apply")
+    page.get_by_label("Legal name").fill("Sunrise Tours Ltd")
+    page.get_by_label("Type of business").select_option(label="Tour operator")
+    page.get_by_role("button", name="Submit application").click()
+
+    summary = page.get_by_role("alert").filter(has_text="Please correct")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Public display name: This field is required.",
+            "Headquarters country: Choose a country from the list.",
+            "Annual revenue: Choose your annual revenue from the list.",
+            "Operation 1, Country: Choose a country from the list.",
+        ]
+    )
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link").first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Public display name")).to_be_focused()
+    expect(page.get_by_label("Public display name")).to_have_accessible_description(
+        "The name travellers will see in the public list. This field is required."
+    )

@@ -1,0 +1,371 @@
+"""Who may open what: each role against every route; no company sees or changes another's data."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import CompanyFactory, UserFactory, owner_of
+from tracker.audit import AuditEntry
+from tracker.auth.models import Invitation, User
+from tracker.companies.models import Company, CompanyStatus, Signature
+from tracker.extensions import db
+from tracker.tokens import make_token
+
+ROLES = (
+    "anonymous",
+    "owner_a",
+    "colleague_a",
+    "owner_b",
+    "applicant",
+    "reviewer",
+    "admin",
+    "rep_th",
+    "rep_fr",
+)
+COMPANY_ROLES = ("owner_a", "colleague_a", "owner_b", "applicant")
+STAFF_ROLES = ("reviewer", "admin", "rep_th", "rep_fr")
+
+# Expected outcomes besides plain status codes.
+LOGIN = "redirect to the sign-in page"
+HOME = "redirect to the signed-in user's home page"
+
+SIGNATURE = {
+    "signatory_name": "Ana Lee",
+    "signatory_title": "CEO",
+    "authority": "y",
+    "criteria_version": "2024.1",
+    **{f"criterion_{n}": "y" for n in range(1, 7)},
+}
+
+
+def outcomes(anonymous=LOGIN, company=403, staff=403, **per_role) -> dict[str, object]:
+    """Expected outcome per role: defaults for each group, then single-role overrides."""
+    result = {"anonymous": anonymous}
+    result |= dict.fromkeys(COMPANY_ROLES, company)
+    result |= dict.fromkeys(STAFF_ROLES, staff)
+    result |= per_role
+    assert set(result) == set(ROLES), set(result) ^ set(ROLES)
+    return result
+
+
+PUBLIC = outcomes(anonymous=200, company=200, staff=200)
+GUESTS_ONLY = outcomes(anonymous=200, company=HOME, staff=HOME)
+SIGNED_IN = outcomes(company=200, staff=200)
+COMPANY_PAGE = outcomes(company=200, applicant=404)
+STAFF_PAGE = outcomes(staff=200)
+IN_COUNTRY_STAFF_PAGE = outcomes(staff=200, rep_fr=404)
+DECISION = outcomes(staff="/review/", rep_fr=404)
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    rule: str
+    expected: dict[str, object]
+    path: str = ""  # the rule with its variables filled in; "{a}"/"{b}" are company ids
+    data: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path or self.rule}"
+
+
+CONFIRM, RESET, INVITE = "{confirm_token}", "{reset_token}", "{invite_token}"
+A, A_APPROVE = "/review/companies/{a}", "/review/companies/{a}/approve"
+
+CASES = [
+    Case("GET", "/", PUBLIC),
+    Case("GET", "/healthz", PUBLIC),
+    Case("GET", "/static/<path:filename>", PUBLIC, "/static/css/app.css"),
+    Case("GET", "/account/login", GUESTS_ONLY),
+    Case("POST", "/account/login", GUESTS_ONLY),
+    Case("GET", "/account/register", GUESTS_ONLY),
+    Case("POST", "/account/register", GUESTS_ONLY),
+    Case("POST", "/account/logout", outcomes(anonymous="/", company="/", staff="/")),
+    # owner_a's own (valid) link; whoever follows it lands on their own home page.
+    Case(
+        "GET",
+        "/account/confirm/<token>",
+        outcomes(anonymous="/account/login", company=HOME, staff=HOME),
+        f"/account/confirm/{CONFIRM}",
+    ),
+    Case("POST", "/account/confirm/resend", outcomes(company=HOME, staff=HOME)),
+    Case("GET", "/account/reset", PUBLIC),
+    Case("POST", "/account/reset", PUBLIC),
+    Case("GET", "/account/reset/<token>", PUBLIC, f"/account/reset/{RESET}"),
+    Case("POST", "/account/reset/<token>", PUBLIC, f"/account/reset/{RESET}"),
+    Case("GET", "/account/invitation/<token>", PUBLIC, f"/account/invitation/{INVITE}"),
+    Case("POST", "/account/invitation/<token>", PUBLIC, f"/account/invitation/{INVITE}"),
+    Case("GET", "/account/password", SIGNED_IN),
+    Case("POST", "/account/password", SIGNED_IN),
+    Case("GET", "/company/", outcomes(company=200)),
+    Case(
+        "GET",
+        "/company/apply",
+        outcomes(company="/company/", applicant=200),
+    ),
+    Case("POST", "/company/apply", outcomes(company="/company/", applicant=200)),
+    Case("GET", "/company/edit", COMPANY_PAGE),
+    Case("POST", "/company/edit", COMPANY_PAGE),
+    # A is still under review (so its owner may not sign yet); B is approved.
+    Case("GET", "/company/sign", outcomes(company=403, owner_b=200, applicant=404)),
+    Case("POST", "/company/sign", outcomes(company=403, owner_b=200, applicant=404)),
+    Case("GET", "/company/colleagues", COMPANY_PAGE),
+    Case("POST", "/company/colleagues", COMPANY_PAGE),
+    Case("GET", "/review/", STAFF_PAGE),
+    Case("GET", "/review/companies/<int:company_id>", IN_COUNTRY_STAFF_PAGE, A),
+    Case(
+        "GET",
+        "/review/companies/<int:company_id>",
+        outcomes(staff=200, rep_th=404),
+        "/review/companies/{b}",
+    ),
+    Case("POST", "/review/companies/<int:company_id>/approve", DECISION, A_APPROVE),
+    Case(
+        "POST",
+        "/review/companies/<int:company_id>/return",
+        DECISION,
+        "/review/companies/{a}/return",
+        {"comment": "Add your Cambodian office."},
+    ),
+    Case(
+        "POST",
+        "/review/companies/<int:company_id>/reject",
+        DECISION,
+        "/review/companies/{a}/reject",
+        {"reason": "Not a travel company."},
+    ),
+]
+
+MATRIX = [pytest.param(case, role, id=f"{case.id} as {role}") for case in CASES for role in ROLES]
+
+
+@pytest.fixture()
+def people(company_a, owner_a, company_b, owner_b, applicant, reviewer, admin, rep_th, rep_fr):
+    colleague_a = UserFactory(company=company_a, email="colleague.a@example.com")
+    return SimpleNamespace(
+        company_a=company_a,
+        company_b=company_b,
+        owner_a=owner_a,
+        colleague_a=colleague_a,
+        owner_b=owner_b,
+        applicant=applicant,
+        reviewer=reviewer,
+        admin=admin,
+        rep_th=rep_th,
+        rep_fr=rep_fr,
+    )
+
+
+def sign_in(auth, user: User | None) -> None:
+    if user is not None:
+        response = auth.login(user.email)
+        assert response.status_code == 302, f"{user.email} could not sign in"
+
+
+def db_state() -> tuple:
+    """Everything a request could change, to compare before and after a refused one."""
+    db.session.expire_all()
+    companies = db.session.execute(
+        select(Company.id, Company.status, Company.legal_name, Company.version).order_by(Company.id)
+    ).all()
+    counts = [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, AuditEntry, Signature, Invitation)
+    ]
+    return tuple(companies), tuple(counts)
+
+
+def fill(path: str, people) -> str:
+    invitation = Invitation(
+        company=people.company_a, email="new.colleague@example.com", invited_by=people.owner_a
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return path.format(
+        a=people.company_a.id,
+        b=people.company_b.id,
+        confirm_token=make_token(
+            "confirm", {"id": people.owner_a.id, "email": people.owner_a.email}
+        ),
+        reset_token=make_token(
+            "reset", {"id": people.owner_a.id, "h": people.owner_a.password_hash[-16:]}
+        ),
+        invite_token=make_token("invite", invitation.id),
+    )
+
+
+def home_of(user: User | None) -> str:
+    return "/review/" if user.is_staff else "/company/"
+
+
+@pytest.mark.parametrize(("case", "role"), MATRIX)
+def test_access(client, auth, people, case: Case, role: str):
+    user = getattr(people, role, None)
+    path = fill(case.path or case.rule, people)
+    sign_in(auth, user)
+    before = db_state()
+
+    response = client.get(path) if case.method == "GET" else client.submit(path, case.data)
+    response.close()
+
+    expected = case.expected[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert urlsplit(response.location).path == "/account/login"
+    elif expected == HOME:
+        assert response.status_code == 302
+        assert response.location == home_of(user)
+    elif isinstance(expected, str):
+        assert response.status_code == 302
+        assert response.location == expected
+    else:
+        assert response.status_code == expected, response.get_data(as_text=True)[:500]
+    if expected in (LOGIN, 403, 404):
+        assert db_state() == before, "a refused request changed the database"
+
+
+def test_matrix_covers_every_route(app):
+    """Adding a route without adding it to CASES fails here, so nothing ships unlisted."""
+    routes = {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(case.rule, case.method) for case in CASES}
+    assert routes - covered == set(), "routes missing from the authorization matrix"
+    assert covered - routes == set(), "matrix entries for routes that no longer exist"
+
+
+def queue_names(client, query: str = "") -> str:
+    response = client.get(f"/review/{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["", "?status=", "?status=submitted&country=TH", "?q=Alpha"])
+def test_representative_queue_is_limited_to_their_countries(client, auth, people, query):
+    auth.login(people.rep_th.email)
+    assert "Alpha Tours" in queue_names(client, query)
+    auth.logout()
+    auth.login(people.rep_fr.email)
+    assert "Alpha Tours" not in queue_names(client, query)
+    assert "Beta Hotels" in queue_names(client, "?status=")
+
+
+def test_reviewer_and_admin_see_every_company(client, auth, people):
+    for staff in (people.reviewer, people.admin):
+        auth.login(staff.email)
+        page = queue_names(client, "?status=")
+        assert "Alpha Tours" in page and "Beta Hotels" in page
+        auth.logout()
+
+
+@pytest.mark.parametrize("path", ["/company/", "/company/colleagues"])
+def test_company_user_sees_only_its_own_company(client, auth, people, path):
+    auth.login(people.owner_b.email)
+    page = client.get(path).get_data(as_text=True)
+    assert "Beta Hotels" in page
+    for other in ("Alpha Tours", people.company_a.legal_name, "owner.a@example.com"):
+        assert other not in page
+    if path == "/company/colleagues":
+        assert "owner.b@example.com" in page
+        assert "colleague.a@example.com" not in page
+
+
+def test_company_routes_ignore_ids_smuggled_in_the_request(client, auth, people):
+    """Company routes take no id: an id in the query string or form is simply not used."""
+    a_id, b_id = people.company_a.id, people.company_b.id
+    before_a = db.session.execute(select(Company.legal_name, Company.version).filter_by(id=a_id))
+    before_a = before_a.one()
+    auth.login(people.owner_b.email)
+    form = {
+        "company_id": a_id,
+        "id": a_id,
+        "legal_name": "Taken Over Ltd",
+        "display_name": "Taken Over",
+        "type": "hotel",
+        "hq_country": "FR",
+        "revenue_band": "up_to_500k",
+        "contact_name": "Bea",
+        "contact_email": "bea@example.com",
+        "operations-0-country_code": "FR",
+        "operations-0-property_name": "Beta Paris",
+        "operations-0-city": "Paris",
+    }
+    response = client.submit(f"/company/edit?company_id={a_id}&id={a_id}", form)
+    assert response.status_code == 302
+    response = client.submit(f"/company/sign?company_id={a_id}", {**SIGNATURE, "company_id": a_id})
+    assert response.status_code == 302
+
+    company_a, company_b = db.session.get(Company, a_id), db.session.get(Company, b_id)
+    assert (company_a.legal_name, company_a.version) == tuple(before_a)
+    assert company_a.status is CompanyStatus.SUBMITTED and not company_a.signatures
+    assert company_b.legal_name == "Taken Over Ltd"
+    assert company_b.status is CompanyStatus.MEMBER
+
+
+@pytest.mark.parametrize("role", COMPANY_ROLES)
+@pytest.mark.parametrize(
+    ("decision", "data"),
+    [("approve", {}), ("return", {"comment": "Fix it"}), ("reject", {"reason": "No"})],
+)
+def test_company_users_cannot_decide(client, auth, people, role, decision, data):
+    auth.login(getattr(people, role).email)
+    before = db_state()
+    for company in (people.company_a, people.company_b):
+        response = client.submit(f"/review/companies/{company.id}/{decision}", data)
+        assert response.status_code == 403
+    assert db_state() == before
+    assert db.session.get(Company, people.company_a.id).status is CompanyStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("decision", ["approve", "return", "reject"])
+def test_representative_out_of_country_cannot_decide(client, auth, people, decision):
+    auth.login(people.rep_fr.email)
+    before = db_state()
+    response = client.submit(f"/review/companies/{people.company_a.id}/{decision}", {"reason": "x"})
+    assert response.status_code == 404
+    assert db_state() == before
+
+
+def test_non_owner_colleague_cannot_sign(client, auth, people):
+    company = people.company_a
+    company.status = CompanyStatus.APPROVED
+    db.session.commit()
+    auth.login(people.colleague_a.email)
+    assert client.get("/company/sign").status_code == 403
+    assert client.submit("/company/sign", SIGNATURE).status_code == 403
+    company = db.session.get(Company, company.id)
+    assert company.status is CompanyStatus.APPROVED and not company.signatures
+    auth.logout()
+    auth.login(people.owner_a.email)
+    assert client.get("/company/sign").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "status",
+    [CompanyStatus.SUBMITTED, CompanyStatus.RETURNED, CompanyStatus.REJECTED, CompanyStatus.MEMBER],
+)
+def test_owner_cannot_sign_unless_approved(client, auth, status):
+    member = {"membership_number": "TC-999999", "joined_at": datetime.now(UTC)}
+    company = CompanyFactory(status=status, **(member if status is CompanyStatus.MEMBER else {}))
+    owner = owner_of(company)
+    auth.login(owner.email)
+    before = db_state()
+    assert client.get("/company/sign").status_code == 403
+    assert client.submit("/company/sign", SIGNATURE).status_code == 403
+    assert db_state() == before
+
+
+def test_staff_cannot_use_company_pages_even_with_a_company_in_the_form(client, auth, people):
+    auth.login(people.admin.email)
+    before = db_state()
+    for path in ("/company/edit", "/company/sign", "/company/apply", "/company/colleagues"):
+        response = client.submit(path, {**SIGNATURE, "company_id": people.company_b.id})
+        assert response.status_code == 403
+    assert db_state() == before

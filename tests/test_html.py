@@ -1,0 +1,113 @@
+"""Every page is valid HTML, checked by the Nu Html Checker (vnu.jar) in one run.
+
+The checker comes from npm (`npm install --prefix .tools vnu-jar`, done by .ci/run) and needs
+Java. Without it these tests skip, unless REQUIRE_BROWSER=1 (CI) makes the page checks required.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.factories import CompanyFactory, owner_of
+
+VNU_JAR = Path(
+    os.environ.get(
+        "VNU_JAR", Path(__file__).parent.parent / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
+    )
+)
+
+
+def checker_missing() -> str | None:
+    if not VNU_JAR.is_file():
+        return f"vnu.jar not found at {VNU_JAR} (npm install --prefix .tools vnu-jar)"
+    if shutil.which("java") is None:
+        return "java is not installed"
+    return None
+
+
+@pytest.fixture()
+def vnu():
+    reason = checker_missing()
+    if reason and os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    if reason:
+        pytest.skip(reason)
+
+    def check(pages: dict[str, str], folder: Path) -> list[str]:
+        files = []
+        for name, html in pages.items():
+            path = folder / f"{name}.html"
+            path.write_text(html, encoding="utf-8")
+            files.append(str(path))
+        result = subprocess.run(
+            ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *files],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+        return [
+            f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+        ]
+
+    return check
+
+
+def fetch(client, url: str, data: dict | None = None) -> str:
+    response = client.submit(url, data) if data is not None else client.get(url)
+    assert response.status_code in (200, 404), (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
+    pages = {
+        "home": fetch(client, "/"),
+        "register": fetch(client, "/account/register"),
+        "register_errors": fetch(client, "/account/register", {"email": "bad"}),
+        "login": fetch(client, "/account/login"),
+        "login_errors": fetch(
+            client, "/account/login", {"email": "a@example.com", "password": "x"}
+        ),
+        "reset": fetch(client, "/account/reset"),
+        "not_found": fetch(client, "/no-such-page"),
+    }
+    assert vnu(pages, tmp_path) == []
+
+
+def test_company_pages_are_valid(client, auth, applicant, vnu, tmp_path):
+    auth.login(applicant.email)
+    pages = {
+        "start": fetch(client, "/company/"),
+        "apply": fetch(client, "/company/apply"),
+        "apply_errors": fetch(client, "/company/apply", {"legal_name": "x" * 300}),
+        "apply_two_rows": fetch(client, "/company/apply", {"add_operation": "1"}),
+    }
+    approved = CompanyFactory(status="approved", countries=("TH", "KH"))
+    owner = owner_of(approved, email="owner.valid@example.com")
+    auth.logout()
+    auth.login(owner.email)
+    pages |= {
+        "dashboard": fetch(client, "/company/"),
+        "edit": fetch(client, "/company/edit"),
+        "sign": fetch(client, "/company/sign"),
+        "sign_errors": fetch(client, "/company/sign", {"signatory_name": ""}),
+        "colleagues": fetch(client, "/company/colleagues"),
+        "password": fetch(client, "/account/password"),
+    }
+    assert vnu(pages, tmp_path) == []
+
+
+def test_review_pages_are_valid(client, auth, reviewer, company_a, owner_a, vnu, tmp_path):
+    auth.login(reviewer.email)
+    pages = {
+        "queue": fetch(client, "/review/"),
+        "queue_filtered": fetch(client, "/review/?status=&country=TH&q=alpha"),
+        "detail": fetch(client, f"/review/companies/{company_a.id}"),
+        "detail_errors": fetch(client, f"/review/companies/{company_a.id}/return", {"comment": ""}),
+    }
+    assert vnu(pages, tmp_path) == []

@@ -1,0 +1,12 @@
+/* Progressive enhancement only: every page works without this file. Served locally, loaded with
+   `defer` from base.html, so it needs no inline script and passes a strict CSP. */
+(function () {
+  "use strict";
+
+  // After a failed submit, start at the list of problems: screen readers read it at once and
+  // keyboard users reach each field from its link.
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+  }
+})();
