@@ -117,6 +117,7 @@ CASES = [
     Case("GET", "/company/colleagues", COMPANY_PAGE),
     Case("POST", "/company/colleagues", COMPANY_PAGE),
     Case("GET", "/review/", STAFF_PAGE),
+    Case("GET", "/review/staff", outcomes(admin=200)),
     Case("GET", "/review/companies/<int:company_id>", IN_COUNTRY_STAFF_PAGE, A),
     Case(
         "GET",

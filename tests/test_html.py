@@ -102,7 +102,7 @@ def test_company_pages_are_valid(client, auth, applicant, vnu, tmp_path):
     assert vnu(pages, tmp_path) == []
 
 
-def test_review_pages_are_valid(client, auth, reviewer, company_a, owner_a, vnu, tmp_path):
+def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_a, vnu, tmp_path):
     auth.login(reviewer.email)
     pages = {
         "queue": fetch(client, "/review/"),
@@ -110,4 +110,7 @@ def test_review_pages_are_valid(client, auth, reviewer, company_a, owner_a, vnu,
         "detail": fetch(client, f"/review/companies/{company_a.id}"),
         "detail_errors": fetch(client, f"/review/companies/{company_a.id}/return", {"comment": ""}),
     }
+    auth.logout()
+    auth.login(admin.email)
+    pages["staff"] = fetch(client, "/review/staff")
     assert vnu(pages, tmp_path) == []

@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, false, select
 
 from tracker.auth.models import Role, StaffCountry, User
 from tracker.companies.models import Company, Operation
@@ -39,8 +39,11 @@ company_user_required = roles_required(Role.COMPANY)
 def scope_to_staff(query: Select, user: User) -> Select:
     """Limit a select of companies to those a staff member may see.
 
-    Representatives see a company when one of its operations lies in one of their countries.
+    Representatives see a company when one of its operations lies in one of their countries;
+    anyone who is not staff sees none, whatever view the query came through.
     """
+    if not user.is_staff:
+        return query.where(false())
     if user.role is not Role.REPRESENTATIVE:
         return query
     in_their_countries = exists().where(
@@ -64,7 +67,7 @@ def get_company_for_staff_or_404(company_id: int, user: User) -> Company:
     :raises NotFound: if it does not exist or lies outside a representative's countries, so that
         its existence is not revealed either.
     """
-    if not user.is_staff or not 0 < company_id <= MAX_ID:
+    if not 0 < company_id <= MAX_ID:
         abort(404)
     company = db.session.scalar(
         scope_to_staff(select(Company).where(Company.id == company_id), user)

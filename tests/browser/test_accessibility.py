@@ -74,6 +74,7 @@ SCREENS = {
     "colleagues": Screen("/company/colleagues", user="owner_a"),
     "change password": Screen("/account/password", user="owner_a"),
     "review queue": Screen("/review/", user="reviewer", needs=("company_a",)),
+    "staff accounts": Screen("/review/staff", user="admin", needs=("reviewer", "rep_th")),
     "review detail": Screen(
         "/review/companies/{company_a.id}", user="reviewer", needs=("company_a", "owner_a")
     ),

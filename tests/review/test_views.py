@@ -206,3 +206,14 @@ def test_representative_outside_countries_gets_404(client, auth, smtp, rep_fr, o
     db.session.refresh(owner_a.company)
     assert owner_a.company.status is CompanyStatus.SUBMITTED
     assert smtp.messages == []
+
+
+def test_admin_sees_every_staff_account_with_countries(
+    client, auth, admin, reviewer, rep_th, owner_a
+):
+    auth.login(admin.email)
+    page = client.get("/review/staff").get_data(as_text=True)
+    for person in (admin, reviewer, rep_th):
+        assert person.email in page
+    assert "Thailand" in page
+    assert owner_a.email not in page

@@ -1,9 +1,10 @@
 """Review decisions on applications. They flush; the view commits and then e-mails."""
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from tracker import audit
-from tracker.auth.models import User
+from tracker.auth.models import Role, User
 from tracker.companies.models import Company, CompanyStatus, Operation
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -13,14 +14,8 @@ from tracker.permissions import can_see_company, scope_to_staff
 def list_companies(
     staff: User, status: str | None = None, country: str | None = None, name: str | None = None
 ) -> Select:
-    """The companies a staff member may see, oldest submission first, optionally filtered.
-
-    Anyone else sees none: scope_to_staff only narrows representatives, so a company user who
-    reached this through a view without a role check would otherwise see every company.
-    """
+    """The companies a staff member may see, oldest submission first, optionally filtered."""
     query = scope_to_staff(select(Company), staff)
-    if not staff.is_staff:
-        query = query.where(false())
     if status:
         query = query.where(Company.status == CompanyStatus(status))
     if country:
@@ -31,6 +26,17 @@ def list_companies(
         pattern = f"%{name.strip().lower()}%"
         query = query.where(Company.display_name.ilike(pattern) | Company.legal_name.ilike(pattern))
     return query.order_by(Company.submitted_at, Company.id)
+
+
+def list_staff() -> list[User]:
+    """Every staff account with its countries, for administrators."""
+    query = (
+        select(User)
+        .where(User.role != Role.COMPANY)
+        .options(selectinload(User.staff_countries))
+        .order_by(User.role, User.email)
+    )
+    return list(db.session.scalars(query))
 
 
 def _decide(

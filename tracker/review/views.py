@@ -7,7 +7,7 @@ from tracker.companies import services as company_services
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.mail import send_email
-from tracker.permissions import get_company_for_staff_or_404, staff_required
+from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.review import bp, services
 from tracker.review.forms import ApproveForm, QueueFilterForm, RejectForm, ReturnForm
 
@@ -117,3 +117,9 @@ def reject(company_id: int):
         "Your application was not accepted",
         "application_rejected",
     )
+
+
+@bp.get("/staff")
+@admin_required
+def staff():
+    return render_template("review/staff.html", people=services.list_staff())
