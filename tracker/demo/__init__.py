@@ -1,0 +1,12 @@
+"""Demo data: the demo sign-ins and bulk fake companies (`flask --app wsgi demo-data`)."""
+
+from tracker.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from tracker.demo.bulk import company_count, load_companies
+
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "DEMO_PASSWORD",
+    "company_count",
+    "ensure_demo_accounts",
+    "load_companies",
+]
