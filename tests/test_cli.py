@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
 from tracker.auth.services import authenticate, find_user
 from tracker.companies.models import Company, CompanyStatus, CompanyType, Operation, Signature
@@ -127,3 +128,14 @@ def test_demo_accounts_sign_in(runner, auth):
         assert user is not None and user.role is account.role
     response = auth.login("owner@demo.thecode.example", DEMO_PASSWORD)
     assert response.location.endswith("/company/")
+
+
+def test_demo_member_went_through_the_real_journey(runner):
+    runner.invoke(args=["demo-data", "--companies", "0"])
+    company = find_user("owner@demo.thecode.example").company
+    assert company.status is CompanyStatus.MEMBER
+    assert company.country_codes == ["KH", "TH"]
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.company_id == company.id).order_by(AuditEntry.id)
+    ).all()
+    assert actions == ["application.submitted", "application.approved", "company.signed"]

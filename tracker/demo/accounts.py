@@ -1,21 +1,21 @@
 """The four demo sign-ins, one per role, so a newcomer can try every part of the tracker."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from tracker.auth.models import Role, User
 from tracker.auth.services import StaffAccount, create_staff, find_user
-from tracker.companies.criteria import CURRENT_VERSION, criteria
-from tracker.companies.models import (
-    Company,
-    CompanyStatus,
-    CompanyType,
-    Operation,
-    RevenueBand,
-    Signature,
+from tracker.companies.criteria import criteria
+from tracker.companies.models import CompanyType, RevenueBand
+from tracker.companies.services import (
+    CompanyDetails,
+    OperationInput,
+    SignatureInput,
+    sign_code,
+    submit_application,
 )
-from tracker.companies.services import membership_number
 from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.review.services import approve_application
 
 DEMO_PASSWORD = "code-demo-2026"
 
@@ -58,8 +58,11 @@ def ensure_demo_accounts() -> None:
 
 
 def _create_demo_owner(email: str) -> None:
-    now = datetime.now(UTC)
-    company = Company(
+    """A member made through the real services, so its history shows the whole journey."""
+    owner = User(email=email, name="Demo Owner", role=Role.COMPANY, email_confirmed_at=utcnow())
+    owner.set_password(DEMO_PASSWORD)
+    db.session.add(owner)
+    details = CompanyDetails(
         legal_name="Andaman Sea Hotels Co., Ltd.",
         display_name="Andaman Sea Hotels",
         type=CompanyType.HOTEL_CHAIN,
@@ -68,36 +71,13 @@ def _create_demo_owner(email: str) -> None:
         revenue_band=RevenueBand.UP_TO_50M,
         contact_name="Demo Owner",
         contact_email=email,
-        status=CompanyStatus.APPROVED,
-        submitted_at=now - timedelta(days=400),
-        operations=[
-            Operation(country_code="TH", property_name="Andaman Beach Resort", city="Phuket"),
-            Operation(country_code="KH", property_name="Riverside Lodge", city="Siem Reap"),
-        ],
+        operations=(
+            OperationInput("TH", "Andaman Beach Resort", "Phuket"),
+            OperationInput("KH", "Riverside Lodge", "Siem Reap"),
+        ),
     )
-    owner = User(
-        email=email,
-        name="Demo Owner",
-        role=Role.COMPANY,
-        company=company,
-        is_owner=True,
-        email_confirmed_at=now,
-    )
-    owner.set_password(DEMO_PASSWORD)
-    db.session.add_all([company, owner])
-    db.session.flush()
-    joined = now - timedelta(days=365)
-    db.session.add(
-        Signature(
-            company=company,
-            user=owner,
-            signatory_name="Demo Owner",
-            signatory_title="Managing Director",
-            criteria_version=CURRENT_VERSION,
-            accepted_criteria=[c.number for c in criteria()],
-            authority_confirmed=True,
-            signed_at=joined,
-        )
-    )
-    company.status, company.joined_at = CompanyStatus.MEMBER, joined
-    company.membership_number = membership_number(company.id)
+    company = submit_application(owner, details)
+    reviewer = next(account for account in DEMO_ACCOUNTS if account.role is Role.REVIEWER)
+    approve_application(company, find_user(reviewer.email))
+    all_criteria = tuple(criterion.number for criterion in criteria())
+    sign_code(company, owner, SignatureInput("Demo Owner", "Managing Director", all_criteria, True))

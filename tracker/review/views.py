@@ -1,6 +1,6 @@
 """Staff pages: the application queue, one application, and the three decisions."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.companies import services as company_services
@@ -31,7 +31,8 @@ def queue():
     page_number = request.args.get("page", 1, type=int)
     if not 1 <= page_number <= MAX_PAGE:
         page_number = 1
-    page = db.paginate(query, page=page_number, per_page=25, error_out=False)
+    per_page = current_app.config["PER_PAGE"]
+    page = db.paginate(query, page=page_number, per_page=per_page, error_out=False)
     return render_template("review/queue.html", filters=filters, page=page)
 
 
