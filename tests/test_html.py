@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.factories import CompanyFactory, owner_of
+from tracker import audit
+from tracker.auth.models import Invitation
+from tracker.extensions import db
 
 VNU_JAR = Path(
     os.environ.get(
@@ -89,6 +92,8 @@ def test_company_pages_are_valid(client, auth, applicant, vnu, tmp_path):
     }
     approved = CompanyFactory(status="approved", countries=("TH", "KH"))
     owner = owner_of(approved, email="owner.valid@example.com")
+    db.session.add(Invitation(company=approved, email="new@example.com", invited_by=owner))
+    db.session.commit()
     auth.logout()
     auth.login(owner.email)
     pages |= {
@@ -103,6 +108,8 @@ def test_company_pages_are_valid(client, auth, applicant, vnu, tmp_path):
 
 
 def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_a, vnu, tmp_path):
+    audit.record("application.submitted", actor=owner_a, company=company_a, to_status="submitted")
+    db.session.commit()  # a history entry, so the page shows one
     auth.login(reviewer.email)
     pages = {
         "queue": fetch(client, "/review/"),

@@ -236,6 +236,12 @@ def test_logout_requires_csrf(client, auth):
 # invitations
 
 
+def pending_section(response) -> str:
+    page = response.get_data(as_text=True)
+    assert "Invitations not yet accepted" in page
+    return page.split("Invitations not yet accepted")[1]
+
+
 def test_owner_invites_colleague_who_joins_the_company(app, client, auth, smtp):
     company = CompanyFactory(display_name="Alpha Tours")
     owner_of(company, email="owner@example.com")
@@ -245,6 +251,7 @@ def test_owner_invites_colleague_who_joins_the_company(app, client, auth, smtp):
     [message] = smtp.to("col@example.com")
     assert "Alpha Tours" in message["Subject"]
     link = smtp.link("col@example.com", "/account/invitation/")
+    assert "col@example.com" in pending_section(client.get("/company/colleagues"))
 
     colleague = app.test_client()
     assert colleague.get(link).status_code == 200
@@ -258,6 +265,10 @@ def test_owner_invites_colleague_who_joins_the_company(app, client, auth, smtp):
     assert not user.is_owner
     assert user.email_confirmed
     assert signed_in(colleague)
+    # Accepted: the colleague is listed, the invitation no longer pending.
+    page = client.get("/company/colleagues").get_data(as_text=True)
+    assert "Col League" in page
+    assert "not yet accepted" not in page
 
     # A second use of the link is refused.
     again = app.test_client()

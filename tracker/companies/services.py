@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.audit import AuditEntry
-from tracker.auth.models import Role, User
+from tracker.auth.models import Invitation, Role, User
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.models import (
     Company,
@@ -235,3 +235,13 @@ def colleagues(company: Company) -> list[User]:
             .order_by(User.is_owner.desc(), User.name)
         )
     )
+
+
+def pending_invitations(company: Company) -> list[Invitation]:
+    """Invitations not yet accepted, newest first."""
+    query = (
+        select(Invitation)
+        .where(Invitation.company_id == company.id, Invitation.accepted_at.is_(None))
+        .order_by(Invitation.created_at.desc())
+    )
+    return list(db.session.scalars(query))

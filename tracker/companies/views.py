@@ -1,6 +1,6 @@
 """The company's own pages: dashboard, application, profile, signing, colleagues."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.auth import services as auth_services
@@ -186,5 +186,10 @@ def colleagues():
             flash(f"We sent an invitation to {invitation.email}.", "success")
             return redirect(url_for("companies.colleagues"))
     return render_template(
-        "companies/colleagues.html", form=form, company=company, users=services.colleagues(company)
+        "companies/colleagues.html",
+        form=form,
+        company=company,
+        users=services.colleagues(company),
+        invitations=services.pending_invitations(company),
+        valid_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
     )
