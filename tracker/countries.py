@@ -31,7 +31,3 @@ def country_name(code: str | None) -> str:
     if not code:
         return ""
     return _names().get(code, code)
-
-
-def all_codes() -> list[str]:
-    return list(_names())

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import audit
@@ -179,7 +179,3 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
     db.session.flush()
     audit.record("company.colleague_joined", actor=user, company=invitation.company)
     return user
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0

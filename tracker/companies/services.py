@@ -1,6 +1,6 @@
 """Company services: applying, editing, signing. They flush; the view commits."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy import select
 
@@ -52,6 +52,10 @@ class CompanyDetails:
     contact_phone: str | None = None
 
 
+# The company's own columns among the details (operations are rows of their own).
+DETAIL_FIELDS = tuple(field.name for field in fields(CompanyDetails) if field.name != "operations")
+
+
 @dataclass(frozen=True)
 class SignatureInput:
     signatory_name: str
@@ -90,16 +94,12 @@ def _apply(company: Company, details: CompanyDetails) -> None:
 
 
 def _snapshot(company: Company) -> dict:
-    data = {name: str(getattr(company, name) or "") for name in asdict_fields()}
+    """The editable details as text, to record what an edit changed."""
+    data = {name: str(getattr(company, name) or "") for name in DETAIL_FIELDS}
     data["operations"] = sorted(
-        f"{op.country_code} {op.property_name or ''} {op.city or ''}".strip()
-        for op in company.operations
+        " ".join(filter(None, _operation_key(operation))) for operation in company.operations
     )
     return data
-
-
-def asdict_fields() -> tuple[str, ...]:
-    return tuple(name for name in CompanyDetails.__dataclass_fields__ if name != "operations")
 
 
 def submit_application(user: User, details: CompanyDetails) -> Company:
