@@ -1,11 +1,18 @@
 """Configuration classes, filled from environment variables."""
 
+import math
 import os
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+TESTING_SECRET_KEY = "testing-secret-key"
+# Keys published in this repository: any key containing one of them is as good as public.
+PUBLIC_KEYS = (DEV_SECRET_KEY, TESTING_SECRET_KEY)
 
 
 def database_url(value: str | None, default: str) -> str:
@@ -22,6 +29,31 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def bits_per_character(text: str) -> float:
+    """Shannon entropy of the key's own characters: 'aaaa…' scores 0, a hex token about 3.8."""
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def secret_key_problem(key: str | None, *, strict: bool) -> str | None:
+    """Why `key` may not sign sessions and e-mailed links, or None if it may."""
+    if not key:
+        return "SECRET_KEY is empty"
+    if not strict:
+        return None
+    if len(key) < 32:
+        return "SECRET_KEY is shorter than 32 characters"
+    if any(public in key for public in PUBLIC_KEYS):
+        return "SECRET_KEY contains a key published in this repository"
+    if bits_per_character(key) < 3.0:
+        return "SECRET_KEY repeats too few characters to be random"
+    return None
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(
@@ -29,6 +61,29 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; forms may stay open long
+
+    # Every link in an e-mail starts with this, never with the Host header of the request.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # Host names the app answers to, besides PUBLIC_BASE_URL's; others get 400 (Flask checks).
+    EXTRA_TRUSTED_HOSTS = env_list("TRUSTED_HOSTS")
+    # How many proxies stand in front and set X-Forwarded-*; 0 trusts none of those headers.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    # Request bodies: forms are small; anything larger is refused with 413 before it is read.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_FORM_PARTS = 2000
+
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Server-side sessions end after this much idle time (staff sooner) or this age at most.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_MAX_AGE = timedelta(hours=12)
+    REMEMBERED_SESSION_IDLE_TIMEOUT = timedelta(days=14)
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -40,11 +95,20 @@ class Config:
     MAIL_TIMEOUT = 10
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "The Code <no-reply@thecode.org>")
     MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(INSTANCE_DIR / "mail"))
+    # Try to deliver a request's queued e-mail once its response has gone out; what fails
+    # stays in the outbox for `flask send-mail`.
+    MAIL_DELIVER_AFTER_RESPONSE = env_bool("MAIL_DELIVER_AFTER_RESPONSE", True)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Only failed sign-ins count against this limit (see auth.views.login).
-    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute; 30 per hour")
+    # memory:// counts per process; production may only use it when it runs one process.
+    SINGLE_PROCESS = env_bool("SINGLE_PROCESS")
+    # Failed sign-ins (successful ones never count), per client address and per account.
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "10 per minute; 50 per hour")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
+    # Requests that send e-mail, per client address (429) and per recipient (neutral answer).
+    MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "10 per hour; 30 per day")
+    MAIL_LIMIT_PER_RECIPIENT = os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "3 per hour; 6 per day")
 
     CONFIRM_TOKEN_MAX_AGE = 7 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
@@ -53,21 +117,29 @@ class Config:
 
     @staticmethod
     def validate(settings) -> None:
-        """Check the loaded settings; only production is strict."""
+        """Check the loaded settings; every config refuses an empty key, production more."""
+        problem = secret_key_problem(settings.get("SECRET_KEY"), strict=False)
+        if problem:
+            raise RuntimeError(f"{problem}: set SECRET_KEY or leave it unset in development.")
 
 
 class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    EXTRA_TRUSTED_HOSTS = ["localhost", *Config.EXTRA_TRUSTED_HOSTS]
     # Mail goes to the console unless MAIL_BACKEND says otherwise ("file" writes instance/mail/).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
 
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("TEST_DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
     )
+    # The test client's host is "localhost"; the served app is reached on 127.0.0.1.
+    PUBLIC_BASE_URL = "https://tracker.test"
+    EXTRA_TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     MAIL_BACKEND = "smtp"
     RATELIMIT_STORAGE_URI = "memory://"
 
@@ -75,18 +147,42 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    SESSION_COOKIE_SAMESITE = "Lax"
     PREFERRED_URL_SCHEME = "https"
 
     @staticmethod
     def validate(settings) -> None:
-        """Refuse to run production without a real secret key."""
-        key = settings.get("SECRET_KEY") or ""
-        if len(key) < 32 or key == DEV_SECRET_KEY:
+        """Refuse to run production without a strong key, an https base URL, shared counters."""
+        problems = [
+            secret_key_problem(settings.get("SECRET_KEY"), strict=True),
+            public_base_url_problem(settings.get("PUBLIC_BASE_URL")),
+            rate_limit_storage_problem(settings),
+        ]
+        problems = [problem for problem in problems if problem]
+        if problems:
             raise RuntimeError(
-                "ProductionConfig needs SECRET_KEY set to a random value of 32+ characters, "
-                'e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+                "ProductionConfig refuses to start: " + "; ".join(problems) + ". See README.md,"
+                " section Security (a key: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
+
+
+def public_base_url_problem(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" or not parts.hostname:
+        return "PUBLIC_BASE_URL must be the site's https:// address"
+    if parts.query or parts.fragment:
+        return "PUBLIC_BASE_URL may not have a query or fragment"
+    return None
+
+
+def rate_limit_storage_problem(settings) -> str | None:
+    if settings.get("RATELIMIT_STORAGE_URI", "").startswith("memory://") and not settings.get(
+        "SINGLE_PROCESS"
+    ):
+        return (
+            "RATELIMIT_STORAGE_URI is memory://, which counts per worker: point it at Redis, "
+            "or set SINGLE_PROCESS=1 if only one process serves the app"
+        )
+    return None
 
 
 CONFIGS = {

@@ -1,8 +1,10 @@
 """The Code Signatory Tracker: application factory."""
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 
@@ -21,6 +23,7 @@ def create_app(config_class=None) -> Flask:
     app.config.from_pyfile("local.cfg", silent=True)
     config_class.validate(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    register_hosts_and_proxies(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -28,6 +31,19 @@ def create_app(config_class=None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def register_hosts_and_proxies(app: Flask) -> None:
+    """Answer only to known host names; believe X-Forwarded-* only from configured proxies."""
+    if app.config.get("TRUSTED_HOSTS") is None:
+        public_host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname
+        hosts = [public_host, *app.config["EXTRA_TRUSTED_HOSTS"]]
+        app.config["TRUSTED_HOSTS"] = [host for host in dict.fromkeys(hosts) if host]
+    proxies = app.config["PROXY_COUNT"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def register_extensions(app: Flask) -> None:
