@@ -39,6 +39,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/demo_data.py
+	$(BIN)/python bench/edit_page.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -104,11 +104,17 @@ class Config:
     # memory:// counts per process; production may only use it when it runs one process.
     SINGLE_PROCESS = env_bool("SINGLE_PROCESS")
     # Failed sign-ins (successful ones never count), per client address and per account.
-    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "10 per minute; 50 per hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get(
+        "LOGIN_LIMIT_PER_ADDRESS", "10 per minute; 50 per hour"
+    )
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
+    # A browser that signed in to an account before is exempt from the two limits above for
+    # that account and has this allowance of its own (tracker/auth/login_limits.py).
+    LOGIN_LIMIT_PER_DEVICE = os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per minute; 20 per hour")
+    LOGIN_DEVICE_COOKIE_DURATION = timedelta(days=365)
     # Requests that send e-mail, per client address (429) and per recipient (neutral answer).
     MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "10 per hour; 30 per day")
-    MAIL_LIMIT_PER_RECIPIENT = os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "3 per hour; 6 per day")
+    MAIL_LIMIT_PER_RECIPIENT = os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "5 per hour; 10 per day")
 
     CONFIRM_TOKEN_MAX_AGE = 7 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
@@ -148,6 +154,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Sent on every response, even when a TLS proxy hands us plain http (tracker/security.py).
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
     @staticmethod
     def validate(settings) -> None:
@@ -161,7 +169,8 @@ class ProductionConfig(Config):
         if problems:
             raise RuntimeError(
                 "ProductionConfig refuses to start: " + "; ".join(problems) + ". See README.md,"
-                " section Security (a key: python -c 'import secrets; print(secrets.token_hex(32))')."
+                " section Security (make a key with: python -c 'import secrets;"
+                " print(secrets.token_hex(32))')."
             )
 
 

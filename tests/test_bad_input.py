@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import UserFactory
-from tracker.audit import AuditEntry
+from tests.fixtures.state import db_state
 from tracker.auth.models import Invitation, User
-from tracker.companies.models import Company, CompanyStatus, Operation, Signature
+from tracker.auth.services import reset_token_payload
+from tracker.companies.models import Company, CompanyStatus, Operation
 from tracker.extensions import db
 from tracker.tokens import make_token
 
@@ -41,6 +42,19 @@ REGISTRATION = {
     "confirm": "long enough pw",
 }
 REQUIRED = "This field is required."
+ONE_LINE = "Keep this on one line: remove the line breaks."
+INVISIBLE = "Remove the invisible formatting characters"
+# An <input> cannot hold a line break (HTML forbids it): a refused value is shown on one line.
+SHOWN_ON_ONE_LINE = {
+    "Ana\r\nLee": "Ana Lee",
+    "Ana Lee\n": "Ana Lee ",
+    "Sunrise\r\nHotels Ltd": "Sunrise Hotels Ltd",
+    "Sunrise Hotels Ltd\r": "Sunrise Hotels Ltd ",
+    "Sunrise\nHotels": "Sunrise Hotels",
+    "Siem\nReap": "Siem Reap",
+    "CEO\r\nBcc: everyone@example.com": "CEO Bcc: everyone@example.com",
+    "Bea\nMartin": "Bea Martin",
+}
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -88,6 +102,14 @@ def is_select(text: str, field_id: str) -> bool:
     return control(text, field_id).startswith("<select")
 
 
+def on_one_line(text: str, data: dict, field_id: str) -> tuple[str, ...]:
+    """Check a value with line breaks is shown on one line; the field to skip in assert_kept."""
+    if data[field_id] not in SHOWN_ON_ONE_LINE:
+        return ()
+    assert typed_value(text, field_id) == SHOWN_ON_ONE_LINE[data[field_id]]
+    return (field_id,)
+
+
 def assert_kept(text: str, data: dict, skip: tuple[str, ...] = ()) -> None:
     """Every value the user typed (except `skip`) is shown again in its field."""
     for name, value in data.items():
@@ -97,29 +119,6 @@ def assert_kept(text: str, data: dict, skip: tuple[str, ...] = ()) -> None:
             assert "checked" in control(text, name)
         elif name != "criteria_version":
             assert typed_value(text, name) == value, name
-
-
-def db_state() -> tuple:
-    """Rows a form could change, to compare before and after a refused request."""
-    db.session.expire_all()
-    companies = db.session.execute(
-        select(
-            Company.id, Company.status, Company.legal_name, Company.display_name, Company.version
-        ).order_by(Company.id)
-    ).all()
-    operations = db.session.execute(
-        select(Operation.company_id, Operation.country_code, Operation.property_name).order_by(
-            Operation.id
-        )
-    ).all()
-    users = db.session.execute(
-        select(User.email, User.company_id, User.password_hash, User.email_confirmed_at)
-    ).all()
-    counts = tuple(
-        db.session.scalar(select(func.count()).select_from(model))
-        for model in (AuditEntry, Signature, Invitation)
-    )
-    return tuple(companies), tuple(operations), tuple(sorted(users, key=str)), counts
 
 
 def flashes(client, location: str) -> str:
@@ -159,6 +158,9 @@ def as_reviewer(client, auth, reviewer, company_a, owner_a):
         ({"name": ""}, "name", REQUIRED),
         ({"name": "   "}, "name", REQUIRED),
         ({"name": "N" * 121}, "name", "longer than 120 characters"),
+        ({"name": "Ana\r\nLee"}, "name", ONE_LINE),
+        ({"name": "Ana Lee\n"}, "name", ONE_LINE),
+        ({"name": "Ana\u202eeeL"}, "name", INVISIBLE),
         ({"email": ""}, "email", REQUIRED),
         ({"email": "not-an-address"}, "email", "Invalid email address"),
         ({"email": "a" * 250 + "@example.com"}, "email", "longer than 254 characters"),
@@ -171,16 +173,16 @@ def test_register_rejects_bad_fields(client, changes, field_id, message):
     data = {**REGISTRATION, **changes}
     text = page(client.submit("/account/register", data))
     assert_field_error(text, field_id, message)
-    assert_kept(text, data, skip=("password", "confirm"))
+    assert_kept(text, data, skip=("password", "confirm", *on_one_line(text, data, field_id)))
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
-def test_register_with_a_taken_address_says_so(client, owner_a):
+def test_register_with_a_taken_address_changes_nothing(client, owner_a):
+    """It answers as for a new address (tests/auth/test_views.py) and creates nothing."""
     before = db_state()
     data = {**REGISTRATION, "email": "  OWNER.A@example.com "}
-    text = page(client.submit("/account/register", data))
-    assert_field_error(text, "email", "already exists")
-    assert typed_value(text, "name") == "Ana Lee"
+    response = client.submit("/account/register", data)
+    assert (response.status_code, response.location) == (302, "/account/login")
     assert db_state() == before
 
 
@@ -211,6 +213,17 @@ APPLY_ERRORS = [
     ({"type": ""}, "type", "Choose a type of business from the list."),
     ({"revenue_band": "lots"}, "revenue_band", "Choose your annual revenue from the list."),
     ({"revenue_band": ""}, "revenue_band", "Choose your annual revenue from the list."),
+    # Single-line fields refuse line breaks (they end up in e-mail subjects and lists) ...
+    ({"legal_name": "Sunrise\r\nHotels Ltd"}, "legal_name", ONE_LINE),
+    ({"legal_name": "Sunrise Hotels Ltd\r"}, "legal_name", ONE_LINE),
+    ({"display_name": "Sunrise\nHotels"}, "display_name", ONE_LINE),
+    ({"operations-1-city": "Siem\nReap"}, "operations-1-city", ONE_LINE),
+    # ... and every text field refuses invisible format characters: a right-to-left override
+    # makes "Sunrise" display as another name, a zero-width space makes a look-alike.
+    ({"display_name": "Sunrise \u202eslatoH"}, "display_name", INVISIBLE),
+    ({"display_name": "Sun\u200brise Hotels"}, "display_name", INVISIBLE),
+    ({"legal_name": "Sunrise\u2066 Hotels\u2069 Ltd"}, "legal_name", INVISIBLE),
+    ({"operations-0-property_name": "Sun\u00adrise"}, "operations-0-property_name", INVISIBLE),
 ]
 
 
@@ -223,7 +236,8 @@ def test_apply_rejects_bad_fields_and_keeps_the_rest(
     text = page(client.submit("/company/apply", data))
     assert_field_error(text, field_id, message)
     # Everything the user typed is still there; a select cannot show a value not in its list.
-    assert_kept(text, data, skip=(field_id,) if is_select(text, field_id) else ())
+    skip = (field_id,) if is_select(text, field_id) else on_one_line(text, data, field_id)
+    assert_kept(text, data, skip=skip)
     assert db_state() == before
     assert db.session.get(User, as_applicant.id).company_id is None
 
@@ -324,11 +338,12 @@ def test_control_characters_elsewhere(client, auth, reviewer, company_a, owner_a
     auth.login(reviewer.email)
     before = db_state()
     url = f"/review/companies/{company_a.id}/return"
-    text = page(client.submit(url, {"comment": "Fix\x00 this"}))
+    version = str(company_a.version)
+    text = page(client.submit(url, {"comment": "Fix\x00 this", "version": version}))
     assert_field_error(text, "comment", CONTROL)
     assert db_state() == before
     # Line breaks and tabs are ordinary text in a comment.
-    response = client.submit(url, {"comment": "Please:\r\n\t- add Cambodia"})
+    response = client.submit(url, {"comment": "Please:\r\n\t- add Cambodia", "version": version})
     assert response.status_code == 302
     assert db.session.get(Company, company_a.id).status is CompanyStatus.RETURNED
 
@@ -342,6 +357,8 @@ def test_addresses_with_surrounding_spaces_are_accepted(client):
     assert user.email == "ana@sunrise.example"
     user.email_confirmed_at = user.created_at
     db.session.commit()
+    login = {"email": " ana@sunrise.example", "password": REGISTRATION["password"]}
+    assert client.submit("/account/login", login).status_code == 302
     data = {**APPLICATION, "contact_email": "ana@sunrise.example  "}
     assert client.submit("/company/apply", data).status_code == 302
     assert db.session.scalar(select(Company)).contact_email == "ana@sunrise.example"
@@ -396,6 +413,82 @@ def test_removing_the_last_row_keeps_it(client, as_applicant):
     assert db.session.scalar(select(func.count(Company.id))) == 0
 
 
+# -- the most operations a company may list (300) --------------------------------------------
+
+
+def hotel_chain(rows: int) -> dict:
+    """A hotel chain's form with `rows` properties, each row different."""
+    data = {k: v for k, v in APPLICATION.items() if not k.startswith("operations-")}
+    data["type"] = "hotel_chain"
+    for n in range(rows):
+        data[f"operations-{n}-country_code"] = ("TH", "KH", "LA")[n % 3]
+        data[f"operations-{n}-property_name"] = f"Sunrise {n + 1}"
+        data[f"operations-{n}-city"] = f"Town {n + 1}"
+    return data
+
+
+def shown_rows(text: str) -> dict[str, str]:
+    """Every operation row's values as shown on the page, read in one pass over a large page."""
+    inputs = re.findall(r'<input [^>]*id="(operations-\d+-\w+)"[^>]*value="([^"]*)"', text)
+    selects = re.findall(r'<select [^>]*id="(operations-\d+-\w+)"[^>]*>(.*?)</select>', text, re.S)
+    chosen = {
+        name: re.search(r'<option selected value="([^"]*)"', options).group(1)
+        for name, options in selects
+    }
+    return {name: html.unescape(value) for name, value in [*inputs, *chosen.items()]}
+
+
+def assert_rows_kept(text: str, data: dict) -> None:
+    """assert_kept for a form with hundreds of rows: every typed row, and every other field."""
+    rows = {name: value for name, value in data.items() if name.startswith("operations-")}
+    assert shown_rows(text) == rows
+    assert_kept(text, {name: value for name, value in data.items() if name not in rows})
+
+
+def operations_error(text: str) -> str:
+    """The message shown next to the operations list (not one of a row's fields)."""
+    match = re.search(r'<p class="error" id="operations-error">(.*?)</p>', text, re.S)
+    assert match, "no message next to the operations list"
+    return html.unescape(match.group(1))
+
+
+def test_more_than_300_operations_are_refused_and_every_row_is_kept(client, operations_form):
+    before = db_state()
+    data = hotel_chain(301)
+    text = page(client.submit(operations_form, data))
+    message = "You can list at most 300 operations; this form has 301. Remove 1 row and save again."
+    assert operations_error(text) == message
+    summary = re.search(r'<div class="error-summary".*?</div>', text, re.S).group(0)
+    assert f'<a href="#operations-error">{message}</a>' in summary
+    # Nothing typed is lost: the 301st row is shown again with its values.
+    assert typed_value(text, "operations-300-property_name") == "Sunrise 301"
+    assert typed_value(text, "operations-300-city") == "Town 301"
+    assert typed_value(text, "operations-300-country_code") == "TH"  # row 301: 300 % 3 == 0
+    assert_rows_kept(text, data)
+    assert db_state() == before
+
+
+def test_300_operations_are_saved(client, as_owner_a):
+    response = client.submit("/company/edit", hotel_chain(300))
+    assert response.status_code == 302
+    names = db.session.scalars(
+        select(Operation.property_name).where(Operation.company_id == as_owner_a.company_id)
+    ).all()
+    assert sorted(names) == sorted(f"Sunrise {n}" for n in range(1, 301))
+
+
+def test_adding_a_row_at_300_says_why_none_was_added(client, operations_form):
+    before = db_state()
+    data = hotel_chain(300)
+    text = page(client.submit(operations_form, {**data, "add_operation": "1"}))
+    assert operations_error(text) == (
+        "You can list at most 300 operations, so no row was added. Remove one to add another."
+    )
+    assert 'id="operations-300-country_code"' not in text
+    assert_rows_kept(text, data)
+    assert db_state() == before
+
+
 # -- edit --------------------------------------------------------------------------------------
 
 
@@ -431,6 +524,9 @@ def test_edit_hotel_without_properties(client, as_owner_a):
         ({"signatory_name": ""}, "signatory_name", REQUIRED),
         ({"signatory_name": "  "}, "signatory_name", REQUIRED),
         ({"signatory_title": "T" * 121}, "signatory_title", "longer than 120 characters"),
+        ({"signatory_title": "CEO\r\nBcc: everyone@example.com"}, "signatory_title", ONE_LINE),
+        ({"signatory_name": "Bea\nMartin"}, "signatory_name", ONE_LINE),
+        ({"signatory_name": "Bea \u202enitraM"}, "signatory_name", INVISIBLE),
         ({"authority": None}, "authority", "Confirm that you may sign for the company."),
         ({"criterion_3": None}, "criterion_3", "Accept criterion 3 to sign."),
     ],
@@ -474,7 +570,7 @@ def test_decision_without_a_proper_comment(client, as_reviewer, decision, field_
     company = as_reviewer
     before = db_state()
     url = f"/review/companies/{company.id}/{decision}"
-    text = page(client.submit(url, {field_id: value}))
+    text = page(client.submit(url, {field_id: value, "version": str(company.version)}))
     assert_field_error(text, field_id, message)
     if value.strip():
         assert typed_value(text, field_id) == value
@@ -488,9 +584,8 @@ def test_decision_on_an_application_no_longer_waiting(client, as_reviewer, decis
     company.status = CompanyStatus.REJECTED
     db.session.commit()
     before = db_state()
-    response = client.submit(
-        f"/review/companies/{company.id}/{decision}", {"comment": "x", "reason": "x"}
-    )
+    data = {"comment": "x", "reason": "x", "version": str(company.version)}
+    response = client.submit(f"/review/companies/{company.id}/{decision}", data)
     assert response.status_code == 302
     assert "no longer waiting for review" in flashes(client, response.location)
     assert db_state() == before
@@ -597,7 +692,7 @@ def good_token(purpose: str, user: User) -> str:
     if purpose == "confirm":
         return make_token("confirm", {"id": user.id, "email": user.email})
     if purpose == "reset":
-        return make_token("reset", {"id": user.id, "h": user.password_hash[-16:]})
+        return make_token("reset", reset_token_payload(user))
     invitation = Invitation(company=user.company, email="new@example.com", invited_by=user)
     db.session.add(invitation)
     db.session.commit()
@@ -788,9 +883,9 @@ def test_sixth_failed_login_is_429(client, owner_a):
 
 
 def test_failures_with_different_addresses_count_per_client(client):
-    for n in range(5):
+    for n in range(10):  # LOGIN_LIMIT_PER_ADDRESS: 10 per minute
         assert fail_login(client, f"nobody{n}@example.com").status_code == 200
-    assert fail_login(client, "nobody5@example.com").status_code == 429
+    assert fail_login(client, "nobody10@example.com").status_code == 429
 
 
 def test_failures_for_one_address_count_across_clients(client, owner_a):
@@ -806,16 +901,18 @@ def test_successful_logins_do_not_count(client, auth, owner_a):
     for _ in range(8):
         assert auth.login(owner_a.email).status_code == 302
         auth.logout()
+        # Forget the browser, or its own allowance (login_limits) would count from here on.
+        client.delete_cookie("tracker_device", path="/account/")
     assert fail_login(client).status_code == 200  # the fifth failure
     assert fail_login(client).status_code == 429
 
 
 def test_new_colleague_is_invited_once(client, as_owner_a):
-    """A taken or malformed address gives a field error, not a 500 or a second account."""
-    UserFactory(email="taken@example.com")
+    """A colleague's or malformed address gives a field error, not a 500 or a second account."""
+    UserFactory(email="colleague@example.com", company=as_owner_a.company)
     before = db_state()
     for email, message in (
-        ("TAKEN@example.com", "already exists"),
+        ("COLLEAGUE@example.com", "already has access"),
         ("no-at-sign", "Invalid email address"),
         ("", REQUIRED),
     ):

@@ -27,7 +27,9 @@ def test_concurrent_decision_gives_409_and_saves_nothing(
 
     monkeypatch.setattr(review_services, "approve_application", approve_after_someone_else)
     auth.login(reviewer.email)
-    response = client.submit(f"/review/companies/{company_a.id}/approve")
+    response = client.submit(
+        f"/review/companies/{company_a.id}/approve", {"version": str(company_a.version)}
+    )
 
     assert response.status_code == 409
     assert "changed by someone else" in response.get_data(as_text=True)

@@ -1,8 +1,21 @@
 """The application factory, configuration and health check."""
 
+import os
+import secrets
+import subprocess
+import sys
+
 import pytest
 
-from config import DEV_SECRET_KEY, DevelopmentConfig, ProductionConfig, TestingConfig, database_url
+from config import (
+    BASE_DIR,
+    DEV_SECRET_KEY,
+    DevelopmentConfig,
+    ProductionConfig,
+    TestingConfig,
+    database_url,
+    secret_key_problem,
+)
 from tracker import create_app
 
 
@@ -11,20 +24,82 @@ def test_testing_config(app):
     assert app.config["WTF_CSRF_ENABLED"] is not False
 
 
-@pytest.mark.parametrize("key", [None, "", "short", DEV_SECRET_KEY])
-def test_production_refuses_a_weak_secret_key(monkeypatch, key):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(ProductionConfig)
+GOOD_PRODUCTION = {
+    "SECRET_KEY": secrets.token_hex(32),
+    "PUBLIC_BASE_URL": "https://thecode.example",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "SQLALCHEMY_DATABASE_URI": TestingConfig.SQLALCHEMY_DATABASE_URI,
+}
 
 
-def test_production_starts_with_a_real_secret_key(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 64)
-    monkeypatch.setattr(
-        ProductionConfig, "SQLALCHEMY_DATABASE_URI", TestingConfig.SQLALCHEMY_DATABASE_URI
-    )
-    app = create_app(ProductionConfig)
+def production(monkeypatch, **settings):
+    for name, value in {**GOOD_PRODUCTION, **settings}.items():
+        monkeypatch.setattr(ProductionConfig, name, value, raising=False)
+    return create_app(ProductionConfig)
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        (None, "SECRET_KEY is empty"),
+        ("", "SECRET_KEY is empty"),
+        ("short", "shorter than 32"),
+        (DEV_SECRET_KEY, "published in this repository"),
+        (DEV_SECRET_KEY + "!", "published in this repository"),
+        ("testing-secret-key" * 2, "published in this repository"),
+        ("a" * 64, "too few characters"),
+        ("abab" * 16, "too few characters"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(monkeypatch, key, problem):
+    with pytest.raises(RuntimeError, match=problem):
+        production(monkeypatch, SECRET_KEY=key)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("", "PUBLIC_BASE_URL must be"),
+        ("http://thecode.example", "PUBLIC_BASE_URL must be"),
+        ("https://", "PUBLIC_BASE_URL must be"),
+        ("https://thecode.example/?x=1", "query or fragment"),
+    ],
+)
+def test_production_needs_an_https_public_base_url(monkeypatch, url, problem):
+    with pytest.raises(RuntimeError, match=problem):
+        production(monkeypatch, PUBLIC_BASE_URL=url)
+
+
+def test_production_refuses_per_process_rate_limit_counters(monkeypatch):
+    with pytest.raises(RuntimeError, match="counts per worker"):
+        production(monkeypatch, RATELIMIT_STORAGE_URI="memory://")
+    app = production(monkeypatch, RATELIMIT_STORAGE_URI="memory://", SINGLE_PROCESS=True)
+    assert app.config["SINGLE_PROCESS"] is True
+
+
+def test_production_starts_with_good_settings(monkeypatch):
+    app = production(monkeypatch)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["TRUSTED_HOSTS"] == ["thecode.example"]
+
+
+def test_production_key_checks_accept_the_usual_generators():
+    for key in (secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_urlsafe(64)):
+        assert secret_key_problem(key, strict=True) is None
+
+
+def test_an_empty_secret_key_is_refused_in_development_too():
+    """`SECRET_KEY=` in the environment must not give an empty key silently."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        env={**os.environ, "TRACKER_CONFIG": "development", "SECRET_KEY": ""},
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is empty" in result.stderr
 
 
 def test_development_has_a_default_key():

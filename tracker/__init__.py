@@ -24,6 +24,7 @@ def create_app(config_class=None) -> Flask:
     config_class.validate(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     register_hosts_and_proxies(app)
+    register_security(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -46,6 +47,12 @@ def register_hosts_and_proxies(app: Flask) -> None:
         )
 
 
+def register_security(app: Flask) -> None:
+    from tracker import security
+
+    security.init_app(app)
+
+
 def register_extensions(app: Flask) -> None:
     from tracker.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -55,6 +62,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+
+    from tracker import outbox
+
+    outbox.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

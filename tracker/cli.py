@@ -1,10 +1,10 @@
-"""Command-line tools: `flask --app wsgi demo-data` and `flask --app wsgi create-staff`."""
+"""Command-line tools: `demo-data`, `create-staff` and `send-mail` (`flask --app wsgi ...`)."""
 
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
-from tracker import demo
+from tracker import demo, outbox
 from tracker.auth.models import Role
 from tracker.auth.services import StaffAccount, create_staff, find_user
 from tracker.countries import country_name
@@ -89,6 +89,35 @@ def create_staff_command(
     click.echo(f"Created {Role(role).label} {user.email}{where}.")
 
 
+@click.command("send-mail")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=1000,
+    show_default=True,
+    help="Send at most this many messages in this run.",
+)
+def send_mail_command(limit: int) -> None:
+    """Send the queued e-mail that is due; safe to run every minute from cron."""
+    ids = outbox.due_message_ids(limit)
+    counts = {status: 0 for status in outbox.OutboxStatus}
+    failed = 0
+    with click.progressbar(ids, label="Sending e-mail", show_pos=True) as bar:
+        for message_id in bar:
+            status = outbox.deliver_one(message_id)
+            if status is outbox.OutboxStatus.PENDING:
+                failed += 1
+            elif status is not None:
+                counts[status] += 1
+    click.echo(
+        f"Sent {counts[outbox.OutboxStatus.SENT]}, failed {failed} (to retry), "
+        f"skipped {counts[outbox.OutboxStatus.SKIPPED]}; {outbox.pending_count()} waiting."
+    )
+    if failed:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(send_mail_command)

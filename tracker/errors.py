@@ -3,11 +3,13 @@
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict, HTTPException
+from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge, SecurityError
 
 from tracker.extensions import db
+from tracker.security_log import log_refusal
 
-PAGES = {400, 403, 404, 405, 409, 429, 500, 503}
+PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
+UNKNOWN_HOST = "This site does not answer to that host name."
 
 
 def wants_json() -> bool:
@@ -29,10 +31,26 @@ def render_error(error: HTTPException):
 
 
 def handle_csrf(error: CSRFError):
+    log_refusal("csrf", detail=error.description)
     error.description = (
         "This form has expired or was sent from another page. Go back, reload it and try again."
     )
     return render_error(error)
+
+
+def handle_too_large(error: RequestEntityTooLarge):
+    # Raised before the body is read (Content-Length) or once the limit is passed (chunked).
+    log_refusal("size", detail=request.content_length or "chunked")
+    return render_error(error)
+
+
+def handle_untrusted_host(error: SecurityError):
+    # Flask refused the Host header against TRUSTED_HOSTS; request.host would raise again, and
+    # with no URL adapter for that host url_for cannot build the page templates' links.
+    log_refusal("host", detail=request.environ.get("HTTP_HOST"))
+    if wants_json():
+        return jsonify(error=error.name, description=UNKNOWN_HOST, status=400), 400
+    return UNKNOWN_HOST + "\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def handle_stale(error: StaleDataError):
@@ -46,5 +64,7 @@ def handle_stale(error: StaleDataError):
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(StaleDataError, handle_stale)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     # Flask hands unexpected exceptions to this too, wrapped as InternalServerError.
     app.register_error_handler(HTTPException, render_error)

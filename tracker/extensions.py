@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from tracker.security_log import log_rate_limit_breach
+
 # Stable constraint names, so batch migrations on SQLite and ALTERs on PostgreSQL agree.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,4 +31,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Every breached limit, on any route, is logged with the limit (never its key, an e-mail maybe).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], on_breach=log_rate_limit_breach)

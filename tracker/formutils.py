@@ -1,11 +1,28 @@
 """Small helpers shared by the feature forms."""
 
+import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask_wtf import FlaskForm
-from wtforms import Form, SelectChoice, StringField
+from markupsafe import Markup
+from wtforms import Form, PasswordField, SelectChoice, StringField, TextAreaField
+from wtforms.fields.choices import Choice
 from wtforms.validators import ValidationError
+from wtforms.widgets import Select, html_params
+
+# Invisible format characters (Unicode category Cf) are refused in text: bidirectional overrides
+# and isolates (U+202A-U+202E, U+2066-U+2069) make a name display as something else, and
+# zero-width characters (U+200B, U+2060, U+FEFF) and the soft hyphen (U+00AD) make two names that
+# look alike differ. ZWNJ (U+200C) and ZWJ (U+200D) stay allowed: names need them, as Persian
+# writes ZWNJ inside words and Indic scripts (Devanagari, Bengali, ...) use both to choose
+# between conjunct and half forms.
+ALLOWED_FORMAT_CHARACTERS = frozenset("\u200c\u200d")
+# Line breaks a single-line field refuses: CR and LF, and the Unicode line and paragraph
+# separators that text processing (e-mail headers, CSV exports) may also treat as breaks.
+LINE_BREAKS = frozenset("\r\n\u2028\u2029")
+LINE_BREAK_RUN = re.compile("[\r\n\u2028\u2029]+")
 
 
 def select_choices(
@@ -21,33 +38,121 @@ def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _text(field) -> str:
+    return field.data if isinstance(field.data, str) else ""
+
+
 def reject_control_characters(form, field) -> None:
     """Refuse NUL and other control characters: PostgreSQL cannot store NUL in text (a 500)."""
-    text = field.data if isinstance(field.data, str) else ""
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in _text(field)):
         raise ValidationError("Remove the invisible control characters from this text.")
 
 
+def reject_format_characters(form, field) -> None:
+    """Refuse invisible format characters (see ALLOWED_FORMAT_CHARACTERS for the exceptions)."""
+    if any(
+        unicodedata.category(ch) == "Cf" and ch not in ALLOWED_FORMAT_CHARACTERS
+        for ch in _text(field)
+    ):
+        raise ValidationError(
+            "Remove the invisible formatting characters (such as text-direction marks or "
+            "zero-width spaces) from this text."
+        )
+
+
+def reject_line_breaks(form, field) -> None:
+    """Refuse line breaks in a single-line field: names end up in e-mail headers and lists."""
+    if not LINE_BREAKS.isdisjoint(_text(field)):
+        raise ValidationError("Keep this on one line: remove the line breaks.")
+
+
+def is_single_line(field) -> bool:
+    """Text fields shown as one <input>: not a TextAreaField (a StringField that allows lines)."""
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField | PasswordField)
+
+
+def text_checks(field: StringField) -> list:
+    """The validators a text field gets besides its own, by kind of field."""
+    if isinstance(field, PasswordField):
+        # Passwords are never shown, so invisible characters in them spoof nothing; refusing
+        # them at sign-in would lock out anyone whose password already contains one.
+        return [reject_control_characters]
+    checks = [reject_control_characters, reject_format_characters]
+    if is_single_line(field):
+        checks.append(reject_line_breaks)
+    return checks
+
+
 class _SafeTextMeta:
-    """Form Meta mixin adding `reject_control_characters` to every text field of the form."""
+    """Form Meta mixin adding `text_checks` to every text field of the form."""
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
         if isinstance(field, StringField):
             # A new list: the unbound field's validators are shared by every instance.
-            field.validators = [*field.validators, reject_control_characters]
+            field.validators = [*field.validators, *text_checks(field)]
         return field
+
+    def render_field(self, field, render_kw):
+        if is_single_line(field) and not LINE_BREAKS.isdisjoint(field._value()):
+            # An <input>'s value cannot hold a line break (HTML forbids it, browsers drop it):
+            # the refused text is shown again on one line, beside the message saying why.
+            render_kw = {"value": LINE_BREAK_RUN.sub(" ", field._value()), **render_kw}
+        return super().render_field(field, render_kw)
 
 
 class BaseForm(FlaskForm):
-    """FlaskForm whose text fields refuse control characters."""
+    """FlaskForm whose text fields refuse control and format characters (see `text_checks`)."""
 
     class Meta(_SafeTextMeta):
         pass
 
 
 class BaseSubForm(Form):
-    """Form (no CSRF, for FormField rows) whose text fields refuse control characters."""
+    """Form (no CSRF, for FormField rows) whose text fields refuse what BaseForm's refuse."""
 
     class Meta(_SafeTextMeta):
         pass
+
+
+@lru_cache(maxsize=16)
+def _unselected_options(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Each choice's <option>, not selected, rendered (and escaped) by WTForms itself."""
+    return tuple(str(Select.render_option(Choice(v, label, False, {}))) for v, label in pairs)
+
+
+def _plain(choices) -> bool:
+    """Whether the choices are SelectChoices without groups or attributes of their own."""
+    return isinstance(choices, list) and all(
+        isinstance(c, SelectChoice) and not c.render_kw and c.optgroup is None for c in choices
+    )
+
+
+class CachedSelect(Select):
+    """A Select widget that renders a list of options once and reuses it for every field.
+
+    WTForms builds each <option> through `html_params` on every render: the country list in
+    300 operation rows took 2.6 s. The options of a list of choices are cached; per field only
+    the selected options are rendered again, so the HTML is the same as the default widget's.
+    Other choices (groups, attributes per option, multiple) fall back to the default widget.
+    """
+
+    def __call__(self, field, **kwargs):
+        if self.multiple or not _plain(field.choices):
+            return super().__call__(field, **kwargs)
+        pairs = tuple((choice.value, choice.label) for choice in field.choices)
+        options = list(_unselected_options(pairs))
+        for index, (value, label) in enumerate(pairs):
+            # The same test as SelectField.iter_choices, without building a Choice per option.
+            if field.coerce(value) == field.data:
+                options[index] = str(self.render_option(Choice(value, label, True, {})))
+        return Markup(f"<select {self._params(field, kwargs)}>{''.join(options)}</select>")
+
+    def _params(self, field, kwargs: dict) -> str:
+        """The <select>'s attributes, as the default widget sets them."""
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for name in dir(flags):
+            if name in self.validation_attrs and name not in kwargs:
+                kwargs[name] = getattr(flags, name)
+        return html_params(name=field.name, **kwargs)

@@ -1,12 +1,11 @@
-"""Outgoing e-mail, rendered from templates/email/ and sent after the transaction commits."""
+"""Sending one e-mail through the configured backend (SMTP, console or file)."""
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_mailman import EmailMessage
 
 
-def send_email(to: str, subject: str, template: str, **context) -> None:
-    """Send one plain-text message through the configured backend (SMTP, console or file)."""
-    body = render_template(f"email/{template}.txt", **context)
+def send_message(to: str, subject: str, body: str) -> None:
+    """Send one plain-text message now; raises whatever the backend raises."""
     message = EmailMessage(
         subject=f"[The Code] {subject}",
         body=body,

@@ -6,6 +6,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
+# The largest id a 32-bit INTEGER column holds; larger ids overflow the database driver.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Callable default: evaluated per row, never at import time."""

@@ -10,9 +10,7 @@ from sqlalchemy import Select, exists, false, select
 from tracker.auth.models import Role, StaffCountry, User
 from tracker.companies.models import Company, Operation
 from tracker.extensions import db
-
-# The largest id a 32-bit INTEGER column holds; larger ids in a URL overflow the database driver.
-MAX_ID = 2**31 - 1
+from tracker.models_base import MAX_ID  # ids in a URL above this overflow the database driver
 
 
 def roles_required(*roles: Role) -> Callable:

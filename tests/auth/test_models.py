@@ -62,12 +62,20 @@ def test_database_accepts_company_user_in_a_company():
     assert company.owner is not None
 
 
-def test_get_id_includes_session_version():
+def test_get_id_is_the_session_token_and_needs_a_session():
     user = UserFactory()
-    assert user.session_version == 1
-    assert user.get_id() == f"{user.id}:1"
-    user.session_version += 1
-    assert user.get_id() == f"{user.id}:2"
+    with pytest.raises(RuntimeError, match="no server-side session: sign in with"):
+        user.get_id()
+    user.session_token = "a-token"
+    assert user.get_id() == "a-token"
+
+
+def test_users_are_equal_by_row_not_by_session():
+    first, second = UserFactory(), UserFactory()
+    same = db.session.get(User, first.id)
+    first.session_token = "one"
+    assert first == same and first != second
+    assert first != UserFactory.build()
 
 
 @pytest.mark.parametrize(

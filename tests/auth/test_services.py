@@ -1,14 +1,15 @@
 """Account services, called directly (no HTTP)."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of
 from tracker.audit import AuditEntry
-from tracker.auth import services
+from tracker.auth import services, sessions
 from tracker.auth.models import Invitation, Role, User
 from tracker.domain import DomainError
 from tracker.extensions import db
+from tracker.models_base import utcnow
 
 
 def audit_actions() -> list[str]:
@@ -40,12 +41,10 @@ def test_register_user_records_audit_row():
 
 
 @pytest.mark.parametrize("email", ["taken@example.com", "TAKEN@example.com", " Taken@Example.com"])
-def test_register_user_refuses_taken_email(email):
+def test_register_user_creates_nothing_for_a_taken_email(email):
     UserFactory(email="taken@example.com")
-    with pytest.raises(DomainError) as excinfo:
-        services.register_user("Ana", email, "long enough pw")
-    assert error_fields(excinfo) == ["email"]
-    db.session.rollback()
+    assert services.register_user("Ana", email, "long enough pw") is None
+    db.session.commit()
     assert db.session.query(User).count() == 1
     assert audit_actions() == []
 
@@ -97,25 +96,32 @@ def test_confirm_email_refuses_another_address():
 
 def test_change_password_with_wrong_current_password():
     user = UserFactory()
-    with pytest.raises(DomainError) as excinfo:
-        services.change_password(user, "not my password", "a new long password")
+    with pytest.raises(DomainError, match="not your current password") as excinfo:
+        services.change_password(user, "not my password", "a new long password", keep_session=None)
     assert error_fields(excinfo) == ["current_password"]
     db.session.rollback()
     assert user.check_password(PASSWORD)
-    assert user.session_version == 1
 
 
-def test_change_password_bumps_session_version_and_audits():
+def test_change_password_ends_other_sessions_and_audits():
     user = UserFactory()
-    old_id = user.get_id()
-    services.change_password(user, PASSWORD, "a new long password")
+    kept, other = sessions.start_session(user, False), sessions.start_session(user, True)
+    services.change_password(user, PASSWORD, "a new long password", keep_session=kept)
     db.session.commit()
     db.session.refresh(user)
     assert user.check_password("a new long password")
     assert not user.check_password(PASSWORD)
-    assert user.session_version == 2
-    assert user.get_id() != old_id
+    assert sessions.load_session(kept) == user
+    assert sessions.load_session(other) is None
     assert audit_actions() == ["user.password_changed"]
+
+
+def test_reset_ends_every_session():
+    user = UserFactory()
+    tokens = [sessions.start_session(user, False), sessions.start_session(user, True)]
+    services.set_new_password(user, "a new long password", action="user.password_reset")
+    db.session.commit()
+    assert [sessions.load_session(token) for token in tokens] == [None, None]
 
 
 def test_reset_token_payload_is_single_use():
@@ -133,9 +139,15 @@ def test_user_for_reset_refuses_malformed_payloads(payload):
     assert services.user_for_reset(payload) is None
 
 
-def test_user_for_reset_refuses_wrong_hash_fragment():
+def test_user_for_reset_refuses_the_old_hash_fragment():
     user = UserFactory()
-    assert services.user_for_reset({"id": user.id, "h": "0" * 16}) is None
+    assert services.user_for_reset({"id": user.id, "h": user.password_hash[-16:]}) is None
+
+
+def test_reset_token_payload_is_bound_to_the_user():
+    user, other = UserFactory(), UserFactory()  # the factory gives both the same password hash
+    payload = services.reset_token_payload(user)
+    assert services.user_for_reset({**payload, "id": other.id}) is None
 
 
 # create_staff
@@ -233,12 +245,49 @@ def test_invite_colleague_only_by_owner(who):
     assert db.session.query(Invitation).count() == 0
 
 
-def test_invite_colleague_refuses_existing_account():
+def test_invite_colleague_does_not_reveal_an_account_elsewhere():
     owner = owner_of(CompanyFactory())
-    UserFactory(email="colleague@example.com")
-    with pytest.raises(DomainError) as excinfo:
+    UserFactory(email="colleague@example.com", company=CompanyFactory())
+    invitation = services.invite_colleague(owner, "Colleague@example.com")
+    assert invitation.email == "colleague@example.com"
+    assert invitation.company is owner.company
+
+
+def test_invite_colleague_refuses_a_colleague_already_in_the_company():
+    company = CompanyFactory()
+    owner = owner_of(company)
+    UserFactory(email="colleague@example.com", company=company)
+    with pytest.raises(DomainError, match="already has access") as excinfo:
         services.invite_colleague(owner, "Colleague@example.com")
     assert error_fields(excinfo) == ["email"]
+
+
+def test_inviting_again_renews_the_pending_invitation():
+    owner = owner_of(CompanyFactory())
+    first = services.invite_colleague(owner, "colleague@example.com")
+    again = services.invite_colleague(owner, "COLLEAGUE@example.com")
+    assert again.id == first.id
+    assert db.session.query(Invitation).count() == 1
+
+
+def test_accept_invitation_refuses_an_address_with_an_account():
+    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
+    UserFactory(email="colleague@example.com")
+    with pytest.raises(DomainError, match="already has an account"):
+        services.accept_invitation(invitation, "Col", "long enough pw")
+
+
+def test_accept_invitation_used_meanwhile_creates_nothing():
+    """A parallel request marked the invitation used after this one loaded it."""
+    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
+    db.session.commit()
+    db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id).values(accepted_at=utcnow())
+    )
+    with pytest.raises(DomainError, match="already been used"):
+        services.accept_invitation(invitation, "Col", "long enough pw")
+    db.session.rollback()
+    assert services.find_user("colleague@example.com") is None
 
 
 def test_accept_invitation_joins_company_as_non_owner():

@@ -12,6 +12,10 @@ from tracker.auth.services import find_user
 from tracker.extensions import db
 
 NEW_PASSWORD = "a brand new password"
+CHECK_INBOX = (
+    "Check your inbox: we sent a message to ana@sunrise.example. Open its link to confirm your "
+    "address, then sign in."
+)
 REGISTRATION = {
     "name": "Ana Lee",
     "email": "Ana@Sunrise.example",
@@ -57,27 +61,37 @@ def signed_in(client) -> bool:
 def test_register_sends_confirmation_whose_link_confirms(client, smtp):
     response = client.submit("/account/register", REGISTRATION)
     assert response.status_code == 302
-    assert response.location == "/company/"
+    assert response.location == "/account/login"
+    assert flashes(client) == [CHECK_INBOX]
     user = find_user("ana@sunrise.example")
     assert user is not None and not user.email_confirmed
+    assert not signed_in(client)  # registering proves nothing yet: sign in after confirming
 
     [message] = smtp.to("ana@sunrise.example")
     assert message["Subject"] == "[The Code] Confirm your e-mail address"
+    assert "Ana Lee" not in message.get_payload()  # no text typed by whoever registered
     response = client.get(smtp.link("ana@sunrise.example", "/account/confirm/"))
     assert response.status_code == 302
-    assert response.location == "/company/"  # signed in by registering
+    assert response.location == "/account/login"
     assert "Thank you, your e-mail address is confirmed." in flashes(client)
     db.session.refresh(user)
     assert user.email_confirmed
 
 
-def test_register_with_taken_email_shows_error_and_sends_nothing(client, smtp):
-    UserFactory(email="ana@sunrise.example")
-    response = client.submit("/account/register", REGISTRATION)
-    assert response.status_code == 200
-    assert b"An account with this e-mail address already exists." in response.data
-    assert smtp.messages == []
+def test_register_with_taken_email_answers_the_same_and_tells_the_owner(client, smtp):
+    UserFactory(email="ana@sunrise.example", name="The Real Ana")
+    taken = client.submit("/account/register", {**REGISTRATION, "name": "Visit evil.example"})
+    assert (taken.status_code, taken.location) == (302, "/account/login")
+    assert flashes(client) == [CHECK_INBOX]
     assert db.session.query(User).count() == 1
+    assert find_user("ana@sunrise.example").name == "The Real Ana"
+
+    [message] = smtp.to("ana@sunrise.example")
+    assert message["Subject"] == "[The Code] Someone tried to register with your address"
+    body = message.get_payload()
+    assert "evil.example" not in body
+    assert "https://tracker.test/account/reset" in body
+    assert "/account/confirm/" not in body
 
 
 @pytest.mark.parametrize(

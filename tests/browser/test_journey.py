@@ -26,7 +26,8 @@ def register(page: Page) -> None:
     page.get_by_label("Password", exact=True).fill(OWNER_PASSWORD)
     page.get_by_label("Repeat the password").fill(OWNER_PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status")).to_contain_text("We sent you an e-mail")
+    expect(page.get_by_role("status")).to_contain_text("Check your inbox: we sent a message")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
 
 def fill_operation(page: Page, number: int, country: str, property_name: str, city: str) -> None:
@@ -66,6 +67,7 @@ def test_register_confirm_apply_approve_sign(page: Page, browser_auth, smtp):
     register(page)
     page.goto(smtp.link(OWNER, "/account/confirm/"))
     expect(page.get_by_role("status")).to_contain_text("your e-mail address is confirmed")
+    browser_auth.login(OWNER, OWNER_PASSWORD)
     apply(page)
     browser_auth.logout()
 

@@ -4,13 +4,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tracker import audit
 from tracker.audit import AuditEntry
-from tracker.auth.models import Role
+from tracker.auth.models import Role, User
 from tracker.companies import services
 from tracker.companies.models import (
     Company,
@@ -111,6 +111,22 @@ def test_submit_application_refuses_second_application(applicant):
         services.submit_application(applicant, replace(DETAILS, display_name="Again"))
     db.session.rollback()
     assert count(Company) == 1
+
+
+def test_submit_application_that_loses_a_race_leaves_no_company(applicant):
+    """A parallel request gave the user a company after this one read the user."""
+    other = CompanyFactory(display_name="Won the race")
+    with db.engine.begin() as parallel_request:
+        parallel_request.execute(
+            update(User).where(User.id == applicant.id).values(company_id=other.id, is_owner=True)
+        )
+    assert applicant.company_id is None  # this request's stale view of the user
+    with pytest.raises(DomainError, match="already belongs to a company"):
+        services.submit_application(applicant, DETAILS)
+    db.session.rollback()
+    assert [company.display_name for company in db.session.scalars(select(Company))] == [
+        "Won the race"
+    ]
 
 
 def test_submit_application_refuses_colleague_of_a_company():

@@ -258,6 +258,29 @@ def test_list_filters(companies, reviewer, filters, expected):
     assert listed(reviewer, **filters) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("%", ["50% Tours"]),
+        ("50%", ["50% Tours"]),
+        ("_", ["Best_Price Trips"]),
+        ("t_p", ["Best_Price Trips"]),
+        ("/", ["Either/Or Travel"]),  # the escape character itself is a letter too
+        ("%%", []),
+    ],
+)
+def test_name_filter_takes_wildcard_characters_literally(reviewer, name, expected):
+    for display_name in (
+        "50% Tours",
+        "500 Tours",
+        "Best_Price Trips",
+        "Best Price Trips",
+        "Either/Or Travel",
+    ):
+        CompanyFactory(display_name=display_name, legal_name=f"{display_name} Ltd")
+    assert listed(reviewer, name=name) == expected
+
+
 def test_rep_sees_company_once_despite_several_operations(rep_th):
     CompanyFactory(display_name="Many", countries=("TH", "TH", "TH"))
     assert listed(rep_th) == ["Many"]

@@ -2,15 +2,19 @@
 
 import html
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
-from tests.factories import CompanyFactory, owner_of
+from tests.factories import PASSWORD, CompanyFactory, owner_of
+from tests.fixtures.state import db_state
 from tracker.audit import AuditEntry
-from tracker.companies.models import CompanyStatus
+from tracker.auth.models import User
+from tracker.companies import services as company_services
+from tracker.companies.models import Company, CompanyStatus, CompanyType
 from tracker.extensions import db
 
 # name: (path segment, form data, resulting status, e-mail subject)
@@ -45,6 +49,13 @@ def row_names(response) -> list[str]:
 def pager_link(response, rel: str) -> str | None:
     match = re.search(rf'<a href="([^"]+)" rel="{rel}">', response.get_data(as_text=True))
     return html.unescape(match.group(1)) if match else None
+
+
+def submit_decision(client, company, segment: str, data: dict, version=None):
+    """POST a decision as the page's form does: naming the version of the application read."""
+    seen = company.version if version is None else version
+    url = f"/review/companies/{company.id}/{segment}"
+    return client.submit(url, {**data, "version": str(seen)})
 
 
 @pytest.fixture()
@@ -110,10 +121,24 @@ def test_queue_paginates_and_keeps_filters(client, as_reviewer):
         ("?status=&q=alpha", ["Alpha Tours"]),
         ("?status=&country=KH", ["Alpha Tours"]),
         ("?status=nonsense", ["Alpha Tours", "Beta Hotels"]),  # invalid filters are ignored
+        # "%" and "_" are letters to look for, not wildcards matching everything.
+        ("?status=&q=%25", []),
+        ("?status=&q=_", []),
+        ("?status=&q=a%25a", []),
     ],
 )
 def test_queue_filters(client, as_reviewer, company_a, company_b, query, expected):
     assert sorted(row_names(client.get(f"/review/{query}"))) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [("50%25", ["50% Tours"]), ("%25", ["50% Tours"]), ("t_p", ["Best_Price Trips"])],
+)
+def test_queue_search_takes_percent_and_underscore_literally(client, as_reviewer, q, expected):
+    for name in ("50% Tours", "500 Tours", "Best_Price Trips", "Best Price Trips"):
+        CompanyFactory(display_name=name)
+    assert row_names(client.get(f"/review/?q={q}")) == expected
 
 
 def test_representative_queue_is_scoped(client, auth, rep_fr, company_a, company_b):
@@ -142,7 +167,7 @@ def test_queue_requires_login(client):
 def test_decision_emails_owner_and_redirects_to_queue(client, smtp, as_reviewer, owner_a, decision):
     company = owner_a.company
     segment, data, status, subject = DECISIONS[decision]
-    response = client.submit(f"/review/companies/{company.id}/{segment}", data)
+    response = submit_decision(client, company, segment, data)
     assert response.status_code == 302
     assert response.location == "/review/"
     assert flashes(client) == [f"Alpha Tours: {status.label}."]
@@ -167,7 +192,7 @@ def test_decision_without_comment_re_renders_and_sends_nothing(
 ):
     company = owner_a.company
     segment, data, _, _ = DECISIONS[decision]
-    response = client.submit(f"/review/companies/{company.id}/{segment}", dict.fromkeys(data, ""))
+    response = submit_decision(client, company, segment, dict.fromkeys(data, ""))
     assert response.status_code == 200
     assert "This field is required." in response.get_data(as_text=True)
     db.session.refresh(company)
@@ -180,7 +205,7 @@ def test_decision_on_a_decided_application_is_refused(client, smtp, as_reviewer,
     company = CompanyFactory(display_name="Done Ltd", status=CompanyStatus.APPROVED)
     owner_of(company)
     segment, data, _, _ = DECISIONS[decision]
-    response = client.submit(f"/review/companies/{company.id}/{segment}", data)
+    response = submit_decision(client, company, segment, data)
     assert response.status_code == 302
     assert response.location == f"/review/companies/{company.id}"
     assert any("no longer waiting for review" in message for message in flashes(client))
@@ -217,3 +242,161 @@ def test_admin_sees_every_staff_account_with_countries(
         assert person.email in page
     assert "Thailand" in page
     assert owner_a.email not in page
+
+
+# a decision applies only to the version of the application the reviewer read
+
+
+def edit(company: Company, owner: User, **changes) -> None:
+    """The owner saves new details, as the edit page does (one request, one commit)."""
+    operations = tuple(
+        company_services.OperationInput(op.country_code, op.property_name, op.city)
+        for op in company.operations
+    )
+    current = {name: getattr(company, name) for name in company_services.DETAIL_FIELDS}
+    details = company_services.CompanyDetails(**current, operations=operations)
+    company_services.update_company(company, replace(details, **changes), owner)
+    db.session.commit()
+
+
+def versions_on(text: str) -> list[str]:
+    """The version carried by each decision form on a page."""
+    return re.findall(r'<input name="version" type="hidden" value="([^"]*)">', text)
+
+
+def listed_changes(text: str) -> list[str]:
+    items = re.search(r'<ul class="changes">(.*?)</ul>', text, re.S)
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split())
+        for item in re.findall(r"<li>(.*?)</li>", items.group(1), re.S)
+    ]
+
+
+def typed_text(text: str, field_id: str) -> str:
+    match = re.search(rf'<textarea[^>]*id="{field_id}"[^>]*>\r?\n?(.*?)</textarea>', text, re.S)
+    return html.unescape(match.group(1))
+
+
+def test_decision_forms_carry_the_version_shown(client, as_reviewer, owner_a):
+    company = owner_a.company
+    page = client.get(f"/review/companies/{company.id}").get_data(as_text=True)
+    assert versions_on(page) == ["1", "1", "1"]  # approve, return, reject
+    edit(company, owner_a, legal_name="Alpha Holdings Ltd")
+    page = client.get(f"/review/companies/{company.id}").get_data(as_text=True)
+    assert versions_on(page) == ["2", "2", "2"]
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_decision_on_an_application_changed_since_it_was_read_is_409(
+    client, smtp, as_reviewer, owner_a, decision
+):
+    company = owner_a.company
+    old_legal_name = company.legal_name
+    edit(
+        company,
+        owner_a,
+        legal_name="Alpha Holdings Ltd",
+        website="https://alpha.example",
+        type=CompanyType.AIRLINE,
+        operations=(company_services.OperationInput("TH"), company_services.OperationInput("FR")),
+    )
+    before = db_state()
+    segment, data, _, _ = DECISIONS[decision]
+    response = submit_decision(client, company, segment, data, version=1)
+
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Alpha Tours changed since you opened it" in text
+    assert "Nothing was decided" in text
+    assert listed_changes(text) == [
+        f"Legal name: {old_legal_name} → Alpha Holdings Ltd",
+        "Type: Tour operator → Airline",
+        "Website: https://example.com → https://alpha.example",
+        "Operations (rows removed → rows added): KH → FR",
+    ]
+    assert f'href="/review/companies/{company.id}">reload the application</a>' in text
+    # The reviewer's words are kept, in a form that now names the version shown here.
+    for field_id, typed in data.items():
+        assert typed_text(text, field_id) == typed
+    assert versions_on(text) == ["2"]
+    assert db_state() == before
+    assert db.session.get(Company, company.id).status is CompanyStatus.SUBMITTED
+    assert smtp.messages == []
+
+
+def test_deciding_from_the_conflict_page_applies_to_what_it_shows(client, as_reviewer, owner_a):
+    company = owner_a.company
+    edit(company, owner_a, display_name="Alpha Travel")
+    url = f"/review/companies/{company.id}/return"
+    conflict = client.submit(url, {"comment": "Add Laos.", "version": "1"})
+    assert conflict.status_code == 409
+    [version] = versions_on(conflict.get_data(as_text=True))
+    response = client.submit(url, {"comment": "Add Laos.", "version": version})
+    assert response.status_code == 302
+    assert db.session.get(Company, company.id).status is CompanyStatus.RETURNED
+
+
+def test_conflict_lists_each_field_from_what_was_read_to_what_is_now(client, as_reviewer, owner_a):
+    company = owner_a.company
+    contact = company.contact_name
+    edit(company, owner_a, display_name="Alpha Two", contact_name="Someone Else")  # version 2
+    edit(company, owner_a, display_name="Alpha Three", contact_name=contact)  # version 3
+    edit(company, owner_a, contact_phone="+66 2 000 0000")  # version 4
+
+    def changes_since(version: int) -> list[str]:
+        response = submit_decision(client, company, "approve", {}, version=version)
+        assert response.status_code == 409
+        return listed_changes(response.get_data(as_text=True))
+
+    # A field changed and changed back is not listed; one changed twice shows first and last.
+    assert changes_since(1) == [
+        "Public name: Alpha Tours → Alpha Three",
+        "Contact phone: (empty) → +66 2 000 0000",
+    ]
+    assert changes_since(2) == [
+        "Public name: Alpha Two → Alpha Three",
+        f"Contact person: Someone Else → {contact}",
+        "Contact phone: (empty) → +66 2 000 0000",
+    ]
+    assert changes_since(3) == ["Contact phone: (empty) → +66 2 000 0000"]
+
+
+def test_conflict_with_another_reviewers_decision(app, client, as_reviewer, admin, owner_a):
+    company = owner_a.company
+    other = app.test_client()
+    other.submit("/account/login", {"email": admin.email, "password": PASSWORD})
+    assert submit_decision(other, company, "approve", {}, version=1).status_code == 302
+    before = db_state()
+
+    response = submit_decision(client, company, "reject", {"reason": "Not travel."}, version=1)
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Status now: <strong>Approved, awaiting signature</strong>" in text
+    assert "no longer waiting for review" in text
+    assert "<blockquote>Not travel.</blockquote>" in text  # what the reviewer wrote is not lost
+    assert f"/review/companies/{company.id}/reject" not in text
+    assert db_state() == before
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert actions == ["application.approved"]
+
+
+BAD_VERSIONS = [None, "", " ", "abc", "0", "-1", "1.0", "1e3", "\u0661", "2147483648", "9" * 5000]
+
+
+@pytest.mark.parametrize("version", BAD_VERSIONS, ids=repr)
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_decision_without_a_valid_version_is_a_form_error(
+    client, smtp, as_reviewer, owner_a, decision, version
+):
+    company = owner_a.company
+    segment, data, _, _ = DECISIONS[decision]
+    form = data if version is None else {**data, "version": version}
+    before = db_state()
+    response = client.submit(f"/review/companies/{company.id}/{segment}", form)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "This form does not say which version of the application you read." in text
+    for field_id, typed in data.items():
+        assert typed_text(text, field_id) == typed
+    assert db_state() == before
+    assert smtp.messages == []

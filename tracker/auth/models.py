@@ -1,9 +1,9 @@
-"""Accounts: users with a role, the countries a representative covers, invitations."""
+"""Accounts: users with a role, their sign-in sessions, representatives' countries, invitations."""
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -47,8 +47,6 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_column_type(Role, "user_role"), default=Role.COMPANY)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     is_owner: Mapped[bool] = mapped_column(default=False)
-    # Bumped whenever the password changes, which signs out every other session.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -63,8 +61,26 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    # The token of the server-side session this object was loaded through (tracker.auth.sessions);
+    # a plain attribute, not a column: the database keeps only the token's hash.
+    session_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and remember cookies: the session's token.
+
+        Ending the server-side session therefore revokes both cookies, copies included.
+        """
+        if self.session_token is None:
+            raise RuntimeError("no server-side session: sign in with tracker.auth.views.sign_in")
+        return self.session_token
+
+    def __eq__(self, other: object) -> bool:
+        # UserMixin compares get_id(), which is now per session: compare the row instead.
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = UserMixin.__hash__
 
     @property
     def is_staff(self) -> bool:
@@ -109,3 +125,23 @@ class Invitation(db.Model):
 
     company: Mapped["Company"] = relationship()  # noqa: F821
     invited_by: Mapped[User] = relationship()
+
+
+class AuthSession(db.Model):
+    """A signed-in browser, whose cookie holds a random token.
+
+    Only the token's SHA-256 is stored, so a copy of this table cannot be replayed as a cookie.
+    """
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "Keep me signed in": a longer idle timeout and lifetime, for company users only.
+    remembered: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

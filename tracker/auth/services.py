@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import audit
+from tracker.auth import sessions
 from tracker.auth.models import Invitation, Role, StaffCountry, User
 from tracker.countries import is_country_code
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
+from tracker.tokens import fingerprint, fingerprint_matches, has_shape, is_id, is_text
 
 # Compared against when no account matches, so a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -29,14 +31,18 @@ def _ensure_email_free(email: str, field_name: str = "email") -> None:
         raise DomainError.on(field_name, "An account with this e-mail address already exists.")
 
 
-def register_user(name: str, email: str, password: str) -> User:
+def register_user(name: str, email: str, password: str) -> User | None:
     """Create an unconfirmed company user without a company yet.
 
-    :raises DomainError: if the e-mail address is taken.
+    Returns None, creating nothing, when the address already has an account: the caller then
+    answers as for a new account and tells the address's owner, so the form reveals nothing.
+    The password is hashed either way, so both answers take as long.
     """
-    _ensure_email_free(email)
+    password_hash = generate_password_hash(password)
+    if find_user(email) is not None:
+        return None
     user = User(name=name.strip(), email=normalise_email(email), role=Role.COMPANY)
-    user.set_password(password)
+    user.password_hash = password_hash
     db.session.add(user)
     db.session.flush()
     audit.record("user.registered", actor=user)
@@ -62,31 +68,48 @@ def confirm_email(user: User, email: str) -> bool:
     return True
 
 
-def set_new_password(user: User, password: str, *, action: str) -> None:
-    """Replace the password and sign out every other session of this user."""
+def set_new_password(
+    user: User, password: str, *, action: str, keep_session: str | None = None
+) -> None:
+    """Replace the password and end every session of this user but `keep_session`'s."""
     user.set_password(password)
-    user.session_version += 1
+    sessions.end_other_sessions(user, keep_session)
     db.session.flush()
     audit.record(action, actor=user)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """:raises DomainError: if the current password is wrong."""
+def change_password(
+    user: User, current_password: str, new_password: str, *, keep_session: str | None
+) -> None:
+    """Change a signed-in user's password, keeping the session `keep_session` names.
+
+    :raises DomainError: if the current password is wrong.
+    """
     if not user.check_password(current_password):
         raise DomainError.on("current_password", "This is not your current password.")
-    set_new_password(user, new_password, action="user.password_changed")
+    set_new_password(user, new_password, action="user.password_changed", keep_session=keep_session)
+
+
+# What a reset link carries: the user's id and a fingerprint of the password hash.
+RESET_TOKEN_SHAPE = {"id": is_id, "h": is_text}
+
+
+def _reset_secret(user: User) -> str:
+    return f"{user.id}:{user.password_hash}"
 
 
 def reset_token_payload(user: User) -> dict:
-    # The hash fragment makes the token single-use: once the password changes it no longer matches.
-    return {"id": user.id, "h": user.password_hash[-16:]}
+    # Bound to the whole password hash by an HMAC, so the link is single-use (a new password
+    # no longer matches) and the token, readable by anyone, reveals nothing of the hash.
+    return {"id": user.id, "h": fingerprint("reset", _reset_secret(user))}
 
 
 def user_for_reset(payload: dict | None) -> User | None:
-    if not isinstance(payload, dict):
+    """The user a reset payload (of RESET_TOKEN_SHAPE) is for, if it still matches the password."""
+    if not has_shape(payload, RESET_TOKEN_SHAPE):
         return None
-    user = db.session.get(User, payload.get("id")) if isinstance(payload.get("id"), int) else None
-    if user is None or user.password_hash[-16:] != payload.get("h"):
+    user = db.session.get(User, payload["id"])
+    if user is None or not fingerprint_matches("reset", _reset_secret(user), payload["h"]):
         return None
     return user
 
@@ -133,21 +156,31 @@ def create_staff(account: StaffAccount) -> User:
 
 
 def invite_colleague(inviter: User, email: str) -> Invitation:
-    """Invite a colleague to the inviter's company.
+    """Invite a colleague to the inviter's company, or renew a pending invitation to the address.
 
-    :raises DomainError: if the inviter is not the owner or the e-mail already has an account.
+    Whether the address has an account elsewhere is not checked here: the inviter may not learn
+    it. Such an invitee is told when following the link.
+
+    :raises DomainError: if the inviter is not the owner or the address is already a colleague.
     """
     if not inviter.is_owner or inviter.company is None:
         raise DomainError.on(None, "Only the company's owner can invite colleagues.")
-    _ensure_email_free(email)
-    invitation = Invitation(
-        company=inviter.company, email=normalise_email(email), invited_by=inviter
+    email = normalise_email(email)
+    company = inviter.company
+    if any(user.email == email for user in company.users):
+        raise DomainError.on("email", "This colleague already has access to your company.")
+    invitation = db.session.scalar(
+        select(Invitation).where(
+            Invitation.company_id == company.id,
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+        )
     )
-    db.session.add(invitation)
-    db.session.flush()
-    audit.record(
-        "company.colleague_invited", actor=inviter, company=inviter.company, email=invitation.email
-    )
+    if invitation is None:
+        invitation = Invitation(company=company, email=email, invited_by=inviter)
+        db.session.add(invitation)
+        db.session.flush()
+    audit.record("company.colleague_invited", actor=inviter, company=company, email=email)
     return invitation
 
 
@@ -161,11 +194,22 @@ def pending_invitation(invitation_id) -> Invitation | None:
 def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
     """Create the colleague's account; the e-mailed link proves the address.
 
-    :raises DomainError: if the invitation was used or the address registered meanwhile.
+    The invitation is marked used with a conditional UPDATE, so of two requests racing with one
+    link exactly one creates the account.
+
+    :raises DomainError: if the invitation was used or the address already has an account.
     """
-    if invitation.accepted_at is not None:
+    if find_user(invitation.email) is not None:
+        raise DomainError.on(
+            None, "This e-mail address already has an account. Sign in with it instead."
+        )
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utcnow())
+    )
+    if claimed.rowcount != 1:
         raise DomainError.on(None, "This invitation has already been used.")
-    _ensure_email_free(invitation.email, field_name="name")
     user = User(
         name=name.strip(),
         email=invitation.email,
@@ -174,7 +218,6 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
         email_confirmed_at=utcnow(),
     )
     user.set_password(password)
-    invitation.accepted_at = utcnow()
     db.session.add(user)
     db.session.flush()
     audit.record("company.colleague_joined", actor=user, company=invitation.company)

@@ -2,31 +2,54 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
-from tracker.auth import bp, forms, services
+from tracker.auth import bp, emails, forms, login_limits, services, sessions
 from tracker.auth.models import User
 from tracker.domain import DomainError, populate_errors
-from tracker.extensions import db, limiter, login_manager
-from tracker.mail import send_email
-from tracker.tokens import make_token, read_token
+from tracker.extensions import db, login_manager
+from tracker.mail_limits import limit_mail_per_address, recipient_allowed
+from tracker.tokens import is_id, is_text, read_dict_token, read_id_token
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see this page."
 login_manager.login_message_category = "info"
 
+ALREADY_USED = "This invitation has already been used. Sign in with the account it made."
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user_pk, _, version = user_id.partition(":")
-    if not user_pk.isdigit():
-        return None
-    user = db.session.get(User, int(user_pk))
-    # A password change bumps the version, which invalidates sessions made before it.
-    if user is None or str(user.session_version) != version:
-        return None
-    return user
+    # Flask-Login's "user id" is the server-side session's token (User.get_id); a revoked,
+    # expired or unknown one means no one is signed in.
+    return sessions.load_session(user_id)
+
+
+@bp.before_app_request
+def check_session() -> None:
+    """Validate the session before any view runs; note its activity at most once a minute."""
+    if request.endpoint == "static":
+        return
+    if not current_user.is_authenticated:
+        if "_user_id" in session:
+            logout_user()  # the session ended on the server: drop its cookies as well
+        return
+    if sessions.touch(current_user.session_token):
+        # Its own commit, before the view has changed anything, so a view that fails or rolls
+        # back never loses it and the view's single commit never carries it.
+        db.session.commit()
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Start a server-side session and put its token in the cookies; the caller commits.
+
+    Staff are never remembered: their sessions end when the browser closes, or sooner.
+    """
+    remember = remember and not user.is_staff
+    sessions.start_session(user, remember)
+    login_user(user, remember=remember)
 
 
 def home_for(user: User) -> str:
@@ -45,59 +68,42 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc and "\\" not in target else None
 
 
-def send_confirmation(user: User) -> None:
-    token = make_token("confirm", {"id": user.id, "email": user.email})
-    send_email(
-        user.email,
-        "Confirm your e-mail address",
-        "confirm_email",
-        user=user,
-        link=url_for("auth.confirm", token=token, _external=True),
-    )
-
-
 @bp.route("/register", methods=["GET", "POST"])
+@limit_mail_per_address
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_user(form.name.data, form.email.data, form.password.data)
-        except DomainError as error:
-            populate_errors(form, error)
-        else:
-            db.session.commit()
-            send_confirmation(user)
-            login_user(user)
-            flash(
-                "Welcome! We sent you an e-mail: follow its link to confirm your address.",
-                "success",
-            )
-            return redirect(url_for("companies.dashboard"))
+        email = services.normalise_email(form.email.data)
+        if recipient_allowed(email):
+            register_or_notify(form.name.data, email, form.password.data)
+        # The same answer whether the address is new, taken or has had enough mail.
+        flash(
+            f"Check your inbox: we sent a message to {email}. Open its link to confirm your "
+            "address, then sign in.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 
-def _failed_login() -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
-def _submitted_email() -> str:
-    return services.normalise_email(request.form.get("email", ""))[:254]
+def register_or_notify(name: str, email: str, password: str) -> None:
+    """Create the account and queue its confirmation, or tell the owner of a taken address."""
+    try:
+        user = services.register_user(name, email, password)
+    except IntegrityError:  # a parallel request registered the address after our look-up
+        db.session.rollback()
+        user = None
+    if user is not None:
+        emails.queue_confirmation(user)
+    else:
+        emails.queue_registration_attempt(email)
+    db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: _failed_login())
-@limiter.limit(
-    _login_limit,
-    methods=["POST"],
-    key_func=_submitted_email,
-    deduct_when=lambda response: _failed_login(),
-)
+@login_limits.limit_login
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -105,9 +111,12 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")) or home_for(user))
-        g.login_failed = True
+            sign_in(user, remember=form.remember.data)
+            db.session.commit()
+            response = redirect(safe_next(request.args.get("next")) or home_for(user))
+            login_limits.mark_device(response, user)
+            return response
+        login_limits.count_failure()
         form.password.errors.append("The e-mail address or password is not right.")
     return render_template("auth/login.html", form=form)
 
@@ -115,16 +124,23 @@ def login():
 @bp.post("/logout")
 def logout():
     if forms.EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            sessions.end_session(current_user.session_token)
+            db.session.commit()
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("main.index"))
 
 
+CONFIRM_TOKEN_SHAPE = {"id": is_id, "email": is_text}
+
+
 @bp.get("/confirm/<token>")
 def confirm(token: str):
-    payload = read_token("confirm", token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-    user = db.session.get(User, payload["id"]) if isinstance(payload, dict) else None
-    if user is None or not services.confirm_email(user, payload.get("email")):
+    max_age = current_app.config["CONFIRM_TOKEN_MAX_AGE"]
+    payload = read_dict_token("confirm", token, max_age, CONFIRM_TOKEN_SHAPE)
+    user = db.session.get(User, payload["id"]) if payload is not None else None
+    if user is None or not services.confirm_email(user, payload["email"]):
         flash(
             "This confirmation link is invalid or has expired. Sign in to get a new one.", "error"
         )
@@ -139,28 +155,26 @@ def confirm(token: str):
 
 @bp.post("/confirm/resend")
 @login_required
+@limit_mail_per_address
 def resend_confirmation():
     if forms.EmptyForm().validate_on_submit() and not current_user.email_confirmed:
-        send_confirmation(current_user)
+        if recipient_allowed(current_user.email):
+            emails.queue_confirmation(current_user)
+            db.session.commit()
         flash("We sent a new confirmation link.", "info")
     return redirect(home_for(current_user))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limit_mail_per_address
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None:
-            token = make_token("reset", services.reset_token_payload(user))
-            send_email(
-                user.email,
-                "Reset your password",
-                "reset_password",
-                user=user,
-                link=url_for("auth.reset_password", token=token, _external=True),
-            )
-        # The same answer either way, so the form does not reveal who has an account.
+        # The same work for every address: whether it has an account is decided at delivery.
+        email = services.normalise_email(form.email.data)
+        if recipient_allowed(email):
+            emails.queue_password_reset(email)
+            db.session.commit()
         flash("If an account uses that address, we sent it a link to reset the password.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
@@ -168,19 +182,23 @@ def reset_request():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    payload = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    max_age = current_app.config["RESET_TOKEN_MAX_AGE"]
+    payload = read_dict_token("reset", token, max_age, services.RESET_TOKEN_SHAPE)
     user = services.user_for_reset(payload)
     if user is None:
         flash("This reset link is invalid, used or expired. Ask for a new one.", "error")
         return redirect(url_for("auth.reset_request"))
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
+        # Signs out every session of the account: whoever else was in no longer is.
         services.set_new_password(user, form.password.data, action="user.password_reset")
         # Following the e-mailed link proves the address too.
         services.confirm_email(user, user.email)
         db.session.commit()
         flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("auth.login"))
+        response = redirect(url_for("auth.login"))
+        login_limits.mark_device(response, user)  # it proved to be the owner's browser
+        return response
     return render_template("auth/reset_password.html", form=form)
 
 
@@ -189,13 +207,19 @@ def reset_password(token: str):
 def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
+        remembered = sessions.is_remembered(user.session_token)
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            # Every session ends, this one too: this browser gets a new token below, so a copy
+            # of its old cookie is as dead as the others.
+            services.change_password(
+                user, form.current_password.data, form.password.data, keep_session=None
+            )
         except DomainError as error:
             populate_errors(form, error)
         else:
+            sign_in(user, remembered)
             db.session.commit()
-            login_user(current_user._get_current_object())  # re-issue with the new version
             flash("Your password is changed.", "success")
             return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form)
@@ -203,7 +227,7 @@ def change_password():
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    invitation_id = read_token("invite", token, current_app.config["INVITATION_MAX_AGE"])
+    invitation_id = read_id_token("invite", token, current_app.config["INVITATION_MAX_AGE"])
     invitation = services.pending_invitation(invitation_id)
     if invitation is None:
         flash(
@@ -215,11 +239,14 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(invitation, form.name.data, form.password.data)
-        except DomainError as error:
-            populate_errors(form, error)
-        else:
+            sign_in(user)
             db.session.commit()
-            login_user(user)
-            flash(f"Welcome to {invitation.company.display_name}'s account.", "success")
-            return redirect(url_for("companies.dashboard"))
+        except (DomainError, IntegrityError) as error:
+            # Used meanwhile (perhaps by a parallel request) or the address has an account.
+            db.session.rollback()
+            message = str(error) if isinstance(error, DomainError) else ALREADY_USED
+            flash(message, "error")
+            return redirect(url_for("auth.login"))
+        flash(f"Welcome to {invitation.company.display_name}'s account.", "success")
+        return redirect(url_for("companies.dashboard"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

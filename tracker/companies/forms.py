@@ -6,9 +6,29 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Valid
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.models import CompanyType, RevenueBand
 from tracker.countries import country_choices
-from tracker.formutils import BaseForm, BaseSubForm, select_choices, strip_whitespace
+from tracker.formutils import (
+    BaseForm,
+    BaseSubForm,
+    CachedSelect,
+    select_choices,
+    strip_whitespace,
+)
 
+# The most operations one company lists; more rows are refused, never silently dropped.
 MAX_OPERATIONS = 300
+FULL_OPERATIONS = (
+    f"You can list at most {MAX_OPERATIONS} operations, so no row was added. "
+    "Remove one to add another."
+)
+
+
+def too_many_operations(count: int) -> str:
+    excess = count - MAX_OPERATIONS
+    rows = "1 row" if excess == 1 else f"{excess} rows"
+    return (
+        f"You can list at most {MAX_OPERATIONS} operations; this form has {count}. "
+        f"Remove {rows} and save again."
+    )
 
 
 def country_select(label: str) -> SelectField:
@@ -17,6 +37,8 @@ def country_select(label: str) -> SelectField:
         choices=select_choices(country_choices(), "Choose a country"),
         validators=[DataRequired(message="Choose a country from the list.")],
         invalid_choice_message="Choose a country from the list.",
+        # One select per operation row: the cached options keep 300 rows fast to render.
+        widget=CachedSelect(),
     )
 
 
@@ -73,9 +95,13 @@ class CompanyForm(BaseForm):
         validators=[Optional(), Length(max=40)],
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
-    operations = FieldList(FormField(OperationForm), min_entries=1, max_entries=MAX_OPERATIONS)
+    # No max_entries: WTForms would silently drop the rows past it. The request body limits
+    # (config.py) bound how many rows can arrive; validate_operations refuses more than allowed.
+    operations = FieldList(FormField(OperationForm), min_entries=1)
 
     def validate_operations(self, field: FieldList) -> None:
+        if len(field.entries) > MAX_OPERATIONS:
+            raise ValidationError(too_many_operations(len(field.entries)))
         hotel_types = {kind.value for kind in CompanyType if kind.has_properties}
         needs_property = self.type.data in hotel_types
         seen, problem = set(), False

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass, fields
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker import audit
 from tracker.audit import AuditEntry
@@ -116,9 +116,17 @@ def submit_application(user: User, details: CompanyDetails) -> Company:
     company = Company(status=CompanyStatus.SUBMITTED, submitted_at=utcnow())
     _apply(company, details)
     db.session.add(company)
-    user.company = company
-    user.is_owner = True
     db.session.flush()
+    # Conditional, so that of parallel applications by one user exactly one gets the user;
+    # the caller rolls back the others' companies.
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.company_id.is_(None))
+        .values(company_id=company.id, is_owner=True)
+    )
+    if claimed.rowcount != 1:
+        raise DomainError.on(None, "This account already belongs to a company.")
+    db.session.refresh(user)
     audit.record(
         "application.submitted", actor=user, company=company, to_status=CompanyStatus.SUBMITTED
     )
@@ -152,12 +160,18 @@ def update_company(company: Company, details: CompanyDetails, actor: User) -> di
             from_status=CompanyStatus.RETURNED,
             to_status=CompanyStatus.SUBMITTED,
             changes=changes,
+            version=company.version,  # after the flush: a reviewer who read an older one conflicts
         )
     elif changes:
         db.session.flush()
         public = sorted(set(changes) & {*PUBLIC_FIELDS, "operations"})
         audit.record(
-            "company.updated", actor=actor, company=company, changes=changes, public_fields=public
+            "company.updated",
+            actor=actor,
+            company=company,
+            changes=changes,
+            public_fields=public,
+            version=company.version,
         )
     return changes
 

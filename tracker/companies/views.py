@@ -4,16 +4,21 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from tracker.auth import services as auth_services
+from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
 from tracker.companies import bp, services
 from tracker.companies.criteria import CURRENT_VERSION, criteria
-from tracker.companies.forms import CompanyForm, sign_form_for
+from tracker.companies.forms import (
+    FULL_OPERATIONS,
+    MAX_OPERATIONS,
+    CompanyForm,
+    sign_form_for,
+)
 from tracker.companies.models import CompanyStatus, CompanyType, RevenueBand
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
-from tracker.mail import send_email
+from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.permissions import company_user_required, own_company_or_404
-from tracker.tokens import make_token
 
 
 def details_from(form: CompanyForm) -> services.CompanyDetails:
@@ -42,8 +47,10 @@ def details_from(form: CompanyForm) -> services.CompanyDetails:
 def edit_rows(form: CompanyForm) -> bool:
     """Handle the add/remove-row buttons; True if one was pressed (then nothing is saved)."""
     if "add_operation" in request.form:
-        if len(form.operations.entries) < form.operations.max_entries:
+        if len(form.operations.entries) < MAX_OPERATIONS:
             form.operations.append_entry()
+        else:  # say why nothing was added, next to the list and in the error summary
+            form.operations.errors = [FULL_OPERATIONS]
         return True
     if "remove_operation" in request.form:
         # Any value counts as the button: a tampered one removes nothing but must not save.
@@ -85,6 +92,10 @@ def apply():
         try:
             services.submit_application(current_user, details_from(form))
         except DomainError as error:
+            db.session.rollback()  # drop the company this request made
+            if current_user.company is not None:  # a parallel request applied first
+                flash(str(error), "info")
+                return redirect(url_for("companies.dashboard"))
             populate_errors(form, error)
         else:
             db.session.commit()
@@ -163,27 +174,19 @@ def sign():
 
 @bp.route("/colleagues", methods=["GET", "POST"])
 @company_user_required
+@limit_mail_per_address
 def colleagues():
     company = own_company_or_404()
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            invitation = auth_services.invite_colleague(current_user, form.email.data)
+            invite(form.email.data)
         except DomainError as error:
+            db.session.rollback()
             populate_errors(form, error)
         else:
-            db.session.commit()
-            link = url_for(
-                "auth.accept_invitation", token=make_token("invite", invitation.id), _external=True
-            )
-            send_email(
-                invitation.email,
-                f"Join {company.display_name} on The Code",
-                "invitation",
-                invitation=invitation,
-                link=link,
-            )
-            flash(f"We sent an invitation to {invitation.email}.", "success")
+            # The same answer whether or not the address has an account somewhere.
+            flash(f"We sent an invitation to {form.email.data}.", "success")
             return redirect(url_for("companies.colleagues"))
     return render_template(
         "companies/colleagues.html",
@@ -193,3 +196,11 @@ def colleagues():
         invitations=services.pending_invitations(company),
         valid_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
     )
+
+
+def invite(email: str) -> None:
+    """Record the invitation and queue its e-mail, unless the address has had enough mail."""
+    invitation = auth_services.invite_colleague(current_user, email)
+    if recipient_allowed(invitation.email):
+        queue_invitation(invitation)
+    db.session.commit()

@@ -126,7 +126,6 @@ class DemoGenerator:
             "role": Role.COMPANY,
             "company_id": company_id,
             "is_owner": True,
-            "session_version": 1,
             "email_confirmed_at": self.now,
             "created_at": row["submitted_at"],
         }

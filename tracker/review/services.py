@@ -22,9 +22,13 @@ def list_companies(
         query = query.where(
             Company.id.in_(select(Operation.company_id).where(Operation.country_code == country))
         )
-    if name:
-        pattern = f"%{name.strip().lower()}%"
-        query = query.where(Company.display_name.ilike(pattern) | Company.legal_name.ilike(pattern))
+    if name and name.strip():
+        # autoescape: "%" and "_" in the search are letters to find, not LIKE wildcards.
+        text = name.strip()
+        query = query.where(
+            Company.display_name.icontains(text, autoescape=True)
+            | Company.legal_name.icontains(text, autoescape=True)
+        )
     return query.order_by(Company.submitted_at, Company.id)
 
 
@@ -57,6 +61,7 @@ def _decide(
         company=company,
         from_status=from_status,
         to_status=to_status,
+        version=company.version,
         **details,
     )
 

@@ -4,12 +4,21 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from tracker.companies import services as company_services
+from tracker.companies.models import Company, CompanyStatus
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.mail import send_email
+from tracker.outbox import queue_email
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.review import bp, services
-from tracker.review.forms import ApproveForm, QueueFilterForm, RejectForm, ReturnForm
+from tracker.review.changes import changes_since
+from tracker.review.forms import (
+    ApproveForm,
+    DecisionForm,
+    QueueFilterForm,
+    RejectForm,
+    ReturnForm,
+)
+from tracker.urls import public_url
 
 MAX_PAGE = 100_000
 
@@ -40,6 +49,10 @@ def render_detail(company, **forms):
     forms.setdefault("approve_form", ApproveForm())
     forms.setdefault("return_form", ReturnForm())
     forms.setdefault("reject_form", RejectForm())
+    for form in forms.values():
+        # A posted version is kept: a decision re-shown with an error still names what was read.
+        if not form.version.data:
+            form.version.data = str(company.version)
     return render_template(
         "review/detail.html",
         company=company,
@@ -60,25 +73,44 @@ def decide(company_id: int, form_class, form_key: str, decision, message: str, t
     form = form_class()
     if not form.validate_on_submit():
         return render_detail(company, **{form_key: form})
+    if form.seen_version != company.version:
+        return render_conflict(company, form, form_key.removesuffix("_form"))
     text = next((field.data for field in form if field.type == "TextAreaField"), None)
     try:
         decision(company, current_user, *([text] if text is not None else []))
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("review.detail", company_id=company.id))
-    db.session.commit()
     owner = company.owner
-    if owner is not None:
-        send_email(
+    if owner is not None:  # queued in the decision's transaction: both are saved, or neither
+        queue_email(
             owner.email,
             message,
             template,
             company=company,
             comment=text,
-            link=url_for("companies.dashboard", _external=True),
+            link=public_url("companies.dashboard"),
         )
+    db.session.commit()
     flash(f"{company.display_name}: {company.status.label}.", "success")
     return redirect(url_for("review.queue"))
+
+
+def render_conflict(company: Company, form: DecisionForm, decision: str):
+    """409: the application changed after the reviewer opened it, so nothing is decided."""
+    changes = changes_since(company, form.seen_version)
+    # This page shows what changed and the application as it is now: deciding here is informed.
+    form.version.data = str(company.version)
+    waiting = company.status is CompanyStatus.SUBMITTED
+    page = render_template(
+        "review/conflict.html",
+        company=company,
+        form=form,
+        decision=decision,
+        changes=changes,
+        waiting=waiting,
+    )
+    return page, 409
 
 
 @bp.post("/companies/<int:company_id>/approve")

@@ -1,0 +1,140 @@
+"""Parallel requests against the served app (gunicorn, two workers): one row, never a 500."""
+
+import threading
+from collections.abc import Callable
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of
+from tests.served.conftest import csrf_token
+from tracker.auth.models import Invitation, User
+from tracker.companies.models import Company
+from tracker.extensions import db
+from tracker.tokens import make_token
+
+APPLICATION = {
+    "legal_name": "Lotus Hotels Ltd",
+    "display_name": "Lotus Hotels",
+    "type": "tour_operator",
+    "hq_country": "TH",
+    "revenue_band": "up_to_500k",
+    "contact_name": "Ana Lee",
+    "contact_email": "ana@lotus.example",
+    "operations-0-country_code": "TH",
+    "save": "1",
+}
+
+
+@pytest.fixture()
+def served(served_app):
+    """The served app with fresh workers, so no earlier test's rate-limit counts linger."""
+    served_app.restart_workers()
+    return served_app
+
+
+def in_parallel(count: int, send: Callable[[int], httpx.Response]) -> list[httpx.Response]:
+    """Call send(0..count-1) from `count` threads released at the same instant."""
+    barrier = threading.Barrier(count)
+    responses: list[httpx.Response | BaseException] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            responses[i] = send(i)
+        except BaseException as error:  # reported below, with the others' answers
+            responses[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    failures = [r for r in responses if not isinstance(r, httpx.Response)]
+    assert not failures, failures
+    return responses
+
+
+def signed_in_client(url: str, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=30)
+    token = csrf_token(client, "/account/login")
+    response = client.post(
+        "/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.text[:500]
+    return client
+
+
+def count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def statuses(responses) -> list[int]:
+    return sorted(response.status_code for response in responses)
+
+
+def test_parallel_applications_by_one_user_make_exactly_one_company(served):
+    applicant = UserFactory(email="applicant@example.com")
+    client = signed_in_client(served.url, applicant.email)
+    data = {**APPLICATION, "csrf_token": csrf_token(client, "/company/apply")}
+    cookies = dict(client.cookies)
+    client.close()
+
+    def apply(_: int) -> httpx.Response:
+        with httpx.Client(base_url=served.url, cookies=cookies, timeout=30) as each:
+            return each.post("/company/apply", data=data)
+
+    responses = in_parallel(6, apply)
+    assert statuses(responses) == [302] * 6, [r.text[:300] for r in responses]
+    assert {r.headers["location"] for r in responses} == {"/company/"}
+    assert count(Company) == 1
+    company = db.session.scalar(select(Company))
+    assert [user.email for user in company.users] == [applicant.email]
+    assert db.session.get(User, applicant.id).is_owner
+
+
+def test_parallel_registrations_with_one_address_make_one_account(served, smtp):
+    form = {
+        "name": "Ana Lee",
+        "email": "ana@sunrise.example",
+        "password": "long enough pw",
+        "confirm": "long enough pw",
+    }
+
+    def register(_: int) -> httpx.Response:
+        with httpx.Client(base_url=served.url, timeout=30) as client:
+            token = csrf_token(client, "/account/register")
+            return client.post("/account/register", data={**form, "csrf_token": token})
+
+    responses = in_parallel(8, register)
+    assert statuses(responses) == [302] * 8, [r.text[:300] for r in responses]
+    assert {r.headers["location"] for r in responses} == {"/account/login"}
+    assert count(User) == 1
+
+
+def test_parallel_acceptances_of_one_invitation_make_one_account(served):
+    company = CompanyFactory()
+    owner = owner_of(company, email="owner@example.com")
+    invitation = Invitation(company=company, email="colleague@example.com", invited_by=owner)
+    db.session.add(invitation)
+    db.session.commit()
+    path = f"/account/invitation/{make_token('invite', invitation.id)}"
+    form = {"name": "Col League", "password": "long enough pw", "confirm": "long enough pw"}
+
+    def accept(_: int) -> httpx.Response:
+        with httpx.Client(base_url=served.url, timeout=30) as client:
+            token = csrf_token(client, path)
+            return client.post(path, data={**form, "csrf_token": token})
+
+    responses = in_parallel(6, accept)
+    assert statuses(responses) == [302] * 6, [r.text[:300] for r in responses]
+    locations = [r.headers["location"] for r in responses]
+    assert locations.count("/company/") == 1
+    # The others were refused: as used, or (arriving later) as no longer pending.
+    assert set(locations) - {"/company/"} <= {"/account/login", "/"}
+    assert count(User) == 2
+    assert db.session.scalar(select(User).filter_by(email="colleague@example.com")).company_id == (
+        company.id
+    )
