@@ -16,7 +16,7 @@ from config import TestingConfig
 from tracker import create_app
 from tracker.extensions import db, limiter
 
-pytest_plugins = ["tests.fixtures.roles"]
+pytest_plugins = ["tests.fixtures.roles", "tests.fixtures.apps"]
 
 
 class Mailbox:

@@ -6,7 +6,6 @@ import re
 import pytest
 
 from config import TestingConfig
-from tracker import create_app
 from tracker.extensions import limiter
 from tracker.security_log import anonymised_network
 
@@ -79,13 +78,13 @@ def test_unknown_host_is_logged_without_reading_the_host_again(client, refusals)
 
 
 @pytest.fixture()
-def limited_app(app):
+def limited_app(app, make_app):
     """A throwaway app with one route allowing a single POST a minute, on the real limiter."""
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
 
-    limited = create_app(Config)
+    limited = make_app(Config)
 
     @limited.post("/limited")
     @limiter.limit("1 per minute")

@@ -1,12 +1,9 @@
 """Security headers on every kind of response, and HSTS in production only."""
 
-import secrets
 
 import pytest
 
-from config import ProductionConfig
 from tests.fixtures.headers import assert_security_headers
-from tracker import create_app
 
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -67,14 +64,8 @@ def test_no_hsts_outside_production(client):
 
 
 @pytest.fixture()
-def production_app(app, monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_hex(32))
-    monkeypatch.setattr(ProductionConfig, "PUBLIC_BASE_URL", "https://tracker.example")
-    monkeypatch.setattr(ProductionConfig, "SINGLE_PROCESS", True)
-    monkeypatch.setattr(
-        ProductionConfig, "SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"]
-    )
-    return create_app(ProductionConfig)
+def production_app(make_production_app):
+    return make_production_app()
 
 
 @pytest.mark.parametrize(
