@@ -116,6 +116,9 @@ class Config:
     MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "10 per hour; 30 per day")
     MAIL_LIMIT_PER_RECIPIENT = os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "5 per hour; 10 per day")
 
+    # `flask demo-data` adds fake companies and sign-ins with a published password.
+    DEMO_DATA_ALLOWED = False
+
     CONFIRM_TOKEN_MAX_AGE = 7 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     INVITATION_MAX_AGE = 14 * 24 * 3600
@@ -130,6 +133,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    DEMO_DATA_ALLOWED = True
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     EXTRA_TRUSTED_HOSTS = ["localhost", *Config.EXTRA_TRUSTED_HOSTS]
@@ -139,6 +143,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    DEMO_DATA_ALLOWED = True
     SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("TEST_DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"

@@ -69,12 +69,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from tracker import auth, companies, main, review
+    from tracker.auth.views import bp as auth_bp
+    from tracker.companies.views import bp as companies_bp
+    from tracker.main.views import bp as main_bp
+    from tracker.review.views import bp as review_bp
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(companies.bp)
-    app.register_blueprint(review.bp)
+    for blueprint in (main_bp, auth_bp, companies_bp, review_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

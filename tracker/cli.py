@@ -2,9 +2,9 @@
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 
-from tracker import demo, outbox
+from tracker import outbox
 from tracker.auth.models import Role
 from tracker.auth.services import StaffAccount, create_staff, find_user
 from tracker.countries import country_name
@@ -27,6 +27,14 @@ STAFF_ROLES = [role.value for role in Role if role.is_staff]
 @click.option("--seed", type=int, default=None, help="Seed for repeatable data.")
 def demo_data(count: int, if_empty: bool, seed: int | None) -> None:
     """Load the demo sign-ins and COUNT realistic fake companies."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException(
+            "demo-data adds fake companies and sign-ins with a published password: it refuses "
+            "to run under this configuration (TRACKER_CONFIG=development allows it)."
+        )
+    # Imported here: Faker and the demo module stay out of the running app's imports.
+    from tracker import demo
+
     if if_empty and demo.company_count() > 0:
         click.echo("The database already has data: no demo data added.")
     else:
@@ -41,6 +49,8 @@ def demo_data(count: int, if_empty: bool, seed: int | None) -> None:
 
 
 def print_demo_accounts() -> None:
+    from tracker import demo
+
     present = [account for account in demo.DEMO_ACCOUNTS if find_user(account.email)]
     if present:
         click.echo(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")

@@ -1,11 +1,14 @@
 """One error handler for the HTTP errors the app raises, as HTML or JSON."""
 
+import math
+import time
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge, SecurityError
 
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 from tracker.security_log import log_refusal
 
 PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
@@ -27,7 +30,15 @@ def render_error(error: HTTPException):
     if wants_json():
         return jsonify(error=error.name, description=error.description, status=code), code
     template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
-    return render_template(template, error=error), code
+    return render_template(template, error=error, retry_minutes=retry_minutes(code)), code
+
+
+def retry_minutes(code: int) -> int | None:
+    """For a 429, whole minutes until the breached limit lets the client in again."""
+    limit = limiter.current_limit if code == 429 else None
+    if limit is None:
+        return None
+    return max(1, math.ceil((limit.reset_at - time.time()) / 60))
 
 
 def handle_csrf(error: CSRFError):

@@ -5,10 +5,10 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, exists, false, select
 
-from tracker.auth.models import Role, StaffCountry, User
-from tracker.companies.models import Company, Operation
+from tracker.auth.models import Role, User
+from tracker.companies import queries
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.models_base import MAX_ID  # ids in a URL above this overflow the database driver
 
@@ -34,31 +34,6 @@ admin_required = roles_required(Role.ADMIN)
 company_user_required = roles_required(Role.COMPANY)
 
 
-def scope_to_staff(query: Select, user: User) -> Select:
-    """Limit a select of companies to those a staff member may see.
-
-    Representatives see a company when one of its operations lies in one of their countries;
-    anyone who is not staff sees none, whatever view the query came through.
-    """
-    if not user.is_staff:
-        return query.where(false())
-    if user.role is not Role.REPRESENTATIVE:
-        return query
-    in_their_countries = exists().where(
-        Operation.company_id == Company.id,
-        Operation.country_code.in_(
-            select(StaffCountry.country_code).where(StaffCountry.user_id == user.id)
-        ),
-    )
-    return query.where(in_their_countries)
-
-
-def can_see_company(user: User, company: Company) -> bool:
-    if user.role is not Role.REPRESENTATIVE:
-        return user.is_staff
-    return bool(set(user.country_codes) & set(company.country_codes))
-
-
 def get_company_for_staff_or_404(company_id: int, user: User) -> Company:
     """Load a company the staff user may see.
 
@@ -68,7 +43,7 @@ def get_company_for_staff_or_404(company_id: int, user: User) -> Company:
     if not 0 < company_id <= MAX_ID:
         abort(404)
     company = db.session.scalar(
-        scope_to_staff(select(Company).where(Company.id == company_id), user)
+        queries.companies_visible_to(user).where(Company.id == company_id)
     )
     if company is None:
         abort(404)

@@ -1,7 +1,4 @@
 """Accounts: registration, sign-in, confirmation, password reset, invitations."""
 
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__, url_prefix="/account")
-
-from tracker.auth import views  # noqa: E402,F401
+# Nothing is imported here: `import tracker.auth.models` must not load the web layer.
+# The blueprint lives in views.py, which the application factory imports.

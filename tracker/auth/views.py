@@ -2,16 +2,27 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from tracker.auth import bp, emails, forms, login_limits, services, sessions
+from tracker.auth import emails, forms, login_limits, services, sessions
 from tracker.auth.models import User
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db, login_manager
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.tokens import is_id, is_text, read_dict_token, read_id_token
+
+bp = Blueprint("auth", __name__, url_prefix="/account")
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see this page."
@@ -247,6 +258,6 @@ def accept_invitation(token: str):
             message = str(error) if isinstance(error, DomainError) else ALREADY_USED
             flash(message, "error")
             return redirect(url_for("auth.login"))
-        flash(f"Welcome to {invitation.company.display_name}'s account.", "success")
+        flash(f"Welcome! You have joined {invitation.company.display_name} on The Code.", "success")
         return redirect(url_for("companies.dashboard"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -1,7 +1,4 @@
 """Companies: applying, the company's own pages, signing The Code."""
 
-from flask import Blueprint
-
-bp = Blueprint("companies", __name__, url_prefix="/company")
-
-from tracker.companies import views  # noqa: E402,F401
+# Nothing is imported here: `import tracker.companies.models` must not load the web layer.
+# The blueprint lives in views.py, which the application factory imports.

@@ -1,12 +1,12 @@
 """The company's own pages: dashboard, application, profile, signing, colleagues."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.auth import services as auth_services
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
-from tracker.companies import bp, services
+from tracker.companies import services
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.forms import (
     FULL_OPERATIONS,
@@ -19,6 +19,8 @@ from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.permissions import company_user_required, own_company_or_404
+
+bp = Blueprint("companies", __name__, url_prefix="/company")
 
 
 def details_from(form: CompanyForm) -> services.CompanyDetails:

@@ -1,7 +1,4 @@
 """Public pages and the health check."""
 
-from flask import Blueprint
-
-bp = Blueprint("main", __name__)
-
-from tracker.main import views  # noqa: E402,F401
+# Nothing is imported here: `import tracker.main.models` must not load the web layer.
+# The blueprint lives in views.py, which the application factory imports.

@@ -1,11 +1,12 @@
 """The home page and the health check."""
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.extensions import db, limiter
-from tracker.main import bp
+
+bp = Blueprint("main", __name__)
 
 
 @bp.get("/")

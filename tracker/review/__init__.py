@@ -1,7 +1,4 @@
 """Staff review of applications: the queue, the detail page and the decisions."""
 
-from flask import Blueprint
-
-bp = Blueprint("review", __name__, url_prefix="/review")
-
-from tracker.review import views  # noqa: E402,F401
+# Nothing is imported here: `import tracker.review.models` must not load the web layer.
+# The blueprint lives in views.py, which the application factory imports.

@@ -5,23 +5,21 @@ from sqlalchemy.orm import selectinload
 
 from tracker import audit
 from tracker.auth.models import Role, User
-from tracker.companies.models import Company, CompanyStatus, Operation
+from tracker.companies import queries
+from tracker.companies.models import Company, CompanyStatus
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.permissions import can_see_company, scope_to_staff
 
 
 def list_companies(
     staff: User, status: str | None = None, country: str | None = None, name: str | None = None
 ) -> Select:
     """The companies a staff member may see, oldest submission first, optionally filtered."""
-    query = scope_to_staff(select(Company), staff)
+    query = queries.companies_visible_to(staff)
     if status:
         query = query.where(Company.status == CompanyStatus(status))
     if country:
-        query = query.where(
-            Company.id.in_(select(Operation.company_id).where(Operation.country_code == country))
-        )
+        query = query.where(queries.operating_in([country]))
     if name and name.strip():
         # autoescape: "%" and "_" in the search are letters to find, not LIKE wildcards.
         text = name.strip()
@@ -43,10 +41,16 @@ def list_staff() -> list[User]:
     return list(db.session.scalars(query))
 
 
+def may_review(reviewer: User, company: Company) -> bool:
+    """Whether the company lies within what `reviewer` may see (the same SQL rule as the queue)."""
+    query = select(Company.id).where(Company.id == company.id, queries.visible_to(reviewer))
+    return db.session.scalar(query) is not None
+
+
 def _decide(
     company: Company, reviewer: User, to_status: CompanyStatus, action: str, **details
 ) -> None:
-    if not reviewer.is_staff or not can_see_company(reviewer, company):
+    if not may_review(reviewer, company):
         raise DomainError.on(None, "You may not review this application.")
     if company.status is not CompanyStatus.SUBMITTED:
         raise DomainError.on(

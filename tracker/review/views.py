@@ -1,6 +1,6 @@
 """Staff pages: the application queue, one application, and the three decisions."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.companies import services as company_services
@@ -9,7 +9,7 @@ from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.outbox import queue_email
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
-from tracker.review import bp, services
+from tracker.review import services
 from tracker.review.changes import changes_since
 from tracker.review.forms import (
     ApproveForm,
@@ -19,6 +19,8 @@ from tracker.review.forms import (
     ReturnForm,
 )
 from tracker.urls import public_url
+
+bp = Blueprint("review", __name__, url_prefix="/review")
 
 MAX_PAGE = 100_000
 

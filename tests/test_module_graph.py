@@ -1,0 +1,92 @@
+"""Each module imports on its own; the running app loads no demo code; demo-data knows its place."""
+
+import os
+import pkgutil
+import secrets
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import tracker
+from config import BASE_DIR
+
+MODULES = sorted(
+    module.name for module in pkgutil.walk_packages(tracker.__path__, prefix="tracker.")
+)
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "TRACKER_CONFIG": "testing", **env},
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        timeout=120,
+    )
+
+
+def test_the_package_has_the_expected_modules():
+    """A guard for the test below: it must find the whole package, not an empty list."""
+    for name in ("tracker.permissions", "tracker.companies.queries", "tracker.review.views"):
+        assert name in MODULES
+
+
+def test_every_module_imports_on_its_own_in_a_fresh_interpreter():
+    """A circular import shows only when its module is imported first: try each one first."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = pool.map(lambda module: run_python(f"import {module}"), MODULES)
+        results = dict(zip(MODULES, outcomes, strict=True))
+    failures = {
+        name: result.stderr.strip().splitlines()[-1]
+        for name, result in results.items()
+        if result.returncode
+    }
+    assert failures == {}
+
+
+@pytest.mark.parametrize(
+    "module", ["tracker.auth", "tracker.auth.models", "tracker.companies.models", "tracker.review"]
+)
+def test_packages_and_models_do_not_load_the_web_layer(module):
+    result = run_python(
+        f"import sys, {module}; "
+        "print(sorted(name for name in sys.modules if name.endswith('.views')))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_running_app_never_imports_the_demo_data_or_faker():
+    result = run_python(
+        "import sys, wsgi; "
+        "wsgi.app.test_client().get('/'); "
+        "print(sorted(n for n in sys.modules if n == 'faker' or n.startswith('tracker.demo')))",
+        TRACKER_CONFIG="development",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_demo_data_refuses_to_run_under_production(tmp_path):
+    flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    result = subprocess.run(
+        [flask, "--app", "wsgi", "demo-data", "--companies", "1"],
+        env={
+            **os.environ,
+            "TRACKER_CONFIG": "production",
+            "SECRET_KEY": secrets.token_hex(32),
+            "PUBLIC_BASE_URL": "https://tracker.example",
+            "SINGLE_PROCESS": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "refuses to run under this configuration" in result.stderr
+    assert "Adding companies" not in result.stdout

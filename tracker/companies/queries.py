@@ -1,0 +1,47 @@
+"""Shared read queries on companies, as selects that views page and stream.
+
+The one place that says which companies a staff member may see: representatives see a company
+when one of its operations lies in one of their countries. The queue, the detail page and the
+review services all go through `visible_to`, so the rule cannot drift apart.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Select, exists, false, select, true
+
+from tracker.auth.models import Role, StaffCountry, User
+from tracker.companies.models import Company, CompanyStatus, Operation
+
+
+def operating_in(countries: Iterable[str] | Select) -> ColumnElement[bool]:
+    """Companies with an operation in one of `countries` (codes, or a select of codes)."""
+    return exists().where(
+        Operation.company_id == Company.id, Operation.country_code.in_(countries)
+    )
+
+
+def staff_countries(user: User) -> Select:
+    return select(StaffCountry.country_code).where(StaffCountry.user_id == user.id)
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """The condition on Company for what `user` may see as staff; nothing for non-staff."""
+    if not user.is_staff:
+        return false()
+    if user.role is not Role.REPRESENTATIVE:
+        return true()
+    return operating_in(staff_countries(user))
+
+
+def companies_visible_to(user: User) -> Select:
+    return select(Company).where(visible_to(user))
+
+
+def operating_in_countries(countries: Iterable[str]) -> Select:
+    """Companies with an operation in one of `countries`, for a country page or filter."""
+    return select(Company).where(operating_in(list(countries)))
+
+
+def publicly_listed() -> Select:
+    """Companies the public directory lists: members of The Code."""
+    return select(Company).where(Company.status == CompanyStatus.MEMBER)
