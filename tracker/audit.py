@@ -7,7 +7,48 @@ from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
+from tracker.models_base import LabelledEnum, UTCDateTime, utcnow
+
+
+class AuditAction(LabelledEnum):
+    """Everything the trail records, with the title a person reads in a history."""
+
+    USER_REGISTERED = "user.registered"
+    USER_EMAIL_CONFIRMED = "user.email_confirmed"
+    USER_PASSWORD_CHANGED = "user.password_changed"
+    USER_PASSWORD_RESET = "user.password_reset"
+    STAFF_CREATED = "staff.created"
+    APPLICATION_SUBMITTED = "application.submitted"
+    APPLICATION_RESUBMITTED = "application.resubmitted"
+    APPLICATION_RETURNED = "application.returned"
+    APPLICATION_REJECTED = "application.rejected"
+    APPLICATION_APPROVED = "application.approved"
+    COMPANY_UPDATED = "company.updated"
+    COMPANY_SIGNED = "company.signed"
+    COLLEAGUE_INVITED = "company.colleague_invited"
+    COLLEAGUE_JOINED = "company.colleague_joined"
+
+    @property
+    def label(self) -> str:
+        return ACTION_TITLES[self]
+
+
+ACTION_TITLES = {
+    AuditAction.USER_REGISTERED: "Account created",
+    AuditAction.USER_EMAIL_CONFIRMED: "E-mail address confirmed",
+    AuditAction.USER_PASSWORD_CHANGED: "Password changed",
+    AuditAction.USER_PASSWORD_RESET: "Password reset by e-mail",
+    AuditAction.STAFF_CREATED: "Staff account created",
+    AuditAction.APPLICATION_SUBMITTED: "Application submitted",
+    AuditAction.APPLICATION_RESUBMITTED: "Application changed and resubmitted",
+    AuditAction.APPLICATION_RETURNED: "Application returned for changes",
+    AuditAction.APPLICATION_REJECTED: "Application rejected",
+    AuditAction.APPLICATION_APPROVED: "Application approved",
+    AuditAction.COMPANY_UPDATED: "Company details changed",
+    AuditAction.COMPANY_SIGNED: "The Code signed",
+    AuditAction.COLLEAGUE_INVITED: "Colleague invited",
+    AuditAction.COLLEAGUE_JOINED: "Colleague joined",
+}
 
 
 class AuditEntry(db.Model):
@@ -29,13 +70,30 @@ class AuditEntry(db.Model):
     def comment(self) -> str | None:
         return self.details.get("comment")
 
+    @property
+    def title(self) -> str:
+        """The action as a person reads it; an action no longer known reads as its key."""
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action
+
 
 def record(
-    action: str, *, actor=None, company=None, from_status=None, to_status=None, **details: Any
+    action: AuditAction | str,
+    *,
+    actor=None,
+    company=None,
+    from_status=None,
+    to_status=None,
+    **details: Any,
 ) -> AuditEntry:
-    """Add an audit entry to the current transaction (the caller commits with its change)."""
+    """Add an audit entry to the current transaction (the caller commits with its change).
+
+    :raises ValueError: for an action that is not an AuditAction.
+    """
     entry = AuditEntry(
-        action=action,
+        action=AuditAction(action).value,
         actor=actor,
         company=company,
         from_status=str(from_status) if from_status is not None else None,

@@ -237,10 +237,6 @@ def latest_decision(company: Company) -> AuditEntry | None:
     return db.session.scalars(query).first()
 
 
-def company_history(company: Company) -> list[AuditEntry]:
-    return list(db.session.scalars(audit.company_history(company.id)))
-
-
 def colleagues(company: Company) -> list[User]:
     return list(
         db.session.scalars(

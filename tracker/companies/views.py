@@ -14,6 +14,7 @@ from tracker.companies.forms import (
     CompanyForm,
     sign_form_for,
 )
+from tracker.companies.history import company_history
 from tracker.companies.models import CompanyStatus, CompanyType, RevenueBand
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
@@ -74,7 +75,7 @@ def dashboard():
         "companies/dashboard.html",
         company=company,
         decision=services.latest_decision(company),
-        history=services.company_history(company),
+        history=company_history(company),
         signature=(company.signatures or [None])[-1],
     )
 

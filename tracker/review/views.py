@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.companies import services as company_services
+from tracker.companies.history import company_history
 from tracker.companies.models import Company, CompanyStatus
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -58,7 +58,7 @@ def render_detail(company, **forms):
     return render_template(
         "review/detail.html",
         company=company,
-        history=company_services.company_history(company),
+        history=company_history(company),
         **forms,
     )
 

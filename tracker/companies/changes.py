@@ -1,0 +1,48 @@
+"""How a recorded change to a company reads: "Public name: Lotus Hotel → Lotus Hotels"."""
+
+from dataclasses import dataclass
+
+from tracker.companies.models import CompanyType, RevenueBand
+from tracker.countries import country_name
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+# The fields that edits record (companies.services._snapshot), as people call them.
+CHANGE_LABELS = {
+    "legal_name": "Legal name",
+    "display_name": "Public name",
+    "type": "Type",
+    "hq_country": "Headquarters",
+    "website": "Website",
+    "revenue_band": "Annual revenue",
+    "contact_name": "Contact person",
+    "contact_email": "Contact e-mail",
+    "contact_phone": "Contact phone",
+    "operations": "Operations (rows removed → rows added)",
+}
+SHOWN_AS = {
+    "type": lambda value: CompanyType(value).label,
+    "revenue_band": lambda value: RevenueBand(value).label,
+    "hq_country": country_name,
+}
+
+
+def shown(name: str, before, after) -> Change:
+    """One recorded field change in words; operations list only the rows removed and added."""
+    label = CHANGE_LABELS.get(name, name.replace("_", " ").capitalize())
+    if isinstance(before, list):
+        removed, added = sorted(set(before) - set(after)), sorted(set(after) - set(before))
+        return Change(label, "; ".join(removed), "; ".join(added))
+    show = SHOWN_AS.get(name, str)
+    return Change(label, show(before) if before else "", show(after) if after else "")
+
+
+def described(changes: dict) -> list[Change]:
+    """An audit entry's `changes` ({field: [before, after]}) in words, in the recorded order."""
+    return [shown(name, before, after) for name, (before, after) in changes.items()]
