@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.fixtures.headers import assert_no_framing
 from tracker.audit import AuditEntry
-from tracker.auth.models import Invitation, User
+from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
 from tracker.companies.models import Company, CompanyStatus, Signature
 from tracker.extensions import db
@@ -77,6 +77,7 @@ class Case:
 
 
 CONFIRM, RESET, INVITE = "{confirm_token}", "{reset_token}", "{invite_token}"
+STAFF, REP_FR_COUNTRIES = "{staff_token}", "/review/staff/{rep_fr}/countries"
 A, A_APPROVE = "/review/companies/{a}", "/review/companies/{a}/approve"
 
 CASES = [
@@ -120,6 +121,42 @@ CASES = [
     Case("POST", "/company/colleagues", COMPANY_PAGE),
     Case("GET", "/review/", STAFF_PAGE),
     Case("GET", "/review/staff", outcomes(admin=200)),
+    Case(
+        "POST",
+        "/review/staff/invite",
+        outcomes(admin="/review/staff"),
+        data={"email": "new.staff@example.com", "role": "reviewer"},
+    ),
+    Case("GET", "/review/staff/<int:user_id>/countries", outcomes(admin=200), REP_FR_COUNTRIES),
+    Case(
+        "POST",
+        "/review/staff/<int:user_id>/countries",
+        outcomes(admin="/review/staff"),
+        REP_FR_COUNTRIES,
+        {"countries": ["FR", "BE"]},
+    ),
+    Case(
+        "POST",
+        "/review/staff/<int:user_id>/deactivate",
+        outcomes(admin="/review/staff"),
+        "/review/staff/{rep_fr}/deactivate",
+    ),
+    Case(
+        "POST",
+        "/review/staff/<int:user_id>/reactivate",
+        outcomes(admin="/review/staff"),
+        "/review/staff/{rep_fr}/reactivate",
+    ),
+    # Anyone holding the e-mailed link may join; whoever was signed in is signed in as the new
+    # staff member (as with a colleague's invitation).
+    Case("GET", "/account/staff-invitation/<token>", PUBLIC, f"/account/staff-invitation/{STAFF}"),
+    Case(
+        "POST",
+        "/account/staff-invitation/<token>",
+        outcomes(anonymous="/review/", company="/review/", staff="/review/"),
+        f"/account/staff-invitation/{STAFF}",
+        {"name": "New Staff", "password": "long enough pw", "confirm": "long enough pw"},
+    ),
     Case("GET", "/review/companies/<int:company_id>", IN_COUNTRY_STAFF_PAGE, A),
     Case(
         "GET",
@@ -187,9 +224,14 @@ def fill(path: str, people) -> str:
     invitation = Invitation(
         company=people.company_a, email="new.colleague@example.com", invited_by=people.owner_a
     )
-    db.session.add(invitation)
+    staff_invitation = StaffInvitation(
+        email="new.staff@example.com", role=Role.REVIEWER, invited_by=people.admin
+    )
+    db.session.add_all([invitation, staff_invitation])
     db.session.commit()
     return path.format(
+        rep_fr=people.rep_fr.id,
+        staff_token=make_token("staff-invite", staff_invitation.id),
         a=people.company_a.id,
         b=people.company_b.id,
         confirm_token=make_token(

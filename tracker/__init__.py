@@ -73,8 +73,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.companies.views import bp as companies_bp
     from tracker.main.views import bp as main_bp
     from tracker.review.views import bp as review_bp
+    from tracker.staff.views import bp as staff_bp
 
-    for blueprint in (main_bp, auth_bp, companies_bp, review_bp):
+    for blueprint in (main_bp, auth_bp, companies_bp, review_bp, staff_bp):
         app.register_blueprint(blueprint)
 
 

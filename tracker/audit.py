@@ -27,6 +27,11 @@ class AuditAction(LabelledEnum):
     COMPANY_SIGNED = "company.signed"
     COLLEAGUE_INVITED = "company.colleague_invited"
     COLLEAGUE_JOINED = "company.colleague_joined"
+    STAFF_INVITED = "staff.invited"
+    STAFF_JOINED = "staff.joined"
+    STAFF_COUNTRIES_CHANGED = "staff.countries_changed"
+    STAFF_DEACTIVATED = "staff.deactivated"
+    STAFF_REACTIVATED = "staff.reactivated"
 
     @property
     def label(self) -> str:
@@ -48,6 +53,11 @@ ACTION_TITLES = {
     AuditAction.COMPANY_SIGNED: "The Code signed",
     AuditAction.COLLEAGUE_INVITED: "Colleague invited",
     AuditAction.COLLEAGUE_JOINED: "Colleague joined",
+    AuditAction.STAFF_INVITED: "Staff member invited",
+    AuditAction.STAFF_JOINED: "Staff member joined",
+    AuditAction.STAFF_COUNTRIES_CHANGED: "Representative's countries changed",
+    AuditAction.STAFF_DEACTIVATED: "Staff account deactivated",
+    AuditAction.STAFF_REACTIVATED: "Staff account reactivated",
 }
 
 
@@ -59,11 +69,15 @@ class AuditEntry(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    # The account an entry is about when that is not the actor (a staff account changed by an
+    # administrator, say): entries point at a company, a user, or both.
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
+    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])  # noqa: F821
+    subject_user: Mapped["User | None"] = relationship(foreign_keys=[subject_user_id])  # noqa: F821
     company: Mapped["Company | None"] = relationship()  # noqa: F821
 
     @property
@@ -84,6 +98,7 @@ def record(
     *,
     actor=None,
     company=None,
+    subject_user=None,
     from_status=None,
     to_status=None,
     **details: Any,
@@ -96,6 +111,7 @@ def record(
         action=AuditAction(action).value,
         actor=actor,
         company=company,
+        subject_user=subject_user,
         from_status=str(from_status) if from_status is not None else None,
         to_status=str(to_status) if to_status is not None else None,
         details=details,

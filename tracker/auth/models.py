@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -49,11 +49,18 @@ class User(UserMixin, db.Model):
     is_owner: Mapped[bool] = mapped_column(default=False)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An administrator switched the account off: it cannot sign in and its sessions ended.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped["Company | None"] = relationship(back_populates="users")  # noqa: F821
     staff_countries: Mapped[list["StaffCountry"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="StaffCountry.country_code"
     )
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to sign in an inactive user; sessions.load_session ends theirs."""
+        return self.deactivated_at is None
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -124,6 +131,22 @@ class Invitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped["Company"] = relationship()  # noqa: F821
+    invited_by: Mapped[User] = relationship()
+
+
+class StaffInvitation(db.Model):
+    """An administrator's invitation for a new staff member, with the role and countries."""
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[Role] = mapped_column(enum_column_type(Role, "staff_invitation_role"))
+    countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     invited_by: Mapped[User] = relationship()
 
 

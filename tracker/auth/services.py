@@ -55,7 +55,8 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return user if user.check_password(password) else None
+    # A deactivated account reads like a wrong password: the form reveals nothing more.
+    return user if user.check_password(password) and user.is_active else None
 
 
 def confirm_email(user: User, email: str) -> bool:

@@ -80,8 +80,8 @@ def _forget_dead_sessions(user: User, now: datetime) -> None:
 def load_session(token: object) -> User | None:
     """The user of a live session, with `session_token` set; None for anything else."""
     record = _find(token)
-    if record is None or not is_live(record, utcnow()):
-        return None
+    if record is None or not is_live(record, utcnow()) or not record.user.is_active:
+        return None  # a deactivated account is signed out at its next request
     record.user.session_token = token
     return record.user
 

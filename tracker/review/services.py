@@ -1,10 +1,9 @@
 """Review decisions on applications. They flush; the view commits and then e-mails."""
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
 
 from tracker import audit
-from tracker.auth.models import Role, User
+from tracker.auth.models import User
 from tracker.companies import queries
 from tracker.companies.models import Company, CompanyStatus
 from tracker.domain import DomainError
@@ -28,17 +27,6 @@ def list_companies(
             | Company.legal_name.icontains(text, autoescape=True)
         )
     return query.order_by(Company.submitted_at, Company.id)
-
-
-def list_staff() -> list[User]:
-    """Every staff account with its countries, for administrators."""
-    query = (
-        select(User)
-        .where(User.role != Role.COMPANY)
-        .options(selectinload(User.staff_countries))
-        .order_by(User.role, User.email)
-    )
-    return list(db.session.scalars(query))
 
 
 def may_review(reviewer: User, company: Company) -> bool:

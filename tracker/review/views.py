@@ -8,7 +8,7 @@ from tracker.companies.models import Company, CompanyStatus
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.outbox import queue_email
-from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
+from tracker.permissions import get_company_for_staff_or_404, staff_required
 from tracker.review import services
 from tracker.review.changes import changes_since
 from tracker.review.forms import (
@@ -152,9 +152,3 @@ def reject(company_id: int):
         "Your application was not accepted",
         "application_rejected",
     )
-
-
-@bp.get("/staff")
-@admin_required
-def staff():
-    return render_template("review/staff.html", people=services.list_staff())

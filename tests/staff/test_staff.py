@@ -1,0 +1,136 @@
+"""Administrators invite staff, change representatives' countries, deactivate and reactivate."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import PASSWORD, UserFactory, staff
+from tracker.audit import AuditAction, AuditEntry
+from tracker.auth.models import Role, StaffInvitation, User
+from tracker.auth.services import find_user
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.staff import services
+
+JOIN = {"name": "Nok Chai", "password": "long enough pw", "confirm": "long enough pw"}
+
+
+def actions() -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+@pytest.fixture()
+def as_admin(client, auth, admin):
+    auth.login(admin.email)
+    return admin
+
+
+def test_an_invited_representative_joins_with_role_and_countries(client, auth, smtp, as_admin):
+    response = client.submit(
+        "/review/staff/invite",
+        {"email": "Nok@ECPAT.example", "role": "representative", "countries": ["TH", "LA"]},
+    )
+    assert (response.status_code, response.location) == (302, "/review/staff")
+    [message] = smtp.to("nok@ecpat.example")
+    assert "Local Code Representative for Laos, Thailand" in message.get_payload()
+    link = smtp.link("nok@ecpat.example", "/account/staff-invitation/")
+    auth.logout()
+
+    assert b"join as Local Code Representative" in client.get(link).data
+    response = client.submit(link, JOIN)
+    assert (response.status_code, response.location) == (302, "/review/")
+    user = find_user("nok@ecpat.example")
+    assert (user.role, user.country_codes) == (Role.REPRESENTATIVE, ["LA", "TH"])
+    assert user.name == "Nok Chai"
+    assert client.get("/review/").status_code == 200  # signed in
+    assert actions()[-2:] == [AuditAction.STAFF_INVITED, AuditAction.STAFF_JOINED]
+    response = client.submit(link, JOIN)
+    assert response.location == "/account/login", "the link works once"
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"role": "representative"}, "countries", "needs at least one country"),
+        ({"role": "reviewer", "countries": ["TH"]}, "countries", "Only representatives"),
+        ({"role": "company"}, "role", "Choose a role from the list."),
+        ({"role": ""}, "role", "Choose a role from the list."),
+        ({"role": "admin", "email": "admin@example.com"}, "email", "already has an account"),
+        ({"role": "admin", "countries": ["XX"]}, "countries", "is not a valid choice"),
+    ],
+)
+def test_a_bad_invitation_is_refused_beside_its_field(client, smtp, as_admin, data, field, message):
+    response = client.submit("/review/staff/invite", {"email": "new@ecpat.example", **data})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page and message in page
+    assert db.session.scalars(select(StaffInvitation)).all() == []
+    assert smtp.messages == []
+
+
+def test_changing_a_representatives_countries_is_audited(client, as_admin, rep_fr):
+    response = client.submit(f"/review/staff/{rep_fr.id}/countries", {"countries": ["BE", "FR"]})
+    assert response.status_code == 302
+    db.session.refresh(rep_fr)
+    assert rep_fr.country_codes == ["BE", "FR"]
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert (entry.action, entry.subject_user_id, entry.actor_id) == (
+        AuditAction.STAFF_COUNTRIES_CHANGED,
+        rep_fr.id,
+        as_admin.id,
+    )
+    assert entry.details["changes"] == {"countries": [["FR"], ["BE", "FR"]]}
+
+
+def test_countries_are_only_for_representatives(client, as_admin, reviewer, applicant):
+    assert client.get(f"/review/staff/{reviewer.id}/countries").status_code == 404
+    assert client.get(f"/review/staff/{applicant.id}/countries").status_code == 404
+    assert client.get("/review/staff/99999999999/countries").status_code == 404
+
+
+def test_deactivation_signs_the_person_out_at_once_and_keeps_them_out(app, as_admin, rep_th):
+    theirs = app.test_client()
+    theirs.submit("/account/login", {"email": rep_th.email, "password": PASSWORD})
+    assert theirs.get("/review/").status_code == 200
+
+    admin_client = app.test_client()
+    admin_client.submit("/account/login", {"email": as_admin.email, "password": PASSWORD})
+    assert admin_client.submit(f"/review/staff/{rep_th.id}/deactivate").status_code == 302
+    assert theirs.get("/review/").status_code == 302, "the open session ended"
+    refused = theirs.submit("/account/login", {"email": rep_th.email, "password": PASSWORD})
+    assert refused.status_code == 200
+    assert b"The e-mail address or password is not right." in refused.data
+
+    admin_client.submit(f"/review/staff/{rep_th.id}/reactivate")
+    again = theirs.submit("/account/login", {"email": rep_th.email, "password": PASSWORD})
+    assert again.status_code == 302
+    assert actions() == [AuditAction.STAFF_DEACTIVATED, AuditAction.STAFF_REACTIVATED]
+
+
+def test_admins_cannot_lock_themselves_or_everyone_out(admin):
+    with pytest.raises(DomainError, match="your own account"):
+        services.deactivate(admin, admin)
+    other = staff(Role.ADMIN, email="other.admin@example.com")
+    services.deactivate(admin, other)
+    db.session.commit()
+    with pytest.raises(DomainError, match="at least one active administrator"):
+        services.deactivate(other, admin)
+
+
+def test_company_accounts_are_not_managed_here(client, as_admin, applicant):
+    response = client.submit(f"/review/staff/{applicant.id}/deactivate")
+    assert response.status_code == 404
+    assert db.session.get(User, applicant.id).is_active
+
+
+def test_inviting_again_renews_the_pending_invitation(admin):
+    first = services.invite_staff(admin, "x@ecpat.example", Role.REVIEWER, [])
+    again = services.invite_staff(admin, "X@ecpat.example", Role.REPRESENTATIVE, ["TH"])
+    assert again.id == first.id and (again.role, again.countries) == (Role.REPRESENTATIVE, ["TH"])
+
+
+def test_an_address_registered_meanwhile_cannot_join(admin):
+    invitation = services.invite_staff(admin, "x@ecpat.example", Role.REVIEWER, [])
+    UserFactory(email="x@ecpat.example")
+    with pytest.raises(DomainError, match="already has an account"):
+        services.accept_staff_invitation(invitation, "X", "long enough pw")

@@ -1,0 +1,152 @@
+"""Administrators manage staff accounts; invited staff join through an e-mailed link."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from tracker.auth.forms import AcceptInvitationForm, EmptyForm
+from tracker.auth.models import Role, StaffInvitation, User
+from tracker.auth.views import sign_in
+from tracker.domain import DomainError, populate_errors
+from tracker.extensions import db
+from tracker.mail_limits import limit_mail_per_address
+from tracker.models_base import MAX_ID
+from tracker.outbox import queue_email
+from tracker.permissions import admin_required
+from tracker.staff import services
+from tracker.staff.forms import CountriesForm, StaffInviteForm
+from tracker.tokens import make_token, read_id_token
+from tracker.urls import public_url
+
+bp = Blueprint("staff", __name__)
+
+
+def render_index(invite_form: StaffInviteForm | None = None, status: int = 200):
+    page = render_template(
+        "staff/index.html",
+        people=services.list_staff(),
+        invitations=services.pending_staff_invitations(),
+        invite_form=invite_form or StaffInviteForm(),
+        button_form=EmptyForm(),
+    )
+    return page, status
+
+
+@bp.get("/review/staff")
+@admin_required
+def index():
+    return render_index()
+
+
+@bp.post("/review/staff/invite")
+@admin_required
+@limit_mail_per_address
+def invite():
+    form = StaffInviteForm()
+    if not form.validate_on_submit():
+        return render_index(form)
+    try:
+        invitation = services.invite_staff(
+            current_admin(), form.email.data, Role(form.role.data), form.countries.data
+        )
+    except DomainError as error:
+        db.session.rollback()
+        populate_errors(form, error)
+        return render_index(form)
+    queue_invitation(invitation)
+    db.session.commit()
+    flash(f"We sent an invitation to {invitation.email}.", "success")
+    return redirect(url_for("staff.index"))
+
+
+def queue_invitation(invitation: StaffInvitation) -> None:
+    queue_email(
+        invitation.email,
+        "You are invited to The Code Signatory Tracker",
+        "staff_invitation",
+        invitation=invitation,
+        link=public_url("staff.join", token=make_token("staff-invite", invitation.id)),
+    )
+
+
+def current_admin() -> User:
+    return current_user._get_current_object()
+
+
+def staff_member_or_404(user_id: int) -> User:
+    """A staff account by id; company accounts and unknown ids are not found here."""
+    person = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if person is None or not person.is_staff:
+        abort(404)
+    return person
+
+
+@bp.route("/review/staff/<int:user_id>/countries", methods=["GET", "POST"])
+@admin_required
+def countries(user_id: int):
+    person = staff_member_or_404(user_id)
+    if person.role is not Role.REPRESENTATIVE:
+        abort(404)
+    form = CountriesForm(data={"countries": person.country_codes})
+    if form.validate_on_submit():
+        try:
+            services.set_countries(current_admin(), person, form.countries.data)
+        except DomainError as error:
+            db.session.rollback()
+            populate_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.name}'s countries are saved.", "success")
+            return redirect(url_for("staff.index"))
+    return render_template("staff/countries.html", form=form, person=person)
+
+
+def switch(user_id: int, change, message: str):
+    """Shared flow of deactivate and reactivate: check the button's CSRF, change, commit."""
+    person = staff_member_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        change(current_admin(), person)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message.format(name=person.name), "success")
+    return redirect(url_for("staff.index"))
+
+
+@bp.post("/review/staff/<int:user_id>/deactivate")
+@admin_required
+def deactivate(user_id: int):
+    return switch(user_id, services.deactivate, "{name} is deactivated and signed out.")
+
+
+@bp.post("/review/staff/<int:user_id>/reactivate")
+@admin_required
+def reactivate(user_id: int):
+    return switch(user_id, services.reactivate, "{name} can sign in again.")
+
+
+@bp.route("/account/staff-invitation/<token>", methods=["GET", "POST"])
+def join(token: str):
+    invitation_id = read_id_token("staff-invite", token, current_app.config["INVITATION_MAX_AGE"])
+    invitation = services.pending_staff_invitation(invitation_id)
+    if invitation is None:
+        flash("This invitation is invalid, used or expired. Ask ECPAT for a new one.", "error")
+        return redirect(url_for("auth.login"))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_staff_invitation(invitation, form.name.data, form.password.data)
+            sign_in(user)
+            db.session.commit()
+        except (DomainError, IntegrityError) as error:
+            db.session.rollback()  # used meanwhile, perhaps by a parallel request
+            message = str(error) if isinstance(error, DomainError) else "This invitation was used."
+            flash(message, "error")
+            return redirect(url_for("auth.login"))
+        flash("Welcome to The Code Signatory Tracker.", "success")
+        return redirect(url_for("review.queue"))
+    return render_template("staff/join.html", form=form, invitation=invitation)
