@@ -61,6 +61,8 @@ COMPANY_PAGE = outcomes(company=200, applicant=404)
 STAFF_PAGE = outcomes(staff=200)
 IN_COUNTRY_STAFF_PAGE = outcomes(staff=200, rep_fr=404)
 DECISION = outcomes(staff="/review/", rep_fr=404)
+# Buttons of company A's owner on A's colleagues and invitations; other companies find nothing.
+OWNER_A_ACTION = outcomes(owner_a="/company/colleagues", owner_b=404, applicant=404)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Case:
 
 CONFIRM, RESET, INVITE = "{confirm_token}", "{reset_token}", "{invite_token}"
 STAFF, REP_FR_COUNTRIES = "{staff_token}", "/review/staff/{rep_fr}/countries"
+OWNERSHIP = "{ownership_token}"
 A, A_APPROVE = "/review/companies/{a}", "/review/companies/{a}/approve"
 
 CASES = [
@@ -119,6 +122,43 @@ CASES = [
     Case("POST", "/company/sign", outcomes(company=403, owner_b=200, applicant=404)),
     Case("GET", "/company/colleagues", COMPANY_PAGE),
     Case("POST", "/company/colleagues", COMPANY_PAGE),
+    Case(
+        "POST",
+        "/company/colleagues/invitations/<int:invitation_id>/resend",
+        OWNER_A_ACTION,
+        "/company/colleagues/invitations/{invitation}/resend",
+    ),
+    Case(
+        "POST",
+        "/company/colleagues/invitations/<int:invitation_id>/cancel",
+        OWNER_A_ACTION,
+        "/company/colleagues/invitations/{invitation}/cancel",
+    ),
+    Case(
+        "POST",
+        "/company/colleagues/<int:user_id>/remove",
+        OWNER_A_ACTION,
+        "/company/colleagues/{colleague_a}/remove",
+    ),
+    Case(
+        "POST",
+        "/company/colleagues/<int:user_id>/transfer",
+        OWNER_A_ACTION,
+        "/company/colleagues/{colleague_a}/transfer",
+    ),
+    # Only the colleague the offer names may use it; other company users are sent home.
+    Case(
+        "GET",
+        "/company/ownership/<token>",
+        outcomes(company="/company/", colleague_a=200),
+        f"/company/ownership/{OWNERSHIP}",
+    ),
+    Case(
+        "POST",
+        "/company/ownership/<token>",
+        outcomes(company="/company/", colleague_a="/company/colleagues"),
+        f"/company/ownership/{OWNERSHIP}",
+    ),
     Case("GET", "/review/", STAFF_PAGE),
     Case("GET", "/review/staff", outcomes(admin=200)),
     Case(
@@ -229,8 +269,13 @@ def fill(path: str, people) -> str:
     )
     db.session.add_all([invitation, staff_invitation])
     db.session.commit()
+    a = people.company_a
+    offer = {"company": a.id, "owner": people.owner_a.id, "to": people.colleague_a.id}
     return path.format(
         rep_fr=people.rep_fr.id,
+        invitation=invitation.id,
+        colleague_a=people.colleague_a.id,
+        ownership_token=make_token("ownership", offer),
         staff_token=make_token("staff-invite", staff_invitation.id),
         a=people.company_a.id,
         b=people.company_b.id,

@@ -27,6 +27,10 @@ class AuditAction(LabelledEnum):
     COMPANY_SIGNED = "company.signed"
     COLLEAGUE_INVITED = "company.colleague_invited"
     COLLEAGUE_JOINED = "company.colleague_joined"
+    COLLEAGUE_INVITATION_CANCELLED = "company.invitation_cancelled"
+    COLLEAGUE_REMOVED = "company.colleague_removed"
+    OWNERSHIP_OFFERED = "company.ownership_offered"
+    OWNERSHIP_TRANSFERRED = "company.ownership_transferred"
     STAFF_INVITED = "staff.invited"
     STAFF_JOINED = "staff.joined"
     STAFF_COUNTRIES_CHANGED = "staff.countries_changed"
@@ -53,6 +57,10 @@ ACTION_TITLES = {
     AuditAction.COMPANY_SIGNED: "The Code signed",
     AuditAction.COLLEAGUE_INVITED: "Colleague invited",
     AuditAction.COLLEAGUE_JOINED: "Colleague joined",
+    AuditAction.COLLEAGUE_INVITATION_CANCELLED: "Invitation cancelled",
+    AuditAction.COLLEAGUE_REMOVED: "Colleague removed",
+    AuditAction.OWNERSHIP_OFFERED: "Ownership offered to a colleague",
+    AuditAction.OWNERSHIP_TRANSFERRED: "Ownership handed over",
     AuditAction.STAFF_INVITED: "Staff member invited",
     AuditAction.STAFF_JOINED: "Staff member joined",
     AuditAction.STAFF_COUNTRIES_CHANGED: "Representative's countries changed",

@@ -6,6 +6,7 @@ from flask_login import current_user
 from tracker.auth import services as auth_services
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
+from tracker.companies import colleagues as colleague_services
 from tracker.companies import services
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.forms import (
@@ -19,7 +20,10 @@ from tracker.companies.models import CompanyStatus, CompanyType, RevenueBand
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
+from tracker.outbox import queue_email
 from tracker.permissions import company_user_required, own_company_or_404
+from tracker.tokens import make_token, read_dict_token
+from tracker.urls import public_url
 
 bp = Blueprint("companies", __name__, url_prefix="/company")
 
@@ -198,6 +202,7 @@ def colleagues():
         users=services.colleagues(company),
         invitations=services.pending_invitations(company),
         valid_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
+        button_form=EmptyForm(),
     )
 
 
@@ -207,3 +212,93 @@ def invite(email: str) -> None:
     if recipient_allowed(invitation.email):
         queue_invitation(invitation)
     db.session.commit()
+
+
+def owner_action(load, user_or_invitation_id: int):
+    """The owner's own invitation or colleague for a button; 403 for colleagues, else 404."""
+    own_company_or_404()
+    if not current_user.is_owner:
+        abort(403)
+    target = load(current_user, user_or_invitation_id)
+    if target is None or not EmptyForm().validate_on_submit():
+        abort(404 if target is None else 400)
+    return target
+
+
+@bp.post("/colleagues/invitations/<int:invitation_id>/resend")
+@company_user_required
+@limit_mail_per_address
+def resend_invitation(invitation_id: int):
+    invitation = owner_action(colleague_services.own_invitation, invitation_id)
+    if recipient_allowed(invitation.email):
+        queue_invitation(invitation)
+        db.session.commit()
+    flash(f"We sent the invitation to {invitation.email} again.", "success")
+    return redirect(url_for("companies.colleagues"))
+
+
+@bp.post("/colleagues/invitations/<int:invitation_id>/cancel")
+@company_user_required
+def cancel_invitation(invitation_id: int):
+    invitation = owner_action(colleague_services.own_invitation, invitation_id)
+    email = invitation.email  # the row is gone after the commit
+    colleague_services.cancel_invitation(current_user, invitation)
+    db.session.commit()
+    flash(f"The invitation to {email} is cancelled; its link no longer works.", "info")
+    return redirect(url_for("companies.colleagues"))
+
+
+@bp.post("/colleagues/<int:user_id>/remove")
+@company_user_required
+def remove_colleague(user_id: int):
+    colleague = owner_action(colleague_services.own_colleague, user_id)
+    colleague_services.remove_colleague(current_user, colleague)
+    db.session.commit()
+    flash(f"{colleague.name} no longer has access to your company.", "info")
+    return redirect(url_for("companies.colleagues"))
+
+
+@bp.post("/colleagues/<int:user_id>/transfer")
+@company_user_required
+@limit_mail_per_address
+def offer_ownership(user_id: int):
+    colleague = owner_action(colleague_services.own_colleague, user_id)
+    offer = colleague_services.offer_ownership(current_user, colleague)
+    queue_email(
+        colleague.email,
+        f"Become the owner of {colleague.company.display_name} on The Code",
+        "ownership_offer",
+        owner=current_user,
+        company=colleague.company,
+        link=public_url("companies.accept_ownership", token=make_token("ownership", offer)),
+    )
+    db.session.commit()
+    flash(f"We asked {colleague.name} to accept ownership; you stay the owner until then.", "info")
+    return redirect(url_for("companies.colleagues"))
+
+
+@bp.route("/ownership/<token>", methods=["GET", "POST"])
+@company_user_required
+def accept_ownership(token: str):
+    max_age = current_app.config["INVITATION_MAX_AGE"]
+    offer = read_dict_token("ownership", token, max_age, colleague_services.OWNERSHIP_SHAPE)
+    if offer is None or offer["to"] != current_user.id:
+        flash(
+            "This link is invalid, expired or for another account. Sign in as the colleague it "
+            "was sent to, or ask your company's owner for another.",
+            "error",
+        )
+        return redirect(url_for("companies.dashboard"))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            company = colleague_services.accept_ownership(current_user, offer)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("companies.dashboard"))
+        db.session.commit()
+        flash(f"You are now the owner of {company.display_name}.", "success")
+        return redirect(url_for("companies.colleagues"))
+    company = current_user.company
+    return render_template("companies/accept_ownership.html", form=form, company=company)
