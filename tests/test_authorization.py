@@ -204,7 +204,13 @@ CASES = [
         outcomes(staff=200, rep_th=404),
         "/review/companies/{b}",
     ),
-    Case("POST", "/review/companies/<int:company_id>/approve", DECISION, A_APPROVE),
+    Case(
+        "POST",
+        "/review/companies/<int:company_id>/approve",
+        DECISION,
+        A_APPROVE,
+        {"confirmed": "yes"},
+    ),
     Case(
         "POST",
         "/review/companies/<int:company_id>/return",

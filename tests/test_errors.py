@@ -28,7 +28,8 @@ def test_concurrent_decision_gives_409_and_saves_nothing(
     monkeypatch.setattr(review_services, "approve_application", approve_after_someone_else)
     auth.login(reviewer.email)
     response = client.submit(
-        f"/review/companies/{company_a.id}/approve", {"version": str(company_a.version)}
+        f"/review/companies/{company_a.id}/approve",
+        {"version": str(company_a.version), "confirmed": "yes"},
     )
 
     assert response.status_code == 409

@@ -60,7 +60,8 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     auth.login(reviewer.email)
     assert b"Sunrise Hotels" in client.get("/review/").data
     response = client.submit(
-        f"/review/companies/{company.id}/approve", {"version": str(company.version)}
+        f"/review/companies/{company.id}/approve",
+        {"version": str(company.version), "confirmed": "yes"},
     )
     assert response.status_code == 302
     db.session.refresh(company)

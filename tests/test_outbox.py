@@ -105,7 +105,8 @@ def test_decision_with_smtp_down_is_saved_says_so_and_mails_later(
     stop_smtp(app, monkeypatch)
 
     response = client.submit(
-        f"/review/companies/{company.id}/approve", {"version": str(company.version)}
+        f"/review/companies/{company.id}/approve",
+        {"version": str(company.version), "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert response.location == "/review/"

@@ -77,6 +77,8 @@ def test_register_confirm_apply_approve_sign(page: Page, browser_auth, smtp):
     expect(page.get_by_role("heading", level=1)).to_have_text("Sunrise Hotels")
     expect(page.get_by_role("cell", name="Sunrise Siem Reap")).to_be_visible()
     page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approve Sunrise Hotels?")
+    page.get_by_role("button", name="Yes, approve").click()
     expect(page.get_by_role("status")).to_contain_text("Sunrise Hotels: Approved")
     browser_auth.logout()
 

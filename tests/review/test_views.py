@@ -52,10 +52,13 @@ def pager_link(response, rel: str) -> str | None:
 
 
 def submit_decision(client, company, segment: str, data: dict, version=None):
-    """POST a decision as the page's form does: naming the version of the application read."""
+    """POST a decision as the page's form does: naming the version of the application read.
+
+    An approval is sent as from its confirmation page (test_approval_asks_for_confirmation).
+    """
     seen = company.version if version is None else version
     url = f"/review/companies/{company.id}/{segment}"
-    return client.submit(url, {**data, "version": str(seen)})
+    return client.submit(url, {**data, "version": str(seen), "confirmed": "yes"})
 
 
 @pytest.fixture()
@@ -400,3 +403,38 @@ def test_decision_without_a_valid_version_is_a_form_error(
         assert typed_text(text, field_id) == typed
     assert db_state() == before
     assert smtp.messages == []
+
+
+def test_approval_asks_for_confirmation_first(client, smtp, as_reviewer, owner_a):
+    """The first press of Approve only asks; it works without JavaScript, as a second form."""
+    company = owner_a.company
+    before = db_state()
+    url = f"/review/companies/{company.id}/approve"
+    response = client.submit(url, {"version": str(company.version)})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<h1>Approve Alpha Tours?</h1>" in page
+    assert 'name="confirmed" value="yes"' in page
+    assert f'name="version" type="hidden" value="{company.version}"' in page
+    assert db_state() == before and smtp.messages == []
+
+    response = client.submit(url, {"version": str(company.version), "confirmed": "yes"})
+    assert (response.status_code, response.location) == (302, "/review/")
+    db.session.refresh(company)
+    assert company.status is CompanyStatus.APPROVED
+
+
+def test_the_page_shows_the_application_before_the_decision(client, as_reviewer, owner_a):
+    page = client.get(f"/review/companies/{owner_a.company.id}").get_data(as_text=True)
+    assert page.index("<h2>People</h2>") < page.index('id="decide-heading"') < page.index(
+        "<h2>History</h2>"
+    )
+
+
+def test_an_error_sits_beside_its_own_decision(client, as_reviewer, owner_a):
+    company = owner_a.company
+    response = submit_decision(client, company, "reject", {"reason": ""})
+    page = response.get_data(as_text=True)
+    reject_form = page.index(f'action="/review/companies/{company.id}/reject"')
+    summary = page.index('class="error-summary"')
+    assert page.index(f'action="/review/companies/{company.id}/return"') < summary < reject_form

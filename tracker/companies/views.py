@@ -133,12 +133,17 @@ def update():
                 "success",
             )
             return redirect(url_for("companies.dashboard"))
-    title = (
-        "Change and resubmit your application"
-        if company.status is CompanyStatus.RETURNED
-        else "Edit your company profile"
+    returned = company.status is CompanyStatus.RETURNED
+    title = "Change and resubmit your application" if returned else "Edit your company profile"
+    # While returned, the latest decision is the return: what the reviewer asked to change.
+    decision = services.latest_decision(company) if returned else None
+    return render_template(
+        "companies/form.html",
+        form=form,
+        title=title,
+        company=company,
+        return_comment=decision.comment if decision else None,
     )
-    return render_template("companies/form.html", form=form, title=title, company=company)
 
 
 @bp.route("/sign", methods=["GET", "POST"])

@@ -7,12 +7,30 @@ from tracker.companies.models import CompanyStatus
 from tracker.countries import country_choices
 from tracker.formutils import BaseForm, select_choices
 
+SORT_CHOICES = [("oldest", "Oldest submission first"), ("newest", "Newest submission first")]
+
 
 class QueueFilterForm(BaseForm):
-    """GET filters: bound to the query string, no CSRF."""
+    """GET filters: bound to the query string, no CSRF.
+
+    `countries` limits the country filter to those codes (a representative's); a value outside
+    them is then not a valid choice, so it is shown as an error and not applied.
+    """
 
     class Meta:
         csrf = False
+
+    def __init__(self, formdata, countries: list[str] | None = None, **kwargs):
+        super().__init__(formdata, **kwargs)
+        if countries is not None:
+            offered = set(countries)
+            pairs = [pair for pair in country_choices() if pair[0] in offered]
+            self.country.choices = select_choices(pairs, "All your countries")
+
+    def accepted(self, name: str):
+        """A filter's value if it is valid (after `validate()`); an invalid one is ignored."""
+        field = self[name]
+        return None if field.errors else field.data
 
     status = SelectField(
         "Status",
@@ -26,6 +44,7 @@ class QueueFilterForm(BaseForm):
         validators=[Optional()],
     )
     q = StringField("Name contains", validators=[Optional(), Length(max=100)])
+    sort = SelectField("Sort by", choices=select_choices(SORT_CHOICES), default="oldest")
 
 
 def check_version(form, field) -> None:
@@ -50,7 +69,12 @@ class DecisionForm(BaseForm):
 
 
 class ApproveForm(DecisionForm):
-    pass
+    # Set by the confirmation page: the first press of Approve only asks "are you sure?".
+    confirmed = HiddenField()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
 
 class ReturnForm(DecisionForm):

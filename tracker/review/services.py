@@ -1,20 +1,38 @@
 """Review decisions on applications. They flush; the view commits and then e-mails."""
 
-from sqlalchemy import Select, select
+from collections.abc import Collection
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
 
 from tracker import audit
-from tracker.auth.models import User
+from tracker.audit import AuditAction, AuditEntry
+from tracker.auth.models import Role, User
 from tracker.companies import queries
 from tracker.companies.models import Company, CompanyStatus
 from tracker.domain import DomainError
 from tracker.extensions import db
 
+DECISIONS = (
+    AuditAction.APPLICATION_RETURNED,
+    AuditAction.APPLICATION_REJECTED,
+    AuditAction.APPLICATION_APPROVED,
+)
+
 
 def list_companies(
-    staff: User, status: str | None = None, country: str | None = None, name: str | None = None
+    staff: User,
+    status: str | None = None,
+    country: str | None = None,
+    name: str | None = None,
+    newest_first: bool = False,
 ) -> Select:
-    """The companies a staff member may see, oldest submission first, optionally filtered."""
-    query = queries.companies_visible_to(staff)
+    """The companies a staff member may see, oldest submission first, optionally filtered.
+
+    Their operations load with them (one query per page, however long the page), since the
+    queue shows each company's countries.
+    """
+    query = queries.companies_visible_to(staff).options(selectinload(Company.operations))
     if status:
         query = query.where(Company.status == CompanyStatus(status))
     if country:
@@ -26,7 +44,53 @@ def list_companies(
             Company.display_name.icontains(text, autoescape=True)
             | Company.legal_name.icontains(text, autoescape=True)
         )
+    if newest_first:
+        return query.order_by(Company.submitted_at.desc(), Company.id.desc())
     return query.order_by(Company.submitted_at, Company.id)
+
+
+def country_scope(staff: User) -> list[str] | None:
+    """The countries a representative covers, for filters and wording; None for all countries.
+
+    Only what the pages offer: what staff may see is decided by `queries.visible_to` alone.
+    """
+    return staff.country_codes if staff.role is Role.REPRESENTATIVE else None
+
+
+def count_by_status(staff: User) -> dict[CompanyStatus, int]:
+    """How many companies `staff` may see in each status, zeros included, in one query."""
+    query = (
+        queries.companies_visible_to(staff)
+        .with_only_columns(Company.status, func.count())
+        .group_by(Company.status)
+    )
+    counts = dict(db.session.execute(query).all())
+    return {status: counts.get(status, 0) for status in CompanyStatus}
+
+
+def resubmitted_among(company_ids: Collection[int]) -> set[int]:
+    """Those of the companies whose latest submission is a resubmission, in one query.
+
+    That is, an `application.resubmitted` entry comes after their last review decision. Entries
+    are compared by id, the order they were written in: one company's entries are written one
+    after another (the version check serialises them), and two may share a timestamp.
+    """
+    if not company_ids:
+        return set()
+    resubmitted = AuditAction.APPLICATION_RESUBMITTED.value
+    decisions = [action.value for action in DECISIONS]
+    last_resubmission = func.max(case((AuditEntry.action == resubmitted, AuditEntry.id)))
+    last_decision = func.max(case((AuditEntry.action.in_(decisions), AuditEntry.id), else_=0))
+    query = (
+        select(AuditEntry.company_id)
+        .where(
+            AuditEntry.company_id.in_(list(company_ids)),
+            AuditEntry.action.in_([resubmitted, *decisions]),
+        )
+        .group_by(AuditEntry.company_id)
+        .having(last_resubmission > last_decision)
+    )
+    return set(db.session.scalars(query))
 
 
 def may_review(reviewer: User, company: Company) -> bool:

@@ -1,12 +1,16 @@
 """Staff pages: the application queue, one application, and the three decisions."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.companies.history import company_history
 from tracker.companies.models import Company, CompanyStatus
+from tracker.countries import country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
+from tracker.models_base import utcnow
 from tracker.outbox import queue_email
 from tracker.permissions import get_company_for_staff_or_404, staff_required
 from tracker.review import services
@@ -28,15 +32,17 @@ MAX_PAGE = 100_000
 @bp.get("/")
 @staff_required
 def queue():
-    filters = QueueFilterForm(request.args)
+    scope = services.country_scope(current_user)
+    filters = QueueFilterForm(request.args, countries=scope)
     if not request.args:
         filters.status.data = QueueFilterForm.status.kwargs["default"]
-    valid = filters.validate()
+    filters.validate()  # each invalid filter is shown with its error and not applied
     query = services.list_companies(
         current_user,
-        status=filters.status.data if valid else None,
-        country=filters.country.data if valid else None,
-        name=filters.q.data if valid else None,
+        status=filters.accepted("status"),
+        country=filters.accepted("country"),
+        name=filters.accepted("q"),
+        newest_first=filters.accepted("sort") == "newest",
     )
     # A huge ?page= overflows the database's OFFSET; past the end is simply an empty page.
     page_number = request.args.get("page", 1, type=int)
@@ -44,7 +50,39 @@ def queue():
         page_number = 1
     per_page = current_app.config["PER_PAGE"]
     page = db.paginate(query, page=page_number, per_page=per_page, error_out=False)
-    return render_template("review/queue.html", filters=filters, page=page)
+    return render_template(
+        "review/queue.html",
+        filters=filters,
+        page=page,
+        rows=queue_rows(page.items),
+        counts=services.count_by_status(current_user),
+        scope=scope,
+    )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    company: Company
+    countries: list[str]  # names of the countries of operation, sorted
+    resubmitted: bool
+    days_waiting: int | None  # only for an application waiting for review
+
+
+def queue_rows(companies: list[Company]) -> list[QueueRow]:
+    """What the queue shows per company; a fixed number of queries however long the page."""
+    resubmitted = services.resubmitted_among([company.id for company in companies])
+    now = utcnow()
+    return [
+        QueueRow(
+            company=company,
+            countries=sorted(country_name(code) for code in company.country_codes),
+            resubmitted=company.id in resubmitted,
+            days_waiting=(now - company.submitted_at).days
+            if company.status is CompanyStatus.SUBMITTED
+            else None,
+        )
+        for company in companies
+    ]
 
 
 def render_detail(company, **forms):
@@ -77,6 +115,8 @@ def decide(company_id: int, form_class, form_key: str, decision, message: str, t
         return render_detail(company, **{form_key: form})
     if form.seen_version != company.version:
         return render_conflict(company, form, form_key.removesuffix("_form"))
+    if isinstance(form, ApproveForm) and not form.is_confirmed:
+        return render_template("review/confirm_approve.html", company=company, form=form)
     text = next((field.data for field in form if field.type == "TextAreaField"), None)
     try:
         decision(company, current_user, *([text] if text is not None else []))
