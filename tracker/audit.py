@@ -20,6 +20,7 @@ class AuditAction(LabelledEnum):
     STAFF_CREATED = "staff.created"
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_RESUBMITTED = "application.resubmitted"
+    APPLICATION_RESTARTED = "application.restarted"
     APPLICATION_RETURNED = "application.returned"
     APPLICATION_REJECTED = "application.rejected"
     APPLICATION_APPROVED = "application.approved"
@@ -50,6 +51,7 @@ ACTION_TITLES = {
     AuditAction.STAFF_CREATED: "Staff account created",
     AuditAction.APPLICATION_SUBMITTED: "Application submitted",
     AuditAction.APPLICATION_RESUBMITTED: "Application changed and resubmitted",
+    AuditAction.APPLICATION_RESTARTED: "New application after a rejection",
     AuditAction.APPLICATION_RETURNED: "Application returned for changes",
     AuditAction.APPLICATION_REJECTED: "Application rejected",
     AuditAction.APPLICATION_APPROVED: "Application approved",

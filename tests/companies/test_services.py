@@ -249,16 +249,21 @@ def test_update_without_change_records_nothing(status):
     assert company.version == version
 
 
-def test_update_refuses_rejected_company(company_a, owner_a):
+def test_updating_a_rejected_company_starts_a_new_application(company_a, owner_a):
     company_a.status = CompanyStatus.REJECTED
     db.session.commit()
-    with pytest.raises(DomainError, match="closed"):
-        services.update_company(
-            company_a, replace(details_of(company_a), display_name="Other"), owner_a
-        )
-    db.session.rollback()
-    assert company_a.display_name == "Alpha Tours"
-    assert audit_rows() == []
+    changes = services.update_company(
+        company_a, replace(details_of(company_a), display_name="Alpha Tours Again"), owner_a
+    )
+    db.session.commit()
+    assert changes == {"display_name": ["Alpha Tours", "Alpha Tours Again"]}
+    assert company_a.status is CompanyStatus.SUBMITTED
+    [entry] = audit_rows()
+    assert (entry.action, entry.from_status, entry.to_status) == (
+        "application.restarted",
+        "rejected",
+        "submitted",
+    )
 
 
 def test_update_refuses_bad_details_and_changes_nothing(company_a, owner_a):

@@ -121,8 +121,30 @@ class Company(db.Model):
     def owner(self):
         return next((user for user in self.users if user.is_owner), None)
 
+    # Lifecycle predicates: views, services and templates ask these, never compare statuses.
     @property
     def is_member(self) -> bool:
+        return self.status is CompanyStatus.MEMBER
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status is CompanyStatus.SUBMITTED
+
+    @property
+    def is_sent_back(self) -> bool:
+        """Returned or rejected: the next save of the application submits it again."""
+        return self.status in (CompanyStatus.RETURNED, CompanyStatus.REJECTED)
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status is CompanyStatus.REJECTED
+
+    @property
+    def may_sign(self) -> bool:
+        return self.status is CompanyStatus.APPROVED
+
+    @property
+    def is_listed_publicly(self) -> bool:
         return self.status is CompanyStatus.MEMBER
 
     def __repr__(self) -> str:

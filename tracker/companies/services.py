@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, fields
 from sqlalchemy import select, update
 
 from tracker import audit
-from tracker.audit import AuditEntry
+from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Invitation, Role, User
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.models import (
@@ -23,12 +23,6 @@ from tracker.models_base import utcnow
 
 # Fields a traveller sees in the public listing; changing them after approval is audited as such.
 PUBLIC_FIELDS = ("display_name", "type", "hq_country", "website")
-EDITABLE_STATUSES = {
-    CompanyStatus.SUBMITTED,
-    CompanyStatus.RETURNED,
-    CompanyStatus.APPROVED,
-    CompanyStatus.MEMBER,
-}
 
 
 @dataclass(frozen=True)
@@ -134,12 +128,12 @@ def submit_application(user: User, details: CompanyDetails) -> Company:
 
 
 def update_company(company: Company, details: CompanyDetails, actor: User) -> dict:
-    """Save new details; a returned application goes back to review. Returns the changes.
+    """Save new details; a returned or rejected application goes to review again.
 
-    :raises DomainError: if the company may no longer be edited or the details break a rule.
+    Returns the changes.
+
+    :raises DomainError: if the details break a rule.
     """
-    if company.status not in EDITABLE_STATUSES:
-        raise DomainError.on(None, "This application is closed and can no longer be changed.")
     check_details(details)
     before = _snapshot(company)
     _apply(company, details)
@@ -150,17 +144,21 @@ def update_company(company: Company, details: CompanyDetails, actor: User) -> di
         # that records the time and, through the version check, conflicts with a concurrent
         # review decision instead of slipping in unreviewed.
         company.updated_at = utcnow()
-    if company.status is CompanyStatus.RETURNED:
+    if company.is_sent_back:
+        # Returned: changed as asked. Rejected: a new application, the old one on record.
+        from_status = company.status
         company.status, company.submitted_at = CompanyStatus.SUBMITTED, utcnow()
         db.session.flush()
         audit.record(
-            "application.resubmitted",
+            AuditAction.APPLICATION_RESUBMITTED
+            if from_status is CompanyStatus.RETURNED
+            else AuditAction.APPLICATION_RESTARTED,
             actor=actor,
             company=company,
-            from_status=CompanyStatus.RETURNED,
+            from_status=from_status,
             to_status=CompanyStatus.SUBMITTED,
             changes=changes,
-            version=company.version,  # after the flush: a reviewer who read an older one conflicts
+            version=company.version,
         )
     elif changes:
         db.session.flush()

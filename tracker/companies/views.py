@@ -16,7 +16,7 @@ from tracker.companies.forms import (
     sign_form_for,
 )
 from tracker.companies.history import company_history
-from tracker.companies.models import CompanyStatus, CompanyType, RevenueBand
+from tracker.companies.models import CompanyType, RevenueBand
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
@@ -115,11 +115,9 @@ def apply():
 @company_user_required
 def update():
     company = own_company_or_404()
-    if company.status not in services.EDITABLE_STATUSES:
-        abort(403)
     form = CompanyForm(obj=company)
     if not edit_rows(form) and form.validate_on_submit():
-        was_returned = company.status is CompanyStatus.RETURNED
+        was_sent_back = company.is_sent_back
         try:
             services.update_company(company, details_from(form), current_user)
         except DomainError as error:
@@ -127,30 +125,40 @@ def update():
         else:
             db.session.commit()
             flash(
-                "Your application is resubmitted for review."
-                if was_returned
+                "Your application is submitted for review again."
+                if was_sent_back
                 else "Your company profile is saved.",
                 "success",
             )
             return redirect(url_for("companies.dashboard"))
-    returned = company.status is CompanyStatus.RETURNED
-    title = "Change and resubmit your application" if returned else "Edit your company profile"
-    # While returned, the latest decision is the return: what the reviewer asked to change.
-    decision = services.latest_decision(company) if returned else None
     return render_template(
         "companies/form.html",
         form=form,
-        title=title,
+        title=edit_title(company),
         company=company,
-        return_comment=decision.comment if decision else None,
+        return_comment=sent_back_reason(company),
     )
+
+
+def edit_title(company) -> str:
+    if company.is_rejected:
+        return "Start a new application"
+    if company.is_sent_back:
+        return "Change and resubmit your application"
+    return "Edit your company profile"
+
+
+def sent_back_reason(company) -> str | None:
+    """While returned or rejected, the reviewer's latest comment, shown above the form."""
+    decision = services.latest_decision(company) if company.is_sent_back else None
+    return decision.comment if decision else None
 
 
 @bp.route("/sign", methods=["GET", "POST"])
 @company_user_required
 def sign():
     company = own_company_or_404()
-    if company.status is not CompanyStatus.APPROVED or not current_user.is_owner:
+    if not company.may_sign or not current_user.is_owner:
         abort(403)
     form = sign_form_for(CURRENT_VERSION)
     if form.validate_on_submit():

@@ -115,7 +115,7 @@ def decide(company_id: int, form_class, form_key: str, decision, message: str, t
         return render_detail(company, **{form_key: form})
     if form.seen_version != company.version:
         return render_conflict(company, form, form_key.removesuffix("_form"))
-    if isinstance(form, ApproveForm) and not form.is_confirmed:
+    if isinstance(form, ApproveForm) and not form.is_confirmed and company.awaits_review:
         return render_template("review/confirm_approve.html", company=company, form=form)
     text = next((field.data for field in form if field.type == "TextAreaField"), None)
     try:
