@@ -58,7 +58,7 @@ def apply(page: Page) -> None:
 
     page.get_by_role("button", name="Submit application").click()
     expect(page.get_by_role("status")).to_contain_text("Your application is submitted")
-    expect(page.get_by_text("Application under review")).to_be_visible()
+    expect(page.locator(".status")).to_have_text("Status: Application under review")
 
 
 def test_register_confirm_apply_approve_sign(page: Page, browser_auth, smtp):
@@ -119,6 +119,6 @@ def test_returned_application_shows_comment_and_can_be_resubmitted(page: Page, b
     )
     page.get_by_role("button", name="Resubmit application").click()
 
-    expect(page.get_by_role("status")).to_contain_text("resubmitted for review")
+    expect(page.get_by_role("status")).to_contain_text("submitted for review again")
     expect(page.locator(".status")).to_have_text("Status: Application under review")
     expect(page.get_by_role("cell", name="Cambodia")).to_be_visible()

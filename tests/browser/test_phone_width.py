@@ -1,0 +1,424 @@
+"""No page scrolls sideways on a 360 × 740 phone: every GET page of every role, with long data."""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import TIMEOUT_MS, import_or_skip
+from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of, staff
+from tests.fixtures.applications import return_for_changes
+from tracker.auth.models import Invitation, Role, StaffInvitation, User
+from tracker.auth.services import reset_token_payload
+from tracker.companies import services as company_services
+from tracker.companies.models import Company, CompanyStatus, Operation
+from tracker.extensions import db
+from tracker.tokens import make_token
+
+pytestmark = pytest.mark.browser
+sync_api = import_or_skip("playwright.sync_api")
+Page, expect = sync_api.Page, sync_api.expect
+
+# Words with nowhere to break are what push a layout wider than a phone.
+LONG_NAME = ("Longname" * 15)[:120]  # the longest display or person name allowed, no spaces
+LONG_LEGAL_NAME = ("Legalname" * 23)[:200]
+LONG_URL = "https://" + "www." + "w" * 60 + ".example/" + "path" * 20
+LONG_COMMENT = "Please add your offices in " + "Phnom-Penh-Siem-Reap-Battambang-" * 4 + " too."
+
+
+def long_email(tag: str) -> str:
+    """A 60-character address starting with `tag`, so each tag gives its own address."""
+    domain = "@example.com"
+    return f"{tag}.{'m' * 60}"[: 60 - len(domain)] + domain
+
+
+def long_company(**kwargs) -> Company:
+    """A company with every text field as long as the forms allow, in four countries."""
+    operations = [
+        Operation(country_code=code, property_name=("Property" * 25)[:200], city=LONG_NAME)
+        for code in ("TH", "KH", "FR", "VN")
+    ]
+    values = {
+        "legal_name": LONG_LEGAL_NAME,
+        "display_name": LONG_NAME,
+        "website": LONG_URL,
+        "contact_name": LONG_NAME,
+        "contact_email": long_email("contact"),
+        "contact_phone": "+66 2 000 0000 ext 12345678",
+        "operations": operations,
+    }
+    return CompanyFactory(**values | kwargs)
+
+
+def long_user(tag: str, **kwargs) -> User:
+    return UserFactory(name=LONG_NAME, email=long_email(tag), **kwargs)
+
+
+def long_staff(role: Role, tag: str, countries: tuple[str, ...] = ()) -> User:
+    return staff(role, countries, name=LONG_NAME, email=long_email(tag))
+
+
+def edit_company(company: Company, actor: User, **changes) -> None:
+    """Save the company's details with `changes`, as its edit form does."""
+    operations = tuple(
+        company_services.OperationInput(op.country_code, op.property_name, op.city)
+        for op in company.operations
+    )
+    current = {name: getattr(company, name) for name in company_services.DETAIL_FIELDS}
+    details = company_services.CompanyDetails(**current, operations=operations)
+    company_services.update_company(company, replace(details, **changes), actor)
+    db.session.commit()
+
+
+def invite(company: Company, by: User, *tags: str) -> None:
+    for tag in tags:
+        db.session.add(Invitation(company=company, email=long_email(tag), invited_by=by))
+    db.session.commit()
+
+
+# The records behind each page. Each returns what the page's path needs; "user" signs in first.
+
+
+def nothing() -> dict:
+    return {}
+
+
+def reset_link() -> dict:
+    user = long_user("forgetful")
+    return {"token": make_token("reset", reset_token_payload(user))}
+
+
+def invitation_link() -> dict:
+    company = long_company()
+    owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
+    invitation = Invitation(company=company, email=long_email("invitee"), invited_by=owner)
+    db.session.add(invitation)
+    db.session.commit()
+    return {"token": make_token("invite", invitation.id)}
+
+
+def staff_invitation_link() -> dict:
+    admin = long_staff(Role.ADMIN, "admin")
+    invitation = StaffInvitation(
+        email=long_email("newstaff"),
+        role=Role.REPRESENTATIVE,
+        countries=["TH", "KH", "LA", "VN", "MM", "CD", "CF"],
+        invited_by=admin,
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return {"token": make_token("staff-invite", invitation.id)}
+
+
+def unconfirmed() -> dict:
+    return {"user": long_user("unconfirmed", email_confirmed_at=None)}
+
+
+def applicant() -> dict:
+    return {"user": long_user("applicant")}
+
+
+def under_review() -> dict:
+    """An owner whose application is waiting, with a changed detail in its history."""
+    company = long_company()
+    owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
+    colleague = UserFactory(company=company, name=LONG_NAME, email=long_email("colleague"))
+    invite(company, owner, "invitee1", "invitee2", "invitee3")
+    edit_company(company, owner, legal_name=LONG_LEGAL_NAME[:-1] + "2")
+    return {"user": owner, "colleague": colleague, "company": company}
+
+
+def colleague_of_member() -> dict:
+    records = member()
+    colleague = UserFactory(
+        company=records["company"], name=LONG_NAME, email=long_email("colleague")
+    )
+    return records | {"user": colleague}
+
+
+def returned() -> dict:
+    """An owner whose application came back with a comment holding a very long word."""
+    company = long_company()
+    owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
+    return_for_changes(company, long_staff(Role.REVIEWER, "reviewer"), LONG_COMMENT)
+    return {"user": owner, "company": company}
+
+
+def approved() -> dict:
+    company = long_company(status=CompanyStatus.APPROVED)
+    return {"user": owner_of(company, name=LONG_NAME, email=long_email("owner"))}
+
+
+def member() -> dict:
+    company = long_company(status=CompanyStatus.APPROVED)
+    owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
+    signature = company_services.SignatureInput(
+        signatory_name=LONG_NAME,
+        signatory_title=LONG_NAME,
+        accepted_criteria=(1, 2, 3, 4, 5, 6),
+        authority_confirmed=True,
+    )
+    company_services.sign_code(company, owner, signature)
+    db.session.commit()
+    invite(company, owner, "invitee1", "invitee2")
+    return {"user": owner, "company": company}
+
+
+def ownership_offer() -> dict:
+    records = under_review()
+    offer = {"company": records["company"].id, "owner": records["user"].id}
+    token = make_token("ownership", offer | {"to": records["colleague"].id})
+    return {"user": records["colleague"], "token": token}
+
+
+def queue() -> dict:
+    """More applications than fit on one page, some with long names, in many countries."""
+    reviewer = long_staff(Role.REVIEWER, "reviewer")
+    for n in range(12):
+        long_company(contact_email=long_email(f"c{n}"))
+        CompanyFactory(countries=("TH", "KH", "LA", "VN", "MM", "FR", "CD", "CF"))
+    for n in range(3):
+        returned_company = long_company(contact_email=long_email(f"r{n}"))
+        return_for_changes(returned_company, reviewer, "Add Laos.")
+        edit_company(returned_company, owner_of(returned_company))  # resubmitted
+    return {"user": reviewer}
+
+
+def representative_queue() -> dict:
+    countries = ("TH", "KH", "LA", "VN", "MM", "CD", "CF", "GB")
+    long_company()
+    return {"user": long_staff(Role.REPRESENTATIVE, "rep", countries)}
+
+
+def review_detail() -> dict:
+    """A resubmitted application: a return with a comment and changes in its history."""
+    reviewer = long_staff(Role.REVIEWER, "reviewer")
+    company = long_company()
+    owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
+    UserFactory(company=company, name=LONG_NAME, email=long_email("colleague"))
+    return_for_changes(company, reviewer, LONG_COMMENT)
+    edit_company(company, owner, display_name=LONG_NAME[:-1] + "2", website=LONG_URL + "2")
+    return {"user": reviewer, "company": company, "owner": owner}
+
+
+def staff_accounts() -> dict:
+    admin = long_staff(Role.ADMIN, "admin")
+    long_staff(Role.REVIEWER, "reviewer")
+    rep = long_staff(Role.REPRESENTATIVE, "rep", ("TH", "KH", "LA", "VN", "MM", "CD", "CF"))
+    db.session.add(
+        StaffInvitation(
+            email=long_email("newstaff"),
+            role=Role.REPRESENTATIVE,
+            countries=["TH", "KH", "LA", "VN", "MM", "CD", "CF"],
+            invited_by=admin,
+        )
+    )
+    db.session.commit()
+    return {"user": admin, "rep": rep}
+
+
+def company_outside_representative() -> dict:
+    company = long_company(operations=[Operation(country_code="FR")])
+    rep = long_staff(Role.REPRESENTATIVE, "rep", ("TH", "KH", "LA", "VN", "MM", "CD", "CF"))
+    return {"user": rep, "company": company}
+
+
+# What to do on a page before measuring it.
+
+
+def submit(button: str) -> Callable[[Page, dict], None]:
+    """Send the form as it is, expecting it back with its errors."""
+
+    def action(page: Page, records: dict) -> None:
+        page.get_by_role("button", name=button).click()
+        expect(page).to_have_title(re.compile(r"^Error: "))
+
+    return action
+
+
+def resubmit_with_errors(page: Page, records: dict) -> None:
+    page.get_by_label("Public display name").fill("")
+    page.get_by_label("Contact e-mail").fill(LONG_NAME)
+    submit("Resubmit application")(page, records)
+
+
+def open_approval(page: Page, records: dict) -> None:
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("button", name="Yes, approve")).to_be_visible()
+
+
+def decide_after_a_change(page: Page, records: dict) -> None:
+    """The owner changes the application while the reviewer reads it: the decision is a 409."""
+    edit_company(records["company"], records["owner"], legal_name=LONG_LEGAL_NAME[:-1] + "3")
+    page.get_by_label("What should the company change?").fill(LONG_COMMENT)
+    with page.expect_response(re.compile(r"/return$")) as response:
+        page.get_by_role("button", name="Return for changes").click()
+    assert response.value.status == 409
+    expect(page.get_by_role("heading", name="Nothing was decided")).to_be_visible()
+
+
+@dataclass(frozen=True)
+class Screen:
+    path: str  # filled in from what `records` returns, e.g. "/account/reset/{token}"
+    records: Callable[[], dict] = nothing
+    status: int = 200
+    then: Callable[[Page, dict], None] | None = None
+
+
+SCREENS = {
+    # Anyone
+    "home": Screen("/"),
+    "sign in": Screen("/account/login"),
+    "sign in with errors": Screen("/account/login", then=submit("Sign in")),
+    "register": Screen("/account/register"),
+    "register with errors": Screen("/account/register", then=submit("Create account")),
+    "reset request": Screen("/account/reset"),
+    "reset link": Screen("/account/reset/{token}", reset_link),
+    "invitation link": Screen("/account/invitation/{token}", invitation_link),
+    "staff invitation link": Screen("/account/staff-invitation/{token}", staff_invitation_link),
+    "404": Screen("/no-such-page", status=404),
+    # Company users
+    "start, unconfirmed": Screen("/company/", unconfirmed),
+    "start": Screen("/company/", applicant),
+    "apply form": Screen("/company/apply", applicant),
+    "apply form with errors": Screen(
+        "/company/apply", applicant, then=submit("Submit application")
+    ),
+    "dashboard, under review": Screen("/company/", under_review),
+    "edit form, under review": Screen("/company/edit", under_review),
+    "colleagues, owner": Screen("/company/colleagues", under_review),
+    "change password": Screen("/account/password", under_review),
+    "sign form, not yet approved (403)": Screen("/company/sign", under_review, status=403),
+    "ownership offer": Screen("/company/ownership/{token}", ownership_offer),
+    "dashboard, returned": Screen("/company/", returned),
+    "edit form, returned, with errors": Screen(
+        "/company/edit", returned, then=resubmit_with_errors
+    ),
+    "dashboard, approved": Screen("/company/", approved),
+    "sign form": Screen("/company/sign", approved),
+    "sign form with errors": Screen("/company/sign", approved, then=submit("Sign The Code")),
+    "dashboard, member": Screen("/company/", member),
+    "colleagues, member's owner": Screen("/company/colleagues", member),
+    "colleagues, member's colleague": Screen("/company/colleagues", colleague_of_member),
+    # Staff
+    "review queue": Screen("/review/", queue),
+    "review queue, bad filters": Screen(
+        f"/review/?status=nonsense&country=XX&q={'q' * 150}", queue
+    ),
+    "review queue, representative": Screen("/review/", representative_queue),
+    "review detail": Screen("/review/companies/{company.id}", review_detail),
+    "review detail with errors": Screen(
+        "/review/companies/{company.id}", review_detail, then=submit("Return for changes")
+    ),
+    "approve confirmation": Screen(
+        "/review/companies/{company.id}", review_detail, then=open_approval
+    ),
+    "decision conflict (409)": Screen(
+        "/review/companies/{company.id}", review_detail, then=decide_after_a_change
+    ),
+    "staff accounts": Screen("/review/staff", staff_accounts),
+    "staff countries": Screen("/review/staff/{rep.id}/countries", staff_accounts),
+    "404, not in the representative's countries": Screen(
+        "/review/companies/{company.id}", company_outside_representative, status=404
+    ),
+}
+
+# Whether the document is wider than the window and, if so, what sticks out: elements whose
+# right edge passes the window's, and text running past it, unless a scrolling box holds them (an
+# absolutely positioned element escapes the boxes inside its containing block).
+OVERFLOW = """() => {
+    const width = window.innerWidth;
+    const scrollWidth = document.documentElement.scrollWidth;
+    if (scrollWidth <= width) return {scrollWidth, width, culprits: []};
+    const contained = (e, self) => {
+        let escaping = false;
+        for (let a = e; a && a !== document.body; a = a.parentElement) {
+            const style = getComputedStyle(a);
+            if (a !== e && escaping && style.position !== "static") escaping = false;
+            if ((a !== e || self) && !escaping && style.overflowX !== "visible") return true;
+            if (style.position === "fixed") return false;
+            if (style.position === "absolute") escaping = true;
+        }
+        return false;
+    };
+    const right = e => e.getBoundingClientRect().right;
+    // Where the overflow starts: not inside an element that already sticks out on its own.
+    const starts = e => right(e.parentElement) <= width || contained(e.parentElement, false)
+        || getComputedStyle(e).position !== "static";
+    const describe = (e, edge) => {
+        const name = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+            + [...e.classList].map(c => "." + c).join("");
+        const text = (e.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 40);
+        return `${name} (right edge ${Math.round(edge)}px) "${text}"`;
+    };
+    const culprits = [];
+    for (const e of document.body.querySelectorAll("*")) {
+        if (right(e) > width && !contained(e, false) && starts(e)) {
+            culprits.push(describe(e, right(e)));
+        }
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        range.selectNodeContents(node);
+        const edge = range.getBoundingClientRect().right;
+        const parent = node.parentElement;
+        if (edge > width && right(parent) <= width && !contained(parent, true)) {
+            culprits.push("text in " + describe(parent, edge));
+        }
+    }
+    return {scrollWidth, width, culprits: culprits.slice(0, 10)};
+}"""
+
+
+@pytest.fixture(scope="module")
+def phone_page(browser, live_server) -> Iterator[Page]:
+    """One page at a small phone's size for the whole module.
+
+    A new browser context per test, as the `page` fixture opens, would double this file's time.
+    """
+    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture()
+def phone(phone_page) -> Page:
+    """The phone page, signed out: no cookie is left from the test before."""
+    phone_page.context.clear_cookies()
+    return phone_page
+
+
+def sign_in(page: Page, user: User) -> None:
+    """Post the sign-in form from the page's context (sharing its cookies) without typing into it.
+
+    Typing and loading the page it redirects to cost about 0.7 s a test; test_journey types.
+    """
+    form = page.request.get("/account/login").text()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    data = {"csrf_token": token, "email": user.email, "password": PASSWORD}
+    response = page.request.post("/account/login", form=data, max_redirects=0)
+    assert response.status == 302, f"{user.email} could not sign in"
+
+
+@pytest.mark.parametrize("screen", SCREENS.values(), ids=SCREENS.keys())
+def test_page_is_no_wider_than_a_phone(screen: Screen, phone: Page):
+    records = screen.records()
+    if "user" in records:
+        sign_in(phone, records["user"])
+    path = screen.path.format(**records)
+    response = phone.goto(path)
+    # Not redirected (to the sign-in page, say): the page measured is the one named.
+    assert (urlsplit(phone.url).path, response.status) == (urlsplit(path).path, screen.status)
+    if screen.then:
+        screen.then(phone, records)
+
+    found = phone.evaluate(OVERFLOW)
+    assert found["width"] == 360
+    assert found["scrollWidth"] <= found["width"], (
+        f"{phone.url} is {found['scrollWidth']}px wide in a {found['width']}px window; "
+        "sticking out:\n  " + "\n  ".join(found["culprits"])
+    )
