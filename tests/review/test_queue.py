@@ -38,7 +38,7 @@ def rows(response) -> dict[str, str]:
 def cells(response, name: str) -> list[str]:
     """One row's cells: company, type, headquarters, countries, status, submitted."""
     page = response.get_data(as_text=True)
-    row = re.search(rf"<tr>\s*(<td><a [^>]*>{re.escape(name)}</a>.*?)</tr>", page, re.S)
+    row = re.search(rf"<tr>\s*(<td[^>]*><a [^>]*>{re.escape(name)}</a>.*?)</tr>", page, re.S)
     return [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
 
 
