@@ -1,26 +1,9 @@
 """No form tells an outsider whether an address has an account."""
 
-from contextlib import contextmanager
 
-from sqlalchemy import event
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
-from tracker.extensions import db
-
-
-@contextmanager
-def statements():
-    """Collect the SQL the app runs meanwhile (text only: parameters differ by design)."""
-    seen: list[str] = []
-
-    def collect(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", collect)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", collect)
+from tests.fixtures.sql import sql_statements
 
 
 def test_reset_does_the_same_work_for_known_and_unknown_addresses(app, client, monkeypatch):
@@ -30,7 +13,7 @@ def test_reset_does_the_same_work_for_known_and_unknown_addresses(app, client, m
     token = client.csrf_token()
     answers, work = [], []
     for email in ("ana@example.com", "nobody@example.com"):
-        with statements() as seen:
+        with sql_statements() as seen:
             response = client.post("/account/reset", data={"email": email, "csrf_token": token})
         answers.append((response.status_code, response.location, response.data))
         work.append(seen)

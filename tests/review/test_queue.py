@@ -2,16 +2,15 @@
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pycountry
 import pytest
-from sqlalchemy import event
 
 from tests.factories import CompanyFactory, owner_of, staff
 from tests.fixtures.applications import resubmit, return_for_changes
+from tests.fixtures.sql import sql_statements
 from tests.test_html import vnu  # noqa: F401 (the HTML checker fixture)
 from tracker.auth.models import Role
 from tracker.companies.models import CompanyStatus
@@ -70,21 +69,6 @@ def main_text(response) -> str:
 def next_link(response) -> str:
     match = re.search(r'<a href="([^"]+)" rel="next">', response.get_data(as_text=True))
     return html.unescape(match.group(1))
-
-
-@contextmanager
-def sql_statements():
-    """The SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture()
