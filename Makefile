@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 DEMO_COMPANIES ?= 300
 
-.PHONY: run test install migrate demo lint bench clean
+.PHONY: run test install catalogs translations migrate demo lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -19,17 +19,28 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The French and Spanish catalogs are kept as .po text; the app reads the compiled .mo files.
+catalogs: install
+	$(BIN)/pybabel --quiet compile -d tracker/translations
+
+# After marking new strings: refresh the template and merge it into every catalog.
+translations: install
+	$(BIN)/pybabel --quiet extract --ignore-dirs=".*" -F babel.cfg -k _l --add-location=file --sort-by-file \
+		-o tracker/translations/messages.pot .
+	$(BIN)/pybabel --quiet update --no-fuzzy-matching -i tracker/translations/messages.pot \
+		-d tracker/translations
+
 migrate: install
 	TRACKER_CONFIG=development $(FLASK) db upgrade
 
-demo: migrate
+demo: migrate catalogs
 	TRACKER_CONFIG=development $(FLASK) demo-data --companies $(DEMO_COMPANIES) --if-empty
 
 run: demo
 	TRACKER_CONFIG=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Every test runs on SQLite; when TEST_DATABASE_URL is set, the whole suite runs again on it.
-test: install
+test: install catalogs
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on $$TEST_DATABASE_URL =="; $(BIN)/pytest; fi

@@ -74,6 +74,15 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     MAX_FORM_PARTS = 2000
 
+    # Where businesses and the public write to ECPAT about The Code (shown on Contact, Privacy).
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "thecode@ecpat.org")
+
+    # Languages of the pages a business or the public sees (staff pages may stay English).
+    LANGUAGES = ("en", "fr", "es")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "tracker" / "translations")
+
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

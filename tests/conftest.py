@@ -2,8 +2,10 @@
 
 import re
 import socket
+import time
 from email import message_from_bytes
 from email.message import Message
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -13,6 +15,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from config import TestingConfig
+from tests.fixtures.catalogs import compile_catalogs
 from tracker import create_app
 from tracker.extensions import db, limiter
 
@@ -34,14 +37,26 @@ class Mailbox:
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if address in m["X-Envelope-To"]]
 
+    def wait_for(self, address: str, count: int, timeout: float = 5.0) -> list[Message]:
+        """The mail to `address` once `count` messages arrived: a served app (the browser
+        tests) delivers after its response, so a message may still be on its way."""
+        deadline = time.monotonic() + timeout
+        while len(self.to(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.to(address)
+
     def link(self, address: str, path_fragment: str) -> str:
         """The path of the last link containing `path_fragment` mailed to `address`."""
-        for message in reversed(self.to(address)):
-            body = message.get_payload(decode=True).decode()
-            match = re.search(r"https?://[^/\s]+(\S*" + re.escape(path_fragment) + r"\S*)", body)
-            if match:
-                return match.group(1)
-        raise AssertionError(f"no mail to {address} with a link to {path_fragment}")
+        pattern = re.compile(r"https?://[^/\s]+(\S*" + re.escape(path_fragment) + r"\S*)")
+        deadline = time.monotonic() + 5.0
+        while True:
+            for message in reversed(self.to(address)):
+                match = pattern.search(message.get_payload(decode=True).decode())
+                if match:
+                    return match.group(1)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mail to {address} with a link to {path_fragment}")
+            time.sleep(0.05)
 
 
 def free_port() -> int:
@@ -73,6 +88,7 @@ def app(smtp_server, tmp_path_factory):
         if TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
+    compile_catalogs(Path(TestingConfig.BABEL_TRANSLATION_DIRECTORIES))
     app = create_app(Config)
     app.test_client_class = IsolatedClient
     with app.app_context():

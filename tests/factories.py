@@ -6,7 +6,16 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from tracker.auth.models import Role, StaffCountry, User
-from tracker.companies.models import Company, CompanyStatus, CompanyType, Operation, RevenueBand
+from tracker.companies.models import (
+    ApplicationStatus,
+    Company,
+    CompanyType,
+    Membership,
+    Operation,
+    RevenueBand,
+    Stage,
+    Standing,
+)
 from tracker.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -31,13 +40,34 @@ class CompanyFactory(BaseFactory):
     revenue_band = RevenueBand.UP_TO_500K
     contact_name = "Contact Person"
     contact_email = factory.Sequence(lambda n: f"contact{n}@example.com")
-    status = CompanyStatus.SUBMITTED
+    status = factory.LazyAttribute(lambda o: _application_status(o.stage))
+    membership = factory.LazyAttribute(lambda o: _membership(o.stage, o.membership_number))
     operations = factory.LazyAttribute(
         lambda o: [Operation(country_code=code) for code in o.countries]
     )
 
     class Params:
         countries = ("TH",)
+        stage = Stage.SUBMITTED  # a membership stage makes a signed company with a membership
+        membership_number = factory.Sequence(lambda n: f"TC-9{n:05d}")
+
+
+STANDINGS = {standing.value for standing in Standing}
+
+
+def _application_status(stage: Stage) -> ApplicationStatus:
+    if stage.value in STANDINGS:
+        return ApplicationStatus.APPROVED
+    return ApplicationStatus(stage.value)
+
+
+def _membership(stage: Stage, number: str) -> Membership | None:
+    if stage.value not in STANDINGS:
+        return None
+    now = datetime.now(UTC)
+    return Membership(
+        number=number, joined_at=now, standing=Standing(stage.value), standing_since=now
+    )
 
 
 class UserFactory(BaseFactory):

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 from tests.fixtures.state import db_state
 from tracker.auth.models import Invitation, User
 from tracker.auth.services import reset_token_payload
-from tracker.companies.models import Company, CompanyStatus, Operation
+from tracker.companies.models import ApplicationStatus, Company, Operation
 from tracker.extensions import db
 from tracker.tokens import make_token
 
@@ -345,7 +345,7 @@ def test_control_characters_elsewhere(client, auth, reviewer, company_a, owner_a
     # Line breaks and tabs are ordinary text in a comment.
     response = client.submit(url, {"comment": "Please:\r\n\t- add Cambodia", "version": version})
     assert response.status_code == 302
-    assert db.session.get(Company, company_a.id).status is CompanyStatus.RETURNED
+    assert db.session.get(Company, company_a.id).status is ApplicationStatus.RETURNED
 
 
 def test_addresses_with_surrounding_spaces_are_accepted(client):
@@ -482,7 +482,8 @@ def test_adding_a_row_at_300_says_why_none_was_added(client, operations_form):
     data = hotel_chain(300)
     text = page(client.submit(operations_form, {**data, "add_operation": "1"}))
     assert operations_error(text) == (
-        "You can list at most 300 operations, so no row was added. Remove one to add another."
+        "This form holds at most 300 operations, so no row was added. Save, then import the rest "
+        "from a CSV file on the properties page."
     )
     assert 'id="operations-300-country_code"' not in text
     assert_rows_kept(text, data)
@@ -575,13 +576,13 @@ def test_decision_without_a_proper_comment(client, as_reviewer, decision, field_
     if value.strip():
         assert typed_value(text, field_id) == value
     assert db_state() == before
-    assert db.session.get(Company, company.id).status is CompanyStatus.SUBMITTED
+    assert db.session.get(Company, company.id).status is ApplicationStatus.SUBMITTED
 
 
 @pytest.mark.parametrize("decision", ["approve", "return", "reject"])
 def test_decision_on_an_application_no_longer_waiting(client, as_reviewer, decision):
     company = as_reviewer
-    company.status = CompanyStatus.REJECTED
+    company.status = ApplicationStatus.REJECTED
     db.session.commit()
     before = db_state()
     data = {"comment": "x", "reason": "x", "version": str(company.version)}

@@ -6,7 +6,15 @@ from sqlalchemy import func, select
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
 from tracker.auth.services import authenticate, find_user
-from tracker.companies.models import Company, CompanyStatus, CompanyType, Operation, Signature
+from tracker.companies.models import (
+    ApplicationStatus,
+    Company,
+    CompanyType,
+    Membership,
+    Operation,
+    Signature,
+    Standing,
+)
 from tracker.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
 
@@ -88,7 +96,9 @@ def test_demo_data_loads_realistic_companies(runner):
     countries = db.session.scalar(select(func.count(func.distinct(Operation.country_code))))
     assert countries >= 40
     statuses = set(db.session.scalars(select(Company.status).distinct()))
-    assert {CompanyStatus.SUBMITTED, CompanyStatus.APPROVED, CompanyStatus.MEMBER} <= statuses
+    assert statuses == set(ApplicationStatus)
+    standings = set(db.session.scalars(select(Membership.standing).distinct()))
+    assert standings == set(Standing)
     # Chains have properties in several countries.
     chain_countries = db.session.execute(
         select(Operation.company_id, func.count(func.distinct(Operation.country_code)))
@@ -101,12 +111,11 @@ def test_demo_data_loads_realistic_companies(runner):
 
 def test_demo_members_are_consistent(runner):
     runner.invoke(args=["demo-data", "--companies", "200", "--seed", "3"])
-    members = db.session.scalars(
-        select(Company).where(Company.status == CompanyStatus.MEMBER)
-    ).all()
+    members = db.session.scalars(select(Company).join(Membership)).all()
     assert members
     for company in members:
         assert company.membership_number == f"TC-{company.id:06d}"
+        assert company.status is ApplicationStatus.APPROVED
         assert company.signatures and company.owner is not None
     signed = db.session.scalar(select(func.count(func.distinct(Signature.company_id))))
     assert signed == len(members)
@@ -133,7 +142,7 @@ def test_demo_accounts_sign_in(runner, auth):
 def test_demo_member_went_through_the_real_journey(runner):
     runner.invoke(args=["demo-data", "--companies", "0"])
     company = find_user("owner@demo.thecode.example").company
-    assert company.status is CompanyStatus.MEMBER
+    assert company.is_member
     assert company.country_codes == ["KH", "TH"]
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.company_id == company.id).order_by(AuditEntry.id)

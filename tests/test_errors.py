@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from tracker.audit import AuditEntry
-from tracker.companies.models import Company, CompanyStatus
+from tracker.companies.models import ApplicationStatus, Company
 from tracker.extensions import db
 from tracker.review import services as review_services
 
@@ -20,7 +20,7 @@ def test_concurrent_decision_gives_409_and_saves_nothing(
             db.session.execute(
                 update(Company)
                 .where(Company.id == company.id)
-                .values(status=CompanyStatus.RETURNED, version=Company.version + 1)
+                .values(status=ApplicationStatus.RETURNED, version=Company.version + 1)
             )
             db.session.commit()
         real_approve(company, actor)
@@ -34,7 +34,7 @@ def test_concurrent_decision_gives_409_and_saves_nothing(
 
     assert response.status_code == 409
     assert "changed by someone else" in response.get_data(as_text=True)
-    assert db.session.get(Company, company_a.id).status is CompanyStatus.RETURNED
+    assert db.session.get(Company, company_a.id).status is ApplicationStatus.RETURNED
     assert db.session.scalars(select(AuditEntry.action)).all() == []
     assert smtp.to(owner_a.email) == []
 

@@ -15,6 +15,13 @@ import pytest
 from tests.factories import CompanyFactory, owner_of
 from tracker import audit
 from tracker.auth.models import Invitation
+from tracker.companies.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    CompanyType,
+    Operation,
+    Stage,
+)
 from tracker.extensions import db
 
 VNU_JAR = Path(
@@ -78,6 +85,10 @@ def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
         ),
         "reset": fetch(client, "/account/reset"),
         "not_found": fetch(client, "/no-such-page"),
+        "about": fetch(client, "/about"),
+        "privacy": fetch(client, "/privacy"),
+        "contact": fetch(client, "/contact"),
+        "home_fr": client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True),
     }
     assert vnu(pages, tmp_path) == []
 
@@ -104,7 +115,35 @@ def test_company_pages_are_valid(client, auth, applicant, vnu, tmp_path):
         "colleagues": fetch(client, "/company/colleagues"),
         "password": fetch(client, "/account/password"),
     }
+    pages |= chain_pages(client, auth)
     assert vnu(pages, tmp_path) == []
+
+
+def chain_pages(client, auth) -> dict[str, str]:
+    """The pages of a hotel chain with more properties than the edit form lists."""
+    chain = CompanyFactory(type=CompanyType.HOTEL_CHAIN)
+    chain.operations = [
+        Operation(country_code="TH", property_name=f"Lotus {n}", city="Bangkok") for n in range(60)
+    ]
+    db.session.commit()
+    auth.logout()
+    auth.login(owner_of(chain, email="owner.chain@example.com").email)
+    refused = client.submit("/company/properties", {"country_code": "TH", "city": "Krabi"})
+    assert refused.status_code == 400
+    return {
+        "chain_dashboard": fetch(client, "/company/"),
+        "chain_edit": fetch(client, "/company/edit"),
+        "properties": fetch(client, "/company/properties"),
+        "properties_page_2": fetch(client, "/company/properties?page=2&added=55"),
+        "properties_errors": refused.get_data(as_text=True),
+        "import": fetch(client, "/company/properties/import"),
+        "import_problems": fetch(
+            client, "/company/properties/import", {"rows": "Atlantis,A,B\nTH,,C", "mode": "append"}
+        ),
+        "import_ready": fetch(
+            client, "/company/properties/import", {"rows": "KH,Lotus Kep,Kep", "mode": "replace"}
+        ),
+    }
 
 
 def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_a, vnu, tmp_path):
@@ -120,4 +159,25 @@ def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_
     auth.logout()
     auth.login(admin.email)
     pages["staff"] = fetch(client, "/review/staff")
+    member = CompanyFactory(stage=Stage.SUSPENDED, countries=("TH",))
+    member_owner = owner_of(member, email="owner.member@example.com")
+    db.session.add(
+        ChangeRequest(
+            company=member,
+            requested_by_id=member_owner.id,
+            status=ChangeRequestStatus.PENDING,
+            proposed={"display_name": "Renamed", "operations": [["LA", "", ""]]},
+        )
+    )
+    db.session.commit()
+    pages["member_detail"] = fetch(client, f"/review/companies/{member.id}")
+    pages["expel_errors"] = fetch(
+        client, f"/review/companies/{member.id}/expel", {"expel_reason": ""}
+    )
+    auth.logout()
+    auth.login(member_owner.email)
+    pages["member_dashboard"] = fetch(client, "/company/")
+    pages["member_edit"] = fetch(client, "/company/edit")
+    pages["withdraw"] = fetch(client, "/company/withdraw")
+    pages["withdraw_confirm"] = fetch(client, "/company/withdraw", {"reason": "Sold.\nBye."})
     assert vnu(pages, tmp_path) == []

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tracker.audit import AuditEntry
 from tracker.auth.services import find_user
-from tracker.companies.models import Company, CompanyStatus
+from tracker.companies.models import ApplicationStatus, Company
 from tracker.extensions import db
 
 APPLICATION = {
@@ -53,7 +53,7 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     response = client.submit("/company/apply", APPLICATION)
     assert response.status_code == 302, response.get_data(as_text=True)
     company = db.session.scalar(select(Company))
-    assert company.status is CompanyStatus.SUBMITTED
+    assert company.status is ApplicationStatus.SUBMITTED
     assert company.country_codes == ["KH", "TH"]
 
     auth.logout()
@@ -65,7 +65,7 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     )
     assert response.status_code == 302
     db.session.refresh(company)
-    assert company.status is CompanyStatus.APPROVED
+    assert company.status is ApplicationStatus.APPROVED
     assert smtp.to("ana@sunrise.example")[-1]["Subject"].endswith("approved")
 
     auth.logout()
@@ -73,7 +73,7 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     response = client.submit("/company/sign", SIGNATURE)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(company)
-    assert company.status is CompanyStatus.MEMBER
+    assert company.is_member
     assert company.membership_number == f"TC-{company.id:06d}"
     assert company.signatures[0].criteria_version == "2024.1"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from tests.conftest import free_port
 from tests.factories import CompanyFactory, UserFactory, owner_of, staff
 from tracker.auth.models import Role, User
-from tracker.companies.models import Company, CompanyStatus
+from tracker.companies.models import ApplicationStatus, Company
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.outbox import (
@@ -110,7 +110,7 @@ def test_decision_with_smtp_down_is_saved_says_so_and_mails_later(
     )
     assert response.status_code == 302
     assert response.location == "/review/"
-    assert db.session.get(Company, company.id).status is CompanyStatus.APPROVED
+    assert db.session.get(Company, company.id).status is ApplicationStatus.APPROVED
     [message] = messages()
     assert (message.status, message.recipient) == (OutboxStatus.PENDING, owner.email)
     assert smtp.messages == []
@@ -123,8 +123,10 @@ def test_decision_with_smtp_down_is_saved_says_so_and_mails_later(
     assert "Sent 1, failed 0 (to retry), skipped 0; 0 waiting." in result.output
     [received] = smtp.to(owner.email)
     assert "Alpha Tours" in received.get_payload()
-    assert runner.invoke(args=["send-mail"]).output.strip().endswith(
-        "Sent 0, failed 0 (to retry), skipped 0; 0 waiting."
+    assert (
+        runner.invoke(args=["send-mail"])
+        .output.strip()
+        .endswith("Sent 0, failed 0 (to retry), skipped 0; 0 waiting.")
     )
     assert len(smtp.messages) == 1
 

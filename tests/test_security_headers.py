@@ -1,6 +1,5 @@
 """Security headers on every kind of response, and HSTS in production only."""
 
-
 import pytest
 
 from tests.fixtures.headers import assert_security_headers

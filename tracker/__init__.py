@@ -3,7 +3,9 @@
 import os
 from urllib.parse import urlsplit
 
+import flask_babel
 from flask import Flask
+from flask_babel import LazyString
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR
@@ -54,7 +56,8 @@ def register_security(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from tracker.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from tracker.languages.selection import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
@@ -62,6 +65,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on `g`; a request that shares an app context with earlier
+    # ones (the test client under a pushed app context) must still choose its own.
+    app.before_request(flask_babel.refresh)
 
     from tracker import outbox
 
@@ -70,12 +77,25 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
+    from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.languages.views import bp as languages_bp
     from tracker.main.views import bp as main_bp
+    from tracker.membership.views import bp as membership_bp
     from tracker.review.views import bp as review_bp
     from tracker.staff.views import bp as staff_bp
 
-    for blueprint in (main_bp, auth_bp, companies_bp, review_bp, staff_bp):
+    blueprints = (
+        main_bp,
+        languages_bp,
+        auth_bp,
+        companies_bp,
+        properties_bp,
+        membership_bp,
+        review_bp,
+        staff_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
@@ -97,3 +117,18 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["country_name"] = countries.country_name
     app.jinja_env.filters["country_name"] = countries.country_name
+    app.jinja_env.filters["by_country"] = countries.by_country
+    from tracker.companies.journey import steps_for
+    from tracker.companies.properties import INLINE_OPERATIONS, count_by_country
+    from tracker.languages.formatting import money
+    from tracker.languages.selection import current_language, language_names
+
+    app.jinja_env.globals["money"] = money
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["languages"] = language_names
+    app.jinja_env.globals["journey_steps"] = steps_for
+    app.jinja_env.globals["INLINE_OPERATIONS"] = INLINE_OPERATIONS
+    app.jinja_env.filters["count_by_country"] = count_by_country
+    app.jinja_env.filters["number"] = flask_babel.format_decimal
+    # "is text": a message, plain or translated lazily (Jinja's "is string" misses the latter).
+    app.jinja_env.tests["text"] = lambda value: isinstance(value, str | LazyString)

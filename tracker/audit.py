@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +27,14 @@ class AuditAction(LabelledEnum):
     APPLICATION_APPROVED = "application.approved"
     COMPANY_UPDATED = "company.updated"
     COMPANY_SIGNED = "company.signed"
+    CHANGE_REQUESTED = "change.requested"
+    CHANGE_RETURNED = "change.returned"
+    CHANGE_APPROVED = "change.approved"
+    CHANGE_WITHDRAWN = "change.withdrawn"
+    MEMBERSHIP_SUSPENDED = "membership.suspended"
+    MEMBERSHIP_REINSTATED = "membership.reinstated"
+    MEMBERSHIP_EXPELLED = "membership.expelled"
+    MEMBERSHIP_WITHDRAWN = "membership.withdrawn"
     COLLEAGUE_INVITED = "company.colleague_invited"
     COLLEAGUE_JOINED = "company.colleague_joined"
     COLLEAGUE_INVITATION_CANCELLED = "company.invitation_cancelled"
@@ -44,30 +53,38 @@ class AuditAction(LabelledEnum):
 
 
 ACTION_TITLES = {
-    AuditAction.USER_REGISTERED: "Account created",
-    AuditAction.USER_EMAIL_CONFIRMED: "E-mail address confirmed",
-    AuditAction.USER_PASSWORD_CHANGED: "Password changed",
-    AuditAction.USER_PASSWORD_RESET: "Password reset by e-mail",
-    AuditAction.STAFF_CREATED: "Staff account created",
-    AuditAction.APPLICATION_SUBMITTED: "Application submitted",
-    AuditAction.APPLICATION_RESUBMITTED: "Application changed and resubmitted",
-    AuditAction.APPLICATION_RESTARTED: "New application after a rejection",
-    AuditAction.APPLICATION_RETURNED: "Application returned for changes",
-    AuditAction.APPLICATION_REJECTED: "Application rejected",
-    AuditAction.APPLICATION_APPROVED: "Application approved",
-    AuditAction.COMPANY_UPDATED: "Company details changed",
-    AuditAction.COMPANY_SIGNED: "The Code signed",
-    AuditAction.COLLEAGUE_INVITED: "Colleague invited",
-    AuditAction.COLLEAGUE_JOINED: "Colleague joined",
-    AuditAction.COLLEAGUE_INVITATION_CANCELLED: "Invitation cancelled",
-    AuditAction.COLLEAGUE_REMOVED: "Colleague removed",
-    AuditAction.OWNERSHIP_OFFERED: "Ownership offered to a colleague",
-    AuditAction.OWNERSHIP_TRANSFERRED: "Ownership handed over",
-    AuditAction.STAFF_INVITED: "Staff member invited",
-    AuditAction.STAFF_JOINED: "Staff member joined",
-    AuditAction.STAFF_COUNTRIES_CHANGED: "Representative's countries changed",
-    AuditAction.STAFF_DEACTIVATED: "Staff account deactivated",
-    AuditAction.STAFF_REACTIVATED: "Staff account reactivated",
+    AuditAction.USER_REGISTERED: _l("Account created"),
+    AuditAction.USER_EMAIL_CONFIRMED: _l("E-mail address confirmed"),
+    AuditAction.USER_PASSWORD_CHANGED: _l("Password changed"),
+    AuditAction.USER_PASSWORD_RESET: _l("Password reset by e-mail"),
+    AuditAction.STAFF_CREATED: _l("Staff account created"),
+    AuditAction.APPLICATION_SUBMITTED: _l("Application submitted"),
+    AuditAction.APPLICATION_RESUBMITTED: _l("Application changed and resubmitted"),
+    AuditAction.APPLICATION_RESTARTED: _l("New application after a rejection"),
+    AuditAction.APPLICATION_RETURNED: _l("Application returned for changes"),
+    AuditAction.APPLICATION_REJECTED: _l("Application rejected"),
+    AuditAction.APPLICATION_APPROVED: _l("Application approved"),
+    AuditAction.COMPANY_UPDATED: _l("Company details changed"),
+    AuditAction.COMPANY_SIGNED: _l("The Code signed"),
+    AuditAction.CHANGE_REQUESTED: _l("Change of details asked for review"),
+    AuditAction.CHANGE_RETURNED: _l("Change of details returned for corrections"),
+    AuditAction.CHANGE_APPROVED: _l("Change of details approved"),
+    AuditAction.CHANGE_WITHDRAWN: _l("Change of details withdrawn"),
+    AuditAction.MEMBERSHIP_SUSPENDED: _l("Membership suspended"),
+    AuditAction.MEMBERSHIP_REINSTATED: _l("Membership reinstated"),
+    AuditAction.MEMBERSHIP_EXPELLED: _l("Expelled from The Code"),
+    AuditAction.MEMBERSHIP_WITHDRAWN: _l("Withdrew from The Code"),
+    AuditAction.COLLEAGUE_INVITED: _l("Colleague invited"),
+    AuditAction.COLLEAGUE_JOINED: _l("Colleague joined"),
+    AuditAction.COLLEAGUE_INVITATION_CANCELLED: _l("Invitation cancelled"),
+    AuditAction.COLLEAGUE_REMOVED: _l("Colleague removed"),
+    AuditAction.OWNERSHIP_OFFERED: _l("Ownership offered to a colleague"),
+    AuditAction.OWNERSHIP_TRANSFERRED: _l("Ownership handed over"),
+    AuditAction.STAFF_INVITED: _l("Staff member invited"),
+    AuditAction.STAFF_JOINED: _l("Staff member joined"),
+    AuditAction.STAFF_COUNTRIES_CHANGED: _l("Representative's countries changed"),
+    AuditAction.STAFF_DEACTIVATED: _l("Staff account deactivated"),
+    AuditAction.STAFF_REACTIVATED: _l("Staff account reactivated"),
 }
 
 

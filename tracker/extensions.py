@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and wired in by the application factory."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,5 +32,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
+babel = Babel()
 # Every breached limit, on any route, is logged with the limit (never its key, an e-mail maybe).
 limiter = Limiter(key_func=get_remote_address, default_limits=[], on_breach=log_rate_limit_breach)

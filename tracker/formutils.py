@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Form, PasswordField, SelectChoice, StringField, TextAreaField
@@ -45,7 +46,7 @@ def _text(field) -> str:
 def reject_control_characters(form, field) -> None:
     """Refuse NUL and other control characters: PostgreSQL cannot store NUL in text (a 500)."""
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in _text(field)):
-        raise ValidationError("Remove the invisible control characters from this text.")
+        raise ValidationError(_("Remove the invisible control characters from this text."))
 
 
 def reject_format_characters(form, field) -> None:
@@ -55,15 +56,17 @@ def reject_format_characters(form, field) -> None:
         for ch in _text(field)
     ):
         raise ValidationError(
-            "Remove the invisible formatting characters (such as text-direction marks or "
-            "zero-width spaces) from this text."
+            _(
+                "Remove the invisible formatting characters (such as text-direction marks or "
+                "zero-width spaces) from this text."
+            )
         )
 
 
 def reject_line_breaks(form, field) -> None:
     """Refuse line breaks in a single-line field: names end up in e-mail headers and lists."""
     if not LINE_BREAKS.isdisjoint(_text(field)):
-        raise ValidationError("Keep this on one line: remove the line breaks.")
+        raise ValidationError(_("Keep this on one line: remove the line breaks."))
 
 
 def is_single_line(field) -> bool:

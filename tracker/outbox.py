@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g, render_template
+from flask_babel import force_locale, get_locale
 from sqlalchemy import JSON, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.utils import import_string
@@ -58,9 +59,17 @@ class OutboxMessage(db.Model):
         return f"<OutboxMessage {self.id} {self.kind} {self.status.value}>"
 
 
-def queue_email(to: str, subject: str, template: str, **context) -> OutboxMessage:
-    """Render `templates/email/<template>.txt` now and queue it in the current transaction."""
-    body = render_template(f"email/{template}.txt", **context)
+def queue_email(
+    to: str, subject, template: str, locale: str | None = None, **context
+) -> OutboxMessage:
+    """Render `templates/email/<template>.txt` now and queue it in the current transaction.
+
+    Written in `locale` (the recipient's language, when known), else in the request's; pass
+    the subject lazily (`_l`) when the two may differ.
+    """
+    with force_locale(locale or str(get_locale())):
+        body = render_template(f"email/{template}.txt", **context)
+        subject = str(subject)
     return _add(OutboxMessage(recipient=to, kind=template, subject=subject, body=body))
 
 
@@ -68,6 +77,8 @@ def queue_deferred(kind: str, to: str, **payload) -> OutboxMessage:
     """Queue a message that DEFERRED_RENDERERS[kind] writes at delivery (or skips)."""
     if kind not in DEFERRED_RENDERERS:
         raise ValueError(f"no renderer for deferred e-mail {kind!r}")
+    # Written at delivery, outside any request: keep the language it was asked in.
+    payload.setdefault("locale", str(get_locale()))
     return _add(OutboxMessage(recipient=to, kind=kind, payload=payload))
 
 

@@ -42,9 +42,7 @@ def get_company_for_staff_or_404(company_id: int, user: User) -> Company:
     """
     if not 0 < company_id <= MAX_ID:
         abort(404)
-    company = db.session.scalar(
-        queries.companies_visible_to(user).where(Company.id == company_id)
-    )
+    company = db.session.scalar(queries.companies_visible_to(user).where(Company.id == company_id))
     if company is None:
         abort(404)
     return company

@@ -1,7 +1,5 @@
 """No form tells an outsider whether an address has an account."""
 
-
-
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.fixtures.sql import sql_statements
 

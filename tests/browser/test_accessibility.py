@@ -8,7 +8,8 @@ import pytest
 
 from tests.browser.conftest import import_or_skip
 from tests.factories import CompanyFactory, UserFactory, owner_of
-from tracker.companies.models import CompanyStatus
+from tracker.companies import change_requests
+from tracker.companies.models import ApplicationStatus, CompanyType, Operation, Stage
 from tracker.extensions import db
 from tracker.review.services import return_application
 
@@ -35,6 +36,29 @@ def submit_empty(button: str) -> Callable[[Page], None]:
     return action
 
 
+def check_bad_rows(page: Page) -> None:
+    page.get_by_label("Paste the rows").fill("Atlantis,Lotus Deep,Sunken City\nTH,,Bangkok")
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.get_by_role("table", name="Rows with problems")).to_be_visible()
+
+
+def check_good_rows(page: Page) -> None:
+    page.get_by_label("Paste the rows").fill("Cambodia,Lotus Kep,Kep")
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.get_by_role("button", name="Import 1 row")).to_be_visible()
+
+
+def give_withdraw_reason(page: Page) -> None:
+    page.get_by_label("Why does your company withdraw").fill("We sold the business.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Yes, withdraw")).to_be_visible()
+
+
+def in_french(page: Page) -> None:
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
 def add_operation(page: Page) -> None:
     page.get_by_role("button", name="Add another operation").click()
     expect(page.get_by_role("group", name="Operation 2")).to_be_visible()
@@ -57,6 +81,10 @@ SCREENS = {
     "login with errors": Screen("/account/login", then=submit_empty("Sign in")),
     "reset request": Screen("/account/reset"),
     "404": Screen("/no-such-page", status=404),
+    "about": Screen("/about"),
+    "privacy": Screen("/privacy"),
+    "contact": Screen("/contact"),
+    "home in French": Screen("/", then=in_french),
     "company start, unconfirmed": Screen("/company/", user="unconfirmed"),
     "company start": Screen("/company/", user="applicant"),
     "apply form": Screen("/company/apply", user="applicant"),
@@ -73,6 +101,28 @@ SCREENS = {
     "sign with errors": Screen("/company/sign", user="owner_b", then=submit_empty("Sign The Code")),
     "colleagues": Screen("/company/colleagues", user="owner_a"),
     "change password": Screen("/account/password", user="owner_a"),
+    "dashboard, member": Screen("/company/", user="member_owner"),
+    "dashboard, member in Spanish": Screen(
+        "/company/",
+        user="member_owner",
+        then=lambda page: page.get_by_role("button", name="Español").click(),
+    ),
+    "withdraw": Screen("/company/withdraw", user="member_owner"),
+    "withdraw confirmation": Screen(
+        "/company/withdraw", user="member_owner", then=give_withdraw_reason
+    ),
+    "properties": Screen("/company/properties", user="chain_owner"),
+    "edit form, hotel chain": Screen("/company/edit", user="chain_owner"),
+    "import": Screen("/company/properties/import", user="chain_owner"),
+    "import, rows with problems": Screen(
+        "/company/properties/import", user="chain_owner", then=check_bad_rows
+    ),
+    "import, rows ready": Screen(
+        "/company/properties/import", user="chain_owner", then=check_good_rows
+    ),
+    "review detail, member": Screen(
+        "/review/companies/{member_owner.company_id}", user="reviewer", needs=("member_owner",)
+    ),
     "review queue": Screen("/review/", user="reviewer", needs=("company_a",)),
     "staff accounts": Screen("/review/staff", user="admin", needs=("reviewer", "rep_th")),
     "review detail": Screen(
@@ -88,13 +138,35 @@ SCREENS = {
 
 
 @pytest.fixture()
+def member_owner():
+    """The owner of a member that asked to change its public name."""
+    company = CompanyFactory(display_name="Delta Hotels", stage=Stage.ACTIVE)
+    owner = owner_of(company, email="owner.d@example.com")
+    request = {"display_name": "Delta Hotels & Resorts"}
+    change_requests.propose(company, request, owner)
+    db.session.commit()
+    return owner
+
+
+@pytest.fixture()
+def chain_owner():
+    company = CompanyFactory(display_name="Lotus Hotels", type=CompanyType.HOTEL_CHAIN)
+    company.operations = [
+        Operation(country_code="TH", property_name=f"Lotus {n:02d}", city="Bangkok")
+        for n in range(60)
+    ]
+    db.session.commit()
+    return owner_of(company, email="owner.l@example.com")
+
+
+@pytest.fixture()
 def unconfirmed():
     return UserFactory(email="new@example.com", email_confirmed_at=None)
 
 
 @pytest.fixture()
 def returned_owner(reviewer):
-    company = CompanyFactory(display_name="Gamma Hotels", status=CompanyStatus.SUBMITTED)
+    company = CompanyFactory(display_name="Gamma Hotels", status=ApplicationStatus.SUBMITTED)
     owner = owner_of(company, email="owner.g@example.com")
     return_application(company, reviewer, "Please add\nyour city offices.")
     db.session.commit()

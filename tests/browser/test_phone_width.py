@@ -13,8 +13,9 @@ from tests.fixtures.applications import return_for_changes
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
 from tracker.companies import services as company_services
-from tracker.companies.models import Company, CompanyStatus, Operation
+from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation
 from tracker.extensions import db
+from tracker.membership import services as membership_services
 from tracker.tokens import make_token
 
 pytestmark = pytest.mark.browser
@@ -147,12 +148,12 @@ def returned() -> dict:
 
 
 def approved() -> dict:
-    company = long_company(status=CompanyStatus.APPROVED)
+    company = long_company(status=ApplicationStatus.APPROVED)
     return {"user": owner_of(company, name=LONG_NAME, email=long_email("owner"))}
 
 
 def member() -> dict:
-    company = long_company(status=CompanyStatus.APPROVED)
+    company = long_company(status=ApplicationStatus.APPROVED)
     owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
     signature = company_services.SignatureInput(
         signatory_name=LONG_NAME,
@@ -164,6 +165,38 @@ def member() -> dict:
     db.session.commit()
     invite(company, owner, "invitee1", "invitee2")
     return {"user": owner, "company": company}
+
+
+def member_with_change_request() -> dict:
+    """A member whose owner asked to change its public name: what the reviewer decides on."""
+    records = member()
+    edit_company(records["company"], records["user"], display_name=LONG_NAME[:-1] + "2")
+    return records
+
+
+def reviewing(records: Callable[[], dict]) -> Callable[[], dict]:
+    """The same records, seen by a reviewer."""
+    return lambda: records() | {"user": long_staff(Role.REVIEWER, "reader")}
+
+
+def suspended_member() -> dict:
+    records = member()
+    reviewer = long_staff(Role.REVIEWER, "reviewer")
+    membership_services.suspend_membership(records["company"], reviewer, LONG_COMMENT)
+    db.session.commit()
+    return records
+
+
+def hotel_chain() -> dict:
+    """A chain with more properties than the edit form lists, each with long names."""
+    company = long_company(type=CompanyType.HOTEL_CHAIN)
+    company.operations = [
+        Operation(country_code=code, property_name=f"{n:02d}" + LONG_NAME[2:], city=LONG_NAME)
+        for n in range(60)
+        for code in ("TH",)
+    ] + [Operation(country_code="CD", property_name=LONG_NAME, city=LONG_NAME)]
+    db.session.commit()
+    return {"user": owner_of(company, name=LONG_NAME, email=long_email("owner"))}
 
 
 def ownership_offer() -> dict:
@@ -244,6 +277,26 @@ def resubmit_with_errors(page: Page, records: dict) -> None:
     submit("Resubmit application")(page, records)
 
 
+def preview_bad_rows(page: Page, records: dict) -> None:
+    rows = [f"Atlantis{LONG_NAME},{LONG_NAME},{LONG_NAME}", f"TH,{LONG_LEGAL_NAME}x,{LONG_NAME}"]
+    page.get_by_label("Paste the rows").fill("\n".join(rows))
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.get_by_role("table", name="Rows with problems")).to_be_visible()
+
+
+def preview_good_rows(page: Page, records: dict) -> None:
+    rows = [f"Thailand,{LONG_NAME}{n},{LONG_NAME}" for n in range(60)]
+    page.get_by_label("Paste the rows").fill("\n".join(rows))
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.get_by_role("button", name="Import 60 rows")).to_be_visible()
+
+
+def withdraw_reason(page: Page, records: dict) -> None:
+    page.get_by_label("Why does your company withdraw").fill(LONG_COMMENT)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Yes, withdraw")).to_be_visible()
+
+
 def open_approval(page: Page, records: dict) -> None:
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("button", name="Yes, approve")).to_be_visible()
@@ -279,6 +332,9 @@ SCREENS = {
     "invitation link": Screen("/account/invitation/{token}", invitation_link),
     "staff invitation link": Screen("/account/staff-invitation/{token}", staff_invitation_link),
     "404": Screen("/no-such-page", status=404),
+    "about": Screen("/about"),
+    "privacy": Screen("/privacy"),
+    "contact": Screen("/contact"),
     # Company users
     "start, unconfirmed": Screen("/company/", unconfirmed),
     "start": Screen("/company/", applicant),
@@ -302,6 +358,19 @@ SCREENS = {
     "dashboard, member": Screen("/company/", member),
     "colleagues, member's owner": Screen("/company/colleagues", member),
     "colleagues, member's colleague": Screen("/company/colleagues", colleague_of_member),
+    "dashboard, member with a change request": Screen("/company/", member_with_change_request),
+    "dashboard, suspended": Screen("/company/", suspended_member),
+    "withdraw": Screen("/company/withdraw", member),
+    "withdraw confirmation": Screen("/company/withdraw", member, then=withdraw_reason),
+    "dashboard, hotel chain": Screen("/company/", hotel_chain),
+    "edit form, hotel chain": Screen("/company/edit", hotel_chain),
+    "properties": Screen("/company/properties", hotel_chain),
+    "properties, second page": Screen("/company/properties?page=2", hotel_chain),
+    "import": Screen("/company/properties/import", hotel_chain),
+    "import, rows with problems": Screen(
+        "/company/properties/import", hotel_chain, then=preview_bad_rows
+    ),
+    "import, rows ready": Screen("/company/properties/import", hotel_chain, then=preview_good_rows),
     # Staff
     "review queue": Screen("/review/", queue),
     "review queue, bad filters": Screen(
@@ -317,6 +386,12 @@ SCREENS = {
     ),
     "decision conflict (409)": Screen(
         "/review/companies/{company.id}", review_detail, then=decide_after_a_change
+    ),
+    "review detail, member with a change request": Screen(
+        "/review/companies/{company.id}", reviewing(member_with_change_request)
+    ),
+    "review detail, suspended member": Screen(
+        "/review/companies/{company.id}", reviewing(suspended_member)
     ),
     "staff accounts": Screen("/review/staff", staff_accounts),
     "staff countries": Screen("/review/staff/{rep.id}/countries", staff_accounts),

@@ -3,10 +3,19 @@
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.factories import CompanyFactory
-from tracker.companies.models import Company, CompanyStatus, CompanyType, Operation, RevenueBand
+from tracker.companies.models import (
+    Company,
+    CompanyType,
+    Membership,
+    Operation,
+    RevenueBand,
+    Stage,
+    Standing,
+)
 from tracker.extensions import db
 
 
@@ -57,48 +66,58 @@ def test_country_codes_empty_without_operations():
     assert Company().country_codes == []
 
 
-def test_database_refuses_member_without_membership_number():
-    company = CompanyFactory(status=CompanyStatus.APPROVED)
-    company.status = CompanyStatus.MEMBER
-    company.joined_at = datetime.now(UTC)
-    with pytest.raises(IntegrityError, match="member_has_number"):
-        db.session.flush()
-    db.session.rollback()
-
-
-def test_database_refuses_member_without_joined_at():
-    company = CompanyFactory(status=CompanyStatus.APPROVED)
-    company.status = CompanyStatus.MEMBER
-    company.membership_number = "TC-000001"
-    with pytest.raises(IntegrityError, match="member_has_number"):
-        db.session.flush()
-    db.session.rollback()
-
-
-def test_database_accepts_member_with_number_and_date():
-    company = CompanyFactory(
-        status=CompanyStatus.MEMBER, membership_number="TC-000001", joined_at=datetime.now(UTC)
+def test_database_refuses_a_second_membership_for_a_company():
+    company = CompanyFactory(stage=Stage.ACTIVE)
+    now = datetime.now(UTC)
+    db.session.add(
+        Membership(
+            company=company,
+            number="TC-777777",
+            joined_at=now,
+            standing=Standing.ACTIVE,
+            standing_since=now,
+        )
     )
-    assert company.is_member
+    with pytest.raises(IntegrityError, match="company_id"):
+        db.session.flush()
+    db.session.rollback()
 
 
 def test_database_refuses_duplicate_membership_number():
-    now = datetime.now(UTC)
-    CompanyFactory(status=CompanyStatus.MEMBER, membership_number="TC-000042", joined_at=now)
-    db.session.add(
-        CompanyFactory.build(
-            status=CompanyStatus.MEMBER, membership_number="TC-000042", joined_at=now
-        )
-    )
-    with pytest.raises(IntegrityError, match="membership_number"):
+    CompanyFactory(stage=Stage.ACTIVE, membership_number="TC-000042")
+    db.session.add(CompanyFactory.build(stage=Stage.ACTIVE, membership_number="TC-000042"))
+    with pytest.raises(IntegrityError, match="number"):
         db.session.flush()
     db.session.rollback()
     assert db.session.query(Company).count() == 1
 
 
-def test_many_companies_without_membership_number():
-    CompanyFactory.create_batch(3)
-    assert db.session.query(Company).filter(Company.membership_number.is_(None)).count() == 3
+def test_database_refuses_an_unknown_standing():
+    company = CompanyFactory(stage=Stage.ACTIVE)
+    with pytest.raises(IntegrityError, match="membership_standing"):
+        db.session.execute(
+            text("UPDATE memberships SET standing = 'member' WHERE company_id = :id"),
+            {"id": company.id},
+        )
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_stage_reads_the_membership_first(stage):
+    company = CompanyFactory(stage=stage)
+    assert company.stage is stage
+    assert company.has_membership == (stage.value in {s.value for s in Standing})
+    assert company.is_member == (stage is Stage.ACTIVE)
+    assert company.is_listed_publicly == (stage is Stage.ACTIVE)
+    assert company.may_sign == (stage is Stage.APPROVED)
+    assert company.may_edit == (stage not in (Stage.WITHDRAWN, Stage.EXPELLED))
+    assert company.may_withdraw == (stage in (Stage.ACTIVE, Stage.SUSPENDED))
+
+
+def test_a_former_member_keeps_its_number_on_record():
+    company = CompanyFactory(stage=Stage.EXPELLED, membership_number="TC-000123")
+    assert company.membership_number == "TC-000123" and company.joined_at is not None
+    assert not company.is_member
 
 
 def test_version_increments_on_update():

@@ -1,15 +1,14 @@
 """Shared read queries: who sees which company, where companies operate, who is listed."""
 
-from datetime import UTC, datetime
-
 import pytest
+from sqlalchemy import select
 
 from tests.factories import CompanyFactory, UserFactory, staff
 from tracker.auth.models import Role
 from tracker.companies import queries
-from tracker.companies.models import CompanyStatus
+from tracker.companies.lifecycle import Party, is_party
+from tracker.companies.models import Company, Stage
 from tracker.extensions import db
-from tracker.review.services import may_review
 
 
 @pytest.fixture()
@@ -38,7 +37,7 @@ def names(query) -> list[str]:
 def test_visible_to_is_one_rule_for_queue_and_decisions(request, companies, role, expected):
     user = request.getfixturevalue(role)
     assert names(queries.companies_visible_to(user)) == expected
-    decidable = sorted(c.display_name for c in companies.values() if may_review(user, c))
+    decidable = sorted(c.display_name for c in companies.values() if is_party(Party.STAFF, user, c))
     assert decidable == expected
 
 
@@ -55,11 +54,15 @@ def test_operating_in_countries_looks_at_operations_not_headquarters(companies):
 
 
 def test_publicly_listed_are_the_members(companies):
-    member = CompanyFactory(
-        display_name="Member",
-        status=CompanyStatus.MEMBER,
-        membership_number="TC-000999",
-        joined_at=datetime.now(UTC),
-    )
+    member = CompanyFactory(display_name="Member", stage=Stage.ACTIVE)
     UserFactory(company=member)
+    for stage in (Stage.APPROVED, Stage.SUSPENDED, Stage.WITHDRAWN, Stage.EXPELLED):
+        CompanyFactory(display_name=str(stage.label), stage=stage)
     assert names(queries.publicly_listed()) == ["Member"]
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_in_stage_is_the_sql_twin_of_company_stage(stage):
+    for each in Stage:
+        CompanyFactory(display_name=each.value, stage=each)
+    assert names(select(Company).where(queries.in_stage(stage))) == [stage.value]

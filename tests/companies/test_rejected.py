@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests.factories import CompanyFactory, owner_of
 from tracker.audit import AuditEntry
-from tracker.companies.models import Company, CompanyStatus
+from tracker.companies.models import ApplicationStatus, Company
 from tracker.extensions import db
 from tracker.review.services import reject_application
 
@@ -39,7 +39,7 @@ def test_rejected_company_sees_the_reason_and_applies_again(client, auth, review
 
     response = client.submit("/company/edit", FORM)
     assert (response.status_code, response.location) == (302, "/company/")
-    assert db.session.get(Company, company.id).status is CompanyStatus.SUBMITTED
+    assert db.session.get(Company, company.id).status is ApplicationStatus.SUBMITTED
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["application.rejected", "application.restarted"]
     assert "New application after a rejection" in client.get("/company/").get_data(as_text=True)

@@ -7,7 +7,7 @@ import pytest
 
 from tests.fixtures.applications import resubmit, return_for_changes
 from tests.test_html import vnu  # noqa: F401 (the HTML checker fixture)
-from tracker.companies.models import CompanyStatus
+from tracker.companies.models import ApplicationStatus
 from tracker.extensions import db
 from tracker.review import services as review_services
 
@@ -67,7 +67,7 @@ def test_comment_stays_when_the_form_comes_back_with_errors(client, as_owner, re
     assert "Please correct the highlighted fields" in text
     assert comment_region(text) == "Add your office in Cambodia."
     db.session.refresh(as_owner.company)
-    assert as_owner.company.status is CompanyStatus.RETURNED
+    assert as_owner.company.status is ApplicationStatus.RETURNED
 
 
 @pytest.mark.parametrize("after", ["resubmitted", "approved", "never returned"])

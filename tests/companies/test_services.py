@@ -13,11 +13,12 @@ from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
 from tracker.companies import services
 from tracker.companies.models import (
+    ApplicationStatus,
     Company,
-    CompanyStatus,
     CompanyType,
     RevenueBand,
     Signature,
+    Stage,
 )
 from tracker.companies.services import CompanyDetails, OperationInput, SignatureInput
 from tracker.domain import DomainError
@@ -84,7 +85,7 @@ def test_submit_application(applicant, details):
     company = services.submit_application(applicant, details)
     db.session.commit()
     db.session.refresh(company)
-    assert company.status is CompanyStatus.SUBMITTED
+    assert company.status is ApplicationStatus.SUBMITTED
     assert company.owner == applicant
     assert applicant.is_owner
     assert company.display_name == details.display_name
@@ -171,14 +172,14 @@ def test_submit_application_refuses_bad_details(applicant, details, field):
 
 
 def test_resubmitting_a_returned_application(company_a, owner_a):
-    company_a.status = CompanyStatus.RETURNED
+    company_a.status = ApplicationStatus.RETURNED
     db.session.commit()
     old_name, old_submitted_at = company_a.legal_name, company_a.submitted_at
     changes = services.update_company(
         company_a, replace(details_of(company_a), legal_name="Alpha Tours Co"), owner_a
     )
     db.session.commit()
-    assert company_a.status is CompanyStatus.SUBMITTED
+    assert company_a.status is ApplicationStatus.SUBMITTED
     assert company_a.submitted_at > old_submitted_at
     assert changes == {"legal_name": [old_name, "Alpha Tours Co"]}
     [entry] = audit_rows()
@@ -189,37 +190,11 @@ def test_resubmitting_a_returned_application(company_a, owner_a):
 
 
 def test_resubmitting_without_changes_still_goes_back_to_review(company_a, owner_a):
-    company_a.status = CompanyStatus.RETURNED
+    company_a.status = ApplicationStatus.RETURNED
     db.session.commit()
     assert services.update_company(company_a, details_of(company_a), owner_a) == {}
-    assert company_a.status is CompanyStatus.SUBMITTED
+    assert company_a.status is ApplicationStatus.SUBMITTED
     assert [e.action for e in audit_rows()] == ["application.resubmitted"]
-
-
-def test_member_change_of_public_fields_is_audited(owner_a):
-    company = owner_a.company
-    company.status = CompanyStatus.MEMBER
-    company.membership_number, company.joined_at = "TC-000001", datetime.now(UTC)
-    db.session.commit()
-    details = replace(
-        details_of(company),
-        display_name="Alpha Journeys",
-        operations=(OperationInput("TH"), OperationInput("LA")),
-    )
-    changes = services.update_company(company, details, owner_a)
-    db.session.commit()
-    assert company.status is CompanyStatus.MEMBER
-    assert changes == {
-        "display_name": ["Alpha Tours", "Alpha Journeys"],
-        "operations": [["KH", "TH"], ["LA", "TH"]],
-    }
-    [entry] = audit_rows()
-    assert entry.action == "company.updated"
-    assert entry.actor_id == owner_a.id
-    assert entry.company_id == company.id
-    assert (entry.from_status, entry.to_status) == (None, None)
-    assert entry.details["changes"] == changes
-    assert entry.details["public_fields"] == ["display_name", "operations"]
 
 
 def test_private_change_has_no_public_fields(company_a, owner_a):
@@ -231,33 +206,27 @@ def test_private_change_has_no_public_fields(company_a, owner_a):
     assert entry.details["public_fields"] == []
 
 
-@pytest.mark.parametrize(
-    "status",
-    [CompanyStatus.SUBMITTED, CompanyStatus.APPROVED, CompanyStatus.MEMBER],
-)
-def test_update_without_change_records_nothing(status):
-    fields = {"status": status}
-    if status is CompanyStatus.MEMBER:
-        fields.update(membership_number="TC-000001", joined_at=datetime.now(UTC))
-    company = CompanyFactory(**fields)
+@pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.APPROVED, Stage.ACTIVE])
+def test_update_without_change_records_nothing(stage):
+    company = CompanyFactory(stage=stage)
     owner = owner_of(company)
     version = company.version
     assert services.update_company(company, details_of(company), owner) == {}
     db.session.commit()
     assert audit_rows() == []
-    assert company.status is status
+    assert company.stage is stage
     assert company.version == version
 
 
 def test_updating_a_rejected_company_starts_a_new_application(company_a, owner_a):
-    company_a.status = CompanyStatus.REJECTED
+    company_a.status = ApplicationStatus.REJECTED
     db.session.commit()
     changes = services.update_company(
         company_a, replace(details_of(company_a), display_name="Alpha Tours Again"), owner_a
     )
     db.session.commit()
     assert changes == {"display_name": ["Alpha Tours", "Alpha Tours Again"]}
-    assert company_a.status is CompanyStatus.SUBMITTED
+    assert company_a.status is ApplicationStatus.SUBMITTED
     [entry] = audit_rows()
     assert (entry.action, entry.from_status, entry.to_status) == (
         "application.restarted",
@@ -288,7 +257,7 @@ def test_sign_code(approved, owner_b):
     signature = services.sign_code(approved, owner_b, SIGNATURE)
     db.session.commit()
     db.session.refresh(approved)
-    assert approved.status is CompanyStatus.MEMBER
+    assert approved.is_member and approved.status is ApplicationStatus.APPROVED
     assert approved.membership_number == f"TC-{approved.id:06d}"
     assert approved.joined_at == signature.signed_at
     assert approved.joined_at is not None
@@ -303,35 +272,23 @@ def test_sign_code(approved, owner_b):
     [entry] = audit_rows()
     assert entry.action == "company.signed"
     assert entry.actor_id == owner_b.id
-    assert (entry.from_status, entry.to_status) == ("approved", "member")
+    assert (entry.from_status, entry.to_status) == ("approved", "active")
     assert entry.details["membership_number"] == approved.membership_number
     assert entry.details["criteria_version"] == "2024.1"
 
 
-@pytest.mark.parametrize(
-    ("status", "can_sign"),
-    [
-        (CompanyStatus.SUBMITTED, False),
-        (CompanyStatus.RETURNED, False),
-        (CompanyStatus.REJECTED, False),
-        (CompanyStatus.APPROVED, True),
-        (CompanyStatus.MEMBER, False),
-    ],
-)
-def test_only_approved_company_can_sign(status, can_sign):
-    fields = {"status": status}
-    if status is CompanyStatus.MEMBER:
-        fields.update(membership_number="TC-999999", joined_at=datetime.now(UTC))
-    company = CompanyFactory(**fields)
+@pytest.mark.parametrize("stage", list(Stage))
+def test_only_approved_company_can_sign(stage):
+    company = CompanyFactory(stage=stage)
     owner = owner_of(company)
-    if can_sign:
+    if stage is Stage.APPROVED:
         services.sign_code(company, owner, SIGNATURE)
-        assert company.status is CompanyStatus.MEMBER
+        assert company.stage is Stage.ACTIVE
     else:
         with pytest.raises(DomainError, match="Only an approved application"):
             services.sign_code(company, owner, SIGNATURE)
         db.session.rollback()
-        assert company.status is status
+        assert company.stage is stage
         assert count(Signature) == 0
 
 
@@ -339,7 +296,7 @@ def test_only_approved_company_can_sign(status, can_sign):
 def test_only_the_owner_can_sign(approved, who):
     signer = {
         "colleague": lambda: UserFactory(company=approved),
-        "other_owner": lambda: owner_of(CompanyFactory(status=CompanyStatus.APPROVED)),
+        "other_owner": lambda: owner_of(CompanyFactory(status=ApplicationStatus.APPROVED)),
         "reviewer": lambda: UserFactory(role=Role.REVIEWER),
     }[who]()
     with pytest.raises(DomainError, match="owner"):
@@ -361,7 +318,7 @@ def test_sign_code_refuses_incomplete_signature(approved, owner_b, signature, ma
     with pytest.raises(DomainError, match=match):
         services.sign_code(approved, owner_b, signature)
     db.session.rollback()
-    assert approved.status is CompanyStatus.APPROVED
+    assert approved.status is ApplicationStatus.APPROVED
     assert approved.membership_number is None
     assert count(Signature) == 0
     assert audit_rows() == []
@@ -389,7 +346,7 @@ def test_failed_signing_leaves_nothing_behind(approved, owner_b, failing_audit):
         services.sign_code(approved, owner_b, SIGNATURE)
     db.session.rollback()
     db.session.refresh(approved)
-    assert approved.status is CompanyStatus.APPROVED
+    assert approved.status is ApplicationStatus.APPROVED
     assert (approved.membership_number, approved.joined_at) == (None, None)
     assert count(Signature) == 0
 
@@ -404,7 +361,7 @@ def test_failed_application_leaves_nothing_behind(applicant, failing_audit):
 
 
 def test_failed_resubmission_leaves_nothing_behind(company_a, owner_a, failing_audit):
-    company_a.status = CompanyStatus.RETURNED
+    company_a.status = ApplicationStatus.RETURNED
     db.session.commit()
     with pytest.raises(Boom):
         services.update_company(
@@ -412,7 +369,7 @@ def test_failed_resubmission_leaves_nothing_behind(company_a, owner_a, failing_a
         )
     db.session.rollback()
     db.session.refresh(company_a)
-    assert company_a.status is CompanyStatus.RETURNED
+    assert company_a.status is ApplicationStatus.RETURNED
     assert company_a.display_name == "Alpha Tours"
     assert company_a.country_codes == ["KH", "TH"]
 
@@ -457,5 +414,5 @@ def test_edit_of_operations_conflicts_with_a_concurrent_decision(app, company_a,
         )
     db.session.rollback()
     db.session.refresh(company)
-    assert company.status is CompanyStatus.APPROVED
+    assert company.status is ApplicationStatus.APPROVED
     assert company.country_codes == ["KH", "TH"]

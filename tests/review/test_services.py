@@ -9,24 +9,29 @@ from sqlalchemy.orm.exc import StaleDataError
 from tests.factories import CompanyFactory, UserFactory, staff
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
-from tracker.companies.models import Company, CompanyStatus
+from tracker.companies.models import ApplicationStatus, Company, Stage
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.review import services
 
 # name: (service, extra arguments, resulting status, audit action)
 DECISIONS = {
-    "approve": (services.approve_application, (), CompanyStatus.APPROVED, "application.approved"),
+    "approve": (
+        services.approve_application,
+        (),
+        ApplicationStatus.APPROVED,
+        "application.approved",
+    ),
     "return": (
         services.return_application,
         ("  Add a website. ",),
-        CompanyStatus.RETURNED,
+        ApplicationStatus.RETURNED,
         "application.returned",
     ),
     "reject": (
         services.reject_application,
         ("  Not a travel company. ",),
-        CompanyStatus.REJECTED,
+        ApplicationStatus.REJECTED,
         "application.rejected",
     ),
 }
@@ -41,10 +46,8 @@ def audit_rows() -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
-def company_with(status: CompanyStatus, **kwargs) -> Company:
-    if status is CompanyStatus.MEMBER:
-        kwargs.update(membership_number="TC-000777", joined_at=datetime.now(UTC))
-    return CompanyFactory(status=status, **kwargs)
+def company_with(stage: Stage, **kwargs) -> Company:
+    return CompanyFactory(stage=stage, **kwargs)
 
 
 # decisions
@@ -68,10 +71,10 @@ def test_decision_records_audit_row(request, company_a, decision, reviewer_fixtu
 
 
 @pytest.mark.parametrize("decision", DECISIONS)
-@pytest.mark.parametrize("status", list(CompanyStatus))
+@pytest.mark.parametrize("status", list(Stage))
 def test_only_submitted_applications_can_be_decided(reviewer, decision, status):
     company = company_with(status)
-    if status is CompanyStatus.SUBMITTED:
+    if status is Stage.SUBMITTED:
         decide(decision, company, reviewer)
         assert company.status is DECISIONS[decision][2]
         assert len(audit_rows()) == 1
@@ -79,7 +82,7 @@ def test_only_submitted_applications_can_be_decided(reviewer, decision, status):
         with pytest.raises(DomainError, match="no longer waiting for review"):
             decide(decision, company, reviewer)
         db.session.rollback()
-        assert company.status is status
+        assert company.stage is status
         assert audit_rows() == []
 
 
@@ -97,23 +100,23 @@ def test_decision_needs_a_comment(company_a, reviewer, service, text, field):
         service(company_a, reviewer, text)
     assert [f for f, _ in excinfo.value.errors] == [field]
     db.session.rollback()
-    assert company_a.status is CompanyStatus.SUBMITTED
+    assert company_a.status is ApplicationStatus.SUBMITTED
     assert audit_rows() == []
 
 
 @pytest.mark.parametrize("decision", DECISIONS)
 def test_representative_outside_the_countries_is_refused(company_a, rep_fr, decision):
-    with pytest.raises(DomainError, match="may not review"):
+    with pytest.raises(DomainError, match="may see the company"):
         decide(decision, company_a, rep_fr)
     db.session.rollback()
-    assert company_a.status is CompanyStatus.SUBMITTED
+    assert company_a.status is ApplicationStatus.SUBMITTED
     assert audit_rows() == []
 
 
 def test_representative_for_any_of_the_countries_may_decide(company_a):
     rep_kh = staff(Role.REPRESENTATIVE, ("FR", "KH"))
     services.approve_application(company_a, rep_kh)
-    assert company_a.status is CompanyStatus.APPROVED
+    assert company_a.status is ApplicationStatus.APPROVED
 
 
 @pytest.mark.parametrize("decision", DECISIONS)
@@ -121,7 +124,7 @@ def test_company_user_cannot_decide(company_a, owner_a, decision):
     with pytest.raises(DomainError):
         decide(decision, company_a, owner_a)
     db.session.rollback()
-    assert company_a.status is CompanyStatus.SUBMITTED
+    assert company_a.status is ApplicationStatus.SUBMITTED
 
 
 # concurrent decisions
@@ -134,7 +137,7 @@ def test_company_user_cannot_decide(company_a, owner_a, decision):
 def test_concurrent_decisions_only_one_wins(app, company_a, reviewer, admin, first, second):
     # Both reviewers open the application while it is waiting.
     company = db.session.get(Company, company_a.id)
-    assert company.status is CompanyStatus.SUBMITTED
+    assert company.status is ApplicationStatus.SUBMITTED
 
     # The other reviewer decides in a request of their own (its own session) and commits.
     with app.app_context():
@@ -143,7 +146,7 @@ def test_concurrent_decisions_only_one_wins(app, company_a, reviewer, admin, fir
         db.session.commit()
 
     # Our stale copy still says "submitted", but the version check refuses our write.
-    assert company.status is CompanyStatus.SUBMITTED
+    assert company.status is ApplicationStatus.SUBMITTED
     with pytest.raises(StaleDataError):
         decide(second, company, reviewer)
     db.session.rollback()
@@ -161,13 +164,13 @@ def test_concurrent_decisions_in_a_plain_second_session(company_a, reviewer):
 
     company = db.session.get(Company, company_a.id)
     with Session(db.engine) as other:
-        other.get(Company, company_a.id).status = CompanyStatus.REJECTED
+        other.get(Company, company_a.id).status = ApplicationStatus.REJECTED
         other.commit()
     with pytest.raises(StaleDataError):
         services.approve_application(company, reviewer)
     db.session.rollback()
     db.session.refresh(company)
-    assert company.status is CompanyStatus.REJECTED
+    assert company.status is ApplicationStatus.REJECTED
     assert audit_rows() == []
 
 
@@ -192,13 +195,13 @@ def companies():
         "french": CompanyFactory(
             display_name="Paris Hotels",
             countries=("FR",),
-            status=CompanyStatus.APPROVED,
+            status=ApplicationStatus.APPROVED,
             submitted_at=now - timedelta(days=1),
         ),
         "cambodian": CompanyFactory(
             display_name="Angkor Travel",
             countries=("KH",),
-            status=CompanyStatus.RETURNED,
+            status=ApplicationStatus.RETURNED,
             submitted_at=now,
         ),
     }
@@ -244,7 +247,7 @@ def test_representative_scoping_is_not_widened_by_filters(companies, rep_th):
     [
         ({"status": "submitted"}, ["Siam Tours", "Mekong Trips"]),
         ({"status": "returned"}, ["Angkor Travel"]),
-        ({"status": "member"}, []),
+        ({"status": "active"}, []),
         ({"status": ""}, ["Siam Tours", "Mekong Trips", "Paris Hotels", "Angkor Travel"]),
         ({"country": "KH"}, ["Mekong Trips", "Angkor Travel"]),
         ({"country": "TH", "status": "submitted"}, ["Siam Tours", "Mekong Trips"]),

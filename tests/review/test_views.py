@@ -14,22 +14,22 @@ from tests.fixtures.state import db_state
 from tracker.audit import AuditEntry
 from tracker.auth.models import User
 from tracker.companies import services as company_services
-from tracker.companies.models import Company, CompanyStatus, CompanyType
+from tracker.companies.models import ApplicationStatus, Company, CompanyType
 from tracker.extensions import db
 
 # name: (path segment, form data, resulting status, e-mail subject)
 DECISIONS = {
-    "approve": ("approve", {}, CompanyStatus.APPROVED, "Your application is approved"),
+    "approve": ("approve", {}, ApplicationStatus.APPROVED, "Your application is approved"),
     "return": (
         "return",
         {"comment": "Please add your Cambodian office."},
-        CompanyStatus.RETURNED,
+        ApplicationStatus.RETURNED,
         "Your application needs changes",
     ),
     "reject": (
         "reject",
         {"reason": "You do not work in travel."},
-        CompanyStatus.REJECTED,
+        ApplicationStatus.REJECTED,
         "Your application was not accepted",
     ),
 }
@@ -72,8 +72,8 @@ def as_reviewer(auth, reviewer):
 
 def test_queue_lists_submitted_applications_by_default(client, as_reviewer):
     CompanyFactory(display_name="Waiting Ltd")
-    CompanyFactory(display_name="Approved Ltd", status=CompanyStatus.APPROVED)
-    CompanyFactory(display_name="Returned Ltd", status=CompanyStatus.RETURNED)
+    CompanyFactory(display_name="Approved Ltd", status=ApplicationStatus.APPROVED)
+    CompanyFactory(display_name="Returned Ltd", status=ApplicationStatus.RETURNED)
     response = client.get("/review/")
     assert response.status_code == 200
     assert row_names(response) == ["Waiting Ltd"]
@@ -91,7 +91,9 @@ def test_queue_paginates_and_keeps_filters(client, as_reviewer):
             display_name=f"Tour {n:02d}", countries=("TH",), submitted_at=start + timedelta(days=n)
         )
     CompanyFactory(display_name="Tour in France", countries=("FR",))
-    CompanyFactory(display_name="Tour approved", countries=("TH",), status=CompanyStatus.APPROVED)
+    CompanyFactory(
+        display_name="Tour approved", countries=("TH",), status=ApplicationStatus.APPROVED
+    )
     CompanyFactory(display_name="Hotel Siam", countries=("TH",))
 
     first = client.get("/review/?status=submitted&country=TH&q=tour")
@@ -173,9 +175,8 @@ def test_decision_emails_owner_and_redirects_to_queue(client, smtp, as_reviewer,
     response = submit_decision(client, company, segment, data)
     assert response.status_code == 302
     assert response.location == "/review/"
-    assert flashes(client) == [f"Alpha Tours: {status.label}."]
-
     db.session.refresh(company)
+    assert flashes(client) == [f"Alpha Tours: {company.stage.label}."]
     assert company.status is status
     [message] = smtp.to(owner_a.email)
     assert message["Subject"] == f"[The Code] {subject}"
@@ -199,13 +200,13 @@ def test_decision_without_comment_re_renders_and_sends_nothing(
     assert response.status_code == 200
     assert "This field is required." in response.get_data(as_text=True)
     db.session.refresh(company)
-    assert company.status is CompanyStatus.SUBMITTED
+    assert company.status is ApplicationStatus.SUBMITTED
     assert smtp.messages == []
 
 
 @pytest.mark.parametrize("decision", DECISIONS)
 def test_decision_on_a_decided_application_is_refused(client, smtp, as_reviewer, decision):
-    company = CompanyFactory(display_name="Done Ltd", status=CompanyStatus.APPROVED)
+    company = CompanyFactory(display_name="Done Ltd", status=ApplicationStatus.APPROVED)
     owner_of(company)
     segment, data, _, _ = DECISIONS[decision]
     response = submit_decision(client, company, segment, data)
@@ -213,7 +214,7 @@ def test_decision_on_a_decided_application_is_refused(client, smtp, as_reviewer,
     assert response.location == f"/review/companies/{company.id}"
     assert any("no longer waiting for review" in message for message in flashes(client))
     db.session.refresh(company)
-    assert company.status is CompanyStatus.APPROVED
+    assert company.status is ApplicationStatus.APPROVED
     assert smtp.messages == []
 
 
@@ -232,7 +233,7 @@ def test_representative_outside_countries_gets_404(client, auth, smtp, rep_fr, o
     response = client.submit(f"/review/companies/{owner_a.company_id}/{segment}", data)
     assert response.status_code == 404
     db.session.refresh(owner_a.company)
-    assert owner_a.company.status is CompanyStatus.SUBMITTED
+    assert owner_a.company.status is ApplicationStatus.SUBMITTED
     assert smtp.messages == []
 
 
@@ -323,7 +324,7 @@ def test_decision_on_an_application_changed_since_it_was_read_is_409(
         assert typed_text(text, field_id) == typed
     assert versions_on(text) == ["2"]
     assert db_state() == before
-    assert db.session.get(Company, company.id).status is CompanyStatus.SUBMITTED
+    assert db.session.get(Company, company.id).status is ApplicationStatus.SUBMITTED
     assert smtp.messages == []
 
 
@@ -336,7 +337,7 @@ def test_deciding_from_the_conflict_page_applies_to_what_it_shows(client, as_rev
     [version] = versions_on(conflict.get_data(as_text=True))
     response = client.submit(url, {"comment": "Add Laos.", "version": version})
     assert response.status_code == 302
-    assert db.session.get(Company, company.id).status is CompanyStatus.RETURNED
+    assert db.session.get(Company, company.id).status is ApplicationStatus.RETURNED
 
 
 def test_conflict_lists_each_field_from_what_was_read_to_what_is_now(client, as_reviewer, owner_a):
@@ -374,7 +375,8 @@ def test_conflict_with_another_reviewers_decision(app, client, as_reviewer, admi
     response = submit_decision(client, company, "reject", {"reason": "Not travel."}, version=1)
     assert response.status_code == 409
     text = response.get_data(as_text=True)
-    assert "Status now: <strong>Approved, awaiting signature</strong>" in text
+    badge = '<span class="badge badge-info">Approved, awaiting signature</span>'
+    assert f"Status now: {badge}" in text
     assert "no longer waiting for review" in text
     assert "<blockquote>Not travel.</blockquote>" in text  # what the reviewer wrote is not lost
     assert f"/review/companies/{company.id}/reject" not in text
@@ -421,13 +423,15 @@ def test_approval_asks_for_confirmation_first(client, smtp, as_reviewer, owner_a
     response = client.submit(url, {"version": str(company.version), "confirmed": "yes"})
     assert (response.status_code, response.location) == (302, "/review/")
     db.session.refresh(company)
-    assert company.status is CompanyStatus.APPROVED
+    assert company.status is ApplicationStatus.APPROVED
 
 
 def test_the_page_shows_the_application_before_the_decision(client, as_reviewer, owner_a):
     page = client.get(f"/review/companies/{owner_a.company.id}").get_data(as_text=True)
-    assert page.index("<h2>People</h2>") < page.index('id="decide-heading"') < page.index(
-        "<h2>History</h2>"
+    assert (
+        page.index("<h2>People</h2>")
+        < page.index('id="decide-heading"')
+        < page.index("<h2>History</h2>")
     )
 
 

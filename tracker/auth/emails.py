@@ -5,6 +5,8 @@ address, so that text would be an attacker's, mailed to a stranger.
 """
 
 from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from tracker.auth.models import Invitation, User
 from tracker.auth.services import find_user, reset_token_payload
@@ -17,7 +19,7 @@ def queue_confirmation(user: User) -> None:
     token = make_token("confirm", {"id": user.id, "email": user.email})
     queue_email(
         user.email,
-        "Confirm your e-mail address",
+        _("Confirm your e-mail address"),
         "confirm_email",
         link=public_url("auth.confirm", token=token),
     )
@@ -27,7 +29,7 @@ def queue_registration_attempt(email: str) -> None:
     """Tell an address's owner that someone tried to register it again (it has an account)."""
     queue_email(
         email,
-        "Someone tried to register with your address",
+        _("Someone tried to register with your address"),
         "registration_attempt",
         login_link=public_url("auth.login"),
         reset_link=public_url("auth.reset_request"),
@@ -45,17 +47,18 @@ def render_password_reset(message: OutboxMessage) -> tuple[str, str] | None:
     if user is None:
         return None
     token = make_token("reset", reset_token_payload(user))
-    body = render_template(
-        "email/reset_password.txt", link=public_url("auth.reset_password", token=token)
-    )
-    return "Reset your password", body
+    with force_locale(message.payload.get("locale") or user.locale or "en"):
+        body = render_template(
+            "email/reset_password.txt", link=public_url("auth.reset_password", token=token)
+        )
+        return _("Reset your password"), body
 
 
 def queue_invitation(invitation: Invitation) -> None:
     company = invitation.company
     queue_email(
         invitation.email,
-        f"Join {company.display_name} on The Code",
+        _("Join %(company)s on The Code", company=company.display_name),
         "invitation",
         invitation=invitation,
         link=public_url("auth.accept_invitation", token=make_token("invite", invitation.id)),

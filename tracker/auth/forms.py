@@ -1,5 +1,6 @@
 """Account forms."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
@@ -7,13 +8,13 @@ from tracker.formutils import BaseForm, strip_whitespace
 
 PASSWORD_RULES = [
     DataRequired(),
-    Length(min=10, max=128, message="Use between 10 and 128 characters."),
+    Length(min=10, max=128, message=_l("Use between 10 and 128 characters.")),
 ]
 
 
-def email_field(label: str = "E-mail address") -> EmailField:
+def email_field(label=None) -> EmailField:
     return EmailField(
-        label,
+        label or _l("E-mail address"),
         validators=[DataRequired(), Length(max=254), Email()],
         filters=[strip_whitespace],
         render_kw={"autocomplete": "email"},
@@ -22,14 +23,17 @@ def email_field(label: str = "E-mail address") -> EmailField:
 
 def new_password_fields():
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=PASSWORD_RULES,
-        description="At least 10 characters; a few words make a strong password.",
+        description=_l("At least 10 characters; a few words make a strong password."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords do not match.")],
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     return password, confirm
@@ -41,7 +45,7 @@ class EmptyForm(BaseForm):
 
 class RegisterForm(BaseForm):
     name = StringField(
-        "Your name",
+        _l("Your name"),
         validators=[DataRequired(), Length(max=120)],
         render_kw={"autocomplete": "name"},
     )
@@ -52,11 +56,11 @@ class RegisterForm(BaseForm):
 class LoginForm(BaseForm):
     email = email_field()
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[DataRequired(), Length(max=128)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me signed in on this device")
+    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class ResetRequestForm(BaseForm):
@@ -69,7 +73,7 @@ class ResetPasswordForm(BaseForm):
 
 class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[DataRequired(), Length(max=128)],
         render_kw={"autocomplete": "current-password"},
     )
@@ -78,7 +82,7 @@ class ChangePasswordForm(BaseForm):
 
 class AcceptInvitationForm(BaseForm):
     name = StringField(
-        "Your name",
+        _l("Your name"),
         validators=[DataRequired(), Length(max=120)],
         render_kw={"autocomplete": "name"},
     )
@@ -86,4 +90,4 @@ class AcceptInvitationForm(BaseForm):
 
 
 class InviteForm(BaseForm):
-    email = email_field("Colleague's e-mail address")
+    email = email_field(_l("Colleague's e-mail address"))

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,10 +21,10 @@ class Role(LabelledEnum):
     @property
     def label(self) -> str:
         return {
-            "company": "Company user",
-            "reviewer": "ECPAT reviewer",
-            "admin": "ECPAT administrator",
-            "representative": "Local Code Representative",
+            "company": _l("Company user"),
+            "reviewer": _l("ECPAT reviewer"),
+            "admin": _l("ECPAT administrator"),
+            "representative": _l("Local Code Representative"),
         }[self.value]
 
     @property
@@ -51,6 +52,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # An administrator switched the account off: it cannot sign in and its sessions ended.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person last chose (or registered in): e-mails to them are written in it.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     company: Mapped["Company | None"] = relationship(back_populates="users")  # noqa: F821
     staff_countries: Mapped[list["StaffCountry"]] = relationship(

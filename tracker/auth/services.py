@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,10 +29,10 @@ def find_user(email: str) -> User | None:
 
 def _ensure_email_free(email: str, field_name: str = "email") -> None:
     if find_user(email) is not None:
-        raise DomainError.on(field_name, "An account with this e-mail address already exists.")
+        raise DomainError.on(field_name, _("An account with this e-mail address already exists."))
 
 
-def register_user(name: str, email: str, password: str) -> User | None:
+def register_user(name: str, email: str, password: str, locale: str | None = None) -> User | None:
     """Create an unconfirmed company user without a company yet.
 
     Returns None, creating nothing, when the address already has an account: the caller then
@@ -41,7 +42,7 @@ def register_user(name: str, email: str, password: str) -> User | None:
     password_hash = generate_password_hash(password)
     if find_user(email) is not None:
         return None
-    user = User(name=name.strip(), email=normalise_email(email), role=Role.COMPANY)
+    user = User(name=name.strip(), email=normalise_email(email), role=Role.COMPANY, locale=locale)
     user.password_hash = password_hash
     db.session.add(user)
     db.session.flush()
@@ -87,7 +88,7 @@ def change_password(
     :raises DomainError: if the current password is wrong.
     """
     if not user.check_password(current_password):
-        raise DomainError.on("current_password", "This is not your current password.")
+        raise DomainError.on("current_password", _("This is not your current password."))
     set_new_password(user, new_password, action="user.password_changed", keep_session=keep_session)
 
 
@@ -131,14 +132,14 @@ def create_staff(account: StaffAccount) -> User:
         countries, or a taken e-mail.
     """
     if not account.role.is_staff:
-        raise DomainError.on("role", "Staff accounts are reviewer, admin or representative.")
+        raise DomainError.on("role", _("Staff accounts are reviewer, admin or representative."))
     bad = [code for code in account.countries if not is_country_code(code)]
     if bad:
-        raise DomainError.on("country", f"Unknown country code: {', '.join(bad)}.")
+        raise DomainError.on("country", _("Unknown country code: %(codes)s.", codes=", ".join(bad)))
     if account.role is Role.REPRESENTATIVE and not account.countries:
-        raise DomainError.on("country", "A representative needs at least one country.")
+        raise DomainError.on("country", _("A representative needs at least one country."))
     if account.role is not Role.REPRESENTATIVE and account.countries:
-        raise DomainError.on("country", "Only representatives are limited to countries.")
+        raise DomainError.on("country", _("Only representatives are limited to countries."))
     _ensure_email_free(account.email)
     user = User(
         name=account.name,
@@ -165,11 +166,11 @@ def invite_colleague(inviter: User, email: str) -> Invitation:
     :raises DomainError: if the inviter is not the owner or the address is already a colleague.
     """
     if not inviter.is_owner or inviter.company is None:
-        raise DomainError.on(None, "Only the company's owner can invite colleagues.")
+        raise DomainError.on(None, _("Only the company's owner can invite colleagues."))
     email = normalise_email(email)
     company = inviter.company
     if any(user.email == email for user in company.users):
-        raise DomainError.on("email", "This colleague already has access to your company.")
+        raise DomainError.on("email", _("This colleague already has access to your company."))
     invitation = db.session.scalar(
         select(Invitation).where(
             Invitation.company_id == company.id,
@@ -202,7 +203,7 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
     """
     if find_user(invitation.email) is not None:
         raise DomainError.on(
-            None, "This e-mail address already has an account. Sign in with it instead."
+            None, _("This e-mail address already has an account. Sign in with it instead.")
         )
     claimed = db.session.execute(
         update(Invitation)
@@ -210,7 +211,7 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
         .values(accepted_at=utcnow())
     )
     if claimed.rowcount != 1:
-        raise DomainError.on(None, "This invitation has already been used.")
+        raise DomainError.on(None, _("This invitation has already been used."))
     user = User(
         name=name.strip(),
         email=invitation.email,

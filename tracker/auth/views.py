@@ -12,6 +12,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -25,10 +28,10 @@ from tracker.tokens import is_id, is_text, read_dict_token, read_id_token
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see this page."
+login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 
-ALREADY_USED = "This invitation has already been used. Sign in with the account it made."
+ALREADY_USED = _l("This invitation has already been used. Sign in with the account it made.")
 
 
 @login_manager.user_loader
@@ -91,8 +94,11 @@ def register():
             register_or_notify(form.name.data, email, form.password.data)
         # The same answer whether the address is new, taken or has had enough mail.
         flash(
-            f"Check your inbox: we sent a message to {email}. Open its link to confirm your "
-            "address, then sign in.",
+            _(
+                "Check your inbox: we sent a message to %(email)s. Open its link to confirm "
+                "your address, then sign in.",
+                email=email,
+            ),
             "success",
         )
         return redirect(url_for("auth.login"))
@@ -102,7 +108,7 @@ def register():
 def register_or_notify(name: str, email: str, password: str) -> None:
     """Create the account and queue its confirmation, or tell the owner of a taken address."""
     try:
-        user = services.register_user(name, email, password)
+        user = services.register_user(name, email, password, locale=str(get_locale()))
     except IntegrityError:  # a parallel request registered the address after our look-up
         db.session.rollback()
         user = None
@@ -128,7 +134,7 @@ def login():
             login_limits.mark_device(response, user)
             return response
         login_limits.count_failure()
-        form.password.errors.append("The e-mail address or password is not right.")
+        form.password.errors.append(_("The e-mail address or password is not right."))
     return render_template("auth/login.html", form=form)
 
 
@@ -139,7 +145,7 @@ def logout():
             sessions.end_session(current_user.session_token)
             db.session.commit()
         logout_user()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -153,11 +159,12 @@ def confirm(token: str):
     user = db.session.get(User, payload["id"]) if payload is not None else None
     if user is None or not services.confirm_email(user, payload["email"]):
         flash(
-            "This confirmation link is invalid or has expired. Sign in to get a new one.", "error"
+            _("This confirmation link is invalid or has expired. Sign in to get a new one."),
+            "error",
         )
         return redirect(url_for("auth.login"))
     db.session.commit()
-    flash("Thank you, your e-mail address is confirmed.", "success")
+    flash(_("Thank you, your e-mail address is confirmed."), "success")
     # Whoever is signed in goes to their own home: the link may be another account's.
     return redirect(
         home_for(current_user) if current_user.is_authenticated else url_for("auth.login")
@@ -172,7 +179,7 @@ def resend_confirmation():
         if recipient_allowed(current_user.email):
             emails.queue_confirmation(current_user)
             db.session.commit()
-        flash("We sent a new confirmation link.", "info")
+        flash(_("We sent a new confirmation link."), "info")
     return redirect(home_for(current_user))
 
 
@@ -186,7 +193,9 @@ def reset_request():
         if recipient_allowed(email):
             emails.queue_password_reset(email)
             db.session.commit()
-        flash("If an account uses that address, we sent it a link to reset the password.", "info")
+        flash(
+            _("If an account uses that address, we sent it a link to reset the password."), "info"
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -197,7 +206,7 @@ def reset_password(token: str):
     payload = read_dict_token("reset", token, max_age, services.RESET_TOKEN_SHAPE)
     user = services.user_for_reset(payload)
     if user is None:
-        flash("This reset link is invalid, used or expired. Ask for a new one.", "error")
+        flash(_("This reset link is invalid, used or expired. Ask for a new one."), "error")
         return redirect(url_for("auth.reset_request"))
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
@@ -206,7 +215,7 @@ def reset_password(token: str):
         # Following the e-mailed link proves the address too.
         services.confirm_email(user, user.email)
         db.session.commit()
-        flash("Your password is changed. Sign in with the new one.", "success")
+        flash(_("Your password is changed. Sign in with the new one."), "success")
         response = redirect(url_for("auth.login"))
         login_limits.mark_device(response, user)  # it proved to be the owner's browser
         return response
@@ -231,7 +240,7 @@ def change_password():
         else:
             sign_in(user, remembered)
             db.session.commit()
-            flash("Your password is changed.", "success")
+            flash(_("Your password is changed."), "success")
             return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form)
 
@@ -242,7 +251,7 @@ def accept_invitation(token: str):
     invitation = services.pending_invitation(invitation_id)
     if invitation is None:
         flash(
-            "This invitation is invalid, used or expired. Ask your colleague for a new one.",
+            _("This invitation is invalid, used or expired. Ask your colleague for a new one."),
             "error",
         )
         return redirect(url_for("main.index"))
@@ -258,6 +267,12 @@ def accept_invitation(token: str):
             message = str(error) if isinstance(error, DomainError) else ALREADY_USED
             flash(message, "error")
             return redirect(url_for("auth.login"))
-        flash(f"Welcome! You have joined {invitation.company.display_name} on The Code.", "success")
+        flash(
+            _(
+                "Welcome! You have joined %(company)s on The Code.",
+                company=invitation.company.display_name,
+            ),
+            "success",
+        )
         return redirect(url_for("companies.dashboard"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -1,6 +1,7 @@
 """Colleague services for a company's owner: cancel invitations, remove colleagues, hand over
 ownership (the new owner accepts through an e-mailed link). They flush; the view commits."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from tracker import audit
@@ -19,7 +20,7 @@ OWNERSHIP_SHAPE = {"company": is_id, "owner": is_id, "to": is_id}
 
 def _require_owner(owner: User) -> Company:
     if not owner.is_owner or owner.company is None:
-        raise DomainError.on(None, "Only the company's owner can manage colleagues.")
+        raise DomainError.on(None, _("Only the company's owner can manage colleagues."))
     return owner.company
 
 
@@ -93,7 +94,7 @@ def accept_ownership(colleague: User, offer: dict) -> Company:
     :raises DomainError: if the offer is not for this user or no longer holds.
     """
     if offer["to"] != colleague.id or colleague.company_id != offer["company"]:
-        raise DomainError.on(None, "This link is for another account. Sign in as its colleague.")
+        raise DomainError.on(None, _("This link is for another account. Sign in as its colleague."))
     stepped_down = db.session.execute(
         update(User)
         .where(User.id == offer["owner"], User.company_id == offer["company"], User.is_owner)
@@ -101,7 +102,9 @@ def accept_ownership(colleague: User, offer: dict) -> Company:
         .execution_options(synchronize_session=False)
     )
     if stepped_down.rowcount != 1:
-        raise DomainError.on(None, "This offer no longer holds: the company's owner has changed.")
+        raise DomainError.on(
+            None, _("This offer no longer holds: the company's owner has changed.")
+        )
     colleague.is_owner = True
     db.session.flush()
     db.session.expire_all()

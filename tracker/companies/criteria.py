@@ -6,11 +6,13 @@ keeps pointing at the exact text its signatory saw.
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class Criterion:
     number: int
-    title: str
+    title: str  # lazy: shown in the reader's language; the English text is the one signed
     text: str
 
 
@@ -18,36 +20,46 @@ CRITERIA_VERSIONS: dict[str, tuple[Criterion, ...]] = {
     "2024.1": (
         Criterion(
             1,
-            "Policy",
-            "Establish a policy and procedures against sexual exploitation of children.",
+            _l("Policy"),
+            _l("Establish a policy and procedures against sexual exploitation of children."),
         ),
         Criterion(
             2,
-            "Training",
-            "Train employees in children's rights, the prevention of sexual "
-            "exploitation and how to report suspected cases.",
+            _l("Training"),
+            _l(
+                "Train employees in children's rights, the prevention of sexual "
+                "exploitation and how to report suspected cases."
+            ),
         ),
         Criterion(
             3,
-            "Contracts",
-            "Include a clause in contracts throughout the value chain "
-            "stating a common repudiation and zero tolerance of sexual exploitation of "
-            "children.",
+            _l("Contracts"),
+            _l(
+                "Include a clause in contracts throughout the value chain "
+                "stating a common repudiation and zero tolerance of sexual exploitation of "
+                "children."
+            ),
         ),
         Criterion(
             4,
-            "Travellers",
-            "Provide information to travellers on children's rights, the "
-            "prevention of sexual exploitation of children and how to report suspected "
-            "cases.",
+            _l("Travellers"),
+            _l(
+                "Provide information to travellers on children's rights, the "
+                "prevention of sexual exploitation of children and how to report suspected "
+                "cases."
+            ),
         ),
         Criterion(
             5,
-            "Stakeholders",
-            "Support, collaborate and engage stakeholders in the "
-            "prevention of sexual exploitation of children.",
+            _l("Stakeholders"),
+            _l(
+                "Support, collaborate and engage stakeholders in the "
+                "prevention of sexual exploitation of children."
+            ),
         ),
-        Criterion(6, "Reporting", "Report annually on the implementation of the six criteria."),
+        Criterion(
+            6, _l("Reporting"), _l("Report annually on the implementation of the six criteria.")
+        ),
     ),
 }
 CURRENT_VERSION = "2024.1"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from tracker import audit
 from tracker.audit import AuditEntry
 from tracker.companies.changes import Change, described
-from tracker.companies.models import Company, CompanyStatus
+from tracker.companies.models import Company, Stage
 from tracker.extensions import db
 
 
@@ -27,7 +27,7 @@ def status_label(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        return CompanyStatus(value).label
+        return Stage(value).label
     except ValueError:  # a status that no longer exists still reads as something
         return value.replace("_", " ").capitalize()
 

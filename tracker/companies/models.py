@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,19 @@ class CompanyType(LabelledEnum):
     OTHER = "other"
 
     @property
+    def label(self) -> str:
+        return {
+            "hotel": _l("Hotel"),
+            "hotel_chain": _l("Hotel chain"),
+            "tour_operator": _l("Tour operator"),
+            "airline": _l("Airline"),
+            "travel_agency": _l("Travel agency"),
+            "transport": _l("Transport"),
+            "tourism_association": _l("Tourism association"),
+            "other": _l("Other"),
+        }[self.value]
+
+    @property
     def has_properties(self) -> bool:
         """Hotels list each property (name and city) as an operation."""
         return self in (CompanyType.HOTEL, CompanyType.HOTEL_CHAIN)
@@ -36,10 +50,10 @@ class RevenueBand(LabelledEnum):
     @property
     def label(self) -> str:
         return {
-            "up_to_500k": "Up to €500,000",
-            "500k_to_2_5m": "€500,000 to €2.5 million",
-            "2_5m_to_50m": "€2.5 million to €50 million",
-            "above_50m": "Above €50 million",
+            "up_to_500k": _l("Up to €500,000"),
+            "500k_to_2_5m": _l("€500,000 to €2.5 million"),
+            "2_5m_to_50m": _l("€2.5 million to €50 million"),
+            "above_50m": _l("Above €50 million"),
         }[self.value]
 
     @property
@@ -49,33 +63,67 @@ class RevenueBand(LabelledEnum):
         ]
 
 
-class CompanyStatus(LabelledEnum):
+class ApplicationStatus(LabelledEnum):
+    """The application's review workflow; what follows approval is the membership's standing."""
+
     SUBMITTED = "submitted"
     RETURNED = "returned"
     REJECTED = "rejected"
     APPROVED = "approved"
-    MEMBER = "member"
+
+
+class Standing(LabelledEnum):
+    """A membership's standing. Reports add due and overdue later, derived, never stored."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    EXPELLED = "expelled"
+
+
+class Stage(LabelledEnum):
+    """Where a company stands, application and membership together: what badges show."""
+
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    EXPELLED = "expelled"
 
     @property
     def label(self) -> str:
         return {
-            "submitted": "Application under review",
-            "returned": "Changes requested",
-            "rejected": "Application rejected",
-            "approved": "Approved, awaiting signature",
-            "member": "Member",
+            "submitted": _l("Application under review"),
+            "returned": _l("Changes requested"),
+            "rejected": _l("Application rejected"),
+            "approved": _l("Approved, awaiting signature"),
+            "active": _l("Member"),
+            "suspended": _l("Membership suspended"),
+            "withdrawn": _l("Withdrawn"),
+            "expelled": _l("Expelled"),
+        }[self.value]
+
+    @property
+    def tone(self) -> str:
+        """The badge colour family: info, warning, danger, success or neutral."""
+        return {
+            "submitted": "info",
+            "returned": "warning",
+            "rejected": "danger",
+            "approved": "info",
+            "active": "success",
+            "suspended": "danger",
+            "withdrawn": "neutral",
+            "expelled": "danger",
         }[self.value]
 
 
 class Company(db.Model):
     __tablename__ = "companies"
-    __table_args__ = (
-        CheckConstraint(
-            "status != 'member' OR (membership_number IS NOT NULL AND joined_at IS NOT NULL)",
-            name="member_has_number",
-        ),
-        CheckConstraint("length(hq_country) = 2", name="hq_country_code"),
-    )
+    __table_args__ = (CheckConstraint("length(hq_country) = 2", name="hq_country_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     legal_name: Mapped[str] = mapped_column(String(200))
@@ -87,13 +135,10 @@ class Company(db.Model):
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[CompanyStatus] = mapped_column(
-        enum_column_type(CompanyStatus, "company_status"),
-        default=CompanyStatus.SUBMITTED,
-        index=True,
+    # The application's state. Changed only by `lifecycle.transition`, like the membership's.
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_column_type(ApplicationStatus, "company_status"), index=True
     )
-    membership_number: Mapped[str | None] = mapped_column(String(16), unique=True)
-    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -109,6 +154,10 @@ class Company(db.Model):
     signatures: Mapped[list["Signature"]] = relationship(
         back_populates="company", order_by="Signature.signed_at"
     )
+    # Joined: nearly every page that shows a company shows its stage.
+    membership: Mapped["Membership | None"] = relationship(
+        back_populates="company", lazy="joined", uselist=False
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -121,34 +170,137 @@ class Company(db.Model):
     def owner(self):
         return next((user for user in self.users if user.is_owner), None)
 
-    # Lifecycle predicates: views, services and templates ask these, never compare statuses.
+    @property
+    def stage(self) -> Stage | None:
+        """The membership's standing once signed, before that the application's state."""
+        if self.membership is not None:
+            return Stage(self.membership.standing.value)
+        return Stage(self.status.value) if self.status is not None else None
+
+    @property
+    def membership_number(self) -> str | None:
+        """Kept on record whatever the standing, so a former member stays identifiable."""
+        return self.membership.number if self.membership is not None else None
+
+    @property
+    def joined_at(self) -> datetime | None:
+        return self.membership.joined_at if self.membership is not None else None
+
+    # Lifecycle predicates: views, services and templates ask these, never compare states.
     @property
     def is_member(self) -> bool:
-        return self.status is CompanyStatus.MEMBER
+        """A member in good standing (suspended, withdrawn and expelled companies are not)."""
+        return self.stage is Stage.ACTIVE
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.stage is Stage.SUSPENDED
+
+    @property
+    def has_membership(self) -> bool:
+        """Signed at some point: a membership number is on record."""
+        return self.membership is not None
 
     @property
     def awaits_review(self) -> bool:
-        return self.status is CompanyStatus.SUBMITTED
+        return self.stage is Stage.SUBMITTED
 
     @property
     def is_sent_back(self) -> bool:
         """Returned or rejected: the next save of the application submits it again."""
-        return self.status in (CompanyStatus.RETURNED, CompanyStatus.REJECTED)
+        return self.stage in (Stage.RETURNED, Stage.REJECTED)
 
     @property
     def is_rejected(self) -> bool:
-        return self.status is CompanyStatus.REJECTED
+        return self.stage is Stage.REJECTED
 
     @property
     def may_sign(self) -> bool:
-        return self.status is CompanyStatus.APPROVED
+        return self.stage is Stage.APPROVED
+
+    @property
+    def may_edit(self) -> bool:
+        """Withdrawn and expelled companies stay on record as they were when they left."""
+        return self.stage not in (Stage.WITHDRAWN, Stage.EXPELLED)
+
+    @property
+    def may_withdraw(self) -> bool:
+        return self.stage in (Stage.ACTIVE, Stage.SUSPENDED)
 
     @property
     def is_listed_publicly(self) -> bool:
-        return self.status is CompanyStatus.MEMBER
+        return self.is_member
 
     def __repr__(self) -> str:
-        return f"<Company {self.id} {self.display_name!r} {self.status.value}>"
+        return f"<Company {self.id} {self.display_name!r} {self.stage}>"
+
+
+class Membership(db.Model):
+    """A company's membership of The Code, from its signature on; one per company."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    standing: Mapped[Standing] = mapped_column(
+        enum_column_type(Standing, "membership_standing"), index=True
+    )
+    standing_since: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    company: Mapped[Company] = relationship(back_populates="membership")
+
+
+class ChangeRequestStatus(LabelledEnum):
+    PENDING = "pending"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": _l("Change awaiting review"),
+            "returned": _l("Change returned for corrections"),
+            "approved": _l("Change approved"),
+            "withdrawn": _l("Change withdrawn"),
+        }[self.value]
+
+
+class ChangeRequest(db.Model):
+    """Changes an approved company asked for to reviewed details; they apply once approved.
+
+    At most one is open (pending or returned) per company: editing again amends it.
+    """
+
+    __tablename__ = "change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[ChangeRequestStatus] = mapped_column(
+        enum_column_type(ChangeRequestStatus, "change_request_status"), index=True
+    )
+    # The proposed values, as the edit form gives them: field name -> value; "operations" ->
+    # [[country, property, city], ...] when the countries of operation change.
+    proposed: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(String(4000))
+
+    company: Mapped[Company] = relationship()
+    requested_by: Mapped["User"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ChangeRequestStatus.PENDING, ChangeRequestStatus.RETURNED)
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status is ChangeRequestStatus.PENDING
 
 
 class Operation(db.Model):

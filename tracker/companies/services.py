@@ -1,25 +1,33 @@
 """Company services: applying, editing, signing. They flush; the view commits."""
 
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Invitation, Role, User
 from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.lifecycle import membership_number, transition
 from tracker.companies.models import (
     Company,
-    CompanyStatus,
     CompanyType,
     Operation,
     RevenueBand,
     Signature,
+    Stage,
 )
 from tracker.countries import is_country_code
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
+
+# The most operations (properties or countries) one company lists, by form or by import.
+MAX_PROPERTIES = 2000
+# How many removed and added operations an audit entry names, each.
+RECORDED_ROWS = 50
 
 # Fields a traveller sees in the public listing; changing them after approval is audited as such.
 PUBLIC_FIELDS = ("display_name", "type", "hq_country", "website")
@@ -60,16 +68,25 @@ class SignatureInput:
 
 
 def check_details(details: CompanyDetails) -> None:
-    """:raises DomainError: for unknown countries, no operations, or hotels without properties."""
+    """:raises DomainError: for unknown countries, no or too many operations, or hotels without
+    properties."""
     if not is_country_code(details.hq_country):
-        raise DomainError.on("hq_country", "Choose a country from the list.")
+        raise DomainError.on("hq_country", _("Choose a country from the list."))
     if not details.operations:
-        raise DomainError.on("operations", "Add at least one country where you operate.")
+        raise DomainError.on("operations", _("Add at least one country where you operate."))
+    if len(details.operations) > MAX_PROPERTIES:
+        raise DomainError.on(
+            "operations",
+            _("A company lists at most %(max)d properties and countries.", max=MAX_PROPERTIES),
+        )
     for operation in details.operations:
         if not is_country_code(operation.country_code):
-            raise DomainError.on("operations", f"Unknown country code {operation.country_code!r}.")
+            raise DomainError.on(
+                "operations",
+                _("Unknown country code %(code)s.", code=repr(operation.country_code)),
+            )
         if details.type.has_properties and not (operation.property_name and operation.city):
-            raise DomainError.on("operations", "Hotels name each property and its city.")
+            raise DomainError.on("operations", _("Hotels name each property and its city."))
 
 
 def _operation_key(operation: Operation | OperationInput) -> tuple[str, str, str]:
@@ -80,11 +97,51 @@ def _apply(company: Company, details: CompanyDetails) -> None:
     for name, value in asdict(details).items():
         if name != "operations":
             setattr(company, name, value)
-    # Keep the rows (and their ids) when the operations are the same, only reordered.
-    if sorted(map(_operation_key, company.operations)) != sorted(
-        map(_operation_key, details.operations)
-    ):
-        company.operations = [Operation(**asdict(operation)) for operation in details.operations]
+    # Keep every row that stays (and its id), delete those that go and add only the new ones:
+    # adding one property to a chain of 2,000 writes one row, not 4,000.
+    wanted = Counter(map(_operation_key, details.operations))
+    kept = []
+    for operation in company.operations:
+        key = _operation_key(operation)
+        if wanted[key] > 0:
+            wanted[key] -= 1
+            kept.append(operation)
+    added = [
+        Operation(country_code=country, property_name=name or None, city=city or None)
+        for (country, name, city), count in wanted.items()
+        for _ in range(count)
+    ]
+    if added or len(kept) != len(company.operations):
+        company.operations = kept + added
+
+
+def details_of(company: Company, operations=None) -> CompanyDetails:
+    """The company's details as they stand, optionally with other operations."""
+    values = {name: getattr(company, name) for name in DETAIL_FIELDS}
+    if operations is None:
+        operations = [
+            OperationInput(op.country_code, op.property_name, op.city) for op in company.operations
+        ]
+    return CompanyDetails(**values, operations=tuple(operations))
+
+
+def _recorded(changes: dict) -> dict:
+    """What the audit keeps of `changes`: a large change of operations as the rows removed and
+    added, capped, rather than two lists of up to 2,000 rows (the history shows the same)."""
+    if "operations" not in changes:
+        return changes
+    before, after = changes["operations"]
+    if len(before) + len(after) <= 2 * RECORDED_ROWS:
+        return changes
+    removed = sorted(set(before) - set(after))
+    added = sorted(set(after) - set(before))
+    return changes | {"operations": [_capped(removed), _capped(added)]}
+
+
+def _capped(rows: list[str]) -> list[str]:
+    if len(rows) <= RECORDED_ROWS:
+        return rows
+    return [*rows[:RECORDED_ROWS], f"… (+{len(rows) - RECORDED_ROWS})"]
 
 
 def _snapshot(company: Company) -> dict:
@@ -103,14 +160,13 @@ def submit_application(user: User, details: CompanyDetails) -> Company:
         break a rule.
     """
     if user.role is not Role.COMPANY or user.company_id is not None:
-        raise DomainError.on(None, "This account already belongs to a company.")
+        raise DomainError.on(None, _("This account already belongs to a company."))
     if not user.email_confirmed:
-        raise DomainError.on(None, "Confirm your e-mail address before applying.")
+        raise DomainError.on(None, _("Confirm your e-mail address before applying."))
     check_details(details)
-    company = Company(status=CompanyStatus.SUBMITTED, submitted_at=utcnow())
+    company = Company()
     _apply(company, details)
-    db.session.add(company)
-    db.session.flush()
+    transition(company, AuditAction.APPLICATION_SUBMITTED, user)
     # Conditional, so that of parallel applications by one user exactly one gets the user;
     # the caller rolls back the others' companies.
     claimed = db.session.execute(
@@ -119,22 +175,28 @@ def submit_application(user: User, details: CompanyDetails) -> Company:
         .values(company_id=company.id, is_owner=True)
     )
     if claimed.rowcount != 1:
-        raise DomainError.on(None, "This account already belongs to a company.")
+        raise DomainError.on(None, _("This account already belongs to a company."))
     db.session.refresh(user)
-    audit.record(
-        "application.submitted", actor=user, company=company, to_status=CompanyStatus.SUBMITTED
-    )
     return company
 
 
 def update_company(company: Company, details: CompanyDetails, actor: User) -> dict:
     """Save new details; a returned or rejected application goes to review again.
 
-    Returns the changes.
+    Once approved, changes to reviewed details become a change request instead (see
+    `change_requests`); the rest is saved at once. Returns every change, saved or requested.
 
     :raises DomainError: if the details break a rule.
     """
     check_details(details)
+    requested = {}
+    if change_requests_for(company):
+        # Imported here: change_requests builds on this module's inputs and _apply.
+        from tracker.companies import change_requests
+
+        details, proposed = change_requests.split(company, details)
+        requested = change_requests.requested_changes(company, proposed)
+        change_requests.propose(company, proposed, actor)
     before = _snapshot(company)
     _apply(company, details)
     after = _snapshot(company)
@@ -146,20 +208,12 @@ def update_company(company: Company, details: CompanyDetails, actor: User) -> di
         company.updated_at = utcnow()
     if company.is_sent_back:
         # Returned: changed as asked. Rejected: a new application, the old one on record.
-        from_status = company.status
-        company.status, company.submitted_at = CompanyStatus.SUBMITTED, utcnow()
-        db.session.flush()
-        audit.record(
-            AuditAction.APPLICATION_RESUBMITTED
-            if from_status is CompanyStatus.RETURNED
-            else AuditAction.APPLICATION_RESTARTED,
-            actor=actor,
-            company=company,
-            from_status=from_status,
-            to_status=CompanyStatus.SUBMITTED,
-            changes=changes,
-            version=company.version,
+        action = (
+            AuditAction.APPLICATION_RESTARTED
+            if company.is_rejected
+            else AuditAction.APPLICATION_RESUBMITTED
         )
+        transition(company, action, actor, changes=_recorded(changes))
     elif changes:
         db.session.flush()
         public = sorted(set(changes) & {*PUBLIC_FIELDS, "operations"})
@@ -167,16 +221,16 @@ def update_company(company: Company, details: CompanyDetails, actor: User) -> di
             "company.updated",
             actor=actor,
             company=company,
-            changes=changes,
+            changes=_recorded(changes),
             public_fields=public,
             version=company.version,
         )
-    return changes
+    return changes | requested
 
 
-def membership_number(company_id: int) -> str:
-    # Derived from the primary key: unique without a counter that concurrent signings could race on.
-    return f"TC-{company_id:06d}"
+def change_requests_for(company: Company) -> bool:
+    """Whether changes to reviewed details become a change request (once approved)."""
+    return company.stage in (Stage.APPROVED, Stage.ACTIVE, Stage.SUSPENDED)
 
 
 def sign_code(company: Company, signer: User, signature: SignatureInput) -> Signature:
@@ -185,23 +239,31 @@ def sign_code(company: Company, signer: User, signature: SignatureInput) -> Sign
     :raises DomainError: if the company is not approved, the signer is not its owner, or not
         every criterion of the current version is accepted with authority confirmed.
     """
-    if company.status is not CompanyStatus.APPROVED:
-        raise DomainError.on(None, "Only an approved application can be signed.")
+    if not company.may_sign:
+        raise DomainError.on(None, _("Only an approved application can be signed."))
     if signer.company_id != company.id or not signer.is_owner:
-        raise DomainError.on(None, "Only the company's owner can sign The Code.")
+        raise DomainError.on(None, _("Only the company's owner can sign The Code."))
     if signature.criteria_version != CURRENT_VERSION:
         raise DomainError.on(
-            None, "The criteria have changed since this page was opened. Read them again and sign."
+            None,
+            _("The criteria have changed since this page was opened. Read them again and sign."),
         )
     required = {criterion.number for criterion in criteria(signature.criteria_version)}
     if set(signature.accepted_criteria) != required:
-        raise DomainError.on(None, "Accept all six criteria to sign The Code.")
+        raise DomainError.on(None, _("Accept all six criteria to sign The Code."))
     if not signature.authority_confirmed:
-        raise DomainError.on("authority", "Confirm that you may sign for the company.")
+        raise DomainError.on("authority", _("Confirm that you may sign for the company."))
+    transition(
+        company,
+        AuditAction.COMPANY_SIGNED,
+        signer,
+        criteria_version=signature.criteria_version,
+        membership_number=membership_number(company.id),
+    )
     record = Signature(
         company=company,
         user=signer,
-        signed_at=utcnow(),
+        signed_at=company.joined_at,
         signatory_name=signature.signatory_name.strip(),
         signatory_title=signature.signatory_title.strip(),
         criteria_version=signature.criteria_version,
@@ -209,19 +271,7 @@ def sign_code(company: Company, signer: User, signature: SignatureInput) -> Sign
         authority_confirmed=True,
     )
     db.session.add(record)
-    company.status = CompanyStatus.MEMBER
-    company.membership_number = membership_number(company.id)
-    company.joined_at = record.signed_at
     db.session.flush()
-    audit.record(
-        "company.signed",
-        actor=signer,
-        company=company,
-        from_status=CompanyStatus.APPROVED,
-        to_status=CompanyStatus.MEMBER,
-        criteria_version=record.criteria_version,
-        membership_number=company.membership_number,
-    )
     return record
 
 

@@ -1,22 +1,25 @@
 """The company's own pages: dashboard, application, profile, signing, colleagues."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth import services as auth_services
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
+from tracker.companies import change_requests, properties, services
 from tracker.companies import colleagues as colleague_services
-from tracker.companies import services
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.forms import (
     FULL_OPERATIONS,
     MAX_OPERATIONS,
     CompanyForm,
+    ProfileForm,
     sign_form_for,
 )
 from tracker.companies.history import company_history
 from tracker.companies.models import CompanyType, RevenueBand
+from tracker.companies.properties import INLINE_OPERATIONS
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
@@ -28,15 +31,17 @@ from tracker.urls import public_url
 bp = Blueprint("companies", __name__, url_prefix="/company")
 
 
-def details_from(form: CompanyForm) -> services.CompanyDetails:
-    operations = tuple(
-        services.OperationInput(
-            country_code=row.country_code.data,
-            property_name=(row.property_name.data or "").strip() or None,
-            city=(row.city.data or "").strip() or None,
+def details_from(form: CompanyForm, operations=()) -> services.CompanyDetails:
+    """The details the form holds; a form without operations (ProfileForm) keeps `operations`."""
+    if form.operations is not None:
+        operations = tuple(
+            services.OperationInput(
+                country_code=row.country_code.data,
+                property_name=(row.property_name.data or "").strip() or None,
+                city=(row.city.data or "").strip() or None,
+            )
+            for row in (entry.form for entry in form.operations.entries)
         )
-        for row in (entry.form for entry in form.operations.entries)
-    )
     return services.CompanyDetails(
         legal_name=form.legal_name.data.strip(),
         display_name=form.display_name.data.strip(),
@@ -53,9 +58,12 @@ def details_from(form: CompanyForm) -> services.CompanyDetails:
 
 def edit_rows(form: CompanyForm) -> bool:
     """Handle the add/remove-row buttons; True if one was pressed (then nothing is saved)."""
+    if form.operations is None:
+        return False
     if "add_operation" in request.form:
         if len(form.operations.entries) < MAX_OPERATIONS:
             form.operations.append_entry()
+            form.new_row = len(form.operations.entries) - 1
         else:  # say why nothing was added, next to the list and in the error summary
             form.operations.errors = [FULL_OPERATIONS]
         return True
@@ -78,6 +86,7 @@ def dashboard():
     return render_template(
         "companies/dashboard.html",
         company=company,
+        change_request=change_requests.open_request(company),
         decision=services.latest_decision(company),
         history=company_history(company),
         signature=(company.signatures or [None])[-1],
@@ -90,7 +99,7 @@ def apply():
     if current_user.company is not None:
         return redirect(url_for("companies.dashboard"))
     if not current_user.email_confirmed:
-        flash("Confirm your e-mail address first: follow the link we sent you.", "error")
+        flash(_("Confirm your e-mail address first: follow the link we sent you."), "error")
         return redirect(url_for("companies.dashboard"))
     form = CompanyForm()
     if request.method == "GET":
@@ -106,46 +115,63 @@ def apply():
             populate_errors(form, error)
         else:
             db.session.commit()
-            flash("Thank you. Your application is submitted; we will review it soon.", "success")
+            flash(_("Thank you. Your application is submitted; we will review it soon."), "success")
             return redirect(url_for("companies.dashboard"))
-    return render_template("companies/form.html", form=form, title="Apply to sign The Code")
+    return render_template("companies/form.html", form=form, title=_("Apply to sign The Code"))
 
 
 @bp.route("/edit", methods=["GET", "POST"])
 @company_user_required
 def update():
     company = own_company_or_404()
-    form = CompanyForm(obj=company)
+    if not company.may_edit:
+        abort(403)  # withdrawn or expelled: the record stays as it was when the company left
+    # An open change request is what the company last asked for: it edits that further.
+    requested = change_requests.as_requested(company)
+    many = len(requested.operations) > INLINE_OPERATIONS
+    form = (ProfileForm if many else CompanyForm)(obj=requested)
     if not edit_rows(form) and form.validate_on_submit():
         was_sent_back = company.is_sent_back
+        operations = properties.working_operations(company) if many else ()
         try:
-            services.update_company(company, details_from(form), current_user)
+            services.update_company(company, details_from(form, operations), current_user)
         except DomainError as error:
             populate_errors(form, error)
         else:
             db.session.commit()
-            flash(
-                "Your application is submitted for review again."
-                if was_sent_back
-                else "Your company profile is saved.",
-                "success",
-            )
+            flash(saved_message(company, was_sent_back), "success")
             return redirect(url_for("companies.dashboard"))
+    request_ = change_requests.open_request(company)
     return render_template(
         "companies/form.html",
         form=form,
         title=edit_title(company),
         company=company,
         return_comment=sent_back_reason(company),
+        change_request=request_,
+        operation_count=len(requested.operations),
     )
+
+
+def saved_message(company, was_sent_back: bool) -> str:
+    if was_sent_back:
+        return _("Your application is submitted for review again.")
+    request_ = change_requests.open_request(company)
+    if request_ is not None and request_.awaits_review:
+        return _(
+            "Your contact details are saved. The changes ECPAT reviews (names, type, "
+            "headquarters, website, revenue and countries) wait for its approval; until then "
+            "your listing shows the approved details."
+        )
+    return _("Your company profile is saved.")
 
 
 def edit_title(company) -> str:
     if company.is_rejected:
-        return "Start a new application"
+        return _("Start a new application")
     if company.is_sent_back:
-        return "Change and resubmit your application"
-    return "Edit your company profile"
+        return _("Change and resubmit your application")
+    return _("Edit your company profile")
 
 
 def sent_back_reason(company) -> str | None:
@@ -179,7 +205,10 @@ def sign():
         else:
             db.session.commit()
             flash(
-                f"Welcome to The Code! Your membership number is {company.membership_number}.",
+                _(
+                    "Welcome to The Code! Your membership number is %(number)s.",
+                    number=company.membership_number,
+                ),
                 "success",
             )
             return redirect(url_for("companies.dashboard"))
@@ -206,7 +235,7 @@ def colleagues():
             populate_errors(form, error)
         else:
             # The same answer whether or not the address has an account somewhere.
-            flash(f"We sent an invitation to {form.email.data}.", "success")
+            flash(_("We sent an invitation to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("companies.colleagues"))
     return render_template(
         "companies/colleagues.html",
@@ -246,7 +275,7 @@ def resend_invitation(invitation_id: int):
     if recipient_allowed(invitation.email):
         queue_invitation(invitation)
         db.session.commit()
-    flash(f"We sent the invitation to {invitation.email} again.", "success")
+    flash(_("We sent the invitation to %(email)s again.", email=invitation.email), "success")
     return redirect(url_for("companies.colleagues"))
 
 
@@ -257,7 +286,10 @@ def cancel_invitation(invitation_id: int):
     email = invitation.email  # the row is gone after the commit
     colleague_services.cancel_invitation(current_user, invitation)
     db.session.commit()
-    flash(f"The invitation to {email} is cancelled; its link no longer works.", "info")
+    flash(
+        _("The invitation to %(email)s is cancelled; its link no longer works.", email=email),
+        "info",
+    )
     return redirect(url_for("companies.colleagues"))
 
 
@@ -267,7 +299,7 @@ def remove_colleague(user_id: int):
     colleague = owner_action(colleague_services.own_colleague, user_id)
     colleague_services.remove_colleague(current_user, colleague)
     db.session.commit()
-    flash(f"{colleague.name} no longer has access to your company.", "info")
+    flash(_("%(name)s no longer has access to your company.", name=colleague.name), "info")
     return redirect(url_for("companies.colleagues"))
 
 
@@ -279,14 +311,20 @@ def offer_ownership(user_id: int):
     offer = colleague_services.offer_ownership(current_user, colleague)
     queue_email(
         colleague.email,
-        f"Become the owner of {colleague.company.display_name} on The Code",
+        _("Become the owner of %(company)s on The Code", company=colleague.company.display_name),
         "ownership_offer",
         owner=current_user,
         company=colleague.company,
         link=public_url("companies.accept_ownership", token=make_token("ownership", offer)),
     )
     db.session.commit()
-    flash(f"We asked {colleague.name} to accept ownership; you stay the owner until then.", "info")
+    flash(
+        _(
+            "We asked %(name)s to accept ownership; you stay the owner until then.",
+            name=colleague.name,
+        ),
+        "info",
+    )
     return redirect(url_for("companies.colleagues"))
 
 
@@ -297,8 +335,10 @@ def accept_ownership(token: str):
     offer = read_dict_token("ownership", token, max_age, colleague_services.OWNERSHIP_SHAPE)
     if offer is None or offer["to"] != current_user.id:
         flash(
-            "This link is invalid, expired or for another account. Sign in as the colleague it "
-            "was sent to, or ask your company's owner for another.",
+            _(
+                "This link is invalid, expired or for another account. Sign in as the colleague "
+                "it was sent to, or ask your company's owner for another."
+            ),
             "error",
         )
         return redirect(url_for("companies.dashboard"))
@@ -311,7 +351,7 @@ def accept_ownership(token: str):
             flash(str(error), "error")
             return redirect(url_for("companies.dashboard"))
         db.session.commit()
-        flash(f"You are now the owner of {company.display_name}.", "success")
+        flash(_("You are now the owner of %(company)s.", company=company.display_name), "success")
         return redirect(url_for("companies.colleagues"))
     company = current_user.company
     return render_template("companies/accept_ownership.html", form=form, company=company)

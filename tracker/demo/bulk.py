@@ -6,20 +6,23 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from faker import Faker
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from tracker.auth.models import Role, User
 from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.lifecycle import membership_number
 from tracker.companies.models import (
+    ApplicationStatus,
     Company,
-    CompanyStatus,
     CompanyType,
+    Membership,
     Operation,
     RevenueBand,
     Signature,
+    Stage,
+    Standing,
 )
-from tracker.companies.services import membership_number
 from tracker.demo.accounts import DEMO_PASSWORD
 from tracker.extensions import db
 
@@ -42,13 +45,17 @@ TYPE_WEIGHTS = {
     CompanyType.TOURISM_ASSOCIATION: 5,
     CompanyType.OTHER: 5,
 }
-STATUS_WEIGHTS = {
-    CompanyStatus.MEMBER: 60,
-    CompanyStatus.APPROVED: 8,
-    CompanyStatus.SUBMITTED: 20,
-    CompanyStatus.RETURNED: 7,
-    CompanyStatus.REJECTED: 5,
+STAGE_WEIGHTS = {
+    Stage.ACTIVE: 56,
+    Stage.SUSPENDED: 2,
+    Stage.WITHDRAWN: 1,
+    Stage.EXPELLED: 1,
+    Stage.APPROVED: 8,
+    Stage.SUBMITTED: 20,
+    Stage.RETURNED: 7,
+    Stage.REJECTED: 5,
 }
+SIGNED_STAGES = {Stage.ACTIVE, Stage.SUSPENDED, Stage.WITHDRAWN, Stage.EXPELLED}
 NAME_SUFFIX = {
     CompanyType.HOTEL: "Hotel",
     CompanyType.HOTEL_CHAIN: "Hotels & Resorts",
@@ -80,7 +87,7 @@ class DemoGenerator:
 
     def company(self, index: int) -> dict:
         kind = self.random.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
-        status = self.random.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+        stage = self.random.choices(list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()))[0]
         name = f"{self.faker.last_name()} {NAME_SUFFIX[kind]}"
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("&", "and")).strip("-")
         return {
@@ -92,9 +99,11 @@ class DemoGenerator:
             "revenue_band": self.random.choice(list(RevenueBand)),
             "contact_name": self.faker.name(),
             "contact_email": f"contact.{index}@{slug}.example",
-            "status": CompanyStatus.APPROVED if status is CompanyStatus.MEMBER else status,
+            "status": ApplicationStatus.APPROVED
+            if stage in SIGNED_STAGES
+            else ApplicationStatus(stage.value),
             "submitted_at": self.now - timedelta(days=self.random.randint(30, 2000)),
-            "_member": status is CompanyStatus.MEMBER,
+            "_standing": Standing(stage.value) if stage in SIGNED_STAGES else None,
         }
 
     def operations(self, company_id: int, row: dict) -> list[dict]:
@@ -152,7 +161,7 @@ def _batches(count: int, size: int) -> Iterator[tuple[int, int]]:
 
 def _load_batch(generator: DemoGenerator, start: int, size: int) -> None:
     rows = [generator.company(start + i) for i in range(size)]
-    members = [row.pop("_member") for row in rows]
+    standings = [row.pop("_standing") for row in rows]
     ids = db.session.scalars(
         insert(Company).returning(Company.id, sort_by_parameter_order=True), rows
     ).all()
@@ -168,9 +177,9 @@ def _load_batch(generator: DemoGenerator, start: int, size: int) -> None:
         insert(User).returning(User.id, sort_by_parameter_order=True), owners
     ).all()
     signed = [
-        (cid, uid, row)
-        for cid, uid, row, member in zip(ids, owner_ids, rows, members, strict=True)
-        if member
+        (cid, uid, row | {"standing": standing})
+        for cid, uid, row, standing in zip(ids, owner_ids, rows, standings, strict=True)
+        if standing is not None
     ]
     if signed:
         _sign_all(generator, signed)
@@ -198,18 +207,19 @@ def _sign_all(generator: DemoGenerator, signed: list[tuple[int, int, dict]]) -> 
             for cid, uid, row in signed
         ],
     )
-    table = Company.__table__
     db.session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(
-            status=CompanyStatus.MEMBER,
-            membership_number=bindparam("b_number"),
-            joined_at=bindparam("b_joined"),
-            version=table.c.version + 1,
-        ),
+        insert(Membership),
         [
-            {"b_id": cid, "b_number": membership_number(cid), "b_joined": joined[cid]}
-            for cid, _, _ in signed
+            {
+                "company_id": cid,
+                "number": membership_number(cid),
+                "joined_at": joined[cid],
+                "standing": row["standing"],
+                # Those no longer active left a month after joining.
+                "standing_since": joined[cid] + timedelta(days=30)
+                if row["standing"] is not Standing.ACTIVE
+                else joined[cid],
+            }
+            for cid, _, row in signed
         ],
     )

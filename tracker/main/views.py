@@ -1,9 +1,10 @@
-"""The home page and the health check."""
+"""The home page, the pages about The Code and the site, and the health check."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.companies.criteria import criteria
 from tracker.extensions import db, limiter
 
 bp = Blueprint("main", __name__)
@@ -12,6 +13,21 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     return render_template("main/index.html")
+
+
+@bp.get("/about")
+def about():
+    return render_template("main/about.html", criteria=criteria())
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html", contact=current_app.config["CONTACT_EMAIL"])
+
+
+@bp.get("/contact")
+def contact():
+    return render_template("main/contact.html", contact=current_app.config["CONTACT_EMAIL"])
 
 
 @bp.get("/healthz")

@@ -1,9 +1,9 @@
 """Review decision and filter forms."""
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from tracker.companies.models import CompanyStatus
+from tracker.companies.models import Stage
 from tracker.countries import country_choices
 from tracker.formutils import BaseForm, select_choices
 
@@ -34,8 +34,8 @@ class QueueFilterForm(BaseForm):
 
     status = SelectField(
         "Status",
-        choices=select_choices(CompanyStatus.choices(), "All statuses"),
-        default=CompanyStatus.SUBMITTED.value,
+        choices=select_choices(Stage.choices(), "All statuses"),
+        default=Stage.SUBMITTED.value,
         validators=[Optional()],
     )
     country = SelectField(
@@ -85,3 +85,38 @@ class ReturnForm(DecisionForm):
 
 class RejectForm(DecisionForm):
     reason = TextAreaField("Reason for rejecting", validators=[DataRequired(), Length(max=4000)])
+
+
+# Field names differ from form to form: several of these forms share the company's page.
+class SuspendForm(DecisionForm):
+    suspend_reason = TextAreaField(
+        "Reason for suspending (the company reads it)",
+        validators=[DataRequired(), Length(max=4000)],
+    )
+
+
+class ReinstateForm(DecisionForm):
+    reinstate_note = TextAreaField("Note to the company (optional)", validators=[Length(max=4000)])
+
+
+class ExpelForm(DecisionForm):
+    expel_reason = TextAreaField(
+        "Reason for expelling (the company reads it)",
+        validators=[DataRequired(), Length(max=4000)],
+    )
+    expel_confirm = BooleanField(
+        "I understand that expelling is final: the company is no longer a member, and only a "
+        "new application could bring it back.",
+        validators=[DataRequired("Tick the box to confirm that you mean to expel the company.")],
+    )
+
+
+class ApproveChangeForm(DecisionForm):
+    pass
+
+
+class ReturnChangeForm(DecisionForm):
+    change_comment = TextAreaField(
+        "What should the company correct in its change?",
+        validators=[DataRequired(), Length(max=4000)],
+    )

@@ -5,11 +5,11 @@ from collections.abc import Collection
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
-from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role, User
 from tracker.companies import queries
-from tracker.companies.models import Company, CompanyStatus
+from tracker.companies.lifecycle import transition
+from tracker.companies.models import Company, Membership, Stage
 from tracker.domain import DomainError
 from tracker.extensions import db
 
@@ -34,7 +34,7 @@ def list_companies(
     """
     query = queries.companies_visible_to(staff).options(selectinload(Company.operations))
     if status:
-        query = query.where(Company.status == CompanyStatus(status))
+        query = query.where(queries.in_stage(Stage(status)))
     if country:
         query = query.where(queries.operating_in([country]))
     if name and name.strip():
@@ -57,15 +57,18 @@ def country_scope(staff: User) -> list[str] | None:
     return staff.country_codes if staff.role is Role.REPRESENTATIVE else None
 
 
-def count_by_status(staff: User) -> dict[CompanyStatus, int]:
-    """How many companies `staff` may see in each status, zeros included, in one query."""
+def count_by_status(staff: User) -> dict[Stage, int]:
+    """How many companies `staff` may see at each stage, zeros included, in one query."""
     query = (
         queries.companies_visible_to(staff)
-        .with_only_columns(Company.status, func.count())
-        .group_by(Company.status)
+        .outerjoin(Membership)
+        .with_only_columns(Company.status, Membership.standing, func.count())
+        .group_by(Company.status, Membership.standing)
     )
-    counts = dict(db.session.execute(query).all())
-    return {status: counts.get(status, 0) for status in CompanyStatus}
+    counts = dict.fromkeys(Stage, 0)
+    for status, standing, count in db.session.execute(query):
+        counts[Stage((standing or status).value)] += count
+    return counts
 
 
 def resubmitted_among(company_ids: Collection[int]) -> set[int]:
@@ -93,38 +96,17 @@ def resubmitted_among(company_ids: Collection[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def may_review(reviewer: User, company: Company) -> bool:
-    """Whether the company lies within what `reviewer` may see (the same SQL rule as the queue)."""
-    query = select(Company.id).where(Company.id == company.id, queries.visible_to(reviewer))
-    return db.session.scalar(query) is not None
-
-
-def _decide(
-    company: Company, reviewer: User, to_status: CompanyStatus, action: str, **details
-) -> None:
-    if not may_review(reviewer, company):
-        raise DomainError.on(None, "You may not review this application.")
-    if company.status is not CompanyStatus.SUBMITTED:
+def _decide(company: Company, reviewer: User, action: AuditAction, **details) -> None:
+    if not company.awaits_review and company.stage is not None:
         raise DomainError.on(
-            None, f"This application is no longer waiting for review ({company.status.label})."
+            None, f"This application is no longer waiting for review ({company.stage.label})."
         )
-    from_status = company.status
-    company.status = to_status
-    db.session.flush()  # the version check fails here if another reviewer decided meanwhile
-    audit.record(
-        action,
-        actor=reviewer,
-        company=company,
-        from_status=from_status,
-        to_status=to_status,
-        version=company.version,
-        **details,
-    )
+    transition(company, action, reviewer, **details)
 
 
 def approve_application(company: Company, reviewer: User) -> None:
     """:raises DomainError: if the application is not waiting or not the reviewer's to decide."""
-    _decide(company, reviewer, CompanyStatus.APPROVED, "application.approved")
+    _decide(company, reviewer, AuditAction.APPLICATION_APPROVED)
 
 
 def return_application(company: Company, reviewer: User, comment: str) -> None:
@@ -134,15 +116,11 @@ def return_application(company: Company, reviewer: User, comment: str) -> None:
     """
     if not comment.strip():
         raise DomainError.on("comment", "Say what the company should change.")
-    _decide(
-        company, reviewer, CompanyStatus.RETURNED, "application.returned", comment=comment.strip()
-    )
+    _decide(company, reviewer, AuditAction.APPLICATION_RETURNED, comment=comment.strip())
 
 
 def reject_application(company: Company, reviewer: User, reason: str) -> None:
     """:raises DomainError: as approve_application, or for an empty reason."""
     if not reason.strip():
         raise DomainError.on("reason", "Give the reason for rejecting.")
-    _decide(
-        company, reviewer, CompanyStatus.REJECTED, "application.rejected", comment=reason.strip()
-    )
+    _decide(company, reviewer, AuditAction.APPLICATION_REJECTED, comment=reason.strip())

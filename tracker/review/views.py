@@ -1,30 +1,48 @@
-"""Staff pages: the application queue, one application, and the three decisions."""
+"""Staff pages: the queue, one company, and decisions on its application and membership."""
 
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from tracker.audit import AuditAction
+from tracker.companies import change_requests
+from tracker.companies.changes import described
 from tracker.companies.history import company_history
-from tracker.companies.models import Company, CompanyStatus
-from tracker.countries import country_name
+from tracker.companies.lifecycle import allowed
+from tracker.companies.models import Company
+from tracker.countries import by_name, country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
+from tracker.membership import services as membership
 from tracker.models_base import utcnow
 from tracker.outbox import queue_email
-from tracker.permissions import get_company_for_staff_or_404, staff_required
+from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.review import services
 from tracker.review.changes import changes_since
 from tracker.review.forms import (
+    ApproveChangeForm,
     ApproveForm,
     DecisionForm,
+    ExpelForm,
     QueueFilterForm,
+    ReinstateForm,
     RejectForm,
+    ReturnChangeForm,
     ReturnForm,
+    SuspendForm,
 )
 from tracker.urls import public_url
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+# The membership decisions on the detail page, each shown only to those the table allows.
+SANCTIONS = {
+    "suspend": AuditAction.MEMBERSHIP_SUSPENDED,
+    "reinstate": AuditAction.MEMBERSHIP_REINSTATED,
+    "expel": AuditAction.MEMBERSHIP_EXPELLED,
+}
 
 MAX_PAGE = 100_000
 
@@ -75,11 +93,9 @@ def queue_rows(companies: list[Company]) -> list[QueueRow]:
     return [
         QueueRow(
             company=company,
-            countries=sorted(country_name(code) for code in company.country_codes),
+            countries=by_name(country_name(code) for code in company.country_codes),
             resubmitted=company.id in resubmitted,
-            days_waiting=(now - company.submitted_at).days
-            if company.status is CompanyStatus.SUBMITTED
-            else None,
+            days_waiting=(now - company.submitted_at).days if company.awaits_review else None,
         )
         for company in companies
     ]
@@ -89,14 +105,25 @@ def render_detail(company, **forms):
     forms.setdefault("approve_form", ApproveForm())
     forms.setdefault("return_form", ReturnForm())
     forms.setdefault("reject_form", RejectForm())
+    forms.setdefault("suspend_form", SuspendForm())
+    forms.setdefault("reinstate_form", ReinstateForm())
+    forms.setdefault("expel_form", ExpelForm())
+    forms.setdefault("approve_change_form", ApproveChangeForm())
+    forms.setdefault("return_change_form", ReturnChangeForm())
     for form in forms.values():
         # A posted version is kept: a decision re-shown with an error still names what was read.
         if not form.version.data:
             form.version.data = str(company.version)
+    request = change_requests.open_request(company)
     return render_template(
         "review/detail.html",
         company=company,
         history=company_history(company),
+        may={name: allowed(action, company, current_user) for name, action in SANCTIONS.items()},
+        change_request=request,
+        requested=described(change_requests.requested_changes(company, request.proposed))
+        if request
+        else [],
         **forms,
     )
 
@@ -107,8 +134,19 @@ def detail(company_id: int):
     return render_detail(get_company_for_staff_or_404(company_id, current_user))
 
 
-def decide(company_id: int, form_class, form_key: str, decision, message: str, template: str):
-    """Shared request flow of the three decisions: validate, decide, commit, e-mail, redirect."""
+def decide(
+    company_id: int,
+    form_class,
+    form_key: str,
+    decision,
+    message: str,
+    template: str,
+    back_to_company: bool = False,
+):
+    """Shared request flow of every decision: validate, decide, commit, e-mail, redirect.
+
+    Application decisions go back to the queue; membership decisions to the company.
+    """
     company = get_company_for_staff_or_404(company_id, current_user)
     form = form_class()
     if not form.validate_on_submit():
@@ -129,12 +167,15 @@ def decide(company_id: int, form_class, form_key: str, decision, message: str, t
             owner.email,
             message,
             template,
+            locale=owner.locale,
             company=company,
             comment=text,
             link=public_url("companies.dashboard"),
         )
     db.session.commit()
-    flash(f"{company.display_name}: {company.status.label}.", "success")
+    flash(f"{company.display_name}: {company.stage.label}.", "success")
+    if back_to_company:
+        return redirect(url_for("review.detail", company_id=company.id))
     return redirect(url_for("review.queue"))
 
 
@@ -143,7 +184,7 @@ def render_conflict(company: Company, form: DecisionForm, decision: str):
     changes = changes_since(company, form.seen_version)
     # This page shows what changed and the application as it is now: deciding here is informed.
     form.version.data = str(company.version)
-    waiting = company.status is CompanyStatus.SUBMITTED
+    waiting = company.awaits_review
     page = render_template(
         "review/conflict.html",
         company=company,
@@ -163,7 +204,7 @@ def approve(company_id: int):
         ApproveForm,
         "approve_form",
         services.approve_application,
-        "Your application is approved",
+        _l("Your application is approved"),
         "application_approved",
     )
 
@@ -176,7 +217,7 @@ def return_(company_id: int):
         ReturnForm,
         "return_form",
         services.return_application,
-        "Your application needs changes",
+        _l("Your application needs changes"),
         "application_returned",
     )
 
@@ -189,6 +230,76 @@ def reject(company_id: int):
         RejectForm,
         "reject_form",
         services.reject_application,
-        "Your application was not accepted",
+        _l("Your application was not accepted"),
         "application_rejected",
+    )
+
+
+@bp.post("/companies/<int:company_id>/suspend")
+@staff_required
+def suspend(company_id: int):
+    return decide(
+        company_id,
+        SuspendForm,
+        "suspend_form",
+        membership.suspend_membership,
+        _l("Your membership of The Code is suspended"),
+        "membership_suspended",
+        back_to_company=True,
+    )
+
+
+@bp.post("/companies/<int:company_id>/reinstate")
+@staff_required
+def reinstate(company_id: int):
+    return decide(
+        company_id,
+        ReinstateForm,
+        "reinstate_form",
+        membership.reinstate_membership,
+        _l("Your membership of The Code is reinstated"),
+        "membership_reinstated",
+        back_to_company=True,
+    )
+
+
+@bp.post("/companies/<int:company_id>/expel")
+@admin_required
+def expel(company_id: int):
+    return decide(
+        company_id,
+        ExpelForm,
+        "expel_form",
+        membership.expel_membership,
+        _l("Your company is no longer a member of The Code"),
+        "membership_expelled",
+        back_to_company=True,
+    )
+
+
+@bp.post("/companies/<int:company_id>/change/approve")
+@staff_required
+def approve_change(company_id: int):
+    return decide(
+        company_id,
+        ApproveChangeForm,
+        "approve_change_form",
+        change_requests.approve_change_request,
+        _l("Your change of details is approved"),
+        "change_approved",
+        back_to_company=True,
+    )
+
+
+@bp.post("/companies/<int:company_id>/change/return")
+@staff_required
+def return_change(company_id: int):
+    return decide(
+        company_id,
+        ReturnChangeForm,
+        "return_change_form",
+        change_requests.return_change_request,
+        _l("Your change of details needs corrections"),
+        "change_returned",
+        back_to_company=True,
     )

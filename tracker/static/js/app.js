@@ -9,4 +9,11 @@
   if (summary) {
     summary.focus();
   }
+
+  // After adding a property the page opens at its row (#row-N); focus it so that keyboard and
+  // screen-reader users continue from there too.
+  var added = document.querySelector(".row-added");
+  if (added && !summary && location.hash === "#" + added.id) {
+    added.focus();
+  }
 })();

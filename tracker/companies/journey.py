@@ -1,0 +1,59 @@
+"""Where a business is on its way to membership, for the step indicator on its pages."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.companies.models import Stage
+
+STEPS = (
+    ("register", _l("Register")),
+    ("confirm", _l("Confirm e-mail")),
+    ("apply", _l("Apply")),
+    ("review", _l("Review")),
+    ("sign", _l("Sign")),
+    ("member", _l("Member")),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+def current_step(user) -> str | None:
+    """The step a company user is at; None for staff, visitors and those who left."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff:
+        return None
+    if not user.email_confirmed:
+        return "confirm"
+    company = user.company
+    if company is None:
+        return "apply"
+    return {
+        Stage.SUBMITTED: "review",
+        Stage.RETURNED: "review",
+        Stage.REJECTED: "apply",
+        Stage.APPROVED: "sign",
+        Stage.ACTIVE: "member",
+    }.get(company.stage)
+
+
+def steps_for(user, at: str | None = None) -> list[Step]:
+    """Every step with its state; empty when the indicator does not apply.
+
+    `at` names the step of a page that has no user yet (registration).
+    """
+    current = current_step(user) or (at if not getattr(user, "is_authenticated", False) else None)
+    if current is None:
+        return []
+    keys = [key for key, _ in STEPS]
+    at = keys.index(current)
+    # A member has done every step, the last included.
+    done_before = len(keys) if current == "member" else at
+    return [
+        Step(key, label, "done" if i < done_before else "current" if i == at else "todo")
+        for i, (key, label) in enumerate(STEPS)
+    ]

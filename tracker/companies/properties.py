@@ -1,0 +1,260 @@
+"""A chain's properties in bulk: a CSV (pasted or uploaded) parsed, checked row by row, saved.
+
+The file is parsed again on the confirming request, never trusted from the preview page. Rows
+are (country, property name, city); a header row is optional; the country is an ISO code
+(alpha-2 or alpha-3) or its name in English, French or Spanish, matched exactly (accents and
+case aside), never guessed.
+"""
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from types import SimpleNamespace
+
+import pycountry
+from flask_babel import gettext as _
+from wtforms.validators import ValidationError
+
+from tracker.companies.services import MAX_PROPERTIES, OperationInput
+from tracker.countries import collation_key, country_name
+from tracker.formutils import (
+    reject_control_characters,
+    reject_format_characters,
+    reject_line_breaks,
+)
+
+HEADER_WORDS = {"country", "country code", "pays", "pais", "país", "code"}
+NAME_LENGTH, CITY_LENGTH = 200, 120
+TEXT_CHECKS = (reject_control_characters, reject_format_characters, reject_line_breaks)
+# A spreadsheet runs a cell that starts with one of these as a formula: exported cells get a
+# leading apostrophe (which spreadsheets hide), and an import drops it again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Above this many operations the edit form leaves them to the properties page.
+INLINE_OPERATIONS = 50
+# How many cities a per-country summary names.
+CITIES_NAMED = 5
+
+
+@dataclass
+class ImportRow:
+    line: int
+    country_code: str | None
+    property_name: str
+    city: str
+    errors: list[str] = field(default_factory=list)
+
+    def as_input(self) -> OperationInput:
+        return OperationInput(self.country_code, self.property_name or None, self.city or None)
+
+
+@dataclass
+class ImportResult:
+    rows: list[ImportRow]
+    errors: list[str]  # problems of the whole file (empty, too many rows)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not any(row.errors for row in self.rows)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + sum(1 for row in self.rows if row.errors)
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def _country_lookup() -> dict[str, str]:
+    """Folded code or name (English, French, Spanish) -> alpha-2 code."""
+    import gettext
+
+    lookup = {}
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in ("fr", "es")
+    ]
+    for country in pycountry.countries:
+        names = {country.alpha_2, country.alpha_3, country.name}
+        names |= {getattr(country, key, None) for key in ("common_name", "official_name")}
+        names.discard(None)
+        for name in list(names):
+            names |= {translation.gettext(name) for translation in translations}
+        for name in names:
+            lookup.setdefault(_folded(name), country.alpha_2)
+    return lookup
+
+
+def country_code_for(text: str) -> str | None:
+    return _country_lookup().get(_folded(text)) if text.strip() else None
+
+
+def decoded(data: bytes) -> str | None:
+    """An uploaded file's text: UTF-8 (with or without BOM), else the Windows encoding spreadsheet
+    programs save CSV in; None when it is neither (a binary file, say)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    return None
+
+
+def _unescaped(cell: str) -> str:
+    cell = cell.strip()
+    if cell.startswith("'") and cell[1:2] and cell[1:2] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def _escaped(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _cells(text: str) -> list[list[str]]:
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    # "TH", "Lotus" (a space after the comma) is still a quoted cell.
+    return list(csv.reader(io.StringIO(text), dialect, skipinitialspace=True))
+
+
+def _text_problem(value: str) -> str | None:
+    for check in TEXT_CHECKS:
+        try:
+            check(None, SimpleNamespace(data=value))
+        except ValidationError as error:
+            return str(error)
+    return None
+
+
+def parse_properties(text: str, needs_property: bool) -> ImportResult:
+    """Every row of `text` with its problems; `needs_property` for hotels (name and city)."""
+    text = text.lstrip("\ufeff")
+    try:
+        lines = [cells for cells in _cells(text) if any(cell.strip() for cell in cells)]
+    except csv.Error as error:
+        return ImportResult([], [_("This is not a CSV file we can read (%(error)s).", error=error)])
+    if lines and _folded(lines[0][0]) in HEADER_WORDS:
+        lines = lines[1:]
+    if not lines:
+        return ImportResult([], [_("There are no rows to import.")])
+    if len(lines) > MAX_PROPERTIES:
+        message = _(
+            "The file has %(count)d rows; a company lists at most %(max)d.",
+            count=len(lines),
+            max=MAX_PROPERTIES,
+        )
+        return ImportResult([], [message])
+    rows, seen = [], {}
+    for number, cells in enumerate(lines, start=1):
+        row = _row(number, cells, needs_property)
+        key = (row.country_code, _folded(row.property_name), _folded(row.city))
+        if row.country_code and key in seen:
+            row.errors.append(_("This row repeats row %(row)d.", row=seen[key]))
+        seen.setdefault(key, number)
+        rows.append(row)
+    return ImportResult(rows, [])
+
+
+def _row(number: int, cells: list[str], needs_property: bool) -> ImportRow:
+    country, name, city = ([_unescaped(cell) for cell in cells] + ["", "", ""])[:3]
+    row = ImportRow(number, country_code_for(country), name, city)
+    if len(cells) > 3 and any(cell.strip() for cell in cells[3:]):
+        row.errors.append(_("Use three columns: country, property name, city."))
+    if row.country_code is None:
+        row.errors.append(_("Unknown country “%(country)s”.", country=country[:60]))
+    if needs_property and not (name and city):
+        row.errors.append(_("Hotels name each property and its city."))
+    if len(name) > NAME_LENGTH or len(city) > CITY_LENGTH:
+        row.errors.append(
+            _(
+                "Keep names to %(name)d and cities to %(city)d characters.",
+                name=NAME_LENGTH,
+                city=CITY_LENGTH,
+            )
+        )
+    problem = _text_problem(name) or _text_problem(city)
+    if problem:
+        row.errors.append(problem)
+    return row
+
+
+def merged(current: list[OperationInput], rows: list[ImportRow], replace: bool):
+    """The operations after an import: the file alone, or the current ones plus the new rows."""
+    imported = [row.as_input() for row in rows]
+    if replace:
+        return imported
+    have = {(op.country_code, op.property_name or "", op.city or "") for op in current}
+    return current + [
+        op
+        for op in imported
+        if (op.country_code, op.property_name or "", op.city or "") not in have
+    ]
+
+
+def as_csv(operations) -> str:
+    """The current properties as a CSV to download, edit and import again."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["country", "property name", "city"])
+    for operation in operations:
+        cells = (operation.country_code, operation.property_name or "", operation.city or "")
+        writer.writerow([_escaped(cell) for cell in cells])
+    return out.getvalue()
+
+
+def working_operations(company) -> list[OperationInput]:
+    """The operations the company works on: its open change request's, else its own."""
+    # Imported here: change_requests imports services, which this module's callers load first.
+    from tracker.companies.change_requests import as_requested
+
+    return [
+        OperationInput(op.country_code, op.property_name or None, op.city or None)
+        for op in as_requested(company).operations
+    ]
+
+
+def sorted_operations(operations) -> list:
+    """By country name in the reader's language, then property name and city."""
+    return sorted(
+        operations,
+        key=lambda op: (
+            collation_key(country_name(op.country_code)),
+            collation_key(op.property_name or ""),
+            collation_key(op.city or ""),
+        ),
+    )
+
+
+def count_by_country(operations) -> list[tuple[str, int, list[str], bool]]:
+    """(country code, how many, the first cities, whether there are more) per country, by
+    country name: a long list summed up where it is not shown whole."""
+    grouped: dict[str, list] = {}
+    for operation in operations:
+        grouped.setdefault(operation.country_code, []).append(operation.city)
+    summary = []
+    for code, cities in grouped.items():
+        distinct = sorted({city for city in cities if city}, key=collation_key)
+        summary.append((code, len(cities), distinct[:CITIES_NAMED], len(distinct) > CITIES_NAMED))
+    return sorted(summary, key=lambda row: collation_key(country_name(row[0])))
+
+
+def key_of(operation) -> tuple[str, str, str]:
+    return (operation.country_code, operation.property_name or "", operation.city or "")
+
+
+def without(operations: list, key: tuple[str, str, str]) -> list | None:
+    """`operations` less the first one with `key`; None when there is none (removed already)."""
+    for index, operation in enumerate(operations):
+        if key_of(operation) == key:
+            return operations[:index] + operations[index + 1 :]
+    return None

@@ -1,0 +1,11 @@
+"""Numbers and money written the way the reader's language writes them (Babel, not strftime)."""
+
+from babel.numbers import format_currency
+from flask_babel import get_locale
+
+
+def money(amount: int, currency: str = "EUR") -> str:
+    """Whole amounts in the locale's own layout: "€2,000", "2 000 €", "2.000 €"."""
+    locale = get_locale()
+    pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)

@@ -1,0 +1,1 @@
+"""Membership of The Code after signing: its standing, sanctions and withdrawal."""
