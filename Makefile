@@ -50,7 +50,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/demo_data.py
-	$(BIN)/python bench/edit_page.py
+	$(BIN)/python bench/properties.py
 	$(BIN)/python bench/reset_timing.py
 
 clean:

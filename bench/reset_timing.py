@@ -10,9 +10,7 @@ than their own spread; the script exits with status 1 otherwise.
 import argparse
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +18,10 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from served import flask, served  # noqa: E402
+
 KNOWN, UNKNOWN = "known@bench.example", "unknown@bench.example"
 TARGET_MS = 1.0
 PAUSE = 0.05
@@ -52,52 +53,10 @@ def bench_env(folder: Path) -> dict[str, str]:
     }
 
 
-def flask(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    command = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", *args]
-    subprocess.run(
-        command, env=env, cwd=ROOT, check=True, input=stdin, text=True, capture_output=True
-    )
-
-
 def prepare(env: dict[str, str]) -> None:
     flask(env, "db", "upgrade")
     # Any account will do; a staff account needs no company.
     flask(env, "create-staff", KNOWN, "--role", "reviewer", stdin="bench password 1\n" * 2)
-
-
-class served:
-    """gunicorn with one worker on a free port, stopped on exit."""
-
-    def __init__(self, env: dict[str, str]):
-        self.env, self.port = env, free_port()
-
-    def __enter__(self) -> str:
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        self.process = subprocess.Popen(
-            [str(gunicorn), "--workers", "1", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
-            env=self.env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{self.port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/healthz").status_code == 200:
-                    return url
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise SystemExit("gunicorn did not start")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def measure(url: str, count: int) -> tuple[list[float], list[float]]:

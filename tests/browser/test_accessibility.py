@@ -202,6 +202,7 @@ def test_page_has_no_axe_violations(screen: Screen, page: Page, browser_auth, re
     assert response.status == screen.status
     if screen.then:
         screen.then(page)
+        page.wait_for_load_state("load")  # colours are checked once the stylesheet applies
     assert_no_violations(page)
 
 

@@ -490,6 +490,8 @@ def test_page_is_no_wider_than_a_phone(screen: Screen, phone: Page):
     assert (urlsplit(phone.url).path, response.status) == (urlsplit(path).path, screen.status)
     if screen.then:
         screen.then(phone, records)
+        # The action may have loaded a new page: measure it styled, not while its CSS loads.
+        phone.wait_for_load_state("load")
 
     found = phone.evaluate(OVERFLOW)
     assert found["width"] == 360
