@@ -109,6 +109,12 @@ class Config:
     MAIL_DELIVER_AFTER_RESPONSE = env_bool("MAIL_DELIVER_AFTER_RESPONSE", True)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Rendered staff pages (tracker/page_cache.py): each worker keeps its own unless CACHE_TYPE
+    # is "RedisCache" with CACHE_REDIS_URL. Entries also expire after CACHE_DEFAULT_TIMEOUT.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_THRESHOLD = 500
     RATELIMIT_HEADERS_ENABLED = True
     # memory:// counts per process; production may only use it when it runs one process.
     SINGLE_PROCESS = env_bool("SINGLE_PROCESS")

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from config import TestingConfig
 from tests.fixtures.catalogs import compile_catalogs
 from tracker import create_app
-from tracker.extensions import db, limiter
+from tracker.extensions import cache, db, limiter
 
 pytest_plugins = ["tests.fixtures.roles", "tests.fixtures.apps"]
 
@@ -112,6 +112,7 @@ def app_context(app):
     """Each test runs in an app context; tables are emptied afterwards."""
     limiter.reset()
     with app.app_context():
+        cache.clear()  # a page kept by an earlier test could match a new test's key
         yield
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

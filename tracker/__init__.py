@@ -56,7 +56,7 @@ def register_security(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from tracker.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
     from tracker.languages.selection import select_locale
 
     db.init_app(app)
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    cache.init_app(app)
     # Flask-Babel caches the locale on `g`; a request that shares an app context with earlier
     # ones (the test client under a pushed app context) must still choose its own.
     app.before_request(flask_babel.refresh)

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and wired in by the application factory."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -33,5 +34,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
 babel = Babel()
+# Rendered staff pages, per worker unless CACHE_TYPE says otherwise (see tracker/page_cache.py).
+cache = Cache()
 # Every breached limit, on any route, is logged with the limit (never its key, an e-mail maybe).
 limiter = Limiter(key_func=get_remote_address, default_limits=[], on_breach=log_rate_limit_breach)

@@ -56,6 +56,9 @@ def test_transition_table(action, stage, who):
         entry = lifecycle.transition(company, action, actor, comment="why")
         db.session.commit()
         assert company.stage is rule.target
+        # What queries filter and count on follows, read back from the database.
+        stored = db.session.scalar(select(Company.stored_stage).filter_by(id=company.id))
+        assert stored is rule.target
         assert company.version == version + 1
         assert (entry.action, entry.actor_id, entry.company_id) == (
             action.value,

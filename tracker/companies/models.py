@@ -3,8 +3,8 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
@@ -123,7 +123,12 @@ class Stage(LabelledEnum):
 
 class Company(db.Model):
     __tablename__ = "companies"
-    __table_args__ = (CheckConstraint("length(hq_country) = 2", name="hq_country_code"),)
+    __table_args__ = (
+        CheckConstraint("length(hq_country) = 2", name="hq_country_code"),
+        # The staff queue: each stage's companies in order of submission, all of them too.
+        Index("ix_companies_stage_submitted", "stage", "submitted_at", "id"),
+        Index("ix_companies_submitted", "submitted_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     legal_name: Mapped[str] = mapped_column(String(200))
@@ -139,9 +144,15 @@ class Company(db.Model):
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column_type(ApplicationStatus, "company_status"), index=True
     )
+    # `stage` as stored for queries to filter, count and sort on with an index; the before_flush
+    # hook below keeps it equal to `stage`, which code reads.
+    stored_stage: Mapped[Stage] = mapped_column("stage", enum_column_type(Stage, "company_stage"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Indexed: its maximum tells whether anything staff see may have changed (review.cache).
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
     # Optimistic locking: two reviewers deciding at once cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -250,6 +261,21 @@ class Membership(db.Model):
     standing_since: Mapped[datetime] = mapped_column(UTCDateTime)
 
     company: Mapped[Company] = relationship(back_populates="membership")
+
+
+@event.listens_for(Session, "before_flush")
+def store_stages(session: Session, flush_context, instances) -> None:
+    """Keep `Company.stored_stage` equal to `Company.stage` in every flush that may change it."""
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Company):
+            company = obj
+        elif isinstance(obj, Membership):
+            company = obj.company
+        else:
+            continue
+        stage = company.stage if company is not None else None
+        if stage is not None and company.stored_stage is not stage:
+            company.stored_stage = stage
 
 
 class ChangeRequestStatus(LabelledEnum):

@@ -102,6 +102,7 @@ class DemoGenerator:
             "status": ApplicationStatus.APPROVED
             if stage in SIGNED_STAGES
             else ApplicationStatus(stage.value),
+            "stored_stage": stage,
             "submitted_at": self.now - timedelta(days=self.random.randint(30, 2000)),
             "_standing": Standing(stage.value) if stage in SIGNED_STAGES else None,
         }

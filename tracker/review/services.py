@@ -9,7 +9,7 @@ from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role, User
 from tracker.companies import queries
 from tracker.companies.lifecycle import transition
-from tracker.companies.models import Company, Membership, Stage
+from tracker.companies.models import Company, Stage
 from tracker.domain import DomainError
 from tracker.extensions import db
 
@@ -49,6 +49,14 @@ def list_companies(
     return query.order_by(Company.submitted_at, Company.id)
 
 
+def count_matches(query: Select, limit: int | None = None) -> int:
+    """How many rows `query` gives; with a `limit`, at most limit + 1 (counting stops there)."""
+    ids = query.with_only_columns(Company.id).order_by(None)
+    if limit is not None:
+        ids = ids.limit(limit + 1)
+    return db.session.scalar(select(func.count()).select_from(ids.subquery()))
+
+
 def country_scope(staff: User) -> list[str] | None:
     """The countries a representative covers, for filters and wording; None for all countries.
 
@@ -61,14 +69,10 @@ def count_by_status(staff: User) -> dict[Stage, int]:
     """How many companies `staff` may see at each stage, zeros included, in one query."""
     query = (
         queries.companies_visible_to(staff)
-        .outerjoin(Membership)
-        .with_only_columns(Company.status, Membership.standing, func.count())
-        .group_by(Company.status, Membership.standing)
+        .with_only_columns(Company.stored_stage, func.count())
+        .group_by(Company.stored_stage)
     )
-    counts = dict.fromkeys(Stage, 0)
-    for status, standing, count in db.session.execute(query):
-        counts[Stage((standing or status).value)] += count
-    return counts
+    return dict.fromkeys(Stage, 0) | dict(db.session.execute(query).all())
 
 
 def resubmitted_among(company_ids: Collection[int]) -> set[int]:

@@ -18,6 +18,7 @@ from tracker.extensions import db
 from tracker.membership import services as membership
 from tracker.models_base import utcnow
 from tracker.outbox import queue_email
+from tracker.page_cache import cached_page
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.review import services
 from tracker.review.changes import changes_since
@@ -45,21 +46,27 @@ SANCTIONS = {
 }
 
 MAX_PAGE = 100_000
+SEARCH_COUNT_LIMIT = 1000
 
 
 @bp.get("/")
 @staff_required
 def queue():
+    return cached_page(request.full_path, render_queue)
+
+
+def render_queue() -> str:
     scope = services.country_scope(current_user)
     filters = QueueFilterForm(request.args, countries=scope)
     if not request.args:
         filters.status.data = QueueFilterForm.status.kwargs["default"]
     filters.validate()  # each invalid filter is shown with its error and not applied
+    name = filters.accepted("q")
     query = services.list_companies(
         current_user,
         status=filters.accepted("status"),
         country=filters.accepted("country"),
-        name=filters.accepted("q"),
+        name=name,
         newest_first=filters.accepted("sort") == "newest",
     )
     # A huge ?page= overflows the database's OFFSET; past the end is simply an empty page.
@@ -67,11 +74,15 @@ def queue():
     if not 1 <= page_number <= MAX_PAGE:
         page_number = 1
     per_page = current_app.config["PER_PAGE"]
-    page = db.paginate(query, page=page_number, per_page=per_page, error_out=False)
+    page = db.paginate(query, page=page_number, per_page=per_page, error_out=False, count=False)
+    # A name search counts its matches up to a limit: counting every match of a common word
+    # means reading every company, and "more than 1,000" says enough.
+    page.total = services.count_matches(query, limit=SEARCH_COUNT_LIMIT if name else None)
     return render_template(
         "review/queue.html",
         filters=filters,
         page=page,
+        more_than=page.total > SEARCH_COUNT_LIMIT and bool(name),
         rows=queue_rows(page.items),
         counts=services.count_by_status(current_user),
         scope=scope,

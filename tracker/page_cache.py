@@ -1,0 +1,56 @@
+"""Rendered staff pages kept until anything they show may have changed.
+
+Staff open the queue again and again while it changes a few times a minute; rendering it means
+counting and paging 100,000 companies. A page is kept under a key made of everything it depends
+on: who asks (user, role, countries, and the session, whose CSRF token the page carries), the
+URL, the language, the day (the queue counts days waiting) and the data version, the latest
+`Company.updated_at`. Every change staff see moves that time: decisions, edits, operations,
+change requests and memberships all bump the company row (its version check needs them to).
+A page that shows a flash message is never kept, and entries expire after a few minutes anyway.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from flask import session
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from tracker.companies.models import Company
+from tracker.extensions import cache, db
+from tracker.languages.selection import current_language
+from tracker.models_base import utcnow
+
+
+def data_version() -> str:
+    """Changes whenever a company is added or changed (one index lookup)."""
+    return str(db.session.scalar(select(func.max(Company.updated_at))))
+
+
+def page_key(path: str) -> str | None:
+    """The key of this page for the signed-in staff user; None when it must not be kept."""
+    if session.get("_flashes"):
+        return None
+    parts = (
+        current_user.id,
+        current_user.role.value,
+        ",".join(current_user.country_codes),
+        session.get("csrf_token", ""),
+        path,
+        current_language(),
+        utcnow().date().isoformat(),
+        data_version(),
+    )
+    return "page:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
+def cached_page(path: str, render: Callable[[], str]) -> str:
+    """The page at `path` as `render` makes it, from the cache when nothing changed since."""
+    key = page_key(path)
+    if key is None:
+        return render()
+    page = cache.get(key)
+    if page is None:
+        page = render()
+        cache.set(key, page)
+    return page
