@@ -48,10 +48,16 @@ test: install catalogs
 lint: install
 	$(BIN)/ruff check tracker tests config.py wsgi.py bench
 
-bench: install
+# Benchmarks (see README.md); with BENCH_DATABASE_URL (a PostgreSQL database they may empty)
+# the queue and properties benchmarks run there too.
+bench: install catalogs
 	$(BIN)/python bench/demo_data.py
+	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/properties.py
 	$(BIN)/python bench/reset_timing.py
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
+		$(BIN)/python bench/review_queue.py --database-url "$$BENCH_DATABASE_URL" && \
+		$(BIN)/python bench/properties.py --database-url "$$BENCH_DATABASE_URL"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -101,7 +101,7 @@ def test_company_pages_are_valid(client, auth, applicant, vnu, tmp_path):
         "apply_errors": fetch(client, "/company/apply", {"legal_name": "x" * 300}),
         "apply_two_rows": fetch(client, "/company/apply", {"add_operation": "1"}),
     }
-    approved = CompanyFactory(status="approved", countries=("TH", "KH"))
+    approved = CompanyFactory(stage=Stage.APPROVED, countries=("TH", "KH"))
     owner = owner_of(approved, email="owner.valid@example.com")
     db.session.add(Invitation(company=approved, email="new@example.com", invited_by=owner))
     db.session.commit()

@@ -31,7 +31,8 @@ def page_key(path: str) -> str | None:
     """The key of this page for the signed-in staff user; None when it must not be kept."""
     if session.get("_flashes"):
         return None
-    parts = (
+    return _key(
+        "page",
         current_user.id,
         current_user.role.value,
         ",".join(current_user.country_codes),
@@ -41,7 +42,21 @@ def page_key(path: str) -> str | None:
         utcnow().date().isoformat(),
         data_version(),
     )
-    return "page:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
+def cached_value(name: str, parts: tuple, compute: Callable[[], object]):
+    """`compute()`, kept until the data changes: for figures many pages share (the queue's
+    counts per status are the same for every reviewer)."""
+    key = _key("value", name, *parts, data_version())
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+def _key(kind: str, *parts) -> str:
+    return f"{kind}:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
 def cached_page(path: str, render: Callable[[], str]) -> str:

@@ -94,3 +94,27 @@ def test_a_change_amended_after_the_page_was_read_is_not_approved(client, auth, 
     )
     assert response.status_code == 409
     assert reload(member).display_name == "Lotus Hotel"
+
+
+def test_the_queue_finds_changes_awaiting_review(client, auth, reviewer, rep_fr, member):
+    CompanyFactory(display_name="Other Member", stage=Stage.ACTIVE)
+    auth.login(reviewer.email)
+    page = client.get("/review/?status=changes").get_data(as_text=True)
+    assert "Lotus Hotel" in page and "Other Member" not in page
+    assert "Change of details to review" in page
+    assert "Change of details awaiting review</a>: 1" in page
+    # Among all members too, the row says so.
+    members = client.get("/review/?status=active").get_data(as_text=True)
+    assert members.count("Change of details to review") == 1
+
+    post(client, member, "approve", {})
+    client.get("/review/")  # shows the decision's message
+    page = client.get("/review/?status=changes").get_data(as_text=True)
+    assert "Lotus Hotel" not in page
+    assert "Change of details awaiting review</a>: 0" in page
+
+    auth.logout()
+    auth.login(rep_fr.email)  # Thailand is not theirs
+    assert "Change of details awaiting review</a>: 0" in client.get("/review/").get_data(
+        as_text=True
+    )

@@ -82,3 +82,14 @@ def test_people_never_share_a_page(app, client, reviewer):
     second = token.findall(queue(other_browser))
     assert first and second
     assert set(first).isdisjoint(second)  # each page carries its own session's token
+
+
+def test_counts_are_shared_only_by_the_same_countries(client, auth, reviewer):
+    CompanyFactory(display_name="Paris Tours", countries=("FR",))
+    assert "Application under review</a>: 1" in queue(client)
+    auth.logout()
+    for countries in ((), ("TH",)):
+        rep = staff(Role.REPRESENTATIVE, countries, email=f"rep{len(countries)}@example.com")
+        auth.login(rep.email)
+        assert "Application under review</a>: 0" in queue(client)
+        auth.logout()

@@ -10,7 +10,13 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, Select, false, select, true
 
 from tracker.auth.models import Role, StaffCountry, User
-from tracker.companies.models import Company, Operation, Stage
+from tracker.companies.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    Company,
+    Operation,
+    Stage,
+)
 
 
 def operating_in(countries: Iterable[str] | Select) -> ColumnElement[bool]:
@@ -46,6 +52,14 @@ def operating_in_countries(countries: Iterable[str]) -> Select:
 def in_stage(stage: Stage) -> ColumnElement[bool]:
     """The condition on Company for being at `stage` (the SQL twin of `Company.stage`)."""
     return Company.stored_stage == stage
+
+
+def with_pending_change() -> ColumnElement[bool]:
+    """Companies whose change of details waits for staff."""
+    pending = select(ChangeRequest.company_id).where(
+        ChangeRequest.status == ChangeRequestStatus.PENDING
+    )
+    return Company.id.in_(pending)
 
 
 def publicly_listed() -> Select:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from faker import Faker
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from tracker.auth.models import Role, User
@@ -153,6 +153,9 @@ def load_companies(
         _load_batch(generator, start, size)
         db.session.commit()
         progress(size)
+    # Fresh statistics, or the query planner goes on believing the tables are empty.
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 def _batches(count: int, size: int) -> Iterator[tuple[int, int]]:

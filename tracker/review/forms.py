@@ -34,7 +34,9 @@ class QueueFilterForm(BaseForm):
 
     status = SelectField(
         "Status",
-        choices=select_choices(Stage.choices(), "All statuses"),
+        choices=select_choices(
+            [*Stage.choices(), ("changes", "Change of details awaiting review")], "All statuses"
+        ),
         default=Stage.SUBMITTED.value,
         validators=[Optional()],
     )

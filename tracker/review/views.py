@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.membership import services as membership
 from tracker.models_base import utcnow
 from tracker.outbox import queue_email
-from tracker.page_cache import cached_page
+from tracker.page_cache import cached_page, cached_value
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.review import services
 from tracker.review.changes import changes_since
@@ -74,18 +74,63 @@ def render_queue() -> str:
     if not 1 <= page_number <= MAX_PAGE:
         page_number = 1
     per_page = current_app.config["PER_PAGE"]
-    page = db.paginate(query, page=page_number, per_page=per_page, error_out=False, count=False)
     # A name search counts its matches up to a limit: counting every match of a common word
     # means reading every company, and "more than 1,000" says enough.
-    page.total = services.count_matches(query, limit=SEARCH_COUNT_LIMIT if name else None)
+    total = services.count_matches(query, limit=SEARCH_COUNT_LIMIT if name else None)
+    page = Page(page_number, per_page, total)
     return render_template(
         "review/queue.html",
         filters=filters,
         page=page,
-        more_than=page.total > SEARCH_COUNT_LIMIT and bool(name),
-        rows=queue_rows(page.items),
-        counts=services.count_by_status(current_user),
+        more_than=total > SEARCH_COUNT_LIMIT and bool(name),
+        rows=queue_rows(services.page_of(query, page_number, per_page)),
+        **counts_for(current_user, scope),
         scope=scope,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where a page of the queue stands among all of them, for the pager."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def counts_for(user, scope: list[str] | None) -> dict:
+    """The counts beside the queue: the same for everyone with the same countries, so they are
+    kept (until the data changes) for all of them."""
+
+    def count() -> dict:
+        return {
+            "counts": services.count_by_status(user),
+            "pending_changes": services.count_pending_changes(user),
+        }
+
+    # None: every country; a list (maybe empty): only those.
+    return cached_value(
+        "queue-counts", ("all" if scope is None else f"in:{','.join(scope)}",), count
     )
 
 
@@ -94,18 +139,22 @@ class QueueRow:
     company: Company
     countries: list[str]  # names of the countries of operation, sorted
     resubmitted: bool
+    change_pending: bool  # a change of details awaits review
     days_waiting: int | None  # only for an application waiting for review
 
 
 def queue_rows(companies: list[Company]) -> list[QueueRow]:
     """What the queue shows per company; a fixed number of queries however long the page."""
-    resubmitted = services.resubmitted_among([company.id for company in companies])
+    ids = [company.id for company in companies]
+    resubmitted = services.resubmitted_among(ids)
+    changing = services.pending_change_among(ids)
     now = utcnow()
     return [
         QueueRow(
             company=company,
             countries=by_name(country_name(code) for code in company.country_codes),
             resubmitted=company.id in resubmitted,
+            change_pending=company.id in changing,
             days_waiting=(now - company.submitted_at).days if company.awaits_review else None,
         )
         for company in companies
