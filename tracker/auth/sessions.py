@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -83,6 +83,9 @@ def load_session(token: object) -> User | None:
     if record is None or not is_live(record, utcnow()) or not record.user.is_active:
         return None  # a deactivated account is signed out at its next request
     record.user.session_token = token
+    # What touch() needs, so that it need not read the record again in the same request (not
+    # the record itself: holding it would keep it in the session past a bulk delete).
+    g.auth_session = (record.id, record.token_hash, record.last_seen_at)
     return record.user
 
 
@@ -90,7 +93,11 @@ def touch(token: str) -> bool:
     """Record activity on the session, at most once per TOUCH_INTERVAL; True if it wrote."""
     # Read first and write only when due: on SQLite even an UPDATE that matches no row would
     # take the write lock until the request ends.
-    record, now = _find(token), utcnow()
+    now = utcnow()
+    seen = g.get("auth_session")
+    if seen is not None and seen[1] == _hash(token) and now - seen[2] < TOUCH_INTERVAL:
+        return False  # read by load_session in this request, and not yet due
+    record = _find(token)
     if record is None or record.revoked_at is not None:
         return False
     if now - record.last_seen_at < TOUCH_INTERVAL:
