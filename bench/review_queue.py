@@ -189,6 +189,7 @@ def views(detail_id: int) -> list[tuple[str, str, str]]:
         ("queue, all in TH", REVIEWER, "/review/?status=&country=TH"),
         ("queue, search hotel", REVIEWER, "/review/?q=hotel"),
         ("queue, all, search hotel", REVIEWER, "/review/?status=&q=hotel"),
+        ("queue, all, search rare word", REVIEWER, "/review/?status=&q=zzqq"),
         ("queue, newest first", REVIEWER, "/review/?sort=newest"),
         ("queue, page 1000", REVIEWER, "/review/?status=&page=1000"),
         ("queue, representative", REPRESENTATIVE, "/review/"),

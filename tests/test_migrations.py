@@ -6,11 +6,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from tracker.extensions import db
+from tracker.models_base import for_this_database
 
 
 def schema_differences() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_object": for_this_database}
+        context = MigrationContext.configure(connection, opts=options)
         return compare_metadata(context, db.metadata)
 
 

@@ -55,3 +55,14 @@ def enum_column_type(enum_class: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def for_this_database(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's `include_object`: leave out of autogenerate the indexes declared for another
+    database only (`Index.ddl_if(dialect=...)`; Alembic does not read that itself)."""
+    condition = getattr(obj, "_ddl_if", None)
+    if type_ != "index" or reflected or condition is None or condition.dialect is None:
+        return True
+    from tracker.extensions import db
+
+    return db.engine.dialect.name == condition.dialect

@@ -6,7 +6,8 @@ Create Date: 2026-11-30 09:16:00
 
 Each company's stage (its membership's standing once signed, before that its application's
 state) is stored beside it, filled here from the two, so that the queue can count and filter by
-it with an index; indexes for the queue's order (submission time) and for the newest change.
+it with an index; indexes for the queue's order (submission time) and for the newest change; on
+PostgreSQL, trigram indexes for the name search.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ down_revision = 'd5a1e0c7b2f4'
 branch_labels = None
 depends_on = None
 
+TRIGRAM_COLUMNS = ('display_name', 'legal_name')
 STAGES = (
     'submitted', 'returned', 'rejected', 'approved', 'active', 'suspended', 'withdrawn', 'expelled'
 )
@@ -41,9 +43,20 @@ def upgrade():
         batch_op.create_index('ix_companies_stage_submitted', ['stage', 'submitted_at', 'id'], unique=False)
         batch_op.create_index('ix_companies_submitted', ['submitted_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_updated_at'), ['updated_at'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        # pg_trgm ships with PostgreSQL and is a trusted extension: a database owner may add it.
+        op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+        for column in TRIGRAM_COLUMNS:
+            op.create_index(
+                f'ix_companies_{column}_trigrams', 'companies', [column],
+                postgresql_using='gin', postgresql_ops={column: 'gin_trgm_ops'},
+            )
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        for column in TRIGRAM_COLUMNS:
+            op.drop_index(f'ix_companies_{column}_trigrams', table_name='companies')
     with op.batch_alter_table('companies', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_companies_updated_at'))
         batch_op.drop_index('ix_companies_submitted')

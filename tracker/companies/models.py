@@ -128,6 +128,16 @@ class Company(db.Model):
         # The staff queue: each stage's companies in order of submission, all of them too.
         Index("ix_companies_stage_submitted", "stage", "submitted_at", "id"),
         Index("ix_companies_submitted", "submitted_at", "id"),
+        # Name search (ILIKE '%word%') on PostgreSQL: trigram indexes find a rare word at once.
+        *(
+            Index(
+                f"ix_companies_{column}_trigrams",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("display_name", "legal_name")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

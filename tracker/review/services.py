@@ -77,12 +77,16 @@ def page_of(query: Select, number: int, per_page: int) -> list[Company]:
     return list(db.session.scalars(rows.options(selectinload(Company.operations))))
 
 
-def count_matches(query: Select, limit: int | None = None) -> int:
-    """How many rows `query` gives; with a `limit`, at most limit + 1 (counting stops there)."""
+def count_matches(query: Select) -> int:
+    """How many rows `query` gives."""
     ids = query.with_only_columns(Company.id).order_by(None)
-    if limit is not None:
-        ids = ids.limit(limit + 1)
     return db.session.scalar(select(func.count()).select_from(ids.subquery()))
+
+
+def first_matches(query: Select, limit: int) -> list[int]:
+    """The ids of up to `limit` rows of `query`, in no particular order (a search reads on until
+    it has them, or to the end)."""
+    return list(db.session.scalars(query.with_only_columns(Company.id).order_by(None).limit(limit)))
 
 
 def country_scope(staff: User) -> list[str] | None:

@@ -74,9 +74,15 @@ def render_queue() -> str:
     if not 1 <= page_number <= MAX_PAGE:
         page_number = 1
     per_page = current_app.config["PER_PAGE"]
-    # A name search counts its matches up to a limit: counting every match of a common word
-    # means reading every company, and "more than 1,000" says enough.
-    total = services.count_matches(query, limit=SEARCH_COUNT_LIMIT if name else None)
+    total = services.count_matches(query) if not name else None
+    if name:
+        # A name search reads the matches (up to a limit) once: a few are then sorted and paged
+        # directly, where walking the queue's order would read every company to find them; for
+        # a common word there are plenty on the way, and "more than 1,000" says enough.
+        matches = services.first_matches(query, SEARCH_COUNT_LIMIT + 1)
+        total = len(matches)
+        if total <= SEARCH_COUNT_LIMIT:
+            query = query.where(Company.id.in_(matches))
     page = Page(page_number, per_page, total)
     return render_template(
         "review/queue.html",
