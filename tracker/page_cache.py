@@ -29,8 +29,8 @@ def data_version() -> str:
 
 def page_key(path: str) -> str | None:
     """The key of this page for the signed-in staff user; None when it must not be kept."""
-    if session.get("_flashes"):
-        return None
+    if session.get("_flashes") or not session.get("csrf_token"):
+        return None  # a message to show once; a session whose token the render would create
     return _key(
         "page",
         current_user.id,

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import import_or_skip
+from tests.browser.conftest import deliver_queued, import_or_skip
 from tests.factories import CompanyFactory, owner_of, staff
 from tracker.auth.models import Role
 
@@ -70,6 +70,7 @@ def test_register_confirm_apply_approve_sign(page: Page, browser_auth, smtp):
     reviewer = staff(Role.REVIEWER, email="reviewer@example.com")
 
     register(page)
+    deliver_queued()
     page.goto(smtp.link(OWNER, "/account/confirm/"))
     expect(page.get_by_role("status")).to_contain_text("your e-mail address is confirmed")
     browser_auth.login(OWNER, OWNER_PASSWORD)

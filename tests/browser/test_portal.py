@@ -3,7 +3,7 @@ each as the person doing it sees it."""
 
 import pytest
 
-from tests.browser.conftest import import_or_skip
+from tests.browser.conftest import deliver_queued, import_or_skip
 from tests.factories import CompanyFactory, owner_of, staff
 from tracker.auth.models import Role
 from tracker.companies.models import Stage
@@ -13,6 +13,11 @@ sync_api = import_or_skip("playwright.sync_api")
 Page, expect = sync_api.Page, sync_api.expect
 
 NEW_PASSWORD = "a long new password"
+
+
+def mailed_link(smtp, address: str, path: str) -> str:
+    deliver_queued()
+    return smtp.link(address, path)
 
 
 def accept_invitation(page: Page, link: str, name: str) -> None:
@@ -34,6 +39,7 @@ def test_owner_invites_resends_cancels_and_hands_over_ownership(page: Page, brow
     expect(page.get_by_role("status")).to_contain_text("We sent an invitation to wrong@alpha")
     page.get_by_role("button", name="Send again to wrong@alpha.example").click()
     expect(page.get_by_role("status")).to_contain_text("again")
+    deliver_queued()
     assert len(smtp.wait_for("wrong@alpha.example", 2)) == 2
     page.get_by_role("button", name="Cancel the invitation to wrong@alpha.example").click()
     expect(page.get_by_role("status")).to_contain_text("its link no longer works")
@@ -41,7 +47,9 @@ def test_owner_invites_resends_cancels_and_hands_over_ownership(page: Page, brow
     page.get_by_label("Colleague's e-mail address").fill("carl@alpha.example")
     page.get_by_role("button", name="Send invitation").click()
     browser_auth.logout()
-    accept_invitation(page, smtp.link("carl@alpha.example", "/account/invitation/"), "Carl Col")
+    accept_invitation(
+        page, mailed_link(smtp, "carl@alpha.example", "/account/invitation/"), "Carl Col"
+    )
     browser_auth.logout()
 
     browser_auth.login(owner.email)
@@ -51,7 +59,7 @@ def test_owner_invites_resends_cancels_and_hands_over_ownership(page: Page, brow
     browser_auth.logout()
 
     browser_auth.login("carl@alpha.example", NEW_PASSWORD)
-    page.goto(smtp.link("carl@alpha.example", "/company/ownership/"))
+    page.goto(mailed_link(smtp, "carl@alpha.example", "/company/ownership/"))
     page.get_by_role("button", name="Accept ownership").click()
     expect(page.get_by_role("status")).to_contain_text("You are now the owner of Alpha Tours.")
     # The new owner may remove the old one, who stayed a colleague.
@@ -73,7 +81,9 @@ def test_admin_invites_a_representative_changes_countries_and_deactivates(
     expect(page.get_by_role("status")).to_contain_text("We sent an invitation to rita@")
     browser_auth.logout()
 
-    accept_invitation(page, smtp.link("rita@ecpat.example", "/account/staff-invitation/"), "Rita")
+    accept_invitation(
+        page, mailed_link(smtp, "rita@ecpat.example", "/account/staff-invitation/"), "Rita"
+    )
     expect(page.get_by_role("status")).to_contain_text("Welcome to The Code Signatory Tracker.")
     browser_auth.logout()
 
@@ -117,6 +127,7 @@ def test_reviewer_suspends_and_reinstates_a_member(page: Page, browser_auth, smt
     expect(page.get_by_role("list").filter(has_text="Membership suspended")).to_contain_text(
         "No report for 2025."
     )
+    deliver_queued()
     mail = smtp.wait_for("owner@lotus.example", 1)
     assert "No report for 2025." in mail[-1].get_payload(decode=True).decode()
     browser_auth.logout()

@@ -95,7 +95,7 @@ def add():
         else:
             flash(saved_message(company, _("The property is added.")), "success")
             return redirect(position_of(company, new))
-    return render_list(company, form, status=400 if request.method == "POST" else 200)
+    return render_list(company, form, status=400)
 
 
 def position_of(company, operation: OperationInput) -> str:
