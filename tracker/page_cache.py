@@ -3,9 +3,10 @@
 Staff open the queue again and again while it changes a few times a minute; rendering it means
 counting and paging 100,000 companies. A page is kept under a key made of everything it depends
 on: who asks (user, role, countries, and the session, whose CSRF token the page carries), the
-URL, the language, the day (the queue counts days waiting) and the data version, the latest
-`Company.updated_at`. Every change staff see moves that time: decisions, edits, operations,
-change requests and memberships all bump the company row (its version check needs them to).
+URL, the language, the day (the queue counts days waiting) and the data version, a counter that
+every transaction changing a company moves (`DataVersion`). Every change staff see changes the
+company row: decisions, edits, operations, change requests and memberships all bump it (its
+version check needs them to).
 A page that shows a flash message is never kept, and entries expire after a few minutes anyway.
 """
 
@@ -14,17 +15,18 @@ from collections.abc import Callable
 
 from flask import session
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tracker.companies.models import Company
+from tracker.companies.models import COMPANIES_VERSION, DataVersion
 from tracker.extensions import cache, db
 from tracker.languages.selection import current_language
 from tracker.models_base import utcnow
 
 
 def data_version() -> str:
-    """Changes whenever a company is added or changed (one index lookup)."""
-    return str(db.session.scalar(select(func.max(Company.updated_at))))
+    """Moves whenever a transaction that adds or changes a company commits (one row)."""
+    query = select(DataVersion.value).where(DataVersion.name == COMPANIES_VERSION)
+    return str(db.session.scalar(query))
 
 
 def page_key(path: str) -> str | None:

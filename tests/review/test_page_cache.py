@@ -10,7 +10,9 @@ from tests.fixtures.applications import return_for_changes
 from tests.fixtures.sql import sql_statements
 from tracker.auth.models import Role, StaffCountry
 from tracker.companies import services
+from tracker.companies.models import Stage, Standing
 from tracker.extensions import db
+from tracker.page_cache import data_version
 
 
 @pytest.fixture()
@@ -93,3 +95,17 @@ def test_counts_are_shared_only_by_the_same_countries(client, auth, reviewer):
         auth.login(rep.email)
         assert "Application under review</a>: 0" in queue(client)
         auth.logout()
+
+
+def test_every_company_change_moves_the_data_version(reviewer):
+    company = CompanyFactory(display_name="Alpha Tours", stage=Stage.ACTIVE)
+    before = data_version()
+    company.contact_name = "New Contact"
+    db.session.commit()
+    after_edit = data_version()
+    company.membership.standing = Standing.SUSPENDED
+    db.session.commit()
+    after_standing = data_version()
+    reviewer.name = "Renamed Reviewer"  # not a company: nothing staff see in the queue moves
+    db.session.commit()
+    assert int(before) < int(after_edit) < int(after_standing) == int(data_version())

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.extensions import db
@@ -159,10 +159,7 @@ class Company(db.Model):
     stored_stage: Mapped[Stage] = mapped_column("stage", enum_column_type(Stage, "company_stage"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Indexed: its maximum tells whether anything staff see may have changed (review.cache).
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: two reviewers deciding at once cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -273,9 +270,24 @@ class Membership(db.Model):
     company: Mapped[Company] = relationship(back_populates="membership")
 
 
+class DataVersion(db.Model):
+    """A counter that every transaction changing a company moves, in the order they commit:
+    what `tracker/page_cache.py` keys rendered staff pages on. One row, `companies`."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+COMPANIES_VERSION = "companies"
+
+
 @event.listens_for(Session, "before_flush")
 def store_stages(session: Session, flush_context, instances) -> None:
-    """Keep `Company.stored_stage` equal to `Company.stage` in every flush that may change it."""
+    """Keep `Company.stored_stage` equal to `Company.stage` in every flush that may change it,
+    and move the companies' data version when a company changes."""
+    changed = False
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Company):
             company = obj
@@ -283,9 +295,24 @@ def store_stages(session: Session, flush_context, instances) -> None:
             company = obj.company
         else:
             continue
+        changed = True
         stage = company.stage if company is not None else None
         if stage is not None and company.stored_stage is not stage:
             company.stored_stage = stage
+    if changed:
+        bump_version(session)
+
+
+def bump_version(session: Session) -> None:
+    """Move the companies' data version. The row lock this takes until commit orders the
+    changes: a page rendered before a change commits never carries the version after it."""
+    moved = session.execute(
+        update(DataVersion)
+        .where(DataVersion.name == COMPANIES_VERSION)
+        .values(value=DataVersion.value + 1)
+    )
+    if moved.rowcount == 0:  # the migration adds the row; an emptied table gets it back
+        session.add(DataVersion(name=COMPANIES_VERSION, value=1))
 
 
 class ChangeRequestStatus(LabelledEnum):

@@ -22,6 +22,7 @@ from tracker.companies.models import (
     Signature,
     Stage,
     Standing,
+    bump_version,
 )
 from tracker.demo.accounts import DEMO_PASSWORD
 from tracker.extensions import db
@@ -153,6 +154,7 @@ def load_companies(
         _load_batch(generator, start, size)
         db.session.commit()
         progress(size)
+    bump_version(db.session)  # bulk inserts pass by the flush hook that does it otherwise
     # Fresh statistics, or the query planner goes on believing the tables are empty.
     db.session.execute(text("ANALYZE"))
     db.session.commit()

@@ -74,7 +74,6 @@ def render_queue() -> str:
     if not 1 <= page_number <= MAX_PAGE:
         page_number = 1
     per_page = current_app.config["PER_PAGE"]
-    total = services.count_matches(query) if not name else None
     if name:
         # A name search reads the matches (up to a limit) once: a few are then sorted and paged
         # directly, where walking the queue's order would read every company to find them; for
@@ -83,6 +82,8 @@ def render_queue() -> str:
         total = len(matches)
         if total <= SEARCH_COUNT_LIMIT:
             query = query.where(Company.id.in_(matches))
+    else:
+        total = services.count_matches(query)
     page = Page(page_number, per_page, total)
     return render_template(
         "review/queue.html",
