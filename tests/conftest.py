@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import MetaData
 
 from config import TestingConfig
 from tests.fixtures.catalogs import compile_catalogs
@@ -101,10 +101,12 @@ def app(smtp_server, tmp_path_factory):
 
 
 def reset_schema() -> None:
-    """Drop what an earlier run left in a shared (PostgreSQL) test database."""
-    db.drop_all()
-    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    """Drop what an earlier run left in a shared (PostgreSQL) test database: every table there,
+    including those of another version of the code."""
     db.session.commit()
+    existing = MetaData()
+    existing.reflect(bind=db.engine)
+    existing.drop_all(bind=db.engine)
 
 
 @pytest.fixture(autouse=True)

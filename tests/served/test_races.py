@@ -123,12 +123,19 @@ def test_parallel_acceptances_of_one_invitation_make_one_account(served):
     path = f"/account/invitation/{make_token('invite', invitation.id)}"
     form = {"name": "Col League", "password": "long enough pw", "confirm": "long enough pw"}
 
-    def accept(_: int) -> httpx.Response:
-        with httpx.Client(base_url=served.url, timeout=30) as client:
-            token = csrf_token(client, path)
-            return client.post(path, data={**form, "csrf_token": token})
+    # Every form is open before any is sent, as six browsers showing the page would be: a GET
+    # after the first acceptance would already be sent away.
+    clients = [httpx.Client(base_url=served.url, timeout=30) for _ in range(6)]
+    tokens = [csrf_token(client, path) for client in clients]
 
-    responses = in_parallel(6, accept)
+    def accept(i: int) -> httpx.Response:
+        return clients[i].post(path, data={**form, "csrf_token": tokens[i]})
+
+    try:
+        responses = in_parallel(6, accept)
+    finally:
+        for client in clients:
+            client.close()
     assert statuses(responses) == [302] * 6, [r.text[:300] for r in responses]
     locations = [r.headers["location"] for r in responses]
     assert locations.count("/company/") == 1
