@@ -12,13 +12,13 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from served import empty_app  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
-from config import DevelopmentConfig  # noqa: E402
-from tracker import create_app, demo  # noqa: E402
+from tracker import demo  # noqa: E402
 from tracker.companies.models import Operation  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 
@@ -34,16 +34,8 @@ def main() -> None:
 
 
 def run(url: str, count: int) -> dict:
-    class BenchConfig(DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(BenchConfig)
+    app = empty_app(url)
     with app.app_context():
-        if url.startswith("postgresql"):
-            db.drop_all()
-            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
-        upgrade()
         started = time.perf_counter()
         demo.load_companies(count, seed=1)
         seconds = time.perf_counter() - started

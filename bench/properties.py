@@ -16,14 +16,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from served import empty_app  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from config import DevelopmentConfig  # noqa: E402
-from tracker import create_app  # noqa: E402
 from tracker.auth.models import Role, User  # noqa: E402
 from tracker.companies.models import (  # noqa: E402
     ApplicationStatus,
@@ -116,17 +115,8 @@ def timed(call):
 def run(url: str, rows: int, runs: int) -> list[tuple[str, list[float], float]]:
     """(what, seconds of each run, target) for each measure."""
 
-    class BenchConfig(DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        MAIL_BACKEND = "console"
-
-    app = create_app(BenchConfig)
+    app = empty_app(url)
     with app.app_context():
-        if url.startswith("postgresql"):
-            db.drop_all()
-            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
-        upgrade()
         make_chain(rows - 1)  # the property added below makes `rows`
     client = app.test_client()
     login = client.get("/account/login").get_data(as_text=True)

@@ -51,3 +51,25 @@ class served:
     def __exit__(self, *exc) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def empty_app(url: str):
+    """The app (development config, mail to the console) on `url`, emptied and migrated."""
+    from flask_migrate import upgrade
+    from sqlalchemy import MetaData
+
+    from config import DevelopmentConfig
+    from tracker import create_app
+    from tracker.extensions import db
+
+    class BenchConfig(DevelopmentConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        MAIL_BACKEND = "console"
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        existing = MetaData()
+        existing.reflect(bind=db.engine)
+        existing.drop_all(bind=db.engine)
+        upgrade()
+    return app

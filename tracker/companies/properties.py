@@ -7,6 +7,7 @@ case aside), never guessed.
 """
 
 import csv
+import gettext
 import io
 import unicodedata
 from dataclasses import dataclass, field
@@ -71,8 +72,6 @@ def _folded(text: str) -> str:
 @cache
 def _country_lookup() -> dict[str, str]:
     """Folded code or name (English, French, Spanish) -> alpha-2 code."""
-    import gettext
-
     lookup = {}
     translations = [
         gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
