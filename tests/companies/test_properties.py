@@ -82,6 +82,12 @@ def test_each_bad_row_says_what_is_wrong_and_where():
     assert result.error_count == 6
 
 
+def test_rows_are_numbered_as_the_spreadsheet_shows_them():
+    text = "country,property,city\n\nTH,A,X\nAtlantis,B,Y\n"
+    result = parse_properties(text, needs_property=True)
+    assert [(row.line, bool(row.errors)) for row in result.rows] == [(3, False), (4, True)]
+
+
 def test_tour_operators_may_list_countries_alone():
     result = parse_properties("TH\nKH,,\n", needs_property=False)
     assert result.ok

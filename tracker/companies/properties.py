@@ -116,14 +116,17 @@ def _escaped(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def _cells(text: str) -> list[list[str]]:
+def _lines(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each line that has something in it: the numbers are those the
+    spreadsheet or text editor shows, header and blank lines counted."""
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     # "TH", "Lotus" (a space after the comma) is still a quoted cell.
-    return list(csv.reader(io.StringIO(text), dialect, skipinitialspace=True))
+    reader = csv.reader(io.StringIO(text), dialect, skipinitialspace=True)
+    return [(reader.line_num, cells) for cells in reader if any(cell.strip() for cell in cells)]
 
 
 def _text_problem(value: str) -> str | None:
@@ -139,10 +142,10 @@ def parse_properties(text: str, needs_property: bool) -> ImportResult:
     """Every row of `text` with its problems; `needs_property` for hotels (name and city)."""
     text = text.lstrip("\ufeff")
     try:
-        lines = [cells for cells in _cells(text) if any(cell.strip() for cell in cells)]
+        lines = _lines(text)
     except csv.Error as error:
         return ImportResult([], [_("This is not a CSV file we can read (%(error)s).", error=error)])
-    if lines and _folded(lines[0][0]) in HEADER_WORDS:
+    if lines and _folded(lines[0][1][0]) in HEADER_WORDS:
         lines = lines[1:]
     if not lines:
         return ImportResult([], [_("There are no rows to import.")])
@@ -154,7 +157,7 @@ def parse_properties(text: str, needs_property: bool) -> ImportResult:
         )
         return ImportResult([], [message])
     rows, seen = [], {}
-    for number, cells in enumerate(lines, start=1):
+    for number, cells in lines:
         row = _row(number, cells, needs_property)
         key = (row.country_code, _folded(row.property_name), _folded(row.city))
         if row.country_code and key in seen:
