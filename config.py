@@ -77,6 +77,12 @@ class Config:
     # Where businesses and the public write to ECPAT about The Code (shown on Contact, Privacy).
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "thecode@ecpat.org")
 
+    # Annual reports (tracker/reports/periods.py): the reporting year starts in this month (1:
+    # the calendar year) and its report is due on this day after it ends.
+    REPORTING_YEAR_START_MONTH = int(os.environ.get("REPORTING_YEAR_START_MONTH", "1"))
+    REPORT_DUE_MONTH = int(os.environ.get("REPORT_DUE_MONTH", "3"))
+    REPORT_DUE_DAY = int(os.environ.get("REPORT_DUE_DAY", "31"))
+
     # Languages of the pages a business or the public sees (staff pages may stay English).
     LANGUAGES = ("en", "fr", "es")
     BABEL_DEFAULT_LOCALE = "en"
