@@ -145,3 +145,26 @@ def test_parallel_acceptances_of_one_invitation_make_one_account(served):
     assert db.session.scalar(select(User).filter_by(email="colleague@example.com")).company_id == (
         company.id
     )
+
+
+def test_parallel_property_changes_lose_nothing_and_never_fail(served):
+    company = CompanyFactory(display_name="Lotus Hotels", countries=("TH",))
+    client = signed_in_client(served.url, owner_of(company, email="owner@lotus.example").email)
+    token = csrf_token(client, "/company/properties")
+    cookies = dict(client.cookies)
+    client.close()
+
+    def add(i: int) -> httpx.Response:
+        data = {"csrf_token": token, "country_code": "TH", "property_name": f"Lotus {i}"}
+        data["city"] = "Phuket"
+        with httpx.Client(base_url=served.url, cookies=cookies, timeout=30) as each:
+            return each.post("/company/properties", data=data)
+
+    responses = in_parallel(6, add)
+    # Each either saved (302) or met a parallel save and was told so (409): never a 500.
+    assert set(statuses(responses)) <= {302, 409}, [r.text[:300] for r in responses]
+    assert 302 in statuses(responses)
+    saved = {f"Lotus {i}" for i, r in enumerate(responses) if r.status_code == 302}
+    db.session.expire_all()
+    names = {op.property_name for op in db.session.get(Company, company.id).operations}
+    assert names - {None} == saved  # every save acknowledged is there, and nothing else
