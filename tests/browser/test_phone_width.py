@@ -63,10 +63,7 @@ def long_staff(role: Role, tag: str, countries: tuple[str, ...] = ()) -> User:
 
 def edit_company(company: Company, actor: User, **changes) -> None:
     """Save the company's details with `changes`, as its edit form does."""
-    operations = tuple(
-        company_services.OperationInput(op.country_code, op.property_name, op.city)
-        for op in company.operations
-    )
+    operations = company_services.inputs_of(company.operations)
     current = {name: getattr(company, name) for name in company_services.DETAIL_FIELDS}
     details = company_services.CompanyDetails(**current, operations=operations)
     company_services.update_company(company, replace(details, **changes), actor)

@@ -253,10 +253,7 @@ def test_admin_sees_every_staff_account_with_countries(
 
 def edit(company: Company, owner: User, **changes) -> None:
     """The owner saves new details, as the edit page does (one request, one commit)."""
-    operations = tuple(
-        company_services.OperationInput(op.country_code, op.property_name, op.city)
-        for op in company.operations
-    )
+    operations = company_services.inputs_of(company.operations)
     current = {name: getattr(company, name) for name in company_services.DETAIL_FIELDS}
     details = company_services.CompanyDetails(**current, operations=operations)
     company_services.update_company(company, replace(details, **changes), owner)

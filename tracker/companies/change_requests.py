@@ -63,15 +63,8 @@ def split(company: Company, details):
     at_once = replace(details, **{name: getattr(company, name) for name in REVIEWED_FIELDS})
     if _countries(details.operations) != company.country_codes:
         proposed["operations"] = [list(asdict(op).values()) for op in details.operations]
-        at_once = replace(at_once, operations=_operations_of(company))
+        at_once = replace(at_once, operations=services.inputs_of(company.operations))
     return at_once, proposed
-
-
-def _operations_of(company: Company) -> tuple[services.OperationInput, ...]:
-    return tuple(
-        services.OperationInput(op.country_code, op.property_name, op.city)
-        for op in company.operations
-    )
 
 
 def requested_changes(company: Company, proposed: dict) -> dict:
@@ -152,7 +145,7 @@ def _apply_proposal(company: Company, proposed: dict) -> None:
     values = {
         name: PARSE.get(name, str)(proposed[name]) for name in REVIEWED_FIELDS if name in proposed
     }
-    values["operations"] = _operations_of(company)
+    values["operations"] = services.inputs_of(company.operations)
     if "operations" in proposed:
         values["operations"] = tuple(
             services.OperationInput(country, name or None, city or None)

@@ -18,7 +18,7 @@ import pycountry
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
-from tracker.companies.services import MAX_PROPERTIES, OperationInput
+from tracker.companies.services import MAX_PROPERTIES, OperationInput, inputs_of
 from tracker.countries import collation_key, country_name
 from tracker.formutils import (
     reject_control_characters,
@@ -219,10 +219,7 @@ def working_operations(company) -> list[OperationInput]:
     # Imported here: change_requests imports services, which this module's callers load first.
     from tracker.companies.change_requests import as_requested
 
-    return [
-        OperationInput(op.country_code, op.property_name or None, op.city or None)
-        for op in as_requested(company).operations
-    ]
+    return list(inputs_of(as_requested(company).operations))
 
 
 def sorted_operations(operations) -> list:

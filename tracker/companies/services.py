@@ -115,13 +115,19 @@ def _apply(company: Company, details: CompanyDetails) -> None:
         company.operations = kept + added
 
 
+def inputs_of(operations) -> tuple[OperationInput, ...]:
+    """Operations (rows, or anything with their three fields) as inputs to save again."""
+    return tuple(
+        OperationInput(op.country_code, op.property_name or None, op.city or None)
+        for op in operations
+    )
+
+
 def details_of(company: Company, operations=None) -> CompanyDetails:
     """The company's details as they stand, optionally with other operations."""
     values = {name: getattr(company, name) for name in DETAIL_FIELDS}
     if operations is None:
-        operations = [
-            OperationInput(op.country_code, op.property_name, op.city) for op in company.operations
-        ]
+        operations = inputs_of(company.operations)
     return CompanyDetails(**values, operations=tuple(operations))
 
 
