@@ -73,6 +73,9 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     MAX_FORM_PARTS = 2000
+    # Policy documents of annual reports: PDFs up to this size; their form may be that large.
+    REPORT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    BODY_LIMITS = {"reports.edit": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH}
 
     # Where businesses and the public write to ECPAT about The Code (shown on Contact, Privacy).
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "thecode@ecpat.org")
@@ -82,6 +85,8 @@ class Config:
     REPORTING_YEAR_START_MONTH = int(os.environ.get("REPORTING_YEAR_START_MONTH", "1"))
     REPORT_DUE_MONTH = int(os.environ.get("REPORT_DUE_MONTH", "3"))
     REPORT_DUE_DAY = int(os.environ.get("REPORT_DUE_DAY", "31"))
+    # Members this many days past a due date are listed for staff to consider suspending.
+    OVERDUE_SUSPENSION_DAYS = int(os.environ.get("OVERDUE_SUSPENSION_DAYS", "180"))
 
     # Languages of the pages a business or the public sees (staff pages may stay English).
     LANGUAGES = ("en", "fr", "es")

@@ -1,14 +1,17 @@
 """Who may open what: each role against every route; no company sees or changes another's data."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.fixtures.headers import assert_no_framing
+from tests.reports.test_views import pdf_bytes
 from tracker.audit import AuditEntry
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
@@ -23,6 +26,8 @@ from tracker.companies.models import (
     Stage,
 )
 from tracker.extensions import db
+from tracker.reports import documents
+from tracker.reports.models import Report, ReportState
 from tracker.tokens import make_token
 
 ROLES = (
@@ -289,6 +294,78 @@ CASES = [
     ),
 ]
 
+# Annual reports: M has a 2025 draft with a policy document; other companies have none.
+R, MR = "/review/reports/{r}", "/company/reports/2025"
+M_REPORT_PAGE = outcomes(company=404, owner_m=200)
+REPORT_DECISION = outcomes(staff=R, rep_fr=404)
+CASES += [
+    Case("GET", "/company/reports/", outcomes(company=200, applicant=404)),
+    Case(
+        "POST",
+        "/company/reports/<int:year>/start",
+        # Not members yet: no 2025 report for them; M has one, which opens.
+        outcomes(company="/company/reports/", owner_m=MR, applicant=404),
+        "/company/reports/2025/start",
+        {"start_from": "blank"},
+    ),
+    Case("GET", "/company/reports/<int:year>", M_REPORT_PAGE, MR),
+    # An empty draft saved (M's draft has no training rows yet), back to the form.
+    Case("POST", "/company/reports/<int:year>", outcomes(company=404, owner_m=MR), MR),
+    Case("GET", "/company/reports/<int:year>/preview", M_REPORT_PAGE, MR + "/preview"),
+    Case(
+        "POST",
+        "/company/reports/<int:year>/submit",
+        outcomes(company=404, owner_m=MR + "/preview"),
+        MR + "/submit",
+    ),
+    Case("GET", "/company/reports/<int:year>/print", M_REPORT_PAGE, MR + "/print"),
+    Case("GET", "/company/reports/<int:year>/policy", M_REPORT_PAGE, MR + "/policy"),
+    Case("GET", "/company/reports/<int:year>/training.csv", M_REPORT_PAGE, MR + "/training.csv"),
+    Case(
+        "GET", "/company/reports/<int:year>/training/import", M_REPORT_PAGE, MR + "/training/import"
+    ),
+    # Nothing pasted or uploaded: refused beside the field.
+    Case(
+        "POST",
+        "/company/reports/<int:year>/training/import",
+        outcomes(company=404, owner_m=400),
+        MR + "/training/import",
+    ),
+    Case("GET", "/review/reports/", STAFF_PAGE),
+    Case("GET", "/review/reports/dashboard", STAFF_PAGE),
+    Case(
+        "GET",
+        "/review/reports/dashboard/<name>.csv",
+        STAFF_PAGE,
+        "/review/reports/dashboard/overdue.csv",
+    ),
+    Case("GET", "/review/reports/<int:report_id>", IN_COUNTRY_STAFF_PAGE, R),
+    Case("GET", "/review/reports/<int:report_id>/policy", IN_COUNTRY_STAFF_PAGE, R + "/policy"),
+    # A draft: nothing to decide, and the reviewer is sent back to the report.
+    Case("POST", "/review/reports/<int:report_id>/accept", REPORT_DECISION, R + "/accept"),
+    Case(
+        "POST",
+        "/review/reports/<int:report_id>/return",
+        REPORT_DECISION,
+        R + "/return",
+        {"comment_training": "Count every hotel."},
+    ),
+    # M joined today: it owes no 2025 report (400 beside the field) and cannot be a Top Member.
+    Case(
+        "POST",
+        "/review/reports/companies/<int:company_id>/extension",
+        outcomes(staff=400, rep_fr=404),
+        "/review/reports/companies/{m}/extension",
+        {"year": "2025", "due_on": "2027-01-31", "reason": "Flood"},
+    ),
+    Case(
+        "POST",
+        "/review/reports/companies/<int:company_id>/top-member",
+        SANCTION,
+        "/review/reports/companies/{m}/top-member",
+    ),
+]
+
 MATRIX = [pytest.param(case, role, id=f"{case.id} as {role}") for case in CASES for role in ROLES]
 
 
@@ -306,8 +383,15 @@ def people(company_a, owner_a, company_b, owner_b, applicant, reviewer, admin, r
             proposed={"display_name": "Member Hotels Group"},
         )
     )
+    report_m = Report(company=company_m, year=2025, state=ReportState.DRAFT)
+    report_m.policy_document = documents.store(
+        pdf_bytes(), Path(current_app.instance_path) / "documents"
+    )
+    report_m.policy_document_name = "policy.pdf"
+    db.session.add(report_m)
     db.session.commit()
     return SimpleNamespace(
+        report_m=report_m,
         company_a=company_a,
         company_b=company_b,
         owner_a=owner_a,
@@ -342,7 +426,10 @@ def db_state() -> tuple:
         for model in (User, AuditEntry, Signature, Invitation)
     ]
     requests = db.session.execute(select(ChangeRequest.id, ChangeRequest.status)).all()
-    return tuple(companies), tuple(counts), tuple(requests)
+    reports = db.session.execute(
+        select(Report.id, Report.state, Report.version).order_by(Report.id)
+    ).all()
+    return tuple(companies), tuple(counts), tuple(requests), tuple(reports)
 
 
 def fill(path: str, people) -> str:
@@ -365,6 +452,7 @@ def fill(path: str, people) -> str:
         a=people.company_a.id,
         b=people.company_b.id,
         m=people.company_m.id,
+        r=people.report_m.id,
         confirm_token=make_token(
             "confirm", {"id": people.owner_a.id, "email": people.owner_a.email}
         ),
@@ -393,6 +481,7 @@ def test_access(client, auth, people, case: Case, role: str):
     expected = case.expected[role]
     if isinstance(expected, str):
         expected = expected.replace("{m}", str(people.company_m.id))
+        expected = expected.replace("{r}", str(people.report_m.id))
     if expected == LOGIN:
         assert response.status_code == 302
         assert urlsplit(response.location).path == "/account/login"

@@ -46,6 +46,13 @@ class AuditAction(LabelledEnum):
     STAFF_COUNTRIES_CHANGED = "staff.countries_changed"
     STAFF_DEACTIVATED = "staff.deactivated"
     STAFF_REACTIVATED = "staff.reactivated"
+    REPORT_SUBMITTED = "report.submitted"
+    REPORT_RESUBMITTED = "report.resubmitted"
+    REPORT_RETURNED = "report.returned"
+    REPORT_ACCEPTED = "report.accepted"
+    REPORT_EXTENSION_GRANTED = "report.extension_granted"
+    TOP_MEMBER_RECOGNISED = "membership.top_member_recognised"
+    TOP_MEMBER_ENDED = "membership.top_member_ended"
 
     @property
     def label(self) -> str:
@@ -85,6 +92,13 @@ ACTION_TITLES = {
     AuditAction.STAFF_COUNTRIES_CHANGED: _l("Representative's countries changed"),
     AuditAction.STAFF_DEACTIVATED: _l("Staff account deactivated"),
     AuditAction.STAFF_REACTIVATED: _l("Staff account reactivated"),
+    AuditAction.REPORT_SUBMITTED: _l("Annual report submitted"),
+    AuditAction.REPORT_RESUBMITTED: _l("Annual report changed and resubmitted"),
+    AuditAction.REPORT_RETURNED: _l("Annual report returned for changes"),
+    AuditAction.REPORT_ACCEPTED: _l("Annual report accepted"),
+    AuditAction.REPORT_EXTENSION_GRANTED: _l("Later due date granted for an annual report"),
+    AuditAction.TOP_MEMBER_RECOGNISED: _l("Recognised as a Top Member"),
+    AuditAction.TOP_MEMBER_ENDED: _l("Top Member recognition ended"),
 }
 
 

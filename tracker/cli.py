@@ -1,8 +1,13 @@
-"""Command-line tools: `demo-data`, `create-staff` and `send-mail` (`flask --app wsgi ...`)."""
+"""Command-line tools (`flask --app wsgi ...`): `demo-data`, `create-staff`, `send-mail` (the
+outbox's queued e-mail) and `send-reminders` (reminders of reports due, then sent); the last two
+are meant for cron.
+"""
+
+from datetime import datetime
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from tracker import outbox
 from tracker.auth.models import Role
@@ -10,6 +15,8 @@ from tracker.auth.services import StaffAccount, create_staff, find_user
 from tracker.countries import country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
+from tracker.reports import recognition, reminders, services
+from tracker.reports.models import ReminderKind
 
 STAFF_ROLES = [role.value for role in Role if role.is_staff]
 
@@ -109,7 +116,11 @@ def create_staff_command(
 )
 def send_mail_command(limit: int) -> None:
     """Send the queued e-mail that is due; safe to run every minute from cron."""
-    ids = outbox.due_message_ids(limit)
+    deliver(outbox.due_message_ids(limit))
+
+
+def deliver(ids: list[int]) -> None:
+    """Send these queued messages, say how it went; exit 1 if some failed (they are retried)."""
     counts = {status: 0 for status in outbox.OutboxStatus}
     failed = 0
     with click.progressbar(ids, label="Sending e-mail", show_pos=True) as bar:
@@ -127,7 +138,52 @@ def send_mail_command(limit: int) -> None:
         raise SystemExit(1)
 
 
+REMINDER_LABELS = {
+    ReminderKind.DUE_IN_90_DAYS: "90 days before",
+    ReminderKind.DUE_IN_30_DAYS: "30 days before",
+    ReminderKind.DUE_TODAY: "on the day",
+    ReminderKind.OVERDUE: "overdue",
+}
+
+
+@click.command("send-reminders")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Remind as on this day, to test or catch up (default: today, UTC).",
+)
+@click.option(
+    "--queue-only",
+    is_flag=True,
+    help="Only queue the e-mail; send-mail delivers it (default: send it now too).",
+)
+def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
+    """E-mail members whose report is due in 90 or 30 days, today, or overdue, and end Top
+    Member recognitions that no longer qualify; safe to run daily."""
+    day = on.date() if on is not None else services.today()
+    g.pop("outbox_ids", None)  # what this run queues, and only that, is delivered below
+    with click.progressbar(
+        length=reminders.member_count(), label=f"Reminding members ({day})", show_pos=True
+    ) as bar:
+        counts = reminders.queue_reminders(day, progress=bar.update)
+    parts = ", ".join(f"{label}: {counts[kind]}" for kind, label in REMINDER_LABELS.items())
+    click.echo(f"Queued reminders: {parts} ({sum(counts.values())} in all).")
+    # The same daily run ends on record the Top Member recognitions that no longer qualify.
+    ended = recognition.lapse_recognitions(day)
+    if ended:
+        click.echo(f"Top Member recognitions ended: {ended}.")
+    queued = g.pop("outbox_ids", [])
+    if queue_only:
+        click.echo(f"{len(queued)} e-mail queued; send-mail delivers them.")
+    elif queued:
+        deliver(queued)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(send_reminders_command)

@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 # A hand-written after_request rather than Flask-Talisman, whose init_app fights our config:
@@ -73,6 +73,10 @@ def limit_chunked_body() -> None:
 
     :raises RequestEntityTooLarge: if the body is larger than the limit.
     """
+    # The few forms that take a file (BODY_LIMITS) may be larger than the rest.
+    larger = current_app.config["BODY_LIMITS"].get(request.endpoint)
+    if larger is not None:
+        request.max_content_length = larger
     # Werkzeug checks Content-Length up front, but a chunked body it reads only up to the limit
     # and then parses what it got: a 150 MB chunked form was silently cut at 1 MiB and handled.
     limit = request.max_content_length

@@ -266,6 +266,9 @@ class Membership(db.Model):
         enum_column_type(Standing, "membership_standing"), index=True
     )
     standing_since: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Recognised by staff as a Top Member since then; it lasts only while the member qualifies
+    # (reports.recognition), and `send-reminders` ends it on record once it no longer does.
+    top_member_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company] = relationship(back_populates="membership")
 

@@ -25,6 +25,7 @@ from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.outbox import queue_email
 from tracker.permissions import company_user_required, own_company_or_404
+from tracker.reports import services as report_services
 from tracker.tokens import make_token, read_dict_token
 from tracker.urls import public_url
 
@@ -90,6 +91,8 @@ def dashboard():
         decision=services.latest_decision(company),
         history=company_history(company),
         signature=(company.signatures or [None])[-1],
+        standing=report_services.standing_for(company, report_services.today()),
+        reports=report_services.reports_of(company) if company.has_membership else [],
     )
 
 

@@ -20,6 +20,7 @@ from tracker.models_base import utcnow
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_page, cached_value
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
+from tracker.reports.presenting import staff_panel
 from tracker.review import services
 from tracker.review.changes import changes_since
 from tracker.review.forms import (
@@ -168,7 +169,7 @@ def queue_rows(companies: list[Company]) -> list[QueueRow]:
     ]
 
 
-def render_detail(company, **forms):
+def render_detail(company, extension_form=None, **forms):
     forms.setdefault("approve_form", ApproveForm())
     forms.setdefault("return_form", ReturnForm())
     forms.setdefault("reject_form", RejectForm())
@@ -182,6 +183,7 @@ def render_detail(company, **forms):
         if not form.version.data:
             form.version.data = str(company.version)
     request = change_requests.open_request(company)
+    reporting = staff_panel(company, current_user, extension_form)
     return render_template(
         "review/detail.html",
         company=company,
@@ -191,6 +193,7 @@ def render_detail(company, **forms):
         requested=described(change_requests.requested_changes(company, request.proposed))
         if request
         else [],
+        **reporting,
         **forms,
     )
 

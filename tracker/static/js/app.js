@@ -16,4 +16,12 @@
   if (added && !summary && location.hash === "#" + added.id) {
     added.focus();
   }
+
+  // The printable report's button; without JavaScript the browser's own Print does the same.
+  var printButtons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < printButtons.length; i++) {
+    printButtons[i].addEventListener("click", function () {
+      window.print();
+    });
+  }
 })();

@@ -1,0 +1,56 @@
+"""Members with a known joining date, and reports filled in as a complete draft."""
+
+from datetime import UTC, date, datetime
+
+from tests.factories import CompanyFactory, owner_of
+from tracker.companies.models import CompanyType, Operation, Stage
+from tracker.extensions import db
+from tracker.reports import services
+from tracker.reports.models import Report, TrainingFormat, TravellerChannel
+
+
+def member(joined: date = date(2024, 5, 1), countries=("TH", "KH"), **kwargs):
+    """An active member who joined on `joined`, with its owner."""
+    company = CompanyFactory(stage=Stage.ACTIVE, countries=countries, **kwargs)
+    company.membership.joined_at = datetime(joined.year, joined.month, joined.day, tzinfo=UTC)
+    db.session.commit()
+    return company, owner_of(company)
+
+
+def hotel_chain(properties, **kwargs):
+    """A member hotel chain with (country, property, city) operations."""
+    company, owner = member(type=CompanyType.HOTEL_CHAIN, countries=(), **kwargs)
+    company.operations = [
+        Operation(country_code=c, property_name=p, city=city) for c, p, city in properties
+    ]
+    db.session.commit()
+    return company, owner
+
+
+def complete_answers(report: Report, trained: int = 8) -> services.Answers:
+    """Answers to every question; each training row 10 employees, `trained` of them trained."""
+    return services.Answers(
+        policy_adopted=True,
+        policy_adopted_on=date(2024, 2, 1),
+        contracts_total=20,
+        contracts_with_clause=15,
+        traveller_channels=(TravellerChannel.WEBSITE.value, TravellerChannel.BOOKING.value),
+        travellers_text="On every booking confirmation.",
+        stakeholder_organisations="ECPAT Thailand",
+        stakeholder_activities="Joint awareness week",
+        cases_reported=0,
+        training=tuple(
+            services.TrainingInput(row.id, 10, trained, TrainingFormat.BOTH, 2.5)
+            for row in report.training
+        ),
+    )
+
+
+def ready_report(company, user, year: int = 2025, on: date = date(2026, 2, 1)) -> Report:
+    """A complete draft with a policy document on record, saved and committed."""
+    report = services.start_report(company, year, user, on)
+    services.save_draft(report, complete_answers(report), user, report.version)
+    report.policy_document, report.policy_document_name = "stored-name", "policy.pdf"
+    report.policy_document_size = 1000
+    db.session.commit()
+    return report

@@ -1,0 +1,105 @@
+"""The one-query standings agree with `standing_of`, member by member."""
+
+from datetime import date
+
+import pytest
+
+from tests.factories import CompanyFactory
+from tests.reports.helpers import member, ready_report
+from tracker.companies.models import Stage
+from tracker.extensions import db
+from tracker.reports import services
+from tracker.reports.models import Report, ReportExtension, ReportState
+from tracker.reports.standing import ReportingStanding
+from tracker.reports.standing_query import count_by_standing, standings
+
+
+def add_report(company, year, state):
+    db.session.add(Report(company=company, year=year, state=state))
+
+
+@pytest.fixture()
+def members(reviewer):
+    """Members in every standing on the days the tests look at."""
+    made = []
+    # Joined in 2022: owes 2023, 2024, 2025.
+    for states in (
+        {},
+        {2023: ReportState.ACCEPTED},
+        {2023: ReportState.ACCEPTED, 2024: ReportState.ACCEPTED},
+        {2023: ReportState.ACCEPTED, 2024: ReportState.ACCEPTED, 2025: ReportState.SUBMITTED},
+        {2023: ReportState.ACCEPTED, 2024: ReportState.ACCEPTED, 2025: ReportState.ACCEPTED},
+        {
+            2023: ReportState.ACCEPTED,
+            2024: ReportState.RETURNED,
+            2025: ReportState.SUBMITTED,
+        },  # gap
+        {2023: ReportState.ACCEPTED, 2025: ReportState.ACCEPTED},  # skipped 2024: a gap
+        {2023: ReportState.SUBMITTED, 2024: ReportState.DRAFT},
+    ):
+        company, _owner = member(joined=date(2022, 3, 15))
+        for year, state in states.items():
+            add_report(company, year, state)
+        made.append(company)
+    extended, _owner = member(joined=date(2024, 6, 1))
+    db.session.add(
+        ReportExtension(
+            company_id=extended.id,
+            year=2025,
+            due_on=date(2026, 9, 30),
+            reason="Flood",
+            granted_by_id=reviewer.id,
+        )
+    )
+    made.append(extended)
+    made.append(member(joined=date(2026, 1, 1))[0])  # joined on a year's first day
+    made.append(member(joined=date(2025, 12, 31))[0])
+    CompanyFactory(stage=Stage.WITHDRAWN)  # not a member any more: never counted
+    db.session.commit()
+    return made
+
+
+@pytest.mark.parametrize(
+    "on", [date(2026, 2, 1), date(2026, 3, 31), date(2026, 4, 1), date(2026, 10, 1)]
+)
+def test_each_member_stands_as_in_python(members, reviewer, on):
+    rows = {row.company_id: row for row in db.session.execute(standings(reviewer, on))}
+    assert set(rows) == {company.id for company in members}
+    for company in members:
+        expected = services.standing_for(company, on)
+        row = rows[company.id]
+        if row.kind == "gap":
+            assert company in (members[5], members[6])  # a year missing between two handed in
+            continue
+        assert row.kind == expected.kind.value, (company.id, on)
+        if expected.kind in (ReportingStanding.DUE, ReportingStanding.EXTENDED):
+            assert (row.year, row.due) == (expected.year, expected.due)
+        if expected.kind is ReportingStanding.OVERDUE:
+            assert row.year == expected.year
+            assert (on - row.due).days == expected.days_overdue
+
+
+def test_counts_include_the_members_decided_in_python(members, reviewer):
+    on = date(2026, 4, 1)
+    counts = count_by_standing(reviewer, on)
+    expected = {kind: 0 for kind in ReportingStanding}
+    for company in members:
+        expected[services.standing_for(company, on).kind] += 1
+    assert counts == expected
+    assert sum(counts.values()) == len(members)
+
+
+def test_a_representative_counts_only_their_countries(reviewer, rep_fr):
+    member(countries=("TH",))
+    member(countries=("FR",))
+    assert sum(count_by_standing(rep_fr, date(2026, 4, 1)).values()) == 1
+    assert sum(count_by_standing(reviewer, date(2026, 4, 1)).values()) == 2
+
+
+def test_a_submitted_report_keeps_a_member_under_review(reviewer):
+    company, owner = member()
+    report = ready_report(company, owner)
+    services.submit_report(report, owner, report.version, date(2026, 2, 1))
+    db.session.commit()
+    counts = count_by_standing(reviewer, date(2026, 5, 1))
+    assert counts[ReportingStanding.UNDER_REVIEW] == 1

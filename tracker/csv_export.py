@@ -1,0 +1,30 @@
+"""CSV downloads of staff lists, safe to open in a spreadsheet."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from flask import Response
+
+from tracker.companies.properties import FORMULA_STARTS
+
+
+def escaped(cell) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
+    """A CSV attachment (UTF-8 with a byte order mark, so that Excel reads accents right)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([escaped(cell) for cell in row])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,223 @@
+"""The annual report form, and the staff forms that decide on a report."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    FieldList,
+    FloatField,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.formutils import BaseForm, BaseSubForm, select_choices
+from tracker.reports.models import Section, TrainingFormat, TravellerChannel
+from tracker.reports.services import MAX_COUNT, MAX_HOURS
+from tracker.review.forms import check_version
+
+TEXT_LIMIT = 4000
+COUNT = NumberRange(min=0, max=MAX_COUNT, message=_l("Give a whole number from 0 to 10,000,000."))
+NOT_A_NUMBER = _l("Give a whole number, in digits.")
+
+
+def check_report_version(form, field) -> None:
+    """The version of the report the page showed: a small positive whole number."""
+    try:
+        check_version(form, field)
+    except ValidationError:
+        raise ValidationError(
+            _l("This form does not say which version of the report you read. Reload the page.")
+        ) from None
+
+
+def count_field(label, **kwargs) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[Optional(), COUNT],
+        render_kw={"inputmode": "numeric", "min": 0, "max": MAX_COUNT, "type": "number"},
+        **kwargs,
+    )
+
+
+def text_area(label, **kwargs) -> TextAreaField:
+    return TextAreaField(
+        label, validators=[Optional(), Length(max=TEXT_LIMIT)], render_kw={"rows": 3}, **kwargs
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = ListWidget(html_tag="ul", prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TrainingRowForm(BaseSubForm):
+    """One country or property; which one is fixed by the report, named by `row_id`."""
+
+    row_id = HiddenField()
+    employees = count_field(_l("Employees at year end"))
+    trained = count_field(_l("Trained during the year"))
+    format = SelectField(
+        _l("Format"),
+        choices=select_choices(TrainingFormat.choices(), _l("Choose a format")),
+        validators=[Optional()],
+        invalid_choice_message=_l("Choose a format from the list."),
+    )
+    hours = FloatField(
+        _l("Hours per person"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=MAX_HOURS, message=_l("Give a number of hours from 0 to 1,000.")
+            ),
+        ],
+        render_kw={"inputmode": "decimal", "type": "number", "min": 0, "step": 0.5},
+    )
+
+
+class ReportForm(BaseForm):
+    version = HiddenField(validators=[check_report_version])
+    # 1. Policy
+    policy_adopted = RadioField(
+        _l("Has your company adopted a policy against the sexual exploitation of children?"),
+        choices=select_choices([("yes", _l("Yes")), ("no", _l("No"))]),
+        validators=[Optional()],
+    )
+    policy_adopted_on = DateField(
+        _l("Date adopted"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
+    policy_document = FileField(
+        _l("Policy document (PDF)"),
+        description=_l("A PDF of at most 5 MB. Uploading a new file replaces the one on record."),
+        render_kw={"accept": "application/pdf,.pdf"},
+    )
+    # 2. Training
+    training = FieldList(FormField(TrainingRowForm), min_entries=0)
+    # 3. Contracts
+    contracts_total = count_field(_l("Supplier contracts in force at year end"))
+    contracts_with_clause = count_field(_l("Of these, contracts that include the Code clause"))
+    # 4. Travellers
+    traveller_channels = MultiCheckboxField(
+        _l("How do you inform travellers?"), choices=select_choices(TravellerChannel.choices())
+    )
+    travellers_text = text_area(_l("Details, and any other way you inform them"))
+    # 5. Stakeholders
+    stakeholder_organisations = text_area(_l("Organisations you worked with"))
+    stakeholder_activities = text_area(_l("What you did together"))
+    # 6. Suspected cases
+    cases_reported = count_field(_l("Suspected cases reported to authorities or hotlines"))
+    cases_text = text_area(_l("What happened and to whom you reported (no names of children)"))
+
+    @property
+    def seen_version(self) -> int:
+        return int(self.version.data)
+
+
+class SubmitReportForm(BaseForm):
+    version = HiddenField(validators=[check_report_version])
+
+    @property
+    def seen_version(self) -> int:
+        return int(self.version.data)
+
+
+class StartReportForm(BaseForm):
+    start_from = RadioField(
+        _l("Start from"),
+        choices=select_choices(
+            [("blank", _l("An empty report")), ("last_year", _l("Last year's answers"))]
+        ),
+        default="blank",
+        validators=[InputRequired()],
+    )
+
+
+class AcceptReportForm(BaseForm):
+    version = HiddenField(validators=[check_report_version])
+    accept_comment = TextAreaField(
+        _l("Comment for the member (optional)"),
+        validators=[Optional(), Length(max=TEXT_LIMIT)],
+        render_kw={"rows": 2},
+    )
+
+    @property
+    def seen_version(self) -> int:
+        return int(self.version.data)
+
+
+def return_form_class():
+    """The return form: a comment box per section, and one on the whole report."""
+
+    class ReturnReportForm(BaseForm):
+        version = HiddenField(validators=[check_report_version])
+        return_comment = TextAreaField(
+            _l("Comment on the whole report (optional)"),
+            validators=[Optional(), Length(max=TEXT_LIMIT)],
+            render_kw={"rows": 2},
+        )
+
+        @property
+        def seen_version(self) -> int:
+            return int(self.version.data)
+
+        def section_fields(self):
+            return [(section, self[f"comment_{section.value}"]) for section in Section]
+
+    for section in Section:
+        setattr(
+            ReturnReportForm,
+            f"comment_{section.value}",
+            TextAreaField(
+                _l("What needs changing in “%(section)s”", section=section.label),
+                validators=[Optional(), Length(max=TEXT_LIMIT)],
+                render_kw={"rows": 2},
+            ),
+        )
+    return ReturnReportForm
+
+
+ReturnReportForm = return_form_class()
+
+
+class ExtensionForm(BaseForm):
+    year = IntegerField(_l("Reporting year"), validators=[InputRequired()])
+    due_on = DateField(_l("New due date"), validators=[InputRequired()], render_kw={"type": "date"})
+    reason = TextAreaField(
+        _l("Reason"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2}
+    )
+
+
+class RecognitionForm(BaseForm):
+    """Recognise a Top Member, or end the recognition (with a reason)."""
+
+    end_reason = TextAreaField(
+        _l("Why the recognition ends"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+
+
+class ReportFilterForm(BaseForm):
+    """The staff report queue's filters: bound to the query string, no CSRF."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    state = SelectField(_l("State"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    type = SelectField(_l("Type of business"), validators=[Optional()])
+
+    def accepted(self, name: str):
+        field = self[name]
+        return None if field.errors else field.data

@@ -1,0 +1,295 @@
+"""Annual reports on the six criteria, the versions submitted for review, and extensions.
+
+A report is the working copy a company edits (one per member and reporting year). Submitting
+copies it into a `ReportSubmission`: that row is the version reviewers read and decide on, so
+every version and the whole thread of decisions and comments stay on record.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
+
+
+class ReportState(LabelledEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": _l("Draft"),
+            "submitted": _l("Submitted, under review"),
+            "returned": _l("Returned for changes"),
+            "accepted": _l("Accepted"),
+        }[self.value]
+
+    @property
+    def tone(self) -> str:
+        return {
+            "draft": "neutral",
+            "submitted": "info",
+            "returned": "warning",
+            "accepted": "success",
+        }[self.value]
+
+
+class Section(LabelledEnum):
+    """The report's sections, one per criterion of The Code (the sixth is the report itself,
+    so its section asks about suspected cases reported to the authorities)."""
+
+    POLICY = "policy"
+    TRAINING = "training"
+    CONTRACTS = "contracts"
+    TRAVELLERS = "travellers"
+    STAKEHOLDERS = "stakeholders"
+    CASES = "cases"
+
+    @property
+    def number(self) -> int:
+        return list(Section).index(self) + 1
+
+    @property
+    def label(self) -> str:
+        return {
+            "policy": _l("Policy"),
+            "training": _l("Staff training"),
+            "contracts": _l("Contracts"),
+            "travellers": _l("Information for travellers"),
+            "stakeholders": _l("Stakeholders"),
+            "cases": _l("Suspected cases reported"),
+        }[self.value]
+
+
+class TrainingFormat(LabelledEnum):
+    E_LEARNING = "e_learning"
+    CLASSROOM = "classroom"
+    BOTH = "both"
+
+    @property
+    def label(self) -> str:
+        return {
+            "e_learning": _l("E-learning"),
+            "classroom": _l("Classroom"),
+            "both": _l("Both"),
+        }[self.value]
+
+
+class TravellerChannel(LabelledEnum):
+    """How travellers are told about The Code; `other` is explained in the text beside it."""
+
+    WEBSITE = "website"
+    BOOKING = "booking"
+    ON_SITE = "on_site"
+    PRINTED = "printed"
+    STAFF = "staff"
+    SOCIAL_MEDIA = "social_media"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "website": _l("Website"),
+            "booking": _l("Booking confirmations and tickets"),
+            "on_site": _l("Posters or screens on site"),
+            "printed": _l("Brochures and in-room material"),
+            "staff": _l("Told by staff"),
+            "social_media": _l("Social media"),
+            "other": _l("Other"),
+        }[self.value]
+
+
+class Report(db.Model):
+    """A company's report for one reporting year: what it is writing, or last submitted."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("company_id", "year", name="uq_reports_company_year"),
+        CheckConstraint("contracts_with_clause <= contracts_total", name="contracts_clause"),
+        Index("ix_reports_state_year", "state", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Looked up by company through the unique (company_id, year) index.
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    # Changed only by `reports.lifecycle.transition`.
+    state: Mapped[ReportState] = mapped_column(enum_column_type(ReportState, "report_state"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optimistic locking: two colleagues saving one draft, or two reviewers deciding, conflict.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # 1. Policy
+    policy_adopted: Mapped[bool | None]
+    policy_adopted_on: Mapped[date | None] = mapped_column(Date)
+    policy_document: Mapped[str | None] = mapped_column(String(64))  # stored name
+    policy_document_name: Mapped[str | None] = mapped_column(String(200))  # the uploader's
+    policy_document_size: Mapped[int | None] = mapped_column(Integer)
+    # 3. Contracts
+    contracts_total: Mapped[int | None] = mapped_column(Integer)
+    contracts_with_clause: Mapped[int | None] = mapped_column(Integer)
+    # 4. Travellers
+    traveller_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    travellers_text: Mapped[str | None] = mapped_column(Text)
+    # 5. Stakeholders
+    stakeholder_organisations: Mapped[str | None] = mapped_column(Text)
+    stakeholder_activities: Mapped[str | None] = mapped_column(Text)
+    # 6. Suspected cases reported to authorities or hotlines
+    cases_reported: Mapped[int | None] = mapped_column(Integer)
+    cases_text: Mapped[str | None] = mapped_column(Text)
+
+    company: Mapped["Company"] = relationship()  # noqa: F821
+    updated_by: Mapped["User | None"] = relationship()  # noqa: F821
+    training: Mapped[list["TrainingRow"]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        order_by="(TrainingRow.country_code, TrainingRow.property_name, TrainingRow.id)",
+    )
+    submissions: Mapped[list["ReportSubmission"]] = relationship(
+        back_populates="report", order_by="ReportSubmission.number"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+
+    @property
+    def latest_submission(self) -> "ReportSubmission | None":
+        return self.submissions[-1] if self.submissions else None
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id} company={self.company_id} {self.year} {self.state}>"
+
+
+class TrainingRow(db.Model):
+    """Staff training in one country of operation, or at one property of a hotel chain."""
+
+    __tablename__ = "report_training"
+    __table_args__ = (
+        CheckConstraint("length(country_code) = 2", name="country_code"),
+        CheckConstraint("employees >= 0 AND trained >= 0", name="not_negative"),
+        CheckConstraint("trained <= employees", name="trained_at_most_employees"),
+        Index("ix_report_training_country", "country_code", "report_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    property_name: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(120))
+    employees: Mapped[int | None] = mapped_column(Integer)  # at the end of the year
+    trained: Mapped[int | None] = mapped_column(Integer)  # completed Code training in the year
+    format: Mapped[TrainingFormat | None] = mapped_column(
+        enum_column_type(TrainingFormat, "training_format")
+    )
+    hours: Mapped[float | None] = mapped_column(Float)  # of training per person
+
+    report: Mapped[Report] = relationship(back_populates="training")
+
+    @property
+    def coverage(self) -> float | None:
+        """Trained ÷ employees: computed, never typed."""
+        if not self.employees or self.trained is None:
+            return None
+        return self.trained / self.employees
+
+
+class ReviewOutcome(LabelledEnum):
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return {"accepted": _l("Accepted"), "returned": _l("Returned for changes")}[self.value]
+
+
+class ReportSubmission(db.Model):
+    """One submitted version of a report, as it was submitted, and the decision on it."""
+
+    __tablename__ = "report_submissions"
+    __table_args__ = (UniqueConstraint("report_id", "number", name="uq_report_submissions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1 for the first submission, then 2, ...
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The report's answers as submitted (reports.content.snapshot); never changed afterwards.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    outcome: Mapped[ReviewOutcome | None] = mapped_column(
+        enum_column_type(ReviewOutcome, "review_outcome")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The reviewer's comment per section (Section value -> text), and on the whole report.
+    comments: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    report: Mapped[Report] = relationship(back_populates="submissions")
+    submitted_by: Mapped["User"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+
+
+class ReportExtension(db.Model):
+    """A later due date staff granted a member for one reporting year, with the reason."""
+
+    __tablename__ = "report_extensions"
+    __table_args__ = (UniqueConstraint("company_id", "year", name="uq_report_extensions_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(2000))
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    granted_by: Mapped["User"] = relationship()  # noqa: F821
+
+
+class ReminderKind(LabelledEnum):
+    """The reminders `send-reminders` e-mails about one year's report, each at most once."""
+
+    DUE_IN_90_DAYS = "due_90"
+    DUE_IN_30_DAYS = "due_30"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"
+
+
+class ReportReminder(db.Model):
+    """A reminder queued for a member and year: the unique key makes a second one impossible,
+    however often (or however many copies of) the command runs."""
+
+    __tablename__ = "report_reminders"
+    __table_args__ = (
+        UniqueConstraint("company_id", "year", "kind", name="uq_report_reminders_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[ReminderKind] = mapped_column(enum_column_type(ReminderKind, "reminder_kind"))
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,141 @@
+"""What report pages show: answers in words by section, training rows, last year beside them.
+
+Every page reads answers as a snapshot dict (a live report's, a submitted version's, last
+year's), so the preview, the printable report and the reviewer's page show the same thing.
+"""
+
+from dataclasses import dataclass
+
+from tracker.reports import services
+from tracker.reports.content import (
+    FIELDS,
+    coverage,
+    in_words,
+    percent,
+    row_in_words,
+    row_key,
+    row_label,
+    snapshot,
+    training_totals,
+)
+from tracker.reports.models import Report, Section
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    label: str
+    value: str
+    last_year: str | None  # None when there is no report of last year to compare with
+
+
+@dataclass(frozen=True)
+class TrainingLine:
+    label: str
+    values: dict[str, str]
+    last_year: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class SectionView:
+    section: Section
+    lines: list[Line]
+    comment: str | None  # the reviewer's, when the report came back
+
+
+def sections_of(answers: dict, last_year: dict | None, comments: dict[str, str]) -> list:
+    """The answers grouped by section in the report's order (training has its own table)."""
+    views = []
+    for section in Section:
+        lines = [
+            Line(
+                field.name,
+                str(field.label),
+                in_words(field.kind, answers.get(field.name)),
+                in_words(field.kind, last_year.get(field.name)) if last_year else None,
+            )
+            for field in FIELDS
+            if field.section is section
+        ]
+        views.append(SectionView(section, lines, comments.get(section.value)))
+    return views
+
+
+def training_of(answers: dict, last_year: dict | None) -> list[TrainingLine]:
+    before = {row_key(row): row for row in (last_year or {}).get("training", [])}
+    return [
+        TrainingLine(
+            row_label(row),
+            row_in_words(row),
+            row_in_words(before[row_key(row)]) if row_key(row) in before else None,
+        )
+        for row in answers.get("training", [])
+    ]
+
+
+def totals_of(answers: dict) -> dict[str, str]:
+    employees, trained = training_totals(answers.get("training", []))
+    return {
+        "employees": in_words("number", employees),
+        "trained": in_words("number", trained),
+        "coverage": percent(coverage(employees, trained)),
+    }
+
+
+def last_year_of(report: Report) -> dict | None:
+    """Last year's answers: as ECPAT accepted or last received them, else the draft."""
+    previous = services.report_for(report.company, report.year - 1)
+    if previous is None:
+        return None
+    submission = previous.latest_submission
+    return submission.content if submission is not None else snapshot(previous)
+
+
+def report_page_context(report: Report, answers: dict | None = None) -> dict:
+    """What every report page needs; `answers` shows a given version instead of the report."""
+    answers = answers if answers is not None else snapshot(report)
+    last_year = last_year_of(report)
+    comments = services.returned_comments(report)
+    rows_last_year = {
+        row.id: line.last_year
+        for row, line in zip(report.training, training_of(snapshot(report), last_year), strict=True)
+    }
+    return {
+        "report": report,
+        "company": report.company,
+        "period": services.reporting_calendar().year(report.year),
+        "answers": answers,
+        "sections": sections_of(answers, last_year, comments),
+        "training": training_of(answers, last_year),
+        "totals": totals_of(answers),
+        "last_year": last_year,
+        "last_year_lines": {
+            line.name: line.last_year
+            for view in sections_of(answers, last_year, {})
+            for line in view.lines
+        },
+        "rows_last_year": rows_last_year,
+        "comments": comments,
+    }
+
+
+def staff_panel(company, user, extension_form=None) -> dict:
+    """The reporting part of a company's staff page: standing, reports, extension, Top Member."""
+    from tracker.reports import recognition
+    from tracker.reports.forms import ExtensionForm, RecognitionForm
+
+    on = services.today()
+    standing = services.standing_for(company, on)
+    if extension_form is None:
+        extension_form = ExtensionForm()
+        if standing is not None and standing.year is not None:
+            extension_form.year.data = standing.year
+    return {
+        "reporting_standing": standing,
+        "company_reports": services.reports_of(company) if company.has_membership else [],
+        "extension_form": extension_form,
+        "recognition_form": RecognitionForm(),
+        "top_member": recognition.is_top_member(company, on),
+        "top_member_since": company.membership.top_member_since if company.membership else None,
+        "not_qualifying": recognition.reasons_not_qualifying(company, on),
+    }

@@ -1,0 +1,111 @@
+"""Top Member: staff recognise a member whose latest report is accepted and shows all six
+criteria implemented; the recognition lasts only while both stay true.
+
+Recognition is a staff decision (stored, with its date); qualifying is derived from the reports.
+A recognised member who stops qualifying is not shown as a Top Member from that moment, and the
+daily `send-reminders` run ends the recognition on record (audited), so it never resumes by
+itself: staff recognise the member again once it qualifies again.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import audit
+from tracker.audit import AuditAction
+from tracker.auth.models import User
+from tracker.companies.lifecycle import Party, is_party
+from tracker.companies.models import Company, Membership
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.reports import services
+from tracker.reports.content import training_totals
+from tracker.reports.models import ReportState
+from tracker.reports.standing import ReportingStanding
+
+
+def unmet_criteria(content: dict) -> list[str]:
+    """The criteria an accepted report's answers do not show as implemented, by name."""
+    employees, trained = training_totals(content.get("training", []))
+    checks = [
+        (content.get("policy_adopted") is True, _("Policy")),
+        (trained > 0, _("Staff training")),
+        ((content.get("contracts_with_clause") or 0) > 0, _("Contracts")),
+        (bool(content.get("traveller_channels")), _("Information for travellers")),
+        (
+            bool(content.get("stakeholder_organisations") or content.get("stakeholder_activities")),
+            _("Stakeholders"),
+        ),
+    ]
+    return [name for met, name in checks if not met]
+
+
+def reasons_not_qualifying(company: Company, on: date) -> list[str]:
+    """Why the member is not (or no longer) a Top Member; empty when it qualifies."""
+    standing = services.standing_for(company, on)
+    if standing is None:
+        return [_("Only members can be Top Members.")]
+    ended = services.reporting_calendar().ended_years(services.joined_on(company), on)
+    latest = services.report_for(company, ended[-1].year) if ended else None
+    if latest is None or latest.state is not ReportState.ACCEPTED:
+        return [_("Its latest report is not accepted.")]
+    if standing.kind is not ReportingStanding.GOOD:
+        return [_("It is not in good standing.")]
+    unmet = unmet_criteria(latest.latest_submission.content)
+    if unmet:
+        return [_("Not implemented: %(criteria)s.", criteria=", ".join(unmet))]
+    return []
+
+
+def is_top_member(company: Company, on: date) -> bool:
+    membership = company.membership
+    return (
+        membership is not None
+        and membership.top_member_since is not None
+        and not reasons_not_qualifying(company, on)
+    )
+
+
+def recognise(company: Company, staff: User, on: date) -> None:
+    """:raises DomainError: for staff who may not see the company, a member already recognised,
+    or one that does not qualify (the message says why)."""
+    if not is_party(Party.STAFF, staff, company):
+        raise DomainError.on(None, _("Only staff who may see the company may do this."))
+    if company.membership is not None and company.membership.top_member_since is not None:
+        raise DomainError.on(None, _("This member is already recognised."))
+    reasons = reasons_not_qualifying(company, on)
+    if reasons:
+        raise DomainError.on(None, " ".join(reasons))
+    company.membership.top_member_since = utcnow()
+    db.session.flush()
+    audit.record(AuditAction.TOP_MEMBER_RECOGNISED, actor=staff, company=company)
+
+
+def end_recognition(company: Company, actor: User | None, reason: str) -> None:
+    """End the recognition on record; `actor` None when the daily run finds it lapsed.
+
+    :raises DomainError: for a member not recognised, or staff who may not see it.
+    """
+    if actor is not None and not is_party(Party.STAFF, actor, company):
+        raise DomainError.on(None, _("Only staff who may see the company may do this."))
+    membership = company.membership
+    if membership is None or membership.top_member_since is None:
+        raise DomainError.on(None, _("This member is not recognised as a Top Member."))
+    membership.top_member_since = None
+    db.session.flush()
+    audit.record(AuditAction.TOP_MEMBER_ENDED, actor=actor, company=company, comment=reason)
+
+
+def lapse_recognitions(on: date) -> int:
+    """End every recognition whose member no longer qualifies; returns how many ended."""
+    query = select(Company).join(Membership).where(Membership.top_member_since.is_not(None))
+    ended = 0
+    for company in db.session.scalars(query).all():
+        reasons = reasons_not_qualifying(company, on)
+        if reasons:
+            end_recognition(company, None, " ".join(reasons))
+            ended += 1
+    db.session.commit()
+    return ended

@@ -1,0 +1,445 @@
+"""Annual reports: start, save a draft, submit, return, accept. They flush; views commit.
+
+Every rule about a report is enforced here, whatever form or command calls in.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import audit
+from tracker.audit import AuditAction
+from tracker.auth.models import User
+from tracker.companies.models import Company, Stage
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.reports import lifecycle
+from tracker.reports.content import row_key, snapshot
+from tracker.reports.models import (
+    Report,
+    ReportExtension,
+    ReportState,
+    ReportSubmission,
+    ReviewOutcome,
+    Section,
+    TrainingFormat,
+    TrainingRow,
+    TravellerChannel,
+)
+from tracker.reports.periods import ReportingCalendar, ReportingYear
+from tracker.reports.standing import Standing, standing_of
+
+# Members report; a suspended member too (reporting is how it gets reinstated).
+REPORTING_STAGES = frozenset({Stage.ACTIVE, Stage.SUSPENDED})
+MAX_COUNT = 10_000_000  # employees, contracts, cases: larger numbers are typing mistakes
+MAX_HOURS = 1_000
+
+
+def reporting_calendar() -> ReportingCalendar:
+    return ReportingCalendar.from_config(current_app.config)
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+@dataclass(frozen=True)
+class TrainingInput:
+    row_id: int
+    employees: int | None = None
+    trained: int | None = None
+    format: TrainingFormat | None = None
+    hours: float | None = None
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything a draft save may change (the policy document has its own upload)."""
+
+    policy_adopted: bool | None = None
+    policy_adopted_on: date | None = None
+    contracts_total: int | None = None
+    contracts_with_clause: int | None = None
+    traveller_channels: tuple[str, ...] = ()
+    travellers_text: str | None = None
+    stakeholder_organisations: str | None = None
+    stakeholder_activities: str | None = None
+    cases_reported: int | None = None
+    cases_text: str | None = None
+    training: tuple[TrainingInput, ...] = field(default_factory=tuple)
+
+
+class ReportConflict(Exception):
+    """The report changed after the person saving it loaded it: nothing was saved."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"report {report.id} changed (now version {report.version})")
+        self.report = report
+
+
+# -- Which reports a company writes ------------------------------------------------------------
+
+
+def is_reporting(company: Company) -> bool:
+    return company.stage in REPORTING_STAGES
+
+
+def joined_on(company: Company) -> date:
+    return company.joined_at.date()
+
+
+def open_years(company: Company, on: date) -> list[ReportingYear]:
+    """The years a member may write a report for on `on`: each ended year it owes, and the
+    year in progress (a draft may start early; it is submitted once the year has ended)."""
+    if not is_reporting(company):
+        return []
+    calendar = reporting_calendar()
+    years = calendar.ended_years(joined_on(company), on)
+    current = calendar.containing(on)
+    if current.start >= calendar.first_full_year(joined_on(company)).start:
+        years.append(current)
+    return years
+
+
+def reports_of(company: Company) -> list[Report]:
+    """The company's reports, newest year first."""
+    query = select(Report).where(Report.company_id == company.id).order_by(Report.year.desc())
+    return list(db.session.scalars(query))
+
+
+def report_for(company: Company, year: int) -> Report | None:
+    query = select(Report).where(Report.company_id == company.id, Report.year == year)
+    return db.session.scalar(query)
+
+
+def standing_for(company: Company, on: date) -> Standing | None:
+    """The member's reporting standing on `on`; None for a company that does not report."""
+    if not is_reporting(company):
+        return None
+    states = {
+        year: state
+        for year, state in db.session.execute(
+            select(Report.year, Report.state).where(Report.company_id == company.id)
+        )
+    }
+    extensions = {
+        year: due_on
+        for year, due_on in db.session.execute(
+            select(ReportExtension.year, ReportExtension.due_on).where(
+                ReportExtension.company_id == company.id
+            )
+        )
+    }
+    return standing_of(joined_on(company), on, reporting_calendar(), states, extensions)
+
+
+# -- Drafts -----------------------------------------------------------------------------------
+
+
+def start_report(
+    company: Company, year: int, user: User, on: date, from_last_year: bool = False
+) -> Report:
+    """The company's report for `year`, started now if it has none; `from_last_year` copies
+    the answers of the year before (when there is one) into the new draft.
+
+    :raises DomainError: for a year the company does not report on (yet).
+    """
+    existing = report_for(company, year)
+    if existing is not None:
+        return existing
+    if year not in {y.year for y in open_years(company, on)}:
+        raise DomainError.on(None, _("There is no report to write for %(year)s.", year=year))
+    report = Report(company=company, year=year, state=ReportState.DRAFT, updated_by=user)
+    report.training = training_rows(company)
+    previous = report_for(company, year - 1) if from_last_year else None
+    if previous is not None:
+        copy_answers(previous, report)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def training_rows(company: Company) -> list[TrainingRow]:
+    """One row per property for hotels, one per country of operation for everyone else."""
+    if company.type.has_properties:
+        seen, rows = set(), []
+        for operation in company.operations:
+            row = TrainingRow(
+                country_code=operation.country_code,
+                property_name=operation.property_name,
+                city=operation.city,
+            )
+            key = row_key({"country_code": row.country_code, "property_name": row.property_name})
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+        return rows
+    return [TrainingRow(country_code=code) for code in company.country_codes]
+
+
+def copy_answers(source: Report, target: Report) -> None:
+    """Last year's answers into a new draft; its training numbers where the row still exists."""
+    for name in (
+        "policy_adopted",
+        "policy_adopted_on",
+        "policy_document",
+        "policy_document_name",
+        "policy_document_size",
+        "contracts_total",
+        "contracts_with_clause",
+        "travellers_text",
+        "stakeholder_organisations",
+        "stakeholder_activities",
+    ):
+        setattr(target, name, getattr(source, name))
+    target.traveller_channels = list(source.traveller_channels or [])
+    before = {row_key(_row_dict(row)): row for row in source.training}
+    for row in target.training:
+        old = before.get(row_key(_row_dict(row)))
+        if old is not None:
+            row.employees, row.trained = old.employees, old.trained
+            row.format, row.hours = old.format, old.hours
+
+
+def _row_dict(row: TrainingRow) -> dict:
+    return {"country_code": row.country_code, "property_name": row.property_name}
+
+
+def check_version(report: Report, seen_version: int) -> None:
+    """:raises ReportConflict: if the report changed since the caller read version `seen`."""
+    if seen_version != report.version:
+        raise ReportConflict(report)
+
+
+def save_draft(report: Report, answers: Answers, user: User, seen_version: int) -> None:
+    """Save what the company typed so far; anything may still be missing.
+
+    :raises ReportConflict: if someone saved the report after version `seen_version`.
+    :raises DomainError: for a report that is not editable, or answers that break a rule.
+    """
+    if not report.is_editable:
+        raise DomainError.on(None, _("This report is submitted and can no longer be changed."))
+    check_version(report, seen_version)
+    errors = answer_errors(report, answers)
+    if errors:
+        raise DomainError(*errors)
+    for name in Answers.__dataclass_fields__:
+        if name != "training":
+            setattr(report, name, getattr(answers, name))
+    report.traveller_channels = list(answers.traveller_channels)
+    rows = {row.id: row for row in report.training}
+    for given in answers.training:
+        row = rows[given.row_id]
+        row.employees, row.trained = given.employees, given.trained
+        row.format, row.hours = given.format, given.hours
+    # Always touch the report itself: its version then moves even when only rows changed.
+    report.updated_at = utcnow()
+    report.updated_by = user
+    db.session.flush()
+
+
+def answer_errors(report: Report, answers: Answers) -> list[tuple[str, str]]:
+    """The rules every save keeps, as (form field, message) pairs."""
+    errors = []
+    if answers.policy_adopted_on is not None and answers.policy_adopted_on > today():
+        errors.append(("policy_adopted_on", _("The date cannot be in the future.")))
+    if not _in_range(answers.contracts_total) or not _in_range(answers.contracts_with_clause):
+        errors.append(("contracts_total", _("Give a whole number from 0 to 10,000,000.")))
+    elif (answers.contracts_with_clause or 0) > (answers.contracts_total or 0):
+        errors.append(
+            ("contracts_with_clause", _("This cannot be more than the number of contracts."))
+        )
+    if not _in_range(answers.cases_reported):
+        errors.append(("cases_reported", _("Give a whole number from 0 to 10,000,000.")))
+    unknown = set(answers.traveller_channels) - {c.value for c in TravellerChannel}
+    if unknown:
+        errors.append(("traveller_channels", _("Choose from the list.")))
+    return errors + _training_errors(report, answers.training)
+
+
+def _training_errors(report: Report, training: tuple[TrainingInput, ...]) -> list:
+    ids = [row.id for row in report.training]
+    if sorted(given.row_id for given in training) != sorted(ids):
+        # Rows come from the report itself; another list means the page was not ours (or old).
+        return [(None, _("The training rows on this page are out of date. Reload the page."))]
+    errors = []
+    for index, given in enumerate(training):
+        prefix = f"training-{index}-"
+        if not _in_range(given.employees) or not _in_range(given.trained):
+            errors.append((prefix + "employees", _("Give a whole number from 0 to 10,000,000.")))
+        elif given.trained is not None and given.trained > (given.employees or 0):
+            errors.append((prefix + "trained", _("Trained people cannot outnumber employees.")))
+        if given.hours is not None and not 0 <= given.hours <= MAX_HOURS:
+            errors.append((prefix + "hours", _("Give a number of hours from 0 to 1,000.")))
+    return errors
+
+
+def _in_range(number: int | None) -> bool:
+    return number is None or 0 <= number <= MAX_COUNT
+
+
+# -- Submitting and reviewing ---------------------------------------------------------------
+
+
+def missing_answers(report: Report) -> list[tuple[Section, str]]:
+    """What a report still lacks before it can be submitted, section by section."""
+    missing: list[tuple[Section, str]] = []
+    add = missing.append
+    if report.policy_adopted is None:
+        add((Section.POLICY, _("Say whether your company has adopted a policy.")))
+    elif report.policy_adopted and report.policy_adopted_on is None:
+        add((Section.POLICY, _("Give the date the policy was adopted.")))
+    if report.policy_adopted and not report.policy_document:
+        add((Section.POLICY, _("Upload the policy document (PDF).")))
+    for row in report.training:
+        if row.employees is None or row.trained is None:
+            add((Section.TRAINING, _("Give employees and trained people for every row.")))
+            break
+    if any(row.trained and row.format is None for row in report.training):
+        add((Section.TRAINING, _("Give the training format for every row with trained people.")))
+    if report.contracts_total is None or report.contracts_with_clause is None:
+        add((Section.CONTRACTS, _("Give the number of contracts and how many have the clause.")))
+    if not report.traveller_channels:
+        add((Section.TRAVELLERS, _("Say how travellers are informed.")))
+    elif TravellerChannel.OTHER.value in report.traveller_channels and not report.travellers_text:
+        add((Section.TRAVELLERS, _("Describe the other ways travellers are informed.")))
+    if not (report.stakeholder_organisations or report.stakeholder_activities):
+        add((Section.STAKEHOLDERS, _("Name the organisations you worked with, or what you did.")))
+    if report.cases_reported is None:
+        add((Section.CASES, _("Give the number of suspected cases reported (0 if none).")))
+    elif report.cases_reported > 0 and not report.cases_text:
+        add((Section.CASES, _("Describe the cases you reported and to whom.")))
+    return missing
+
+
+def submit_report(report: Report, user: User, seen_version: int, on: date) -> ReportSubmission:
+    """Lock the report and hand it to ECPAT: it becomes a new version on record.
+
+    :raises ReportConflict: if someone saved the report after version `seen_version`.
+    :raises DomainError: before the year has ended, or while answers are missing.
+    """
+    check_version(report, seen_version)
+    year = reporting_calendar().year(report.year)
+    if on <= year.end:
+        raise DomainError.on(
+            None,
+            _(
+                "The %(year)s report can be submitted once the year has ended.",
+                year=report.year,
+            ),
+        )
+    missing = missing_answers(report)
+    if missing:
+        raise DomainError(*((None, message) for _section, message in missing))
+    action = (
+        AuditAction.REPORT_RESUBMITTED
+        if report.state is ReportState.RETURNED
+        else AuditAction.REPORT_SUBMITTED
+    )
+    submission = ReportSubmission(
+        report=report,
+        number=len(report.submissions) + 1,
+        submitted_by_id=user.id,
+        content=snapshot(report),
+    )
+    report.submitted_at = utcnow()
+    db.session.add(submission)
+    lifecycle.transition(report, action, user, submission=submission.number)
+    return submission
+
+
+def return_report(
+    report: Report, staff: User, comments: dict[Section, str], comment: str, seen_version: int
+) -> None:
+    """Send the report back with a comment on each section that needs changes.
+
+    :raises DomainError: without a comment on any section, or for a report not under review.
+    """
+    check_version(report, seen_version)
+    comments = {section: text.strip() for section, text in comments.items() if text.strip()}
+    if not comments:
+        raise DomainError.on(None, _("Say what needs changing in at least one section."))
+    _decide(report, staff, ReviewOutcome.RETURNED, comment, comments)
+    lifecycle.transition(
+        report,
+        AuditAction.REPORT_RETURNED,
+        staff,
+        comment=comment.strip() or None,
+        sections=[section.value for section in comments],
+    )
+
+
+def accept_report(report: Report, staff: User, comment: str, seen_version: int) -> None:
+    """:raises DomainError: for a report not under review, or staff who may not see it."""
+    check_version(report, seen_version)
+    _decide(report, staff, ReviewOutcome.ACCEPTED, comment, {})
+    lifecycle.transition(
+        report, AuditAction.REPORT_ACCEPTED, staff, comment=comment.strip() or None
+    )
+
+
+def _decide(report, staff, outcome, comment: str, comments: dict[Section, str]) -> None:
+    submission = report.latest_submission
+    if report.state is not ReportState.SUBMITTED or submission is None:
+        raise DomainError.on(None, _("This report is not waiting for a decision."))
+    submission.outcome = outcome
+    submission.decided_at = utcnow()
+    submission.decided_by_id = staff.id
+    submission.comment = comment.strip() or None
+    submission.comments = {section.value: text for section, text in comments.items()}
+
+
+def returned_comments(report: Report) -> dict[str, str]:
+    """The reviewer's comments per section on a returned report, for the company to act on."""
+    submission = report.latest_submission
+    if report.state is not ReportState.RETURNED or submission is None:
+        return {}
+    return dict(submission.comments or {})
+
+
+# -- Extensions -------------------------------------------------------------------------------
+
+
+def grant_extension(
+    company: Company, year: int, due_on: date, reason: str, staff: User, on: date
+) -> ReportExtension:
+    """Give a member a later due date for one year's report (or move an extension again).
+
+    :raises DomainError: without a reason, for a date not after the normal due date or in the
+        past, or for a year the member does not owe a report for.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.on("reason", _("Give the reason for the later date."))
+    owed = {y.year: y for y in open_years(company, on)}
+    if year not in owed:
+        raise DomainError.on("year", _("The member owes no report for %(year)s.", year=year))
+    if due_on <= owed[year].due or due_on < on:
+        raise DomainError.on(
+            "due_on", _("Choose a date after the normal due date and not in the past.")
+        )
+    extension = db.session.scalar(
+        select(ReportExtension).where(
+            ReportExtension.company_id == company.id, ReportExtension.year == year
+        )
+    )
+    before = extension.due_on.isoformat() if extension else None
+    if extension is None:
+        extension = ReportExtension(company_id=company.id, year=year)
+    extension.due_on, extension.reason, extension.granted_by_id = due_on, reason, staff.id
+    extension.granted_at = utcnow()
+    db.session.add(extension)
+    db.session.flush()
+    audit.record(
+        AuditAction.REPORT_EXTENSION_GRANTED,
+        actor=staff,
+        company=company,
+        comment=reason,
+        year=year,
+        changes={"due_on": [before or owed[year].due.isoformat(), due_on.isoformat()]},
+    )
+    return extension

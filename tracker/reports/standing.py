@@ -1,0 +1,95 @@
+"""A member's reporting standing, derived from its reports and extensions, never stored.
+
+- good standing: every report due so far is handed in and the latest of them is accepted (or
+  nothing is due yet);
+- under review: everything due is handed in, the latest is waiting for ECPAT's decision;
+- report due: a report is owed and its due date has not passed;
+- extension granted: the same, on a later date staff granted;
+- overdue: a report owed is not handed in after its due date (or its extension's).
+
+A report is handed in once submitted; a returned one is owed again until it is resubmitted.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.models_base import LabelledEnum
+from tracker.reports.models import ReportState
+from tracker.reports.periods import ReportingCalendar, ReportingYear
+
+HANDED_IN = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED})
+
+
+class ReportingStanding(LabelledEnum):
+    GOOD = "good"
+    UNDER_REVIEW = "under_review"
+    DUE = "due"
+    EXTENDED = "extended"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return {
+            "good": _l("In good standing"),
+            "under_review": _l("Report under review"),
+            "due": _l("Report due"),
+            "extended": _l("Extension granted"),
+            "overdue": _l("Report overdue"),
+        }[self.value]
+
+    @property
+    def tone(self) -> str:
+        return {
+            "good": "success",
+            "under_review": "info",
+            "due": "info",
+            "extended": "warning",
+            "overdue": "danger",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Standing:
+    kind: ReportingStanding
+    year: int | None  # the report it is about: owed, under review, or the next to write
+    due: date | None  # when that report is (or was) due
+    days_overdue: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+def standing_of(
+    joined: date,
+    today: date,
+    calendar: ReportingCalendar,
+    states: Mapping[int, ReportState],
+    extensions: Mapping[int, date],
+) -> Standing:
+    """The standing of a member who joined on `joined`, given its reports' states and its
+    extended due dates, both by reporting year."""
+    owed = [y for y in calendar.ended_years(joined, today) if states.get(y.year) not in HANDED_IN]
+    if owed:
+        # The oldest report owed decides: it has been due the longest.
+        year = owed[0]
+        due = extensions.get(year.year, year.due)
+        if today > due:
+            return Standing(ReportingStanding.OVERDUE, year.year, due, (today - due).days)
+        kind = ReportingStanding.EXTENDED if year.year in extensions else ReportingStanding.DUE
+        return Standing(kind, year.year, due)
+    ended = calendar.ended_years(joined, today)
+    if ended and states.get(ended[-1].year) is ReportState.SUBMITTED:
+        return Standing(ReportingStanding.UNDER_REVIEW, ended[-1].year, ended[-1].due)
+    upcoming = next_year(joined, today, calendar)
+    return Standing(ReportingStanding.GOOD, upcoming.year, upcoming.due)
+
+
+def next_year(joined: date, today: date, calendar: ReportingCalendar) -> ReportingYear:
+    """The first reporting year that has not ended: the next report to write."""
+    first = calendar.first_full_year(joined)
+    current = calendar.containing(today)
+    return first if first.start > current.start else current

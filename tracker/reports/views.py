@@ -1,0 +1,331 @@
+"""The company's annual reports: the list, the draft form, preview, submit, print, document."""
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.domain import DomainError, populate_errors
+from tracker.extensions import db
+from tracker.permissions import company_user_required, own_company_or_404
+from tracker.reports import documents, services
+from tracker.reports.content import differences, snapshot
+from tracker.reports.forms import ReportForm, StartReportForm, SubmitReportForm
+from tracker.reports.models import Report, TrainingFormat
+from tracker.reports.presenting import report_page_context
+
+bp = Blueprint("reports", __name__, url_prefix="/company/reports")
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # years outside these are not reports (and not 500s)
+# More training rows than this (a chain's properties) are filled from a CSV file instead.
+INLINE_TRAINING = 50
+
+
+def own_report_or_404(year: int) -> Report:
+    """The signed-in user's company's report for `year`; other companies' are never reachable."""
+    company = own_company_or_404()
+    report = services.report_for(company, year) if FIRST_YEAR <= year <= LAST_YEAR else None
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.get("/")
+@company_user_required
+def index():
+    company = own_company_or_404()
+    on = services.today()
+    reports = {report.year: report for report in services.reports_of(company)}
+    return render_template(
+        "reports/index.html",
+        company=company,
+        standing=services.standing_for(company, on),
+        open_years=list(reversed(services.open_years(company, on))),
+        reports=reports,
+        start_form=StartReportForm(),
+    )
+
+
+@bp.post("/<int:year>/start")
+@company_user_required
+def start(year: int):
+    company = own_company_or_404()
+    form = StartReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.start_report(
+            company,
+            year,
+            current_user,
+            services.today(),
+            from_last_year=form.start_from.data == "last_year",
+        )
+        db.session.commit()
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reports.index"))
+    except IntegrityError:  # a colleague started it at the same moment: open theirs
+        db.session.rollback()
+    return redirect(url_for("reports.edit", year=year))
+
+
+@bp.route("/<int:year>", methods=["GET", "POST"])
+@company_user_required
+def edit(year: int):
+    report = own_report_or_404(year)
+    if not report.is_editable:
+        return redirect(url_for("reports.preview", year=year))
+    form = ReportForm(data=None if request.method == "POST" else form_data(report))
+    if request.method == "GET" or not form.validate_on_submit():
+        if request.method == "GET":
+            form.version.data = str(report.version)
+        return render_edit(report, form), 200 if request.method == "GET" else 400
+    return save(report, form)
+
+
+def form_data(report: Report) -> dict:
+    """The report's answers as the form's data (the radio as yes/no, rows with their ids)."""
+    data = {name: getattr(report, name) for name in services.Answers.__dataclass_fields__}
+    data["policy_adopted"] = {True: "yes", False: "no", None: None}[report.policy_adopted]
+    data["training"] = (
+        []
+        if not is_inline(report)
+        else [
+            {
+                "row_id": str(row.id),
+                "employees": row.employees,
+                "trained": row.trained,
+                "format": row.format.value if row.format else "",
+                "hours": row.hours,
+            }
+            for row in report.training
+        ]
+    )
+    return data
+
+
+def is_inline(report: Report) -> bool:
+    """Whether the form holds the training rows; longer lists come from a CSV file."""
+    return len(report.training) <= INLINE_TRAINING
+
+
+def save(report: Report, form: ReportForm):
+    try:
+        stored = store_upload(form)
+        answers = answers_from(form, report)
+        services.save_draft(report, answers, current_user, form.seen_version)
+        if stored is not None:
+            report.policy_document, report.policy_document_name, report.policy_document_size = (
+                stored
+            )
+            db.session.flush()
+        db.session.commit()
+    except services.ReportConflict:
+        return render_conflict(report, form)
+    except StaleDataError:  # saved by a colleague between our check and our write
+        db.session.rollback()
+        return render_conflict(db.session.get(Report, report.id), form)
+    except DomainError as error:
+        db.session.rollback()
+        populate_errors(form, error)
+        return render_edit(report, form), 400
+    if request.form.get("action") == "preview":
+        return redirect(url_for("reports.preview", year=report.year))
+    flash(_("Draft saved. You can come back to it at any time."), "success")
+    return redirect(url_for("reports.edit", year=report.year))
+
+
+def store_upload(form: ReportForm) -> tuple[str, str, int] | None:
+    """Check and store an uploaded policy document; None when none was sent.
+
+    :raises DomainError: for a file that is not an acceptable PDF (nothing is stored).
+    """
+    upload = form.policy_document.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    limit = current_app.config["REPORT_DOCUMENT_MAX_BYTES"]
+    data = upload.stream.read(limit + 1)
+    try:
+        checked = documents.check_pdf(data, limit)
+    except documents.DocumentError as error:
+        raise DomainError.on("policy_document", error.message) from None
+    name = documents.store(data, document_folder())
+    return name, safe_filename(upload.filename), checked.size
+
+
+def safe_filename(name: str) -> str:
+    """The uploader's file name as shown back to people: no path, no control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()[:200]
+    return base or "policy.pdf"
+
+
+def document_folder() -> Path:
+    return Path(current_app.instance_path) / "documents"
+
+
+def answers_from(form: ReportForm, report: Report) -> services.Answers:
+    """The answers the form holds; a report with too many rows for the form keeps its own."""
+    training = [] if is_inline(report) else [kept(row) for row in report.training]
+    for entry in form.training.entries if is_inline(report) else ():
+        row = entry.form
+        if not (row.row_id.data or "").isdigit():
+            raise DomainError.on(None, _("The training rows on this page are out of date."))
+        training.append(
+            services.TrainingInput(
+                row_id=int(row.row_id.data),
+                employees=row.employees.data,
+                trained=row.trained.data,
+                format=TrainingFormat(row.format.data) if row.format.data else None,
+                hours=row.hours.data,
+            )
+        )
+    adopted = {"yes": True, "no": False}.get(form.policy_adopted.data)
+    return services.Answers(
+        policy_adopted=adopted,
+        policy_adopted_on=form.policy_adopted_on.data if adopted else None,
+        contracts_total=form.contracts_total.data,
+        contracts_with_clause=form.contracts_with_clause.data,
+        traveller_channels=tuple(form.traveller_channels.data or ()),
+        travellers_text=_text(form.travellers_text.data),
+        stakeholder_organisations=_text(form.stakeholder_organisations.data),
+        stakeholder_activities=_text(form.stakeholder_activities.data),
+        cases_reported=form.cases_reported.data,
+        cases_text=_text(form.cases_text.data),
+        training=tuple(training),
+    )
+
+
+def kept(row) -> services.TrainingInput:
+    return services.TrainingInput(row.id, row.employees, row.trained, row.format, row.hours)
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def render_edit(report: Report, form: ReportForm, conflict=None):
+    return render_template(
+        "reports/edit.html",
+        form=form,
+        conflict=conflict,
+        inline=is_inline(report),
+        **report_page_context(report),
+    )
+
+
+def render_conflict(report: Report, form: ReportForm):
+    """409: a colleague saved the draft after this page was loaded. What they saved differs
+    from what this person typed in the listed places; the form keeps what was typed, and
+    saving again (now against their version) keeps it."""
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    mine = dict(snapshot(report))
+    typed = answers_from_form_safely(form, report)
+    mine.update(typed)
+    conflict = {
+        "by": report.updated_by.name if report.updated_by else None,
+        "at": report.updated_at,
+        "changes": differences(snapshot(report), mine),
+    }
+    form.version.data = str(report.version)
+    return render_edit(report, form, conflict), 409
+
+
+def answers_from_form_safely(form: ReportForm, report: Report) -> dict:
+    """What the person typed, as snapshot values, for comparing with the saved draft."""
+    try:
+        answers = answers_from(form, report)
+    except DomainError:
+        return {}
+    typed = {
+        name: getattr(answers, name)
+        for name in services.Answers.__dataclass_fields__
+        if name != "training"
+    }
+    if typed["policy_adopted_on"] is not None:
+        typed["policy_adopted_on"] = typed["policy_adopted_on"].isoformat()
+    typed["traveller_channels"] = list(typed["traveller_channels"])
+    return typed
+
+
+@bp.get("/<int:year>/preview")
+@company_user_required
+def preview(year: int):
+    report = own_report_or_404(year)
+    form = SubmitReportForm(version=str(report.version))
+    return render_template(
+        "reports/preview.html",
+        form=form,
+        missing=services.missing_answers(report) if report.is_editable else [],
+        **report_page_context(report),
+    )
+
+
+@bp.post("/<int:year>/submit")
+@company_user_required
+def submit(year: int):
+    report = own_report_or_404(year)
+    form = SubmitReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.submit_report(report, current_user, form.seen_version, services.today())
+        db.session.commit()
+    except (services.ReportConflict, StaleDataError):
+        db.session.rollback()
+        flash(_("A colleague changed the report meanwhile. Check it again, then submit."), "error")
+        return redirect(url_for("reports.preview", year=year))
+    except DomainError as error:
+        db.session.rollback()
+        for _field, message in error.errors:
+            flash(message, "error")
+        return redirect(url_for("reports.preview", year=year))
+    flash(_("Thank you. Your %(year)s report is submitted to ECPAT.", year=year), "success")
+    return redirect(url_for("reports.index"))
+
+
+@bp.get("/<int:year>/print")
+@company_user_required
+def printable(year: int):
+    report = own_report_or_404(year)
+    return render_template("reports/print.html", **report_page_context(report))
+
+
+@bp.get("/<int:year>/policy")
+@company_user_required
+def policy_document(year: int):
+    return send_document(own_report_or_404(year))
+
+
+def send_document(report: Report):
+    """The policy document as an attachment (never shown inline: it is the uploader's file)."""
+    if not report.policy_document:
+        abort(404)
+    try:
+        path = documents.path_of(report.policy_document, document_folder())
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=report.policy_document_name or "policy.pdf",
+        max_age=0,
+    )
