@@ -8,9 +8,12 @@ import pytest
 
 from tests.browser.conftest import import_or_skip
 from tests.factories import CompanyFactory, UserFactory, owner_of
+from tests.reports.helpers import complete_answers, member, ready_report
 from tracker.companies import change_requests
 from tracker.companies.models import ApplicationStatus, CompanyType, Operation, Stage
 from tracker.extensions import db
+from tracker.reports import services as report_services
+from tracker.reports.models import Section
 from tracker.review.services import return_application
 
 pytestmark = pytest.mark.browser
@@ -57,6 +60,12 @@ def give_withdraw_reason(page: Page) -> None:
 def in_french(page: Page) -> None:
     page.get_by_role("button", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def bad_contracts(page: Page) -> None:
+    page.get_by_label("Supplier contracts in force at year end").fill("-3")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
 
 
 def add_operation(page: Page) -> None:
@@ -128,6 +137,28 @@ SCREENS = {
     "review detail": Screen(
         "/review/companies/{company_a.id}", user="reviewer", needs=("company_a", "owner_a")
     ),
+    "reports": Screen("/company/reports/", user="report_owner"),
+    "report form": Screen("/company/reports/2025", user="report_owner"),
+    "report form with errors": Screen(
+        "/company/reports/2025", user="report_owner", then=bad_contracts
+    ),
+    "report form, returned": Screen("/company/reports/2025", user="returned_report_owner"),
+    "report form in French": Screen("/company/reports/2025", user="report_owner", then=in_french),
+    "report preview": Screen("/company/reports/2025/preview", user="report_owner"),
+    "report, printable": Screen("/company/reports/2025/print", user="report_owner"),
+    "training import": Screen("/company/reports/2025/training/import", user="report_owner"),
+    "report queue": Screen("/review/reports/", user="reviewer", needs=("resubmitted_report",)),
+    "report review": Screen(
+        "/review/reports/{resubmitted_report.id}", user="reviewer", needs=("resubmitted_report",)
+    ),
+    "reporting dashboard": Screen(
+        "/review/reports/dashboard", user="reviewer", needs=("resubmitted_report",)
+    ),
+    "review detail with reports": Screen(
+        "/review/companies/{resubmitted_report.company_id}",
+        user="reviewer",
+        needs=("resubmitted_report",),
+    ),
     "review detail with errors": Screen(
         "/review/companies/{company_a.id}",
         user="reviewer",
@@ -135,6 +166,39 @@ SCREENS = {
         then=submit_empty("Return for changes"),
     ),
 }
+
+
+@pytest.fixture()
+def report_owner():
+    """A member (since 2024) with a complete 2025 draft, in Thailand and Cambodia."""
+    company, owner = member(display_name="Epsilon Tours", countries=("TH", "KH"))
+    ready_report(company, owner)
+    return owner
+
+
+@pytest.fixture()
+def returned_report_owner(reviewer):
+    company, owner = member(display_name="Zeta Tours", countries=("TH",))
+    report = ready_report(company, owner)
+    report_services.submit_report(report, owner, report.version, report_services.today())
+    report_services.return_report(
+        report, reviewer, {Section.TRAINING: "Count the drivers too."}, "", report.version
+    )
+    db.session.commit()
+    return owner
+
+
+@pytest.fixture()
+def resubmitted_report(returned_report_owner):
+    """Returned once, changed and submitted again: the reviewer sees what changed."""
+    report = report_services.report_for(returned_report_owner.company, 2025)
+    answers = complete_answers(report, trained=9)
+    report_services.save_draft(report, answers, returned_report_owner, report.version)
+    report_services.submit_report(
+        report, returned_report_owner, report.version, report_services.today()
+    )
+    db.session.commit()
+    return report
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,12 +11,15 @@ import pytest
 from tests.browser.conftest import TIMEOUT_MS, import_or_skip
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of, staff
 from tests.fixtures.applications import return_for_changes
+from tests.reports.helpers import complete_answers, ready_report
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
 from tracker.companies import services as company_services
 from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation
 from tracker.extensions import db
 from tracker.membership import services as membership_services
+from tracker.reports import services as report_services
+from tracker.reports.models import Section
 from tracker.tokens import make_token
 
 pytestmark = pytest.mark.browser
@@ -149,16 +153,18 @@ def approved() -> dict:
     return {"user": owner_of(company, name=LONG_NAME, email=long_email("owner"))}
 
 
+SIGNATURE = company_services.SignatureInput(
+    signatory_name=LONG_NAME,
+    signatory_title=LONG_NAME,
+    accepted_criteria=(1, 2, 3, 4, 5, 6),
+    authority_confirmed=True,
+)
+
+
 def member() -> dict:
     company = long_company(status=ApplicationStatus.APPROVED)
     owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
-    signature = company_services.SignatureInput(
-        signatory_name=LONG_NAME,
-        signatory_title=LONG_NAME,
-        accepted_criteria=(1, 2, 3, 4, 5, 6),
-        authority_confirmed=True,
-    )
-    company_services.sign_code(company, owner, signature)
+    company_services.sign_code(company, owner, SIGNATURE)
     db.session.commit()
     invite(company, owner, "invitee1", "invitee2")
     return {"user": owner, "company": company}
@@ -255,6 +261,58 @@ def company_outside_representative() -> dict:
     return {"user": rep, "company": company}
 
 
+def reporting_member() -> dict:
+    """A member since 2024 with a complete 2025 draft whose texts are as long as allowed."""
+    records = member()
+    company, owner = records["company"], records["user"]
+    company.membership.joined_at = datetime(2024, 5, 1, tzinfo=UTC)
+    report = ready_report(company, owner)
+    answers = replace(
+        complete_answers(report),
+        travellers_text=LONG_COMMENT,
+        stakeholder_organisations=LONG_COMMENT,
+        stakeholder_activities=LONG_NAME,
+    )
+    report_services.save_draft(report, answers, owner, report.version)
+    db.session.commit()
+    return records | {"report": report}
+
+
+def returned_report() -> dict:
+    """That report submitted, then returned with a long comment on every section."""
+    records = reporting_member()
+    report, owner = records["report"], records["user"]
+    reviewer = long_staff(Role.REVIEWER, "reviewer")
+    report_services.submit_report(report, owner, report.version, report_services.today())
+    comments = dict.fromkeys(Section, LONG_COMMENT)
+    report_services.return_report(report, reviewer, comments, LONG_COMMENT, report.version)
+    db.session.commit()
+    return records | {"reviewer": reviewer}
+
+
+def resubmitted_report() -> dict:
+    """Changed and submitted again: the reviewer's page lists what changed."""
+    records = returned_report()
+    report, owner = records["report"], records["user"]
+    answers = replace(complete_answers(report, trained=9), travellers_text=LONG_NAME)
+    report_services.save_draft(report, answers, owner, report.version)
+    report_services.submit_report(report, owner, report.version, report_services.today())
+    db.session.commit()
+    return records | {"user": records["reviewer"]}
+
+
+def reporting_dashboard() -> dict:
+    """Overdue and extended members with long names, seen on the dashboard."""
+    records = resubmitted_report()
+    for tag in ("late1", "late2"):
+        company = long_company(contact_email=long_email(tag), status=ApplicationStatus.APPROVED)
+        owner = owner_of(company, name=LONG_NAME, email=long_email(tag + "o"))
+        company_services.sign_code(company, owner, SIGNATURE)
+        company.membership.joined_at = datetime(2023, 5, 1, tzinfo=UTC)
+    db.session.commit()
+    return records
+
+
 # What to do on a page before measuring it.
 
 
@@ -286,6 +344,12 @@ def preview_good_rows(page: Page, records: dict) -> None:
     page.get_by_label("Paste the rows").fill("\n".join(rows))
     page.get_by_role("button", name="Check the rows").click()
     expect(page.get_by_role("button", name="Import 60 rows")).to_be_visible()
+
+
+def bad_report(page: Page, records: dict) -> None:
+    page.get_by_label("Supplier contracts in force at year end").fill("-3")
+    page.get_by_label("Of these, contracts that include the Code clause").fill("9999999")
+    submit("Save draft")(page, records)
 
 
 def withdraw_reason(page: Page, records: dict) -> None:
@@ -368,7 +432,18 @@ SCREENS = {
         "/company/properties/import", hotel_chain, then=preview_bad_rows
     ),
     "import, rows ready": Screen("/company/properties/import", hotel_chain, then=preview_good_rows),
+    "reports": Screen("/company/reports/", reporting_member),
+    "report form": Screen("/company/reports/2025", reporting_member),
+    "report form with errors": Screen("/company/reports/2025", reporting_member, then=bad_report),
+    "report form, returned": Screen("/company/reports/2025", returned_report),
+    "report preview": Screen("/company/reports/2025/preview", reporting_member),
+    "report, printable": Screen("/company/reports/2025/print", reporting_member),
+    "training import": Screen("/company/reports/2025/training/import", reporting_member),
     # Staff
+    "report queue": Screen("/review/reports/", resubmitted_report),
+    "report review": Screen("/review/reports/{report.id}", resubmitted_report),
+    "reporting dashboard": Screen("/review/reports/dashboard", reporting_dashboard),
+    "review detail, reporting member": Screen("/review/companies/{company.id}", resubmitted_report),
     "review queue": Screen("/review/", queue),
     "review queue, bad filters": Screen(
         f"/review/?status=nonsense&country=XX&q={'q' * 150}", queue

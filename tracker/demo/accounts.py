@@ -1,7 +1,13 @@
 """The four demo sign-ins, one per role, so a newcomer can try every part of the tracker."""
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+from flask import current_app
+from sqlalchemy import select
+
+from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
 from tracker.auth.services import StaffAccount, create_staff, find_user
 from tracker.companies.criteria import criteria
@@ -15,6 +21,9 @@ from tracker.companies.services import (
 )
 from tracker.extensions import db
 from tracker.models_base import utcnow
+from tracker.reports import documents, services
+from tracker.reports.models import Report, Section, TrainingFormat, TravellerChannel
+from tracker.reports.services import Answers, TrainingInput
 from tracker.review.services import approve_application
 
 DEMO_PASSWORD = "code-demo-2026"
@@ -49,12 +58,20 @@ def ensure_demo_accounts() -> None:
         if account.role is Role.COMPANY:
             _create_demo_owner(account.email)
         else:
-            countries = ("TH", "KH") if account.role is Role.REPRESENTATIVE else ()
-            create_staff(
-                StaffAccount(
-                    account.email, account.note.title(), account.role, DEMO_PASSWORD, countries
-                )
-            )
+            _create_staff(account)
+
+
+def demo_reviewer() -> User:
+    """The demo reviewer, made if missing: who decided the bulk demo reports."""
+    account = next(account for account in DEMO_ACCOUNTS if account.role is Role.REVIEWER)
+    return find_user(account.email) or _create_staff(account)
+
+
+def _create_staff(account: DemoAccount) -> User:
+    countries = ("TH", "KH") if account.role is Role.REPRESENTATIVE else ()
+    return create_staff(
+        StaffAccount(account.email, account.note.title(), account.role, DEMO_PASSWORD, countries)
+    )
 
 
 def _create_demo_owner(email: str) -> None:
@@ -77,7 +94,156 @@ def _create_demo_owner(email: str) -> None:
         ),
     )
     company = submit_application(owner, details)
-    reviewer = next(account for account in DEMO_ACCOUNTS if account.role is Role.REVIEWER)
-    approve_application(company, find_user(reviewer.email))
+    reviewer = demo_reviewer()
+    approve_application(company, reviewer)
     all_criteria = tuple(criterion.number for criterion in criteria())
     sign_code(company, owner, SignatureInput("Demo Owner", "Managing Director", all_criteria, True))
+    _give_history(company, owner, reviewer)
+
+
+def _give_history(company, owner: User, reviewer: User) -> None:
+    """Back-date the membership so the member owes the last two ended years: the year before
+    last's report returned once then accepted, the last one's a draft to finish (with a later
+    due date once the normal one has passed). Made through the services, then back-dated."""
+    calendar, today = services.reporting_calendar(), services.today()
+    last = calendar.year(calendar.containing(today).year - 1)
+    before = calendar.year(last.year - 1)
+    joined = _at(before.start - timedelta(days=150))
+    stamps = _Stamps(company)
+    company.submitted_at = company.created_at = owner.created_at = joined - timedelta(days=24)
+    company.membership.joined_at = company.membership.standing_since = joined
+    company.signatures[-1].signed_at = joined
+    journey = (joined - timedelta(days=24), joined - timedelta(days=3), joined)
+    for entry, moment in zip(stamps.entries(), journey, strict=True):
+        entry.created_at = moment
+
+    report = services.start_report(company, before.year, owner, today)
+    services.save_draft(report, _answers(report, joined, (48, 10)), owner, report.version)
+    name, size = _policy_document()
+    report.policy_document, report.policy_document_name = name, "child-protection-policy.pdf"
+    report.policy_document_size = size
+    first = _at(before.due - timedelta(days=12))
+    services.submit_report(report, owner, report.version, today)
+    stamps.stamp(first)
+    comment = "Only 10 of the 35 staff at Riverside Lodge trained: please check the figures."
+    services.return_report(report, reviewer, {Section.TRAINING: comment}, "", report.version)
+    stamps.stamp(first + timedelta(days=6))
+    services.save_draft(report, _answers(report, joined, (96, 28)), owner, report.version)
+    second = first + timedelta(days=9)
+    services.submit_report(report, owner, report.version, today)
+    stamps.stamp(second)
+    services.accept_report(report, reviewer, "Thank you: a clear report.", report.version)
+    stamps.stamp(second + timedelta(days=5))
+    returned, accepted = report.submissions
+    returned.submitted_at, returned.decided_at = first, first + timedelta(days=6)
+    accepted.submitted_at, accepted.decided_at = second, second + timedelta(days=5)
+    report.submitted_at, report.updated_at = second, second + timedelta(days=5)
+
+    draft = services.start_report(company, last.year, owner, today, from_last_year=True)
+    answers = _answers(draft, joined, (104, None))  # the lodge's figures still to come
+    services.save_draft(draft, answers, owner, draft.version)
+    draft.created_at = min(_at(last.end + timedelta(days=20)), utcnow())
+    if today > last.due:
+        extension = services.grant_extension(
+            company,
+            last.year,
+            today + timedelta(days=45),
+            "New general manager at Andaman Beach Resort; the staff figures are being checked.",
+            reviewer,
+            today,
+        )
+        extension.granted_at = min(_at(last.due - timedelta(days=5)), utcnow())
+        stamps.stamp(extension.granted_at)
+    db.session.flush()
+
+
+def _answers(report: Report, joined: datetime, trained: tuple[int | None, int | None]) -> Answers:
+    """Andaman Sea Hotels' answers; `trained` at the resort and at the lodge (None: not yet,
+    and then the cases are not given yet either)."""
+    figures = {"TH": (120, trained[0]), "KH": (35, trained[1])}  # the resort, the lodge
+    unfinished = None in trained
+    rows = []
+    for row in report.training:
+        employees, count = figures[row.country_code]
+        given = count is not None
+        rows.append(
+            TrainingInput(
+                row.id,
+                employees=employees if given else None,
+                trained=count,
+                format=TrainingFormat.BOTH if given else None,
+                hours=3.0 if given else None,
+            )
+        )
+    return Answers(
+        policy_adopted=True,
+        policy_adopted_on=joined.date() - timedelta(days=10),
+        contracts_total=42,
+        contracts_with_clause=35,
+        traveller_channels=(
+            TravellerChannel.WEBSITE.value,
+            TravellerChannel.BOOKING.value,
+            TravellerChannel.ON_SITE.value,
+        ),
+        travellers_text="A card in every room, in Thai, Khmer and English.",
+        stakeholder_organisations="ECPAT Foundation Thailand, Phuket Tourist Police",
+        stakeholder_activities="A training day for tuk-tuk drivers and boat crews.",
+        cases_reported=None if unfinished else 1,
+        cases_text=None
+        if unfinished
+        else "A night porter reported a guest to the tourist police, who followed up.",
+        training=tuple(rows),
+    )
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10), UTC)
+
+
+class _Stamps:
+    """Back-dates the company's audit entries as the services write them, one at a time."""
+
+    def __init__(self, company):
+        self.company = company
+
+    def entries(self) -> list[AuditEntry]:
+        query = select(AuditEntry).where(AuditEntry.company_id == self.company.id)
+        return list(db.session.scalars(query.order_by(AuditEntry.id)))
+
+    def stamp(self, moment: datetime) -> None:
+        self.entries()[-1].created_at = moment
+
+
+def _policy_document() -> tuple[str, int]:
+    """A one-page policy PDF, checked and stored as an upload is: its name and size."""
+    data = _policy_pdf(
+        [
+            "Andaman Sea Hotels Co., Ltd.",
+            "Policy on the protection of children from sexual exploitation",
+            "Adopted by the board. Every employee is trained in it within three months.",
+        ]
+    )
+    checked = documents.check_pdf(data, current_app.config["REPORT_DOCUMENT_MAX_BYTES"])
+    return documents.store(data, Path(current_app.instance_path) / "documents"), checked.size
+
+
+def _policy_pdf(lines: list[str]) -> bytes:
+    """A minimal PDF with `lines` of text in Helvetica (ASCII, no parentheses)."""
+    text = "BT /F1 12 Tf 72 770 Td 18 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    return out + f"startxref\n{xref}\n%%EOF\n".encode()

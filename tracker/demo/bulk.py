@@ -1,4 +1,5 @@
-"""Realistic fake companies for demos and benchmarks, inserted in bulk (one executemany a batch)."""
+"""Realistic fake companies for demos and benchmarks, inserted in bulk (one executemany a batch);
+the members among them get their annual reports (`demo.reports`)."""
 
 import random
 import re
@@ -6,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from faker import Faker
+from flask import current_app
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
@@ -24,8 +26,10 @@ from tracker.companies.models import (
     Standing,
     bump_version,
 )
-from tracker.demo.accounts import DEMO_PASSWORD
+from tracker.demo.accounts import DEMO_PASSWORD, demo_reviewer
+from tracker.demo.reports import Member, ReportMaker
 from tracker.extensions import db
+from tracker.reports.periods import ReportingCalendar
 
 # Where demo businesses are based and operate: 60 countries, so every listing has members.
 # fmt: off
@@ -57,6 +61,8 @@ STAGE_WEIGHTS = {
     Stage.REJECTED: 5,
 }
 SIGNED_STAGES = {Stage.ACTIVE, Stage.SUSPENDED, Stage.WITHDRAWN, Stage.EXPELLED}
+REPORTING_STANDINGS = {Standing.ACTIVE, Standing.SUSPENDED}  # members who write reports
+JOINED_WITHIN_DAYS = 5 * 365
 NAME_SUFFIX = {
     CompanyType.HOTEL: "Hotel",
     CompanyType.HOTEL_CHAIN: "Hotels & Resorts",
@@ -106,6 +112,17 @@ class DemoGenerator:
             "stored_stage": stage,
             "submitted_at": self.now - timedelta(days=self.random.randint(30, 2000)),
             "_standing": Standing(stage.value) if stage in SIGNED_STAGES else None,
+            "_joined": None,
+        } | (self._joined() if stage in SIGNED_STAGES else {})
+
+    def _joined(self) -> dict:
+        """Members joined over the last five years, a few weeks after they applied."""
+        joined = self.now - timedelta(
+            days=self.random.randint(10, JOINED_WITHIN_DAYS), minutes=self.random.randint(0, 600)
+        )
+        return {
+            "_joined": joined,
+            "submitted_at": joined - timedelta(days=self.random.randint(5, 60)),
         }
 
     def operations(self, company_id: int, row: dict) -> list[dict]:
@@ -148,10 +165,17 @@ def load_companies(
     seed: int | None = None,
     progress: Callable[[int], None] = lambda done: None,
 ) -> None:
-    """Insert `count` fake companies with operations, owners and signatures; commits per batch."""
+    """Insert `count` fake companies with operations, owners and signatures, and the members'
+    annual reports (`demo.reports`); commits per batch."""
     generator = DemoGenerator(seed)
+    reports = ReportMaker(
+        generator.random,
+        ReportingCalendar.from_config(current_app.config),
+        generator.now,
+        demo_reviewer().id,
+    )
     for start, size in _batches(count, batch_size):
-        _load_batch(generator, start, size)
+        _load_batch(generator, reports, start, size)
         db.session.commit()
         progress(size)
     bump_version(db.session)  # bulk inserts pass by the flush hook that does it otherwise
@@ -165,16 +189,15 @@ def _batches(count: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(size, count - start)
 
 
-def _load_batch(generator: DemoGenerator, start: int, size: int) -> None:
+def _load_batch(generator: DemoGenerator, reports: ReportMaker, start: int, size: int) -> None:
     rows = [generator.company(start + i) for i in range(size)]
     standings = [row.pop("_standing") for row in rows]
+    joined = [row.pop("_joined") for row in rows]
     ids = db.session.scalars(
         insert(Company).returning(Company.id, sort_by_parameter_order=True), rows
     ).all()
-    db.session.execute(
-        insert(Operation),
-        [op for cid, row in zip(ids, rows, strict=True) for op in generator.operations(cid, row)],
-    )
+    operations = {cid: generator.operations(cid, row) for cid, row in zip(ids, rows, strict=True)}
+    db.session.execute(insert(Operation), [op for ops in operations.values() for op in ops])
     owners = [
         generator.owner(cid, start + i, row)
         for i, (cid, row) in enumerate(zip(ids, rows, strict=True))
@@ -183,20 +206,26 @@ def _load_batch(generator: DemoGenerator, start: int, size: int) -> None:
         insert(User).returning(User.id, sort_by_parameter_order=True), owners
     ).all()
     signed = [
-        (cid, uid, row | {"standing": standing})
-        for cid, uid, row, standing in zip(ids, owner_ids, rows, standings, strict=True)
+        (cid, uid, row | {"standing": standing, "joined_at": joined_at})
+        for cid, uid, row, standing, joined_at in zip(
+            ids, owner_ids, rows, standings, joined, strict=True
+        )
         if standing is not None
     ]
     if signed:
-        _sign_all(generator, signed)
+        _sign_all(signed)
+    reports.load(
+        [
+            Member(cid, uid, row["type"], row["standing"], row["joined_at"], operations[cid])
+            for cid, uid, row in signed
+            if row["standing"] in REPORTING_STANDINGS
+        ]
+    )
 
 
-def _sign_all(generator: DemoGenerator, signed: list[tuple[int, int, dict]]) -> None:
+def _sign_all(signed: list[tuple[int, int, dict]]) -> None:
     numbers = list(criteria())
-    joined = {
-        cid: row["submitted_at"] + timedelta(days=generator.random.randint(5, 60))
-        for cid, _, row in signed
-    }
+    joined = {cid: row["joined_at"] for cid, _, row in signed}
     db.session.execute(
         insert(Signature),
         [
@@ -221,8 +250,8 @@ def _sign_all(generator: DemoGenerator, signed: list[tuple[int, int, dict]]) -> 
                 "number": membership_number(cid),
                 "joined_at": joined[cid],
                 "standing": row["standing"],
-                # Those no longer active left a month after joining.
-                "standing_since": joined[cid] + timedelta(days=30)
+                # Those no longer active left a month after joining (or by now).
+                "standing_since": min(joined[cid] + timedelta(days=30), datetime.now(UTC))
                 if row["standing"] is not Standing.ACTIVE
                 else joined[cid],
             }

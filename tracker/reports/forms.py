@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker.formutils import BaseForm, BaseSubForm, select_choices
 from tracker.reports.models import Section, TrainingFormat, TravellerChannel
@@ -41,7 +41,10 @@ def count_field(label, **kwargs) -> IntegerField:
     return IntegerField(
         label,
         validators=[Optional(), COUNT],
-        render_kw={"inputmode": "numeric", "min": 0, "max": MAX_COUNT, "type": "number"},
+        # Text, not type=number (which cannot show back a mistyped value, and which scroll wheels
+        # change by accident); the phone still offers its number pad.
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
         **kwargs,
     )
 
@@ -79,7 +82,8 @@ class TrainingRowForm(BaseSubForm):
                 min=0, max=MAX_HOURS, message=_l("Give a number of hours from 0 to 1,000.")
             ),
         ],
-        render_kw={"inputmode": "decimal", "type": "number", "min": 0, "step": 0.5},
+        widget=TextInput(),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
 
 
