@@ -1,6 +1,10 @@
 """The command-line tools: create-staff and demo-data."""
 
+import re
+from pathlib import Path
+
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from tracker.audit import AuditEntry
@@ -17,8 +21,35 @@ from tracker.companies.models import (
 )
 from tracker.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
+from tracker.reports import documents, services
+from tracker.reports.models import (
+    Report,
+    ReportExtension,
+    ReportState,
+    ReportSubmission,
+    ReviewOutcome,
+    Section,
+    TrainingRow,
+)
+from tracker.reports.standing import ReportingStanding
+from tracker.reports.standing_query import count_by_standing
 
 PASSWORD_INPUT = "a long staff password\na long staff password\n"
+DEMO_OWNER, DEMO_REVIEWER = "owner@demo.thecode.example", "reviewer@demo.thecode.example"
+
+
+@pytest.fixture(autouse=True)
+def remove_policy_documents():
+    """The demo member's policy document is stored as an upload is: remove it afterwards."""
+    yield
+    db.session.rollback()
+    remove_stored_documents()
+
+
+def remove_stored_documents() -> None:
+    for name in db.session.scalars(select(Report.policy_document).distinct()):
+        if name:
+            documents.delete(name, Path(current_app.instance_path) / "documents")
 
 
 def test_create_staff_reads_the_password_from_stdin(runner):
@@ -141,10 +172,172 @@ def test_demo_accounts_sign_in(runner, auth):
 
 def test_demo_member_went_through_the_real_journey(runner):
     runner.invoke(args=["demo-data", "--companies", "0"])
-    company = find_user("owner@demo.thecode.example").company
+    company = find_user(DEMO_OWNER).company
     assert company.is_member
     assert company.country_codes == ["KH", "TH"]
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.company_id == company.id).order_by(AuditEntry.id)
     ).all()
-    assert actions == ["application.submitted", "application.approved", "company.signed"]
+    calendar, today = services.reporting_calendar(), services.today()
+    last = calendar.year(calendar.containing(today).year - 1)
+    extended = ["report.extension_granted"] if today > last.due else []
+    assert actions == [
+        "application.submitted",
+        "application.approved",
+        "company.signed",
+        "report.submitted",
+        "report.returned",
+        "report.resubmitted",
+        "report.accepted",
+        *extended,
+    ]
+    dates = db.session.scalars(
+        select(AuditEntry.created_at)
+        .where(AuditEntry.company_id == company.id)
+        .order_by(AuditEntry.id)
+    ).all()
+    assert dates == sorted(dates)  # back-dated in the order it happened
+
+
+def test_demo_member_has_a_report_accepted_and_one_to_finish(runner):
+    runner.invoke(args=["demo-data", "--companies", "0"])
+    company = find_user(DEMO_OWNER).company
+    calendar, today = services.reporting_calendar(), services.today()
+    last = calendar.containing(today).year - 1
+    owed = [y.year for y in calendar.ended_years(services.joined_on(company), today)]
+    assert owed == [last - 1, last]
+    assert 2 * 365 < (today - services.joined_on(company)).days < 4 * 365
+    accepted, draft = sorted(services.reports_of(company), key=lambda report: report.year)
+    assert (accepted.year, accepted.state) == (last - 1, ReportState.ACCEPTED)
+    assert [s.outcome for s in accepted.submissions] == [
+        ReviewOutcome.RETURNED,
+        ReviewOutcome.ACCEPTED,
+    ]
+    assert Section.TRAINING.value in accepted.submissions[0].comments
+    assert accepted.policy_document and accepted.submissions[-1].content["training"]
+    assert (draft.year, draft.state) == (last, ReportState.DRAFT)
+    assert services.missing_answers(draft)  # something left to finish
+    standing = services.standing_for(company, today)
+    assert standing.year == last
+    assert standing.kind is (
+        ReportingStanding.EXTENDED if today > calendar.year(last).due else ReportingStanding.DUE
+    )
+
+
+def test_demo_data_has_reports_in_every_state(runner):
+    result = runner.invoke(args=["demo-data", "--companies", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    states = dict(
+        db.session.execute(select(Report.state, func.count()).group_by(Report.state)).all()
+    )
+    assert set(states) == set(ReportState)
+    assert states[ReportState.ACCEPTED] > states[ReportState.SUBMITTED] > 0
+    today = services.today()
+    last = services.reporting_calendar().containing(today).year - 1
+    years = set(db.session.scalars(select(Report.year).distinct()))
+    assert {last - 2, last - 1, last} <= years
+    assert max(years) == last
+    assert db.session.scalar(select(func.count(ReportExtension.id))) > 0
+    # Everything handed in has its versions, in the format of a real submission.
+    real = find_user(DEMO_OWNER).company
+    real_content = services.reports_of(real)[-1].submissions[-1].content
+    handed_in = db.session.scalars(
+        select(Report).where(Report.state != ReportState.DRAFT, Report.company_id != real.id)
+    ).all()
+    assert handed_in
+    for report in handed_in:
+        submissions = report.submissions
+        assert [s.number for s in submissions] == list(range(1, len(submissions) + 1))
+        assert all(s.outcome is ReviewOutcome.RETURNED for s in submissions[:-1])
+        latest = submissions[-1]
+        expected = {
+            ReportState.ACCEPTED: ReviewOutcome.ACCEPTED,
+            ReportState.RETURNED: ReviewOutcome.RETURNED,
+            ReportState.SUBMITTED: None,
+        }[report.state]
+        assert latest.outcome is expected
+        assert report.training
+        for submission in submissions:
+            assert submission.content.keys() == real_content.keys()
+            assert submission.content["training"]
+            for row in submission.content["training"]:
+                assert row.keys() == real_content["training"][0].keys()
+                assert row["trained"] <= row["employees"]
+            if submission.outcome is ReviewOutcome.RETURNED:
+                assert submission.comments and set(submission.comments) <= {
+                    s.value for s in Section
+                }
+            assert submission.submitted_at <= (submission.decided_at or submission.submitted_at)
+    numbers = {
+        tuple(s.outcome for s in report.submissions)
+        for report in handed_in
+        if report.state is ReportState.ACCEPTED
+    }
+    assert {(ReviewOutcome.ACCEPTED,), (ReviewOutcome.RETURNED, ReviewOutcome.ACCEPTED)} <= numbers
+    too_many = select(func.count()).where(TrainingRow.trained > TrainingRow.employees)
+    assert db.session.scalar(too_many) == 0
+    assert db.session.scalar(select(func.count()).where(TrainingRow.employees > 0)) > 0
+    # Only members report, and only for years that ended after they joined.
+    for company_id, year in db.session.execute(select(Report.company_id, Report.year)):
+        company = db.session.get(Company, company_id)
+        assert services.is_reporting(company)
+        assert year in {y.year for y in services.open_years(company, today)}
+
+
+def test_the_dashboard_shows_the_demo_data(runner, client, auth):
+    runner.invoke(args=["demo-data", "--companies", "200", "--seed", "11"])
+    reviewer = find_user(DEMO_REVIEWER)
+    today = services.today()
+    counts = count_by_standing(reviewer, today)
+    for kind in (
+        ReportingStanding.GOOD,
+        ReportingStanding.UNDER_REVIEW,
+        ReportingStanding.EXTENDED,
+        ReportingStanding.OVERDUE,
+    ):
+        assert counts[kind] > 0, kind
+    auth.login(DEMO_REVIEWER, DEMO_PASSWORD)
+    response = client.get("/review/reports/dashboard")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    total = sum(counts.values())
+    assert f'<th scope="row">All members</th><td>{total:,}</td>' in page
+    assert "No reporting year has ended yet." not in page
+    assert "No reports handed in for" not in page
+    # The reviewer's queue (reports under review by default) is not empty.
+    queue = client.get("/review/reports/").get_data(as_text=True)
+    assert re.search(r'href="/review/reports/\d+"', queue)
+    assert "Submitted, under review" in queue
+
+
+def test_demo_data_keeps_a_seed(runner):
+    def load():
+        runner.invoke(args=["demo-data", "--companies", "60", "--seed", "2"])
+        rows = db.session.execute(
+            select(Report.year, Report.state, TrainingRow.employees, TrainingRow.trained)
+            .join(TrainingRow)
+            .join(Company, Report.company_id == Company.id)
+            .where(Company.display_name != "Andaman Sea Hotels")
+            .order_by(Report.company_id, Report.year, TrainingRow.country_code, TrainingRow.id)
+        ).all()
+        submissions = db.session.scalars(
+            select(ReportSubmission.content).order_by(ReportSubmission.id)
+        ).all()
+        return [tuple(row) for row in rows], submissions
+
+    first = load()
+    remove_stored_documents()
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name != "data_versions":
+            db.session.execute(table.delete())
+    db.session.commit()
+    assert first[0] and load() == first
+
+
+def test_demo_extension_dates_are_later_than_the_normal_due_date(runner):
+    runner.invoke(args=["demo-data", "--companies", "300", "--seed", "5"])
+    calendar = services.reporting_calendar()
+    for extension in db.session.scalars(select(ReportExtension)):
+        assert extension.due_on > calendar.year(extension.year).due
+        assert extension.granted_at.date() <= extension.due_on
+        assert extension.granted_at.date() <= services.today()
