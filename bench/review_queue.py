@@ -17,26 +17,28 @@ The script exits with status 1 when a target is missed.
 """
 
 import argparse
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from served import ROOT, served  # noqa: E402
+from served import (  # noqa: E402
+    REPRESENTATIVE,
+    REVIEWER,
+    bench_env,
+    prepare,
+    served,
+    signed_in,
+    sqlite_url,
+)
 
 SINGLE_TARGET_MS, THROUGHPUT_TARGET = 50.0, 0.25
-REVIEWER, REPRESENTATIVE = "reviewer@bench.example", "rep@bench.example"
-PASSWORD = "bench password 1"
 
 
 def main() -> None:
@@ -48,7 +50,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args()
     url = args.database_url or sqlite_url(args.companies, args.fresh)
-    detail_id = prepare(url, args.companies)
+    detail_id = heaviest_company(prepare(url, args.companies))
     env = bench_env(url)
     with served(env, workers=2) as base:
         singles = measure_singles(base, detail_id, args.runs)
@@ -58,77 +60,14 @@ def main() -> None:
     sys.exit(0 if ok else 1)
 
 
-def sqlite_url(companies: int, fresh: bool) -> str:
-    path = ROOT / "instance" / "bench" / f"queue-{companies}.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        path.unlink(missing_ok=True)
-    return f"sqlite:///{path}"
+def heaviest_company(app) -> int:
+    """The company with the most operations: the heaviest review page."""
+    from sqlalchemy import func, select
 
-
-def bench_env(url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "TRACKER_CONFIG": "development",
-        "DATABASE_URL": url,
-        "MAIL_BACKEND": "console",
-        # A benchmark signs in more often than a person would.
-        "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
-        "LOGIN_LIMIT_PER_DEVICE": "10000 per minute",
-    }
-
-
-def prepare(url: str, companies: int) -> int:
-    """Load the companies unless they are there, add the staff; the id of a company to review."""
-    from flask_migrate import upgrade
-    from sqlalchemy import func, select, text
-    from werkzeug.security import generate_password_hash
-
-    from config import DevelopmentConfig
-    from tracker import create_app
-    from tracker.auth.models import Role, StaffCountry, User
-    from tracker.companies.models import Company, Operation
-    from tracker.demo import load_companies
+    from tracker.companies.models import Operation
     from tracker.extensions import db
 
-    class BenchConfig(DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(BenchConfig)
     with app.app_context():
-        upgrade()
-        if db.session.scalar(select(func.count(Company.id))) != companies:
-            db.session.remove()  # its transaction would block dropping the tables
-            if url.startswith("postgresql"):
-                db.drop_all()
-                db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-                db.session.commit()
-                upgrade()
-            else:
-                db.engine.dispose()
-                Path(url.removeprefix("sqlite:///")).unlink()
-                upgrade()
-            load(load_companies, companies)
-        settle(db)
-        password = generate_password_hash(PASSWORD)
-        for email, role, countries in (
-            (REVIEWER, Role.REVIEWER, []),
-            (REPRESENTATIVE, Role.REPRESENTATIVE, ["TH", "KH"]),
-        ):
-            if db.session.scalar(select(User).filter_by(email=email)) is None:
-                db.session.add(
-                    User(
-                        email=email,
-                        name=email.split("@")[0].title(),
-                        role=role,
-                        password_hash=password,
-                        email_confirmed_at=datetime.now(UTC),
-                        staff_countries=[StaffCountry(country_code=c) for c in countries],
-                    )
-                )
-        db.session.commit()
-        # The company with the most operations: the heaviest review page.
         detail_id = db.session.scalar(
             select(Operation.company_id)
             .group_by(Operation.company_id)
@@ -137,42 +76,6 @@ def prepare(url: str, companies: int) -> int:
         )
         db.engine.dispose()
     return detail_id
-
-
-def settle(db) -> None:
-    """Statistics for the planner, and on PostgreSQL the VACUUM that autovacuum soon runs after
-    a bulk load (index-only scans need it): the steady state of a live database."""
-    from sqlalchemy import text
-
-    db.session.commit()
-    command = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(command))
-
-
-def load(load_companies, companies: int) -> None:
-    started, done = time.perf_counter(), 0
-
-    def progress(count: int) -> None:
-        nonlocal done
-        done += count
-        if done % 10_000 < count or done == companies:
-            print(f"loading demo companies: {done:,} of {companies:,}", flush=True)
-
-    load_companies(companies, seed=1, progress=progress)
-    print(f"loaded in {time.perf_counter() - started:.0f} s")
-
-
-def signed_in(base: str, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=30)
-    page = client.get("/account/login").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    answer = client.post(
-        "/account/login", data={"csrf_token": token, "email": email, "password": PASSWORD}
-    )
-    if answer.status_code != 302:
-        raise SystemExit(f"could not sign in as {email}: {answer.status_code}")
-    return client
 
 
 def views(detail_id: int) -> list[tuple[str, str, str]]:

@@ -1,12 +1,10 @@
 """Who may open what: each role against every route; no company sees or changes another's data."""
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
@@ -28,6 +26,7 @@ from tracker.companies.models import (
 from tracker.extensions import db
 from tracker.reports import documents
 from tracker.reports.models import Report, ReportState
+from tracker.reports.views import document_folder
 from tracker.tokens import make_token
 
 ROLES = (
@@ -384,9 +383,7 @@ def people(company_a, owner_a, company_b, owner_b, applicant, reviewer, admin, r
         )
     )
     report_m = Report(company=company_m, year=2025, state=ReportState.DRAFT)
-    report_m.policy_document = documents.store(
-        pdf_bytes(), Path(current_app.instance_path) / "documents"
-    )
+    report_m.policy_document = documents.store(pdf_bytes(), document_folder())
     report_m.policy_document_name = "policy.pdf"
     db.session.add(report_m)
     db.session.commit()

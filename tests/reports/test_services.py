@@ -340,3 +340,15 @@ class TestStanding:
     def test_former_members_have_no_standing(self):
         company = CompanyFactory(stage=Stage.WITHDRAWN)
         assert services.standing_for(company, ON) is None
+
+
+@pytest.mark.parametrize("stage", [Standing.WITHDRAWN, Standing.EXPELLED])
+def test_a_former_member_can_neither_save_nor_submit(stage):
+    company, owner = member()
+    report = ready_report(company, owner)
+    company.membership.standing = stage
+    db.session.commit()
+    with pytest.raises(DomainError, match="Only members"):
+        services.save_draft(report, complete_answers(report), owner, report.version)
+    with pytest.raises(DomainError, match="Only members"):
+        services.submit_report(report, owner, report.version, ON)

@@ -8,7 +8,7 @@ from tests.factories import CompanyFactory
 from tests.reports.helpers import member, ready_report
 from tracker.companies.models import Stage
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import dashboard, services
 from tracker.reports.models import Report, ReportExtension, ReportState
 from tracker.reports.standing import ReportingStanding
 from tracker.reports.standing_query import count_by_standing, standings
@@ -103,3 +103,12 @@ def test_a_submitted_report_keeps_a_member_under_review(reviewer):
     db.session.commit()
     counts = count_by_standing(reviewer, date(2026, 5, 1))
     assert counts[ReportingStanding.UNDER_REVIEW] == 1
+
+
+def test_overdue_per_country_and_type_include_the_members_decided_in_python(members, reviewer):
+    on = date(2026, 4, 1)
+    overdue = [c for c in members if services.standing_for(c, on).kind is ReportingStanding.OVERDUE]
+    assert members[5] in overdue and members[6] in overdue  # both have a year skipped
+    assert sum(row[2] for row in dashboard.by_type(reviewer, on)) == len(overdue)
+    by_country = {code: row for code, *row in dashboard.by_country(reviewer, on, None)}
+    assert by_country["TH"] == [len(members), len(overdue)]

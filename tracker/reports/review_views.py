@@ -109,6 +109,7 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
         return_form=return_form,
         may_decide=lifecycle.allowed(AuditAction.REPORT_ACCEPTED, report, current_user),
         standing=services.standing_for(report.company, services.today()),
+        section_labels={section.value: section.label for section in Section},
         **context,
     )
     return page, status

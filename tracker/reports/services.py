@@ -88,6 +88,12 @@ def is_reporting(company: Company) -> bool:
     return company.stage in REPORTING_STAGES
 
 
+def require_reporting(company: Company) -> None:
+    """:raises DomainError: for a company that has left The Code (its reports stay on record)."""
+    if not is_reporting(company):
+        raise DomainError.on(None, _("Only members of The Code report."))
+
+
 def joined_on(company: Company) -> date:
     return company.joined_at.date()
 
@@ -221,6 +227,7 @@ def save_draft(report: Report, answers: Answers, user: User, seen_version: int) 
     :raises ReportConflict: if someone saved the report after version `seen_version`.
     :raises DomainError: for a report that is not editable, or answers that break a rule.
     """
+    require_reporting(report.company)
     if not report.is_editable:
         raise DomainError.on(None, _("This report is submitted and can no longer be changed."))
     check_version(report, seen_version)
@@ -322,6 +329,7 @@ def submit_report(report: Report, user: User, seen_version: int, on: date) -> Re
     :raises ReportConflict: if someone saved the report after version `seen_version`.
     :raises DomainError: before the year has ended, or while answers are missing.
     """
+    require_reporting(report.company)
     check_version(report, seen_version)
     year = reporting_calendar().year(report.year)
     if on <= year.end:

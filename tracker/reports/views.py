@@ -63,6 +63,8 @@ def index():
 @company_user_required
 def start(year: int):
     company = own_company_or_404()
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
     form = StartReportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -124,35 +126,38 @@ def is_inline(report: Report) -> bool:
 
 
 def save(report: Report, form: ReportForm):
+    stored = None
     try:
-        stored = store_upload(form)
         answers = answers_from(form, report)
+        upload = checked_upload(form)
         services.save_draft(report, answers, current_user, form.seen_version)
-        if stored is not None:
-            report.policy_document, report.policy_document_name, report.policy_document_size = (
-                stored
-            )
+        if upload is not None:
+            # Written only once everything else is accepted; removed again if the save fails.
+            data, filename = upload
+            stored = documents.store(data, document_folder())
+            report.policy_document, report.policy_document_name = stored, filename
+            report.policy_document_size = len(data)
             db.session.flush()
         db.session.commit()
-    except services.ReportConflict:
-        return render_conflict(report, form)
-    except StaleDataError:  # saved by a colleague between our check and our write
+    except (services.ReportConflict, StaleDataError, DomainError) as error:
         db.session.rollback()
+        if stored is not None:
+            documents.delete(stored, document_folder())
+        if isinstance(error, DomainError):
+            populate_errors(form, error)
+            return render_edit(report, form), 400
+        # Saved by a colleague after this page was loaded (or between our check and write).
         return render_conflict(db.session.get(Report, report.id), form)
-    except DomainError as error:
-        db.session.rollback()
-        populate_errors(form, error)
-        return render_edit(report, form), 400
     if request.form.get("action") == "preview":
         return redirect(url_for("reports.preview", year=report.year))
     flash(_("Draft saved. You can come back to it at any time."), "success")
     return redirect(url_for("reports.edit", year=report.year))
 
 
-def store_upload(form: ReportForm) -> tuple[str, str, int] | None:
-    """Check and store an uploaded policy document; None when none was sent.
+def checked_upload(form: ReportForm) -> tuple[bytes, str] | None:
+    """The uploaded policy document and its file name once checked; None when none was sent.
 
-    :raises DomainError: for a file that is not an acceptable PDF (nothing is stored).
+    :raises DomainError: for a file that is not an acceptable PDF.
     """
     upload = form.policy_document.data
     if not upload or not getattr(upload, "filename", ""):
@@ -160,11 +165,10 @@ def store_upload(form: ReportForm) -> tuple[str, str, int] | None:
     limit = current_app.config["REPORT_DOCUMENT_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     try:
-        checked = documents.check_pdf(data, limit)
+        documents.check_pdf(data, limit)
     except documents.DocumentError as error:
         raise DomainError.on("policy_document", error.message) from None
-    name = documents.store(data, document_folder())
-    return name, safe_filename(upload.filename), checked.size
+    return data, safe_filename(upload.filename)
 
 
 def safe_filename(name: str) -> str:
@@ -175,7 +179,9 @@ def safe_filename(name: str) -> str:
 
 
 def document_folder() -> Path:
-    return Path(current_app.instance_path) / "documents"
+    """Where policy documents are kept: REPORT_DOCUMENT_FOLDER, else instance/documents."""
+    folder = current_app.config.get("REPORT_DOCUMENT_FOLDER")
+    return Path(folder) if folder else Path(current_app.instance_path) / "documents"
 
 
 def answers_from(form: ReportForm, report: Report) -> services.Answers:
@@ -219,10 +225,13 @@ def _text(value: str | None) -> str | None:
 
 
 def render_edit(report: Report, form: ReportForm, conflict=None):
+    # A file input cannot be filled in again by the server: say so when a chosen file was lost.
+    upload = form.policy_document.data
     return render_template(
         "reports/edit.html",
         form=form,
         conflict=conflict,
+        upload_dropped=request.method == "POST" and bool(getattr(upload, "filename", "")),
         inline=is_inline(report),
         **report_page_context(report),
     )
