@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
+from tracker import charts
 from tracker.charts import bar_chart, column_chart
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -60,7 +61,7 @@ def test_the_chart_grows_with_its_rows_and_scales_by_its_view_box():
     short, tall = bar([("a", 1)]), bar([("a", 1)] * 10)
     assert float(tall.get("viewBox").split()[3]) > float(short.get("viewBox").split()[3])
     for root in (short, tall):
-        assert root.get("viewBox").split()[:3] == ["0", "0", "640"]
+        assert root.get("viewBox").split()[:3] == ["0", "0", str(charts.WIDTH)]
         assert root.get("width") is None and root.get("height") is None
         assert root.get("preserveAspectRatio") == "xMinYMin meet"
 

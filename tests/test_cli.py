@@ -1,10 +1,8 @@
 """The command-line tools: create-staff and demo-data."""
 
 import re
-from pathlib import Path
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from tracker.audit import AuditEntry
@@ -21,7 +19,7 @@ from tracker.companies.models import (
 )
 from tracker.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
-from tracker.reports import documents, services
+from tracker.reports import services
 from tracker.reports.models import (
     Report,
     ReportExtension,
@@ -36,20 +34,6 @@ from tracker.reports.standing_query import count_by_standing
 
 PASSWORD_INPUT = "a long staff password\na long staff password\n"
 DEMO_OWNER, DEMO_REVIEWER = "owner@demo.thecode.example", "reviewer@demo.thecode.example"
-
-
-@pytest.fixture(autouse=True)
-def remove_policy_documents():
-    """The demo member's policy document is stored as an upload is: remove it afterwards."""
-    yield
-    db.session.rollback()
-    remove_stored_documents()
-
-
-def remove_stored_documents() -> None:
-    for name in db.session.scalars(select(Report.policy_document).distinct()):
-        if name:
-            documents.delete(name, Path(current_app.instance_path) / "documents")
 
 
 def test_create_staff_reads_the_password_from_stdin(runner):
@@ -326,7 +310,6 @@ def test_demo_data_keeps_a_seed(runner):
         return [tuple(row) for row in rows], submissions
 
     first = load()
-    remove_stored_documents()
     for table in reversed(db.metadata.sorted_tables):
         if table.name != "data_versions":
             db.session.execute(table.delete())

@@ -21,7 +21,7 @@ TONES = frozenset({"success", "warning", "danger", "info", "neutral"})
 # A row is (label, value) or (label, value, tone); the tone picks the class chart-bar--{tone}.
 Row = tuple[str, float] | tuple[str, float, str | None]
 
-WIDTH = 640  # viewBox width in user units; CSS scales the drawing down to its container
+WIDTH = 480  # viewBox width in user units; CSS scales it to its box (narrow: text stays legible)
 FONT_SIZE = 14  # the `.chart text` font-size in app.css (px are user units in SVG)
 PAD = 8
 

@@ -224,7 +224,10 @@ def _policy_document() -> tuple[str, int]:
         ]
     )
     checked = documents.check_pdf(data, current_app.config["REPORT_DOCUMENT_MAX_BYTES"])
-    return documents.store(data, Path(current_app.instance_path) / "documents"), checked.size
+    # Where the app keeps them (reports.views.document_folder, not imported: it is the web layer).
+    folder = current_app.config.get("REPORT_DOCUMENT_FOLDER")
+    folder = Path(folder) if folder else Path(current_app.instance_path) / "documents"
+    return documents.store(data, folder), checked.size
 
 
 def _policy_pdf(lines: list[str]) -> bytes:

@@ -115,9 +115,13 @@ def years(user: User, on: date) -> list[YearFigures]:
     owed = _owed_per_year(user, shown)
     handed = _handed_per_year(user, shown)
     training = _training_per_year(user, shown)
-    return [
+    figures = [
         YearFigures(y, owed.get(y, 0), handed.get(y, 0), *training.get(y, (0, 0))) for y in shown
     ]
+    # Years before anyone owed a report say nothing: start at the first that does.
+    while figures and figures[0].owed == 0 and figures[0].handed_in == 0:
+        figures.pop(0)
+    return figures
 
 
 def _owed_per_year(user: User, shown: list[int]) -> dict[int, int]:
