@@ -273,13 +273,11 @@ def test_the_dashboard_shows_the_demo_data(runner, client, auth):
     reviewer = find_user(DEMO_REVIEWER)
     today = services.today()
     counts = count_by_standing(reviewer, today)
-    for kind in (
-        ReportingStanding.GOOD,
-        ReportingStanding.UNDER_REVIEW,
-        ReportingStanding.EXTENDED,
-        ReportingStanding.OVERDUE,
-    ):
-        assert counts[kind] > 0, kind
+    assert counts[ReportingStanding.GOOD] > 0
+    assert counts[ReportingStanding.UNDER_REVIEW] > 0
+    # Which of these depends on the day: before the due date most owe a report still due.
+    owing = (ReportingStanding.DUE, ReportingStanding.EXTENDED, ReportingStanding.OVERDUE)
+    assert sum(counts[kind] for kind in owing) > 0
     auth.login(DEMO_REVIEWER, DEMO_PASSWORD)
     response = client.get("/review/reports/dashboard")
     assert response.status_code == 200
