@@ -8,14 +8,16 @@ from datetime import datetime
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, g
+from sqlalchemy import func, select
 
 from tracker import outbox
 from tracker.auth.models import Role
 from tracker.auth.services import StaffAccount, create_staff, find_user
+from tracker.companies.models import Membership
 from tracker.countries import country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports import recognition, reminders, services
+from tracker.reports import position, recognition, reminders, services
 from tracker.reports.models import ReminderKind
 
 STAFF_ROLES = [role.value for role in Role if role.is_staff]
@@ -182,8 +184,20 @@ def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
         deliver(queued)
 
 
+@click.command("recompute-reporting")
+def recompute_reporting_command() -> None:
+    """Recompute each member's first unreported year from its reports (after changing the
+    reporting calendar's configuration, say); standings follow from it."""
+    total = db.session.scalar(select(func.count()).select_from(Membership))
+    with click.progressbar(length=total, label="Members", show_pos=True) as bar:
+        done = position.refresh(progress=bar.update)
+    db.session.commit()
+    click.echo(f"Recomputed {done:,} members.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(recompute_reporting_command)

@@ -1,18 +1,26 @@
 """Parallel report requests against the served app: no save is lost silently, nothing is done
 twice, and nobody sees a 500."""
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.reports.helpers import member, ready_report
 from tests.reports.test_views import form_fields
 from tests.served.conftest import csrf_token
-from tests.served.test_races import in_parallel, served, signed_in_client, statuses  # noqa: F401
+from tests.served.test_races import in_parallel, signed_in_client, statuses
 from tracker.audit import AuditAction, AuditEntry
 from tracker.extensions import db
 from tracker.reports import services
 from tracker.reports.models import Report, ReportState, ReportSubmission
 
 PARALLEL = 6
+
+
+@pytest.fixture()
+def served(served_app):
+    """The served app with fresh workers, so no earlier test's rate-limit counts linger."""
+    served_app.restart_workers()
+    return served_app
 
 
 def test_parallel_saves_of_one_draft_save_once_and_show_the_rest_the_conflict(served):

@@ -269,6 +269,9 @@ class Membership(db.Model):
     # Recognised by staff as a Top Member since then; it lasts only while the member qualifies
     # (reports.recognition), and `send-reminders` ends it on record once it no longer does.
     top_member_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first reporting year without a report handed in, kept by tracker/reports/position.py
+    # in the flush of every change that moves it: what reporting standings are derived from.
+    first_unreported_year: Mapped[int] = mapped_column(Integer, index=True)
 
     company: Mapped[Company] = relationship(back_populates="membership")
 

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -224,10 +223,7 @@ def _policy_document() -> tuple[str, int]:
         ]
     )
     checked = documents.check_pdf(data, current_app.config["REPORT_DOCUMENT_MAX_BYTES"])
-    # Where the app keeps them (reports.views.document_folder, not imported: it is the web layer).
-    folder = current_app.config.get("REPORT_DOCUMENT_FOLDER")
-    folder = Path(folder) if folder else Path(current_app.instance_path) / "documents"
-    return documents.store(data, folder), checked.size
+    return documents.store(data, documents.folder()), checked.size
 
 
 def _policy_pdf(lines: list[str]) -> bytes:

@@ -29,6 +29,7 @@ from tracker.companies.models import (
 from tracker.demo.accounts import DEMO_PASSWORD, demo_reviewer
 from tracker.demo.reports import Member, ReportMaker
 from tracker.extensions import db
+from tracker.reports import position
 from tracker.reports.periods import ReportingCalendar
 
 # Where demo businesses are based and operate: 60 countries, so every listing has members.
@@ -221,6 +222,7 @@ def _load_batch(generator: DemoGenerator, reports: ReportMaker, start: int, size
             if row["standing"] in REPORTING_STANDINGS
         ]
     )
+    position.refresh([cid for cid, _, _ in signed])
 
 
 def _sign_all(signed: list[tuple[int, int, dict]]) -> None:
@@ -249,6 +251,10 @@ def _sign_all(signed: list[tuple[int, int, dict]]) -> None:
                 "company_id": cid,
                 "number": membership_number(cid),
                 "joined_at": joined[cid],
+                # Moved on by position.refresh once the batch's reports are in.
+                "first_unreported_year": position.calendar()
+                .first_full_year(joined[cid].date())
+                .year,
                 "standing": row["standing"],
                 # Those no longer active left a month after joining (or by now).
                 "standing_since": min(joined[cid] + timedelta(days=30), datetime.now(UTC))

@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.reports import services
 from tracker.reports.models import Report, TrainingRow
 from tracker.reports.standing import HANDED_IN, ReportingStanding
-from tracker.reports.standing_query import FIRST_YEAR, GAP, standings
+from tracker.reports.standing_query import FIRST_YEAR, due_of, standings
 
 YEARS_SHOWN = 5
 LIST_LIMIT = 50
@@ -74,15 +74,12 @@ def by_country(user: User, on: date, scope: list[str] | None) -> list[tuple[str,
     )
     if scope is not None:
         query = query.where(Operation.country_code.in_(scope))
-    result = {code: [code, total, overdue] for code, total, overdue in db.session.execute(query)}
-    for company in overdue_with_gaps(user, on):
-        for code in company.country_codes:
-            if code in result:
-                result[code][2] += 1
-    return sorted(map(tuple, result.values()), key=lambda row: (-row[1], row[0]))
+    result = [tuple(row) for row in db.session.execute(query)]
+    return sorted(result, key=lambda row: (-row[1], row[0]))
 
 
 def by_type(user: User, on: date) -> list[tuple[CompanyType, int, int]]:
+    """(type of business, members, of them overdue), most members first."""
     rows = standings(user, on).subquery()
     overdue = func.count().filter(rows.c.kind == ReportingStanding.OVERDUE.value)
     query = (
@@ -90,21 +87,7 @@ def by_type(user: User, on: date) -> list[tuple[CompanyType, int, int]]:
         .join(rows, rows.c.company_id == Company.id)
         .group_by(Company.type)
     )
-    result = {kind: [kind, total, overdue] for kind, total, overdue in db.session.execute(query)}
-    for company in overdue_with_gaps(user, on):
-        result[company.type][2] += 1
-    return sorted(map(tuple, result.values()), key=lambda row: -row[1])
-
-
-def overdue_with_gaps(user: User, on: date) -> list[Company]:
-    """The overdue among the members the query leaves to Python (a year skipped): few."""
-    rows = standings(user, on).subquery()
-    gaps = select(Company).join(rows, rows.c.company_id == Company.id).where(rows.c.kind == GAP)
-    return [
-        company
-        for company in db.session.scalars(gaps)
-        if services.standing_for(company, on).kind is ReportingStanding.OVERDUE
-    ]
+    return sorted((tuple(row) for row in db.session.execute(query)), key=lambda row: -row[1])
 
 
 def years(user: User, on: date) -> list[YearFigures]:
@@ -202,31 +185,19 @@ def listed(user: User, on: date, kind: str, limit: int | None = LIST_LIMIT) -> l
     the longest waiting first (at most `limit`; None for all)."""
     rows = standings(user, on).subquery()
     wanted = ReportingStanding.OVERDUE if kind == "suspension" else ReportingStanding(kind)
+    due = func.coalesce(rows.c.extended, due_of(rows.c.year, on))
     query = (
-        select(Company, rows.c.year, rows.c.due)
+        select(Company, rows.c.year, due)
         .join(rows, rows.c.company_id == Company.id)
         .where(rows.c.kind == wanted.value)
-        .order_by(rows.c.due, Company.id)
+        .order_by(due, Company.id)
         .limit(limit)
     )
     if kind == "suspension":
         days = current_app.config["OVERDUE_SUSPENSION_DAYS"]
-        query = query.where(
-            rows.c.due < on - timedelta(days=days), Company.stored_stage == Stage.ACTIVE
-        )
-    found = [entry(company, year, due, on) for company, year, due in db.session.execute(query)]
-    # Members with a year skipped are decided in Python (standing_query): few, added here.
-    gaps = select(Company).join(rows, rows.c.company_id == Company.id).where(rows.c.kind == GAP)
-    for company in db.session.scalars(gaps):
-        standing = services.standing_for(company, on)
-        if standing.kind is wanted:
-            found.append(entry(company, standing.year, standing.due, on))
-    found.sort(key=lambda item: (item.due, item.company_id))
-    if kind == "suspension":
-        days = current_app.config["OVERDUE_SUSPENSION_DAYS"]
         # Suspended already: nothing left to decide.
-        found = [item for item in found if item.days_overdue > days and not item.suspended]
-    return found[:limit] if limit is not None else found
+        query = query.where(due < on - timedelta(days=days), Company.stored_stage == Stage.ACTIVE)
+    return [entry(company, year, due, on) for company, year, due in db.session.execute(query)]
 
 
 def entry(company: Company, year: int, due: date, on: date) -> Listed:

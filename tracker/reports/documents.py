@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from pypdf import PdfReader
@@ -296,3 +297,9 @@ def path_of(name: str, folder: Path) -> Path:
 def delete(name: str, folder: Path) -> None:
     """Remove the stored file `name`; one already gone is fine."""
     path_of(name, folder).unlink(missing_ok=True)
+
+
+def folder() -> Path:
+    """Where policy documents are kept: REPORT_DOCUMENT_FOLDER, else instance/documents."""
+    configured = current_app.config.get("REPORT_DOCUMENT_FOLDER")
+    return Path(configured) if configured else Path(current_app.instance_path) / "documents"

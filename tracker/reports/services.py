@@ -17,7 +17,7 @@ from tracker.companies.models import Company, Stage
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.reports import lifecycle
+from tracker.reports import lifecycle, position  # noqa: F401 (position keeps its hooks)
 from tracker.reports.content import row_key, snapshot
 from tracker.reports.models import (
     Report,

@@ -1,7 +1,5 @@
 """The company's annual reports: the list, the draft form, preview, submit, print, document."""
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
@@ -178,10 +176,7 @@ def safe_filename(name: str) -> str:
     return base or "policy.pdf"
 
 
-def document_folder() -> Path:
-    """Where policy documents are kept: REPORT_DOCUMENT_FOLDER, else instance/documents."""
-    folder = current_app.config.get("REPORT_DOCUMENT_FOLDER")
-    return Path(folder) if folder else Path(current_app.instance_path) / "documents"
+document_folder = documents.folder
 
 
 def answers_from(form: ReportForm, report: Report) -> services.Answers:

@@ -1,0 +1,140 @@
+"""Where each member stands in its reporting: the first year it has not handed in a report for.
+
+Standing (due, overdue, extension...) depends on the date and is derived at the moment it is
+asked for; what it derives from, besides the date, is one number per member: the first reporting
+year, from its first full one, without a report submitted or accepted. Reading that from the
+reports takes a pass over all of them; the dashboard needs it for 100,000 members in a fraction of
+a second, so it is kept on the membership (`first_unreported_year`), in the same flush as every
+change that moves it: a membership joining (or its joining date changing), a report added,
+removed or changing state. `refresh` recomputes it from the reports (the demo loader, and
+`flask recompute-reporting` after a change of the reporting calendar); the tests check it
+against the reports after each kind of change.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC
+from itertools import islice
+
+from flask import current_app
+from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from tracker.companies.models import Membership
+from tracker.extensions import db
+from tracker.reports.models import Report
+from tracker.reports.periods import ReportingCalendar
+from tracker.reports.standing import HANDED_IN
+
+BATCH = 5_000
+
+
+def calendar() -> ReportingCalendar:
+    return ReportingCalendar.from_config(current_app.config)
+
+
+def first_unreported(joined, handed: Iterable[int], calendar: ReportingCalendar) -> int:
+    """The first year from the member's first full one without a report handed in."""
+    year, handed = calendar.first_full_year(joined.date()).year, set(handed)
+    while year in handed:
+        year += 1
+    return year
+
+
+def _handed(connection, company_ids) -> dict[int, set[int]]:
+    query = select(Report.company_id, Report.year).where(
+        Report.company_id.in_(company_ids), Report.state.in_(HANDED_IN)
+    )
+    found: dict[int, set[int]] = {}
+    for company_id, year in connection.execute(query):
+        found.setdefault(company_id, set()).add(year)
+    return found
+
+
+def _recompute(connection, company_ids: list[int]) -> list[dict]:
+    joined = connection.execute(
+        select(Membership.company_id, Membership.joined_at).where(
+            Membership.company_id.in_(company_ids)
+        )
+    ).all()
+    handed = _handed(connection, company_ids)
+    cal = calendar()
+    return [
+        {"b_company": cid, "b_year": first_unreported(_aware(at), handed.get(cid, ()), cal)}
+        for cid, at in joined
+    ]
+
+
+def _aware(at):
+    """SQLite hands back naive datetimes through Core; they are UTC."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _chunks(items: Iterable[int], size: int) -> Iterator[list[int]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+UPDATE = (
+    update(Membership.__table__)
+    .where(Membership.__table__.c.company_id == bindparam("b_company"))
+    .values(first_unreported_year=bindparam("b_year"))
+)
+
+
+def refresh(company_ids: Iterable[int] | None = None, progress=None) -> int:
+    """Recompute the members' first unreported year from their reports (all members when
+    `company_ids` is None); returns how many were updated. The caller commits."""
+    connection = db.session.connection()
+    if company_ids is None:
+        company_ids = connection.scalars(select(Membership.company_id)).all()
+    done = 0
+    for chunk in _chunks(company_ids, BATCH):
+        rows = _recompute(connection, chunk)
+        if rows:
+            connection.execute(UPDATE, rows)
+        done += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    db.session.expire_all()
+    return done
+
+
+@event.listens_for(Session, "before_flush")
+def _set_on_joining(session: Session, flush_context, instances) -> None:
+    """A new membership starts at its first full year; a changed joining date moves it."""
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, Membership) or obj.joined_at is None:
+            continue
+        if obj in session.new or inspect(obj).attrs.joined_at.history.has_changes():
+            handed = _handed(session.connection(), [obj.company_id]) if obj.company_id else {}
+            obj.first_unreported_year = first_unreported(
+                obj.joined_at, handed.get(obj.company_id, ()), calendar()
+            )
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_reports(session: Session, flush_context) -> None:
+    """After reports were added, removed or changed state, move their members' year."""
+    changed = {
+        obj.company_id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, Report)
+        and obj.company_id is not None
+        and (obj in session.new or obj in session.deleted or _state_changed(obj))
+    }
+    if not changed:
+        return
+    rows = _recompute(session.connection(), sorted(changed))
+    if rows:
+        session.connection().execute(UPDATE, rows)
+    years = {row["b_company"]: row["b_year"] for row in rows}
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Membership) and obj.company_id in years:
+            # What the row now holds, without marking the membership changed.
+            set_committed_value(obj, "first_unreported_year", years[obj.company_id])
+
+
+def _state_changed(report: Report) -> bool:
+    return inspect(report).attrs.state.history.has_changes()
