@@ -92,3 +92,30 @@ def test_no_reports_at_all(client, auth, reviewer):
     response = client.get("/review/reports/dashboard")
     assert response.status_code == 200
     assert "None." in response.get_data(as_text=True)
+
+
+def test_the_page_is_kept_until_a_report_changes(reporting, client, auth, reviewer):
+    """The figures are counted once per day and data version: a decision shows at once."""
+    _good, _late, returned, _extended = reporting
+    auth.login(reviewer.email)
+    before = client.get("/review/reports/dashboard").get_data(as_text=True)
+    assert "Returned Co" in before
+    report = services.report_for(returned, 2025)
+    owner = returned.owner
+    services.save_draft(report, complete_answers(report), owner, report.version)
+    services.submit_report(report, owner, report.version, ON)
+    db.session.commit()
+    after = client.get("/review/reports/dashboard").get_data(as_text=True)
+    overdue_list = after.split("Members with an overdue report")[1].split("</section>")[0]
+    assert "Returned Co" not in overdue_list
+
+
+def test_an_extension_shows_at_once(reporting, client, auth, reviewer):
+    _good, late, _returned, _extended = reporting
+    auth.login(reviewer.email)
+    client.get("/review/reports/dashboard")
+    services.grant_extension(late, 2024, date(2026, 12, 24), "Fire", reviewer, TODAY)
+    db.session.commit()
+    page = client.get("/review/reports/dashboard").get_data(as_text=True)
+    extended_list = page.split("Members with a later due date")[1].split("</section>")[0]
+    assert "=Late Hotels" in extended_list

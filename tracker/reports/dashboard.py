@@ -2,6 +2,7 @@
 training coverage per year and per country; the lists of overdue, extended and to-be-suspended
 members. Everything is counted in the database, for the members the staff member may see."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,13 +10,12 @@ from flask import current_app
 from sqlalchemy import Select, distinct, func, select
 
 from tracker.auth.models import User
-from tracker.companies import queries
-from tracker.companies.models import Company, CompanyType, Membership, Operation, Stage
+from tracker.companies.models import Company, CompanyType, Membership, Operation, Standing
 from tracker.extensions import db
 from tracker.reports import services
 from tracker.reports.models import Report, TrainingRow
 from tracker.reports.standing import HANDED_IN, ReportingStanding
-from tracker.reports.standing_query import FIRST_YEAR, due_of, standings
+from tracker.reports.standing_query import FIRST_YEAR, due_of, standings, visible
 
 YEARS_SHOWN = 5
 LIST_LIMIT = 50
@@ -53,10 +53,9 @@ class Listed:
 
 
 def members(user: User) -> Select:
-    return (
-        select(Company.id)
-        .join(Membership, Membership.company_id == Company.id)
-        .where(Company.stored_stage.in_((Stage.ACTIVE, Stage.SUSPENDED)), queries.visible_to(user))
+    """The company ids of the members `user` may see."""
+    return select(Membership.company_id).where(
+        Membership.standing.in_((Standing.ACTIVE, Standing.SUSPENDED)), visible(user)
     )
 
 
@@ -64,18 +63,24 @@ def by_country(user: User, on: date, scope: list[str] | None) -> list[tuple[str,
     """(country, members, of them overdue) for each country with members, most members first;
     a representative's own countries only."""
     rows = standings(user, on).subquery()
-    overdue = func.count(distinct(rows.c.company_id)).filter(
-        rows.c.kind == ReportingStanding.OVERDUE.value
-    )
+    overdue = select(rows.c.company_id).where(rows.c.kind == ReportingStanding.OVERDUE.value)
+    totals = _per_country(members(user), scope)
+    late = _per_country(overdue, scope)
+    result = [(code, count, late.get(code, 0)) for code, count in totals.items()]
+    return sorted(result, key=lambda row: (-row[1], row[0]))
+
+
+def _per_country(company_ids: Select, scope: list[str] | None) -> dict[str, int]:
+    """How many of the companies operate in each country (each once: a chain has many
+    properties in one), from the index of operations by country and company."""
     query = (
-        select(Operation.country_code, func.count(distinct(rows.c.company_id)), overdue)
-        .join(rows, rows.c.company_id == Operation.company_id)
+        select(Operation.country_code, func.count(distinct(Operation.company_id)))
+        .where(Operation.company_id.in_(company_ids))
         .group_by(Operation.country_code)
     )
     if scope is not None:
         query = query.where(Operation.country_code.in_(scope))
-    result = [tuple(row) for row in db.session.execute(query)]
-    return sorted(result, key=lambda row: (-row[1], row[0]))
+    return dict(tuple(row) for row in db.session.execute(query))
 
 
 def by_type(user: User, on: date) -> list[tuple[CompanyType, int, int]]:
@@ -111,12 +116,7 @@ def _owed_per_year(user: User, shown: list[int]) -> dict[int, int]:
     """Today's members whose first full year is at or before each year: those who joined on
     or before its first day. One pass over the members, a count per year."""
     calendar = services.reporting_calendar()
-    joined = (
-        select(Membership.joined_at)
-        .join(Company, Membership.company_id == Company.id)
-        .where(Company.id.in_(members(user)))
-        .subquery()
-    )
+    joined = members(user).add_columns(Membership.joined_at).subquery()
     counts = [
         func.count().filter(joined.c.joined_at < day_after(calendar.year(year).start))
         for year in shown
@@ -180,34 +180,97 @@ def coverage_by_country(user: User, year: int, scope: list[str] | None) -> list:
     return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
-def listed(user: User, on: date, kind: str, limit: int | None = LIST_LIMIT) -> list[Listed]:
-    """Members overdue, extended, or overdue longer than OVERDUE_SUSPENSION_DAYS ("suspension"),
-    the longest waiting first (at most `limit`; None for all)."""
+def lists(user: User, on: date, limit: int | None = LIST_LIMIT) -> dict[str, list[Listed]]:
+    """The members overdue, extended, and overdue longer than OVERDUE_SUSPENSION_DAYS and not
+    suspended yet ("suspension"), each the longest waiting first (at most `limit`; None for
+    all). The overdue are read in that order only as far as both their lists need."""
+    days = current_app.config["OVERDUE_SUSPENSION_DAYS"]
+    found: dict[str, list[Listed]] = {"overdue": [], "extended": [], "suspension": []}
+    for item in _in_due_order(user, on, ReportingStanding.OVERDUE):
+        if limit is None or len(found["overdue"]) < limit:
+            found["overdue"].append(item)
+        if item.days_overdue > days and not item.suspended:  # suspended: nothing to decide
+            found["suspension"].append(item)
+        if limit is not None and min(len(found["overdue"]), len(found["suspension"])) >= limit:
+            break
+    for item in _in_due_order(user, on, ReportingStanding.EXTENDED):
+        if limit is not None and len(found["extended"]) >= limit:
+            break
+        found["extended"].append(item)
+    return {name: items[:limit] if limit is not None else items for name, items in found.items()}
+
+
+def _in_due_order(user: User, on: date, kind: ReportingStanding) -> Iterator[Listed]:
     rows = standings(user, on).subquery()
-    wanted = ReportingStanding.OVERDUE if kind == "suspension" else ReportingStanding(kind)
     due = func.coalesce(rows.c.extended, due_of(rows.c.year, on))
     query = (
-        select(Company, rows.c.year, due)
+        select(
+            Company.id,
+            Company.display_name,
+            Membership.number,
+            Company.hq_country,
+            Membership.standing,
+            rows.c.year,
+            due,
+        )
         .join(rows, rows.c.company_id == Company.id)
-        .where(rows.c.kind == wanted.value)
+        .join(Membership, Membership.company_id == Company.id)
+        .where(rows.c.kind == kind.value)
         .order_by(due, Company.id)
-        .limit(limit)
     )
-    if kind == "suspension":
-        days = current_app.config["OVERDUE_SUSPENSION_DAYS"]
-        # Suspended already: nothing left to decide.
-        query = query.where(due < on - timedelta(days=days), Company.stored_stage == Stage.ACTIVE)
-    return [entry(company, year, due, on) for company, year, due in db.session.execute(query)]
+    result = db.session.execute(query)
+    try:
+        for company_id, name, number, hq, standing, year, due_on in result:
+            days = max((on - due_on).days, 0)
+            suspended = standing is Standing.SUSPENDED
+            yield Listed(company_id, name, number, hq, year, due_on, days, suspended)
+    finally:
+        result.close()
 
 
-def entry(company: Company, year: int, due: date, on: date) -> Listed:
-    return Listed(
-        company.id,
-        company.display_name,
-        company.membership_number,
-        company.hq_country,
-        year,
-        due,
-        max((on - due).days, 0),
-        company.is_suspended,
+def listed(user: User, on: date, kind: str, limit: int | None = LIST_LIMIT) -> list[Listed]:
+    """One of the `lists`: "overdue", "extended" or "suspension"."""
+    if kind not in ("overdue", "extended", "suspension"):
+        raise ValueError(f"no list {kind!r}")
+    return lists(user, on, limit)[kind]
+
+
+def standing_by_type(user: User, on: date) -> dict[tuple[ReportingStanding, CompanyType], int]:
+    """How many members of each type stand each way: the counts by standing and by type in
+    one pass."""
+    rows = standings(user, on).subquery()
+    query = (
+        select(rows.c.kind, Company.type, func.count())
+        .join(Company, Company.id == rows.c.company_id)
+        .group_by(rows.c.kind, Company.type)
     )
+    return {
+        (ReportingStanding(kind), kind_of_company): count
+        for kind, kind_of_company, count in db.session.execute(query)
+    }
+
+
+def figures(user: User, on: date, scope: list[str] | None, year: int | None) -> dict:
+    """Everything the dashboard shows, for `user` on `on`; coverage by country for `year`
+    (the last ended year when that is not one of those shown)."""
+    shown = years(user, on)
+    coverage_year = year if year in {y.year for y in shown} else None
+    if coverage_year is None and shown:
+        coverage_year = shown[-1].year
+    by_both = standing_by_type(user, on)
+    counts = dict.fromkeys(ReportingStanding, 0)
+    types: dict[CompanyType, list[int]] = {}
+    for (kind, company_type), count in by_both.items():
+        counts[kind] += count
+        totals = types.setdefault(company_type, [0, 0])
+        totals[0] += count
+        totals[1] += count if kind is ReportingStanding.OVERDUE else 0
+    return {
+        "counts": counts,
+        "by_type": sorted(((t, *n) for t, n in types.items()), key=lambda row: -row[1]),
+        "by_country": by_country(user, on, scope),
+        "years": shown,
+        "coverage_year": coverage_year,
+        "coverage": coverage_by_country(user, coverage_year, scope) if coverage_year else [],
+        "lists": lists(user, on),
+    }

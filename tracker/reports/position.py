@@ -20,9 +20,9 @@ from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.companies.models import Membership
+from tracker.companies.models import COMPANIES_VERSION, DataVersion, Membership, bump_version
 from tracker.extensions import db
-from tracker.reports.models import Report
+from tracker.reports.models import Report, ReportExtension
 from tracker.reports.periods import ReportingCalendar
 from tracker.reports.standing import HANDED_IN
 
@@ -103,7 +103,10 @@ def refresh(company_ids: Iterable[int] | None = None, progress=None) -> int:
 
 @event.listens_for(Session, "before_flush")
 def _set_on_joining(session: Session, flush_context, instances) -> None:
-    """A new membership starts at its first full year; a changed joining date moves it."""
+    """A new membership starts at its first full year; a changed joining date moves it. An
+    extension changes standings: pages kept until the data changes are made again."""
+    if any(isinstance(obj, ReportExtension) for obj in (*session.new, *session.dirty)):
+        bump_version(session)
     for obj in (*session.new, *session.dirty):
         if not isinstance(obj, Membership) or obj.joined_at is None:
             continue
@@ -116,7 +119,8 @@ def _set_on_joining(session: Session, flush_context, instances) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _follow_reports(session: Session, flush_context) -> None:
-    """After reports were added, removed or changed state, move their members' year."""
+    """After reports were added, removed or changed state, move their members' year (and the
+    data version that kept pages depend on)."""
     changed = {
         obj.company_id
         for obj in (*session.new, *session.dirty, *session.deleted)
@@ -126,9 +130,15 @@ def _follow_reports(session: Session, flush_context) -> None:
     }
     if not changed:
         return
-    rows = _recompute(session.connection(), sorted(changed))
+    connection = session.connection()
+    rows = _recompute(connection, sorted(changed))
     if rows:
-        session.connection().execute(UPDATE, rows)
+        connection.execute(UPDATE, rows)
+    # Standings and the dashboard's figures change with them (see page_cache).
+    table = DataVersion.__table__
+    connection.execute(
+        update(table).where(table.c.name == COMPANIES_VERSION).values(value=table.c.value + 1)
+    )
     years = {row["b_company"]: row["b_year"] for row in rows}
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Membership) and obj.company_id in years:

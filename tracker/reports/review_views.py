@@ -14,6 +14,7 @@ from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.formutils import select_choices
 from tracker.outbox import queue_email
+from tracker.page_cache import cached_value
 from tracker.permissions import get_company_for_staff_or_404, staff_required
 from tracker.reports import dashboard as dashboard_data
 from tracker.reports import lifecycle, queries, recognition, services
@@ -27,7 +28,6 @@ from tracker.reports.forms import (
 )
 from tracker.reports.models import Report, ReportState, Section
 from tracker.reports.presenting import report_page_context
-from tracker.reports.standing_query import count_by_standing
 from tracker.reports.views import send_document
 from tracker.review.services import country_scope
 from tracker.review.views import Page
@@ -264,30 +264,28 @@ LISTS = {
 def dashboard():
     on = services.today()
     scope = country_scope(current_user)
-    years = dashboard_data.years(current_user, on)
-    coverage_year = request.args.get("year", type=int)
-    if coverage_year not in {y.year for y in years}:
-        coverage_year = years[-1].year if years else None
-    figures = {
-        "counts": count_by_standing(current_user, on),
-        "by_country": dashboard_data.by_country(current_user, on, scope),
-        "by_type": dashboard_data.by_type(current_user, on),
-        "years": years,
-        "coverage": dashboard_data.coverage_by_country(current_user, coverage_year, scope)
-        if coverage_year
-        else [],
-    }
+    year = request.args.get("year", type=int)
+    # Kept until a report, extension, membership or company changes (or the day does): with
+    # 100,000 members the figures take a second to count, and staff open the page often.
+    figures = cached_value(
+        "report-dashboard",
+        (scope_key(scope), on.isoformat(), year),
+        lambda: dashboard_data.figures(current_user, on, scope, year),
+    )
     return render_template(
         "reports/review/dashboard.html",
         on=on,
         scope=scope,
-        coverage_year=coverage_year,
-        lists={name: dashboard_data.listed(current_user, on, name) for name in LISTS},
         list_titles=LISTS,
         suspension_days=current_app.config["OVERDUE_SUSPENSION_DAYS"],
-        charts=dashboard_charts(figures, coverage_year),
+        charts=dashboard_charts(figures, figures["coverage_year"]),
         **figures,
     )
+
+
+def scope_key(scope: list[str] | None) -> str:
+    """Staff with the same countries see the same figures."""
+    return "all" if scope is None else "in:" + ",".join(scope)
 
 
 def dashboard_charts(figures: dict, coverage_year: int | None) -> dict:
@@ -334,7 +332,12 @@ def dashboard_csv(name: str):
     if name not in LISTS:
         abort(404)
     on = services.today()
-    rows = dashboard_data.listed(current_user, on, name, limit=None)
+    scope = country_scope(current_user)
+    rows = cached_value(
+        "report-list",
+        (scope_key(scope), on.isoformat(), name),
+        lambda: dashboard_data.listed(current_user, on, name, limit=None),
+    )
     header = ["membership_number", "company", "hq_country", "year", "due", "days_overdue"]
     lines = [
         [r.number, r.name, r.hq_country, r.year, r.due.isoformat(), r.days_overdue] for r in rows
