@@ -344,3 +344,46 @@ def test_a_pdf_sent_with_a_stale_version_is_not_stored(client, member_a):
     response = client.submit("/company/reports/2025", data, content_type="multipart/form-data")
     assert response.status_code == 409
     assert stored_files() == before
+
+
+def pdf_with_javascript() -> bytes:
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hi')"),
+        }
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (pdf_with_javascript(), "contains scripts or embedded files"),
+        (pdf_bytes() + b"%" + b"x" * (5 * 1024 * 1024), "larger than 5 MB"),
+    ],
+    ids=["javascript", "too large"],
+)
+def test_a_pdf_with_scripts_or_too_large_is_refused(client, member_a, content, message):
+    report = started(*member_a)
+    before = stored_files()
+    data = form_fields(report, policy_document=(io.BytesIO(content), "policy.pdf"))
+    response = client.submit("/company/reports/2025", data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert stored_files() == before
+
+
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(client, member_a):
+    report = started(*member_a)
+    big = b"%PDF-1.7\n" + b"x" * (7 * 1024 * 1024)
+    data = form_fields(report, policy_document=(io.BytesIO(big), "policy.pdf"))
+    response = client.submit("/company/reports/2025", data, content_type="multipart/form-data")
+    assert response.status_code == 413
