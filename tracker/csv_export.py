@@ -6,13 +6,12 @@ from collections.abc import Iterable
 
 from flask import Response
 
-from tracker.companies.properties import FORMULA_STARTS
+from tracker.companies.properties import escaped_cell
 
 
 def escaped(cell) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A cell a spreadsheet shows as text (see `properties.escaped_cell`); None as empty."""
+    return escaped_cell("" if cell is None else str(cell))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:

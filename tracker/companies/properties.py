@@ -64,7 +64,7 @@ class ImportResult:
         return len(self.errors) + sum(1 for row in self.rows if row.errors)
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -84,12 +84,12 @@ def _country_lookup() -> dict[str, str]:
         for name in list(names):
             names |= {translation.gettext(name) for translation in translations}
         for name in names:
-            lookup.setdefault(_folded(name), country.alpha_2)
+            lookup.setdefault(folded(name), country.alpha_2)
     return lookup
 
 
 def country_code_for(text: str) -> str | None:
-    return _country_lookup().get(_folded(text)) if text.strip() else None
+    return _country_lookup().get(folded(text)) if text.strip() else None
 
 
 def decoded(data: bytes) -> str | None:
@@ -105,18 +105,18 @@ def decoded(data: bytes) -> str | None:
     return None
 
 
-def _unescaped(cell: str) -> str:
+def unescaped_cell(cell: str) -> str:
     cell = cell.strip()
     if cell.startswith("'") and cell[1:2] and cell[1:2] in FORMULA_STARTS:
         return cell[1:]
     return cell
 
 
-def _escaped(cell: str) -> str:
+def escaped_cell(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def _lines(text: str) -> list[tuple[int, list[str]]]:
+def csv_lines(text: str) -> list[tuple[int, list[str]]]:
     """(line number, cells) of each line that has something in it: the numbers are those the
     spreadsheet or text editor shows, header and blank lines counted."""
     sample = text[:4096]
@@ -142,10 +142,10 @@ def parse_properties(text: str, needs_property: bool) -> ImportResult:
     """Every row of `text` with its problems; `needs_property` for hotels (name and city)."""
     text = text.lstrip("\ufeff")
     try:
-        lines = _lines(text)
+        lines = csv_lines(text)
     except csv.Error as error:
         return ImportResult([], [_("This is not a CSV file we can read (%(error)s).", error=error)])
-    if lines and _folded(lines[0][1][0]) in HEADER_WORDS:
+    if lines and folded(lines[0][1][0]) in HEADER_WORDS:
         lines = lines[1:]
     if not lines:
         return ImportResult([], [_("There are no rows to import.")])
@@ -159,7 +159,7 @@ def parse_properties(text: str, needs_property: bool) -> ImportResult:
     rows, seen = [], {}
     for number, cells in lines:
         row = _row(number, cells, needs_property)
-        key = (row.country_code, _folded(row.property_name), _folded(row.city))
+        key = (row.country_code, folded(row.property_name), folded(row.city))
         if row.country_code and key in seen:
             row.errors.append(_("This row repeats row %(row)d.", row=seen[key]))
         seen.setdefault(key, number)
@@ -168,7 +168,7 @@ def parse_properties(text: str, needs_property: bool) -> ImportResult:
 
 
 def _row(number: int, cells: list[str], needs_property: bool) -> ImportRow:
-    country, name, city = ([_unescaped(cell) for cell in cells] + ["", "", ""])[:3]
+    country, name, city = ([unescaped_cell(cell) for cell in cells] + ["", "", ""])[:3]
     row = ImportRow(number, country_code_for(country), name, city)
     if len(cells) > 3 and any(cell.strip() for cell in cells[3:]):
         row.errors.append(_("Use three columns: country, property name, city."))
@@ -210,7 +210,7 @@ def as_csv(operations) -> str:
     writer.writerow(["country", "property name", "city"])
     for operation in operations:
         cells = (operation.country_code, operation.property_name or "", operation.city or "")
-        writer.writerow([_escaped(cell) for cell in cells])
+        writer.writerow([escaped_cell(cell) for cell in cells])
     return out.getvalue()
 
 

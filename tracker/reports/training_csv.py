@@ -110,7 +110,7 @@ def template_csv(report: Report) -> str:
     spreadsheet would run as formulas get a leading apostrophe (the import drops it)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([properties._escaped(str(title)) for title in COLUMNS])
+    writer.writerow([properties.escaped_cell(str(title)) for title in COLUMNS])
     for row in report.training:
         cells = (
             row.country_code,
@@ -121,7 +121,7 @@ def template_csv(report: Report) -> str:
             str(row.format.label) if row.format else "",
             _text(row.hours),
         )
-        writer.writerow([properties._escaped(cell) for cell in cells])
+        writer.writerow([properties.escaped_cell(cell) for cell in cells])
     return out.getvalue()
 
 
@@ -199,14 +199,14 @@ def _lines(text: str) -> list[tuple[int, list[str]]]:
 
     delimiter = max(DELIMITERS, key=fit)
     if not fit(delimiter):
-        return properties._lines(text)
+        return properties.csv_lines(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
     return [(reader.line_num, cells) for cells in reader if any(cell.strip() for cell in cells)]
 
 
 def _is_header(cells: list[str]) -> bool:
     """A first line of column titles, in any language: no country, and words for numbers."""
-    if properties._folded(cells[0]) in properties.HEADER_WORDS:
+    if properties.folded(cells[0]) in properties.HEADER_WORDS:
         return True
     counts = (cells + ["", "", "", "", ""])[3:5]
     return properties.country_code_for(cells[0]) is None and all(
@@ -225,7 +225,7 @@ def _as_dict(row: TrainingRow) -> dict:
 def _line(number: int, cells: list[str], rows: dict, formats: dict) -> TrainingLine:
     """One line read: the row it names (the city is for people, not for matching) and its
     values, each problem noted."""
-    values = [properties._unescaped(cell) for cell in cells] + [""] * len(COLUMNS)
+    values = [properties.unescaped_cell(cell) for cell in cells] + [""] * len(COLUMNS)
     country, name, _city, employees, trained, format_, hours = values[: len(COLUMNS)]
     line, row = _matched(number, country, name, rows)
     if any(cell.strip() for cell in cells[len(COLUMNS) :]):
@@ -323,4 +323,4 @@ def _format_names() -> dict[str, TrainingFormat]:
 
 def _squashed(text: str) -> str:
     """Case, accents, spaces, hyphens and underscores aside: "E-learning" is "e_learning"."""
-    return "".join(ch for ch in properties._folded(text) if ch.isalnum())
+    return "".join(ch for ch in properties.folded(text) if ch.isalnum())
