@@ -51,7 +51,8 @@ def index():
         "reports/index.html",
         company=company,
         standing=services.standing_for(company, on),
-        open_years=list(reversed(services.open_years(company, on))),
+        open_years=services.open_years(company, on),  # the oldest, most urgent, first
+        today=on,
         reports=reports,
         start_form=StartReportForm(),
     )
