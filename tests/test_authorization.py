@@ -106,6 +106,8 @@ CASES = [
     Case("GET", "/about", PUBLIC),
     Case("GET", "/privacy", PUBLIC),
     Case("GET", "/contact", PUBLIC),
+    Case("GET", "/verify", PUBLIC),
+    Case("GET", "/verify/<number>", PUBLIC, "/verify/{m_number}"),
     Case(
         "POST",
         "/language",
@@ -450,6 +452,7 @@ def fill(path: str, people) -> str:
         b=people.company_b.id,
         m=people.company_m.id,
         r=people.report_m.id,
+        m_number=people.company_m.membership_number,
         confirm_token=make_token(
             "confirm", {"id": people.owner_a.id, "email": people.owner_a.email}
         ),

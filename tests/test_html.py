@@ -79,7 +79,12 @@ def fetch(client, url: str, data: dict | None = None) -> str:
 
 
 def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
+    gone = CompanyFactory(stage=Stage.SUSPENDED)
     pages = {
+        "verify": fetch(client, "/verify"),
+        "verify_errors": fetch(client, "/verify?number=nonsense"),
+        "verify_unknown": fetch(client, "/verify/TC-999999"),
+        "verify_suspended": fetch(client, f"/verify/{gone.membership_number}"),
         "home": fetch(client, "/"),
         "register": fetch(client, "/account/register"),
         "register_errors": fetch(client, "/account/register", {"email": "bad"}),

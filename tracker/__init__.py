@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.directory.views import bp as directory_bp
     from tracker.languages.views import bp as languages_bp
     from tracker.main.views import bp as main_bp
     from tracker.membership.views import bp as membership_bp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         main_bp,
+        directory_bp,
         languages_bp,
         auth_bp,
         companies_bp,

@@ -94,6 +94,12 @@ SCREENS = {
     "privacy": Screen("/privacy"),
     "contact": Screen("/contact"),
     "home in French": Screen("/", then=in_french),
+    "verify": Screen("/verify"),
+    "verify with errors": Screen("/verify?number=nonsense", status=400),
+    "verify, member": Screen(
+        "/verify/{report_owner.company.membership_number}", needs=("report_owner",)
+    ),
+    "verify, unknown": Screen("/verify/TC-999999", status=404),
     "company start, unconfirmed": Screen("/company/", user="unconfirmed"),
     "company start": Screen("/company/", user="applicant"),
     "apply form": Screen("/company/apply", user="applicant"),

@@ -393,6 +393,13 @@ SCREENS = {
     "invitation link": Screen("/account/invitation/{token}", invitation_link),
     "staff invitation link": Screen("/account/staff-invitation/{token}", staff_invitation_link),
     "404": Screen("/no-such-page", status=404),
+    "verify": Screen("/verify?number=" + LONG_NAME[:40], status=400),
+    "verify, member": Screen(
+        "/verify/{number}", lambda: {"number": member()["company"].membership_number}
+    ),
+    "verify, suspended member": Screen(
+        "/verify/{number}", lambda: {"number": suspended_member()["company"].membership_number}
+    ),
     "about": Screen("/about"),
     "privacy": Screen("/privacy"),
     "contact": Screen("/contact"),
