@@ -243,6 +243,7 @@ class TestReview:
 
         auth.logout()
         auth.login(reviewer.email)
+        assert "Version 2" in client.get("/review/reports/").get_data(as_text=True)
         page = client.get(f"/review/reports/{report.id}").get_data(as_text=True)
         assert "What changed since version 1" in page
         assert "Trained during the year: “8” → “10”" in page
@@ -415,3 +416,22 @@ def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(client, membe
         content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert small.status_code == 400  # read, then refused for its missing CSRF token
+
+
+def test_the_report_queue_reads_a_fixed_number_of_queries_however_many_rows(client, auth, reviewer):
+    from tests.fixtures.sql import sql_statements
+
+    def queue_queries() -> int:
+        with sql_statements() as statements:
+            page = client.get("/review/reports/")
+        assert page.status_code == 200
+        return len(statements)
+
+    auth.login(reviewer.email)
+    for _ in range(2):
+        submitted(*member(countries=("TH",)))
+    few = queue_queries()
+    for _ in range(5):
+        submitted(*member(countries=("TH",)))
+    assert queue_queries() == few
+    assert "Version" not in client.get("/review/reports/").get_data(as_text=True)

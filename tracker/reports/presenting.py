@@ -93,28 +93,26 @@ def last_year_of(report: Report) -> dict | None:
 
 def report_page_context(report: Report, answers: dict | None = None) -> dict:
     """What every report page needs; `answers` shows a given version instead of the report."""
-    answers = answers if answers is not None else snapshot(report)
+    live = snapshot(report)
+    answers = answers if answers is not None else live
     last_year = last_year_of(report)
     comments = services.returned_comments(report)
-    rows_last_year = {
-        row.id: line.last_year
-        for row, line in zip(report.training, training_of(snapshot(report), last_year), strict=True)
-    }
+    sections = sections_of(answers, last_year, comments)
     return {
         "report": report,
         "company": report.company,
         "period": services.reporting_calendar().year(report.year),
         "answers": answers,
-        "sections": sections_of(answers, last_year, comments),
+        "sections": sections,
         "training": training_of(answers, last_year),
         "totals": totals_of(answers),
         "last_year": last_year,
-        "last_year_lines": {
-            line.name: line.last_year
-            for view in sections_of(answers, last_year, {})
-            for line in view.lines
+        "last_year_lines": {line.name: line.last_year for view in sections for line in view.lines},
+        # The form's rows are the live report's: last year beside each, by row id.
+        "rows_last_year": {
+            row.id: line.last_year
+            for row, line in zip(report.training, training_of(live, last_year), strict=True)
         },
-        "rows_last_year": rows_last_year,
         "comments": comments,
     }
 

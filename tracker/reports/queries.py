@@ -1,6 +1,6 @@
 """Read queries on reports for staff: only companies they may see (`queries.visible_to`)."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from tracker.auth.models import User
@@ -8,7 +8,7 @@ from tracker.companies import queries
 from tracker.companies.models import Company, CompanyType
 from tracker.extensions import db
 from tracker.models_base import MAX_ID
-from tracker.reports.models import Report, ReportState
+from tracker.reports.models import Report, ReportState, ReportSubmission
 
 
 def reports_visible_to(user: User) -> Select:
@@ -45,3 +45,15 @@ def report_for_staff(report_id: int, user: User) -> Report | None:
     if not 0 < report_id <= MAX_ID:
         return None
     return db.session.scalar(reports_visible_to(user).where(Report.id == report_id))
+
+
+def versions_of(report_ids: list[int]) -> dict[int, int]:
+    """How many versions each of the reports has had submitted, in one query for a page."""
+    if not report_ids:
+        return {}
+    query = (
+        select(ReportSubmission.report_id, func.count())
+        .where(ReportSubmission.report_id.in_(report_ids))
+        .group_by(ReportSubmission.report_id)
+    )
+    return dict(tuple(row) for row in db.session.execute(query))

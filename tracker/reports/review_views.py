@@ -68,11 +68,12 @@ def queue():
         page_number = 1
     per_page = current_app.config["PER_PAGE"]
     total = db.session.scalar(query.with_only_columns(db.func.count()).order_by(None))
-    reports = db.session.scalars(query.limit(per_page).offset((page_number - 1) * per_page))
+    reports = list(db.session.scalars(query.limit(per_page).offset((page_number - 1) * per_page)))
     return render_template(
         "reports/review/queue.html",
         filters=filters,
-        reports=list(reports),
+        reports=reports,
+        versions=queries.versions_of([report.id for report in reports]),
         page=Page(page_number, per_page, total),
         scope=country_scope(current_user),
     )

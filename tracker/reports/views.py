@@ -146,7 +146,7 @@ def save(report: Report, form: ReportForm):
             populate_errors(form, error)
             return render_edit(report, form), 400
         # Saved by a colleague after this page was loaded (or between our check and write).
-        return render_conflict(db.session.get(Report, report.id), form)
+        return render_conflict(report, form)
     if request.form.get("action") == "preview":
         return redirect(url_for("reports.preview", year=report.year))
     flash(_("Draft saved. You can come back to it at any time."), "success")
