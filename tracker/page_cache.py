@@ -12,8 +12,9 @@ A page that shows a flash message is never kept, and entries expire after a few 
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
 
-from flask import session
+from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -71,3 +72,53 @@ def cached_page(path: str, render: Callable[[], str]) -> str:
         page = render()
         cache.set(key, page)
     return page
+
+
+# Public pages and API answers -------------------------------------------------------------
+#
+# The directory is read by the public far more often than it changes. For visitors who are not
+# signed in, a public page is the same for everyone who asks in the same language on the same
+# day while the data version stands: it is kept once per worker, sent with an ETag made of that
+# key (so a conditional request is answered 304 before anything is rendered or fetched) and may
+# be kept by browsers and proxies for a short while. A signed-in person's page carries their
+# name and tokens: it is rendered for them and marked private.
+
+PUBLIC_MAX_AGE = 300  # seconds a browser or proxy may reuse a public page without asking
+
+
+def public_page(view: Callable) -> Callable:
+    """Decorate a GET view whose answer depends only on the URL, the language and the data."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user.is_authenticated or session.get("_flashes"):
+            response = make_response(view(*args, **kwargs))
+            response.headers["Cache-Control"] = "private, no-cache"
+            return response
+        key = _key("public", request.full_path, current_language(), utcnow().date(), data_version())
+        etag = key.removeprefix("public:")[:32]
+        if etag in request.if_none_match:
+            return _not_modified(etag)
+        stored = cache.get(key)
+        if stored is None:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or session.modified or response.is_streamed:
+                return response  # errors, and anything that set a cookie, are not kept
+            stored = (response.get_data(), list(response.headers.items()))
+            cache.set(key, stored)
+        body, headers = stored
+        response = current_app.response_class(body, headers=headers)
+        return _public(response, etag)
+
+    return wrapper
+
+
+def _public(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def _not_modified(etag: str) -> Response:
+    return _public(current_app.response_class(status=304), etag)

@@ -67,9 +67,20 @@ def test_an_unknown_language_is_refused(client, language):
     )
 
 
-def test_the_control_needs_the_csrf_token(client):
+def test_a_signed_in_person_needs_the_csrf_token(client, auth, owner_a):
+    auth.login(owner_a.email)
     response = client.post("/language", data={"language": "fr", "next": "/"})
     assert response.status_code == 400
+    db.session.refresh(owner_a)
+    assert owner_a.locale != "fr"
+
+
+def test_a_visitor_chooses_without_a_token_and_gets_only_a_cookie(client):
+    """Public pages carry no token (they are cached for everyone): the cookie is all it sets."""
+    response = client.post("/language", data={"language": "fr", "next": "/"})
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert [cookie.split("=")[0] for cookie in cookies] == [LANGUAGE_COOKIE]
 
 
 def test_a_signed_in_person_keeps_the_language_for_their_e_mails(client, auth, owner_a):

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from tracker.companies import naming
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
 
@@ -128,6 +129,8 @@ class Company(db.Model):
         # The staff queue: each stage's companies in order of submission, all of them too.
         Index("ix_companies_stage_submitted", "stage", "submitted_at", "id"),
         Index("ix_companies_submitted", "submitted_at", "id"),
+        # The public directory: members in name order, and newest first.
+        Index("ix_companies_stage_search_name", "stage", "search_name", "id"),
         # Name search (ILIKE '%word%') on PostgreSQL: trigram indexes find a rare word at once.
         *(
             Index(
@@ -136,7 +139,7 @@ class Company(db.Model):
                 postgresql_using="gin",
                 postgresql_ops={column: "gin_trgm_ops"},
             ).ddl_if(dialect="postgresql")
-            for column in ("display_name", "legal_name")
+            for column in ("display_name", "legal_name", "search_name")
         ),
     )
 
@@ -146,6 +149,12 @@ class Company(db.Model):
     type: Mapped[CompanyType] = mapped_column(enum_column_type(CompanyType, "company_type"))
     hq_country: Mapped[str] = mapped_column(String(2))
     website: Mapped[str | None] = mapped_column(String(255))
+    # The public profile's address, from the display name (naming.py); a renamed company gets a
+    # new one and keeps its old ones in `company_slugs`, which redirect.
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    # Both names lower-cased, without accents or punctuation: what the public search matches
+    # ("Sao Paulo" finds "São Paulo") and sorts by, the same on SQLite and PostgreSQL.
+    search_name: Mapped[str] = mapped_column(String(400))
     revenue_band: Mapped[RevenueBand] = mapped_column(enum_column_type(RevenueBand, "revenue_band"))
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
@@ -261,7 +270,7 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), unique=True)
     number: Mapped[str] = mapped_column(String(16), unique=True)
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the directory's order
     standing: Mapped[Standing] = mapped_column(
         enum_column_type(Standing, "membership_standing"), index=True
     )
@@ -302,9 +311,12 @@ def store_stages(session: Session, flush_context, instances) -> None:
         else:
             continue
         changed = True
-        stage = company.stage if company is not None else None
+        if company is None:
+            continue
+        stage = company.stage
         if stage is not None and company.stored_stage is not stage:
             company.stored_stage = stage
+        naming.name_company(session, company)
     if changed:
         bump_version(session)
 
@@ -319,6 +331,18 @@ def bump_version(session: Session) -> None:
     )
     if moved.rowcount == 0:  # the migration adds the row; an emptied table gets it back
         session.add(DataVersion(name=COMPANIES_VERSION, value=1))
+
+
+class CompanySlug(db.Model):
+    """An address a company's public profile had before it was renamed: it redirects."""
+
+    __tablename__ = "company_slugs"
+
+    slug: Mapped[str] = mapped_column(String(160), primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ChangeRequestStatus(LabelledEnum):
@@ -379,6 +403,7 @@ class Operation(db.Model):
     __table_args__ = (
         CheckConstraint("length(country_code) = 2", name="country_code"),
         Index("ix_operations_country_company", "country_code", "company_id"),
+        Index("ix_operations_country_city", "country_code", "city"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

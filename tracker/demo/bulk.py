@@ -12,11 +12,13 @@ from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from tracker.auth.models import Role, User
+from tracker.companies import naming
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.lifecycle import membership_number
 from tracker.companies.models import (
     ApplicationStatus,
     Company,
+    CompanySlug,
     CompanyType,
     Membership,
     Operation,
@@ -92,15 +94,21 @@ class DemoGenerator:
         self.password_hash = generate_password_hash(DEMO_PASSWORD)
         self.now = datetime.now(UTC)
         self.run = self.random.getrandbits(32)
+        self.taken_slugs = set(db.session.scalars(select(Company.slug)))
+        self.taken_slugs |= set(db.session.scalars(select(CompanySlug.slug)))
+        self.slug_counts: dict[str, int] = {}
 
     def company(self, index: int) -> dict:
         kind = self.random.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
         stage = self.random.choices(list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()))[0]
         name = f"{self.faker.last_name()} {NAME_SUFFIX[kind]}"
+        legal_name = f"{self.faker.company()} ({name})"
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("&", "and")).strip("-")
         return {
-            "legal_name": f"{self.faker.company()} ({name})",
+            "legal_name": legal_name,
             "display_name": name,
+            "slug": self.slug(name),
+            "search_name": f"{naming.folded(name)} | {naming.folded(legal_name)}",
             "type": kind,
             "hq_country": self.random.choice(DEMO_COUNTRIES),
             "website": f"https://{slug}.example",
@@ -115,6 +123,16 @@ class DemoGenerator:
             "_standing": Standing(stage.value) if stage in SIGNED_STAGES else None,
             "_joined": None,
         } | (self._joined() if stage in SIGNED_STAGES else {})
+
+    def slug(self, name: str) -> str:
+        """As `naming` gives it (the flush hook that does that is bypassed by bulk inserts)."""
+        base = naming.slug_base(name)
+        n = self.slug_counts.get(base, 1)
+        while (slug := base if n == 1 else f"{base}-{n}") in self.taken_slugs:
+            n += 1
+        self.slug_counts[base] = n + 1
+        self.taken_slugs.add(slug)
+        return slug
 
     def _joined(self) -> dict:
         """Members joined over the last five years, a few weeks after they applied."""

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, redirect, request
 from flask_login import current_user
 
-from tracker.extensions import db
+from tracker.extensions import csrf, db
 from tracker.languages.selection import LANGUAGE_COOKIE, ONE_YEAR, supported
 
 bp = Blueprint("languages", __name__)
@@ -24,7 +24,13 @@ def same_site_path(target: str | None) -> str:
 
 
 @bp.post("/language")
+@csrf.exempt
 def choose():
+    """Anyone's choice sets a cookie: forged, it would only change a visitor's language, and
+    the control carries no token for visitors so that public pages hold nothing per visitor.
+    A signed-in person's choice is stored on their account too: that needs the token."""
+    if current_user.is_authenticated:
+        csrf.protect()
     language = request.form.get("language", "")
     if language not in supported():
         abort(400)

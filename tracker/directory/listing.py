@@ -1,0 +1,235 @@
+"""The public list of members: its filters, its order and its pages, for every page and format
+that shows it (the directory, a country's page, the API, the CSV).
+
+Only members in good standing with ECPAT are listed (`Company.is_listed_publicly`: suspended,
+withdrawn and expelled companies are not). What the public sees of a member's reporting is one
+of two words: in good standing, or report overdue (the staff's finer standings, due, extended
+or under review, are all "good" to the public until a due date passes); a Top Member is in good
+standing and recognised by ECPAT.
+
+Pages are found by the ids alone first, over the index of the sort order, then only the page's
+rows are loaded: a late page costs an index walk, not 100,000 rows loaded and thrown away.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from tracker.companies import naming
+from tracker.companies.models import Company, CompanyType, Membership, Operation, Stage
+from tracker.companies.queries import in_stage, operating_in
+from tracker.extensions import db
+from tracker.models_base import LabelledEnum
+from tracker.reports.models import ReportExtension
+from tracker.reports.standing_query import thresholds
+
+PAGE_SIZES = (20, 50, 100)
+MAX_QUERY = 100  # characters of a name search
+MAX_WORDS = 8  # each word must appear; more would only slow the query down
+
+
+class PublicStanding(LabelledEnum):
+    GOOD = "good_standing"
+    OVERDUE = "report_overdue"
+    TOP_MEMBER = "top_member"
+
+    @property
+    def label(self) -> str:
+        return {
+            "good_standing": _l("In good standing"),
+            "report_overdue": _l("Report overdue"),
+            "top_member": _l("Top Member"),
+        }[self.value]
+
+    @property
+    def tone(self) -> str:
+        return {"good_standing": "success", "report_overdue": "warning", "top_member": "success"}[
+            self.value
+        ]
+
+
+class Sort(LabelledEnum):
+    NAME = "name"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+    @property
+    def label(self) -> str:
+        return {
+            "name": _l("Name"),
+            "newest": _l("Newest members first"),
+            "oldest": _l("Longest-standing members first"),
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    country: str | None = None
+    type: CompanyType | None = None
+    standing: PublicStanding | None = None
+    city: str | None = None  # with a country only
+    sort: Sort = Sort.NAME
+    page: int = 1
+    per_page: int = PAGE_SIZES[0]
+
+    @property
+    def words(self) -> list[str]:
+        return naming.folded(self.q).split()[:MAX_WORDS]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One member as the public lists it."""
+
+    company: Company
+    standing: PublicStanding
+    operations: list[Operation] = field(default_factory=list)  # those in the country asked for
+
+    @property
+    def joined_at(self) -> datetime:
+        return self.company.membership.joined_at
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Listed]
+    total: int
+    filters: Filters
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.filters.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.filters.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.filters.page < self.pages
+
+
+def overdue(on: date) -> ColumnElement[bool]:
+    """On Membership (joined to nothing else): a report owed is past its due date on `on`.
+
+    The same rule as `standing_query.standings`, reduced to the one distinction the public sees.
+    """
+    last_ended, passed = thresholds(on)
+    owed = Membership.first_unreported_year
+    extension = aliased(ReportExtension)
+    extended_until = (
+        select(extension.due_on)
+        .where(extension.company_id == Membership.company_id, extension.year == owed)
+        .scalar_subquery()
+    )
+    return and_(
+        owed <= last_ended,
+        or_(extended_until < on, and_(extended_until.is_(None), owed <= passed)),
+    )
+
+
+def standing_condition(standing: PublicStanding, on: date) -> ColumnElement[bool]:
+    members = select(Membership.company_id)
+    if standing is PublicStanding.OVERDUE:
+        return Company.id.in_(members.where(overdue(on)))
+    in_good = members.where(~overdue(on))
+    if standing is PublicStanding.TOP_MEMBER:
+        in_good = in_good.where(Membership.top_member_since.is_not(None))
+    return Company.id.in_(in_good)
+
+
+def matching(filters: Filters, on: date) -> Select:
+    """The ids of the members `filters` ask for, unordered."""
+    query = select(Company.id).where(in_stage(Stage.ACTIVE))
+    for word in filters.words:  # folded words are letters and digits: no LIKE wildcards
+        query = query.where(Company.search_name.like(f"%{word}%"))
+    if filters.type is not None:
+        query = query.where(Company.type == filters.type)
+    if filters.country is not None:
+        if filters.city:
+            in_city = select(Operation.company_id).where(
+                Operation.country_code == filters.country, Operation.city == filters.city
+            )
+            query = query.where(Company.id.in_(in_city))
+        else:
+            query = query.where(operating_in([filters.country]))
+    if filters.standing is not None:
+        query = query.where(standing_condition(filters.standing, on))
+    return query
+
+
+def ordered(query: Select, sort: Sort) -> Select:
+    if sort is Sort.NAME:
+        return query.order_by(Company.search_name, Company.id)
+    joined = select(Membership.joined_at).where(Membership.company_id == Company.id)
+    joined = joined.scalar_subquery()
+    if sort is Sort.NEWEST:
+        return query.order_by(joined.desc(), Company.id.desc())
+    return query.order_by(joined, Company.id)
+
+
+def page_of(filters: Filters, on: date) -> Page:
+    """One page of members: a count, the page's ids, then their rows and standings."""
+    query = matching(filters, on)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    offset = (filters.page - 1) * filters.per_page
+    page = ordered(query, filters.sort).limit(filters.per_page).offset(offset)
+    ids = list(db.session.scalars(page))
+    return Page(items=listed(ids, on, filters.country), total=total, filters=filters)
+
+
+def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]:
+    """The members with `ids`, in that order, with their operations and public standing."""
+    if not ids:
+        return []
+    companies = {
+        company.id: company
+        for company in db.session.scalars(
+            select(Company).where(Company.id.in_(ids)).options(selectinload(Company.operations))
+        )
+    }
+    late = set(
+        db.session.scalars(
+            select(Membership.company_id).where(Membership.company_id.in_(ids), overdue(on))
+        )
+    )
+    return [
+        Listed(
+            company=companies[company_id],
+            standing=standing_of(companies[company_id], company_id in late),
+            operations=[
+                operation
+                for operation in companies[company_id].operations
+                if country is None or operation.country_code == country
+            ],
+        )
+        for company_id in ids
+        if company_id in companies
+    ]
+
+
+def standing_of(company: Company, is_overdue: bool) -> PublicStanding:
+    if is_overdue:
+        return PublicStanding.OVERDUE
+    if company.membership.top_member_since is not None:
+        return PublicStanding.TOP_MEMBER
+    return PublicStanding.GOOD
+
+
+def cities_in(country: str) -> list[str]:
+    """The cities of members' properties in `country`, for its page's city filter."""
+    query = (
+        select(Operation.city)
+        .where(
+            Operation.country_code == country,
+            Operation.city.is_not(None),
+            Operation.company_id.in_(select(Company.id).where(in_stage(Stage.ACTIVE))),
+        )
+        .distinct()
+        .order_by(Operation.city)
+    )
+    return list(db.session.scalars(query))
