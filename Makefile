@@ -49,18 +49,21 @@ lint: install
 	$(BIN)/ruff check tracker tests config.py wsgi.py bench
 
 # Benchmarks (see README.md); with BENCH_DATABASE_URL (a PostgreSQL database they may empty)
-# the queue, properties and dashboard benchmarks run there too. The queue and dashboard
-# benchmarks share one 100,000-company database (instance/bench/ on SQLite).
+# the queue, properties, dashboard and public directory benchmarks run there too. The queue,
+# dashboard and public directory benchmarks share one 100,000-company database (instance/bench/
+# on SQLite).
 bench: install catalogs
 	$(BIN)/python bench/demo_data.py
 	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/properties.py
 	$(BIN)/python bench/reset_timing.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/public_directory.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
 		$(BIN)/python bench/review_queue.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/properties.py --database-url "$$BENCH_DATABASE_URL" && \
-		$(BIN)/python bench/dashboard.py --database-url "$$BENCH_DATABASE_URL"; fi
+		$(BIN)/python bench/dashboard.py --database-url "$$BENCH_DATABASE_URL" && \
+		$(BIN)/python bench/public_directory.py --database-url "$$BENCH_DATABASE_URL"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache

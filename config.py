@@ -79,6 +79,12 @@ class Config:
 
     # Where businesses and the public write to ECPAT about The Code (shown on Contact, Privacy).
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "thecode@ecpat.org")
+    # Verified national contacts for reporting a concern about a child, shown on each country's
+    # page (tracker/directory/concern_contacts.py). A deployment adds the ones it has checked; a
+    # missing file means none: the page then gives only the advice that holds everywhere.
+    CONCERN_CONTACTS_FILE = os.environ.get(
+        "CONCERN_CONTACTS_FILE", str(INSTANCE_DIR / "concern_contacts.json")
+    )
 
     # Annual reports (tracker/reports/periods.py): the reporting year starts in this month (1:
     # the calendar year) and its report is due on this day after it ends.
@@ -127,6 +133,8 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_THRESHOLD = 500
     RATELIMIT_HEADERS_ENABLED = True
+    # Each client of the open-data API (/api/v1) may ask this often; more gets 429.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     # memory:// counts per process; production may only use it when it runs one process.
     SINGLE_PROCESS = env_bool("SINGLE_PROCESS")
     # Failed sign-ins (successful ones never count), per client address and per account.
@@ -141,6 +149,9 @@ class Config:
     # Requests that send e-mail, per client address (429) and per recipient (neutral answer).
     MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "10 per hour; 30 per day")
     MAIL_LIMIT_PER_RECIPIENT = os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "5 per hour; 10 per day")
+    # Supplier checks (/check, its CSV, POST /api/v1/check) per client address: each may match
+    # 1,000 names, so the page, the download and the API share this allowance.
+    SUPPLIER_CHECK_RATE_LIMIT = os.environ.get("SUPPLIER_CHECK_RATE_LIMIT", "30 per minute")
 
     # `flask demo-data` adds fake companies and sign-ins with a published password.
     DEMO_DATA_ALLOWED = False

@@ -108,6 +108,21 @@ CASES = [
     Case("GET", "/contact", PUBLIC),
     Case("GET", "/verify", PUBLIC),
     Case("GET", "/verify/<number>", PUBLIC, "/verify/{m_number}"),
+    Case("GET", "/countries", PUBLIC),
+    Case("GET", "/countries/<code>", PUBLIC, "/countries/TH"),
+    Case("GET", "/signatories", PUBLIC),
+    Case("GET", "/signatories/<slug>", PUBLIC, "/signatories/{m_slug}"),
+    Case("GET", "/signatories.csv", PUBLIC),
+    Case("GET", "/signatories/changes.atom", PUBLIC),
+    Case("GET", "/api/v1/signatories", PUBLIC),
+    Case("GET", "/api/v1/signatories/<slug>", PUBLIC, "/api/v1/signatories/{m_slug}"),
+    Case("GET", "/api/v1/countries", PUBLIC),
+    Case("GET", "/api/v1/openapi.json", PUBLIC),
+    Case("GET", "/check", PUBLIC),
+    # Anyone checks a list of suppliers (and downloads it); the API takes JSON only: 415 to a form.
+    Case("POST", "/check", PUBLIC, data={"suppliers": "Member Hotels"}),
+    Case("POST", "/check.csv", PUBLIC, data={"suppliers": "Member Hotels"}),
+    Case("POST", "/api/v1/check", outcomes(anonymous=415, company=415, staff=415)),
     Case(
         "POST",
         "/language",
@@ -293,6 +308,8 @@ CASES = [
         outcomes(company=403, owner_m="/company/", applicant=404),
         data={"reason": "We sold the hotel.", "confirmed": "yes"},
     ),
+    # Only a member's people print its certificate: A is under review, B approved, not signed.
+    Case("GET", "/company/certificate", outcomes(company=403, owner_m=200, applicant=404)),
 ]
 
 # Annual reports: M has a 2025 draft with a policy document; other companies have none.
@@ -453,6 +470,7 @@ def fill(path: str, people) -> str:
         m=people.company_m.id,
         r=people.report_m.id,
         m_number=people.company_m.membership_number,
+        m_slug=people.company_m.slug,
         confirm_token=make_token(
             "confirm", {"id": people.owner_a.id, "email": people.owner_a.email}
         ),

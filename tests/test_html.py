@@ -78,13 +78,27 @@ def fetch(client, url: str, data: dict | None = None) -> str:
     return response.get_data(as_text=True)
 
 
+# A member matched with its country, one not found, one refused, then a former member.
+CHECKED_LIST = "Checked Tours Co. Ltd, Thailand, TC-000777\nNobody Known\n=1+1\n"
+
+
 def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
+    CompanyFactory(display_name="Checked Tours", stage=Stage.ACTIVE, membership_number="TC-000777")
     gone = CompanyFactory(stage=Stage.SUSPENDED)
+    # The home page's country links; a profile.
+    listed = CompanyFactory(stage=Stage.ACTIVE, countries=("TH", "KH"))
     pages = {
         "verify": fetch(client, "/verify"),
         "verify_errors": fetch(client, "/verify?number=nonsense"),
         "verify_unknown": fetch(client, "/verify/TC-999999"),
         "verify_suspended": fetch(client, f"/verify/{gone.membership_number}"),
+        "check": fetch(client, "/check"),
+        "check_results": fetch(client, "/check", {"suppliers": CHECKED_LIST + gone.display_name}),
+        "check_errors": fetch(client, "/check", {"suppliers": "Bad\x00line"}),
+        "signatories": fetch(client, "/signatories"),
+        "signatories_errors": fetch(client, "/signatories?country=ZZ&page=0&q=%00"),
+        "profile": fetch(client, f"/signatories/{listed.slug}"),
+        "profile_not_listed": fetch(client, f"/signatories/{gone.slug}"),
         "home": fetch(client, "/"),
         "register": fetch(client, "/account/register"),
         "register_errors": fetch(client, "/account/register", {"email": "bad"}),
@@ -189,6 +203,7 @@ def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_
     pages["member_edit"] = fetch(client, "/company/edit")
     pages["withdraw"] = fetch(client, "/company/withdraw")
     pages["withdraw_confirm"] = fetch(client, "/company/withdraw", {"reason": "Sold.\nBye."})
+    pages["no_certificate"] = client.get("/company/certificate").get_data(as_text=True)  # 403
     assert vnu(pages, tmp_path) == []
 
 
@@ -205,6 +220,7 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
         "report_preview": fetch(client, "/company/reports/2025/preview"),
         "report_print": fetch(client, "/company/reports/2025/print"),
         "training_import": fetch(client, "/company/reports/2025/training/import"),
+        "certificate": fetch(client, "/company/certificate"),
     }
     report_services.submit_report(report, owner, report.version, report_services.today())
     report_services.return_report(
@@ -227,5 +243,42 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
             f"/review/reports/companies/{company.id}/extension",
             {"year": "2025", "due_on": "2020-01-01", "reason": "x"},
         ),
+    }
+    assert vnu(pages, tmp_path) == []
+
+
+def test_country_pages_are_valid(app, client, reviewer, vnu, tmp_path, monkeypatch):
+    pages = {"countries_empty": fetch(client, "/countries")}
+    company, owner = report_member(display_name="Lotus & Sons", countries=("TH", "KH"))
+    report = ready_report(company, owner)
+    report_services.submit_report(report, owner, report.version, report_services.today())
+    report_services.accept_report(report, reviewer, "", report.version)
+    CompanyFactory(
+        display_name="Orchid Hotels",
+        type=CompanyType.HOTEL_CHAIN,
+        stage=Stage.ACTIVE,
+        operations=[
+            Operation(country_code="TH", property_name=f"Orchid {n} <b>", city="Chiang Mai")
+            for n in range(8)
+        ],
+    )
+    contacts = tmp_path / "contacts.json"
+    contacts.write_text(
+        '{"TH": [{"name": "Checked & Co", "phone": "+66 2 000 0000", '
+        '"url": "https://hotline.example/?a=1&b=2", "email": "help@hotline.example", '
+        '"note": "Every day"}]}',
+        encoding="utf-8",
+    )
+    monkeypatch.setitem(app.config, "CONCERN_CONTACTS_FILE", str(contacts))
+    pages |= {
+        "countries": fetch(client, "/countries"),
+        "countries_fr": client.get("/countries", headers={"Accept-Language": "fr"}).get_data(
+            as_text=True
+        ),
+        "country": fetch(client, "/countries/TH"),
+        "country_filtered": fetch(client, "/countries/TH?type=tour_operator&city=Chiang+Mai"),
+        "country_errors": fetch(client, "/countries/TH?page=abc%00&type=<b>&city=x&per_page=7"),
+        "country_past_the_end": fetch(client, "/countries/TH?page=9"),
+        "country_without_members": fetch(client, "/countries/BT"),
     }
     assert vnu(pages, tmp_path) == []

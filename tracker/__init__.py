@@ -77,9 +77,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.api.views import bp as api_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.directory.certificate_views import bp as certificates_bp
+    from tracker.directory.check_views import bp as supplier_check_bp
+    from tracker.directory.country_views import bp as countries_bp
+    from tracker.directory.open_data import bp as open_data_bp
     from tracker.directory.views import bp as directory_bp
     from tracker.languages.views import bp as languages_bp
     from tracker.main.views import bp as main_bp
@@ -93,6 +98,11 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (
         main_bp,
         directory_bp,
+        countries_bp,
+        supplier_check_bp,
+        certificates_bp,
+        open_data_bp,
+        api_bp,
         languages_bp,
         auth_bp,
         companies_bp,

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge, SecurityError
 
+from tracker.api.errors import api_error
 from tracker.extensions import db, limiter
 from tracker.security_log import log_refusal
 
@@ -27,6 +28,8 @@ def render_error(error: HTTPException):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
+    if request.path.startswith("/api/"):  # the open-data API's own shape (tracker/api)
+        return api_error(code, error.description)
     if wants_json():
         return jsonify(error=error.name, description=error.description, status=code), code
     template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"

@@ -97,7 +97,16 @@ class _SafeTextMeta:
         return field
 
     def render_field(self, field, render_kw):
-        if is_single_line(field) and not LINE_BREAKS.isdisjoint(field._value()):
+        value = field._value() if is_single_line(field) else ""
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+            # HTML cannot carry a NUL or most other controls: shown as a replacement character
+            # beside the message asking to remove them.
+            shown = "".join(
+                "\ufffd" if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" else ch
+                for ch in value
+            )
+            render_kw = {"value": LINE_BREAK_RUN.sub(" ", shown), **render_kw}
+        elif is_single_line(field) and not LINE_BREAKS.isdisjoint(field._value()):
             # An <input>'s value cannot hold a line break (HTML forbids it, browsers drop it):
             # the refused text is shown again on one line, beside the message saying why.
             render_kw = {"value": LINE_BREAK_RUN.sub(" ", field._value()), **render_kw}

@@ -73,6 +73,14 @@ def add_operation(page: Page) -> None:
     expect(page.get_by_role("group", name="Operation 2")).to_be_visible()
 
 
+def check_suppliers(page: Page) -> None:
+    lines = ["Epsilon Tours Co. Ltd, Thailand", "Faded Tours", "Nobody Known", "=1+1"]
+    page.get_by_label("Your suppliers").fill("\n".join(lines))
+    page.get_by_role("button", name="Check the list").click()
+    results = page.get_by_role("table", name="Each supplier and the company it matches")
+    expect(results).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Screen:
     path: str  # may name a fixture in braces, e.g. "/review/companies/{company_a.id}"
@@ -84,6 +92,7 @@ class Screen:
 
 SCREENS = {
     "home": Screen("/"),
+    "home, with members": Screen("/", needs=("report_owner",)),
     "register": Screen("/account/register"),
     "register with errors": Screen("/account/register", then=submit_empty("Create account")),
     "login": Screen("/account/login"),
@@ -100,6 +109,21 @@ SCREENS = {
         "/verify/{report_owner.company.membership_number}", needs=("report_owner",)
     ),
     "verify, unknown": Screen("/verify/TC-999999", status=404),
+    "supplier check": Screen("/check"),
+    "supplier check with errors": Screen("/check", then=submit_empty("Check the list")),
+    "supplier check, results": Screen(
+        "/check", needs=("report_owner", "former_supplier"), then=check_suppliers
+    ),
+    "countries": Screen("/countries", needs=("report_owner",)),
+    "country": Screen("/countries/TH", needs=("chain_member", "report_owner")),
+    "country with errors": Screen("/countries/TH?page=abc&type=x", status=400),
+    "country, past the last page": Screen(
+        "/countries/TH?page=5", needs=("report_owner",), status=404
+    ),
+    "country without members": Screen("/countries/BT"),
+    "signatories": Screen("/signatories", needs=("report_owner",)),
+    "signatories with errors": Screen("/signatories?country=ZZ&q=%00", status=400),
+    "member profile": Screen("/signatories/{report_owner.company.slug}", needs=("report_owner",)),
     "company start, unconfirmed": Screen("/company/", user="unconfirmed"),
     "company start": Screen("/company/", user="applicant"),
     "apply form": Screen("/company/apply", user="applicant"),
@@ -122,6 +146,8 @@ SCREENS = {
         user="member_owner",
         then=lambda page: page.get_by_role("button", name="Español").click(),
     ),
+    "certificate": Screen("/company/certificate", user="member_owner"),
+    "no certificate (403)": Screen("/company/certificate", user="owner_a", status=403),
     "withdraw": Screen("/company/withdraw", user="member_owner"),
     "withdraw confirmation": Screen(
         "/company/withdraw", user="member_owner", then=give_withdraw_reason
@@ -313,3 +339,40 @@ def test_error_summary_links_move_focus_to_the_field(page: Page, browser_auth, a
     expect(page.get_by_label("Public display name")).to_have_accessible_description(
         "The name travellers will see in the public list. This field is required."
     )
+
+
+@pytest.fixture()
+def chain_member():
+    """A member hotel chain with more properties in Thailand than a country's page names."""
+    return CompanyFactory(
+        display_name="Orchid Hotels",
+        type=CompanyType.HOTEL_CHAIN,
+        stage=Stage.ACTIVE,
+        operations=[
+            Operation(country_code="TH", property_name=f"Orchid {n}", city="Chiang Mai")
+            for n in range(8)
+        ],
+    )
+
+
+def test_map_countries_are_links_named_by_their_members_reached_with_the_keyboard(
+    page: Page, report_owner
+):
+    page.goto("/countries")
+    thailand = page.get_by_role("link", name="Thailand: 1 member", exact=True)
+    expect(thailand).to_have_attribute("href", "/countries/TH")
+    expect(page.get_by_role("link", name="France: 1 member")).to_have_count(0)
+    for _ in range(40):  # header, then the map's links in the order they are drawn
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == "/countries/TH":
+            break
+    expect(thailand).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/countries/TH$"))
+    expect(page.get_by_role("heading", name="Members of The Code in Thailand")).to_be_visible()
+
+
+@pytest.fixture()
+def former_supplier():
+    """A suspended member: what the supplier check must flag."""
+    return CompanyFactory(display_name="Faded Tours", stage=Stage.SUSPENDED)

@@ -190,6 +190,12 @@ def suspended_member() -> dict:
     return records
 
 
+def public_member() -> dict:
+    """That member, as anyone sees it on public pages (nobody signs in)."""
+    member()
+    return {}
+
+
 def hotel_chain() -> dict:
     """A chain with more properties than the edit form lists, each with long names."""
     company = long_company(type=CompanyType.HOTEL_CHAIN)
@@ -200,6 +206,19 @@ def hotel_chain() -> dict:
     ] + [Operation(country_code="CD", property_name=LONG_NAME, city=LONG_NAME)]
     db.session.commit()
     return {"user": owner_of(company, name=LONG_NAME, email=long_email("owner"))}
+
+
+def members_of_every_type() -> dict:
+    """Members of every type in Thailand (a column each under the map), all with long names."""
+    for company_type in CompanyType:
+        tag = company_type.value.replace("_", "")
+        company = long_company(
+            type=company_type, status=ApplicationStatus.APPROVED, contact_email=long_email(tag)
+        )
+        owner = owner_of(company, name=LONG_NAME, email=long_email("o" + tag))
+        company_services.sign_code(company, owner, SIGNATURE)
+    db.session.commit()
+    return {}
 
 
 def ownership_offer() -> dict:
@@ -373,6 +392,19 @@ def decide_after_a_change(page: Page, records: dict) -> None:
     expect(page.get_by_role("heading", name="Nothing was decided")).to_be_visible()
 
 
+def check_long_list(page: Page, records: dict) -> None:
+    company = records["company"]
+    lines = [
+        f"{company.display_name}, Thailand, {company.membership_number}",
+        f"{LONG_LEGAL_NAME}, {LONG_NAME[:90]}",
+        LONG_NAME + " " + LONG_NAME,
+    ]
+    page.get_by_label("Your suppliers").fill("\n".join(lines))
+    page.get_by_role("button", name="Check the list").click()
+    results = page.get_by_role("table", name="Each supplier and the company it matches")
+    expect(results).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Screen:
     path: str  # filled in from what `records` returns, e.g. "/account/reset/{token}"
@@ -384,6 +416,7 @@ class Screen:
 SCREENS = {
     # Anyone
     "home": Screen("/"),
+    "home, with members": Screen("/", public_member),
     "sign in": Screen("/account/login"),
     "sign in with errors": Screen("/account/login", then=submit("Sign in")),
     "register": Screen("/account/register"),
@@ -400,6 +433,19 @@ SCREENS = {
     "verify, suspended member": Screen(
         "/verify/{number}", lambda: {"number": suspended_member()["company"].membership_number}
     ),
+    "supplier check": Screen("/check"),
+    "supplier check, results": Screen("/check", suspended_member, then=check_long_list),
+    "signatories": Screen(
+        "/signatories?q={q}", lambda: {"q": member()["company"].display_name[:100]}
+    ),
+    "signatories with errors": Screen("/signatories?q=" + LONG_NAME + "&country=ZZ", status=400),
+    "member profile": Screen("/signatories/{slug}", lambda: {"slug": member()["company"].slug}),
+    "countries": Screen("/countries", members_of_every_type),
+    "country": Screen("/countries/TH", members_of_every_type),
+    "country with errors": Screen(
+        f"/countries/TH?page={LONG_NAME}&city={LONG_NAME}&type=x", members_of_every_type, status=400
+    ),
+    "country without members": Screen("/countries/BT"),
     "about": Screen("/about"),
     "privacy": Screen("/privacy"),
     "contact": Screen("/contact"),
@@ -430,6 +476,8 @@ SCREENS = {
     "dashboard, suspended": Screen("/company/", suspended_member),
     "withdraw": Screen("/company/withdraw", member),
     "withdraw confirmation": Screen("/company/withdraw", member, then=withdraw_reason),
+    "certificate": Screen("/company/certificate", member),
+    "no certificate, suspended (403)": Screen("/company/certificate", suspended_member, status=403),
     "dashboard, hotel chain": Screen("/company/", hotel_chain),
     "edit form, hotel chain": Screen("/company/edit", hotel_chain),
     "properties": Screen("/company/properties", hotel_chain),

@@ -41,7 +41,7 @@ class DirectoryFilterForm(BaseForm):
     sort = SelectField(_l("Sort by"), choices=select_choices(Sort.choices()), default="name")
     per_page = SelectField(
         _l("Per page"),
-        choices=[(str(size), str(size)) for size in PAGE_SIZES],
+        choices=select_choices((str(size), str(size)) for size in PAGE_SIZES),
         default=str(PAGE_SIZES[0]),
     )
     page = IntegerField(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker.companies import naming
@@ -145,6 +145,8 @@ def standing_condition(standing: PublicStanding, on: date) -> ColumnElement[bool
 def matching(filters: Filters, on: date) -> Select:
     """The ids of the members `filters` ask for, unordered."""
     query = select(Company.id).where(in_stage(Stage.ACTIVE))
+    if filters.q.strip() and not filters.words:
+        return query.where(false())  # only punctuation: no name has it
     for word in filters.words:  # folded words are letters and digits: no LIKE wildcards
         query = query.where(Company.search_name.like(f"%{word}%"))
     if filters.type is not None:
@@ -224,10 +226,11 @@ def cities_in(country: str) -> list[str]:
     """The cities of members' properties in `country`, for its page's city filter."""
     query = (
         select(Operation.city)
+        .join(Company, Company.id == Operation.company_id)
         .where(
             Operation.country_code == country,
             Operation.city.is_not(None),
-            Operation.company_id.in_(select(Company.id).where(in_stage(Stage.ACTIVE))),
+            in_stage(Stage.ACTIVE),
         )
         .distinct()
         .order_by(Operation.city)

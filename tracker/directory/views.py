@@ -1,17 +1,52 @@
-"""Public pages: verifying a membership number."""
+"""Public pages: the directory of members, their profiles, and verifying a membership number."""
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from tracker.directory import verification
+from tracker.directory import listing, profile, verification
+from tracker.directory.filters import DirectoryFilterForm
+from tracker.page_cache import public_page
 from tracker.reports import services
 
 bp = Blueprint("directory", __name__)
 
+PAGING = ("page", "per_page")
 MAX_NUMBER_TEXT = 40  # longer text is not a membership number (and is not echoed back whole)
 
 
+@bp.get("/signatories")
+@public_page
+def signatories():
+    """Search and filter the members; every filter lives in the URL."""
+    form = DirectoryFilterForm(request.args)
+    if not form.validate():
+        return render_template("directory/signatories.html", form=form, page=None), 400
+    page = listing.page_of(form.filters(), services.today())
+    # The same search as open data: the API refuses empty parameters; the CSV has no pages.
+    filled = {name: value for name, value in request.args.items() if value}
+    every_page = {name: value for name, value in filled.items() if name not in PAGING}
+    return render_template(
+        "directory/signatories.html", form=form, page=page, filled=filled, every_page=every_page
+    )
+
+
+@bp.get("/signatories/<slug>", endpoint="profile")
+@public_page
+def profile_page(slug: str):
+    company, moved_to = profile.find(slug[: listing.MAX_QUERY * 2])
+    if moved_to is not None:  # renamed: the old address keeps working
+        return redirect(url_for("directory.profile", slug=moved_to), 301)
+    if company is None or not company.has_membership:  # applications are not public
+        abort(404)
+    if not company.is_listed_publicly:
+        # Said plainly, as on the verify page: a partner following an old link must know.
+        return render_template("directory/profile_not_listed.html", company=company), 404
+    found = profile.profile_of(company, services.today())
+    return render_template("directory/profile.html", profile=found)
+
+
 @bp.get("/verify")
+@public_page
 def verify_form():
     """The form; a number given in the query string goes to its own page."""
     given = request.args.get("number")
@@ -28,6 +63,7 @@ def verify_form():
 
 
 @bp.get("/verify/<number>")
+@public_page  # printed QR codes point here: the busiest public page
 def verify(number: str):
     canonical = verification.normalised(number[: MAX_NUMBER_TEXT + 1])
     if canonical is None or len(number) > MAX_NUMBER_TEXT:

@@ -6,13 +6,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.companies.criteria import criteria
 from tracker.extensions import db, limiter
+from tracker.main.figures import home_figures
+from tracker.page_cache import public_page
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@public_page
 def index():
-    return render_template("main/index.html")
+    return render_template("main/index.html", figures=home_figures())
 
 
 @bp.get("/about")

@@ -26,20 +26,29 @@ from tracker.reports.models import ReportState
 from tracker.reports.standing import ReportingStanding
 
 
+def criteria_met(content: dict) -> dict[int, bool]:
+    """Criterion number (1-5) -> whether a report's answers show it implemented. The sixth,
+    reporting every year, is met by the report being accepted at all."""
+    employees, trained = training_totals(content.get("training", []))
+    return {
+        1: content.get("policy_adopted") is True,
+        2: trained > 0,
+        3: (content.get("contracts_with_clause") or 0) > 0,
+        4: bool(content.get("traveller_channels")),
+        5: bool(content.get("stakeholder_organisations") or content.get("stakeholder_activities")),
+    }
+
+
 def unmet_criteria(content: dict) -> list[str]:
     """The criteria an accepted report's answers do not show as implemented, by name."""
-    employees, trained = training_totals(content.get("training", []))
-    checks = [
-        (content.get("policy_adopted") is True, _("Policy")),
-        (trained > 0, _("Staff training")),
-        ((content.get("contracts_with_clause") or 0) > 0, _("Contracts")),
-        (bool(content.get("traveller_channels")), _("Information for travellers")),
-        (
-            bool(content.get("stakeholder_organisations") or content.get("stakeholder_activities")),
-            _("Stakeholders"),
-        ),
-    ]
-    return [name for met, name in checks if not met]
+    names = {
+        1: _("Policy"),
+        2: _("Staff training"),
+        3: _("Contracts"),
+        4: _("Information for travellers"),
+        5: _("Stakeholders"),
+    }
+    return [names[number] for number, met in criteria_met(content).items() if not met]
 
 
 def reasons_not_qualifying(company: Company, on: date) -> list[str]:

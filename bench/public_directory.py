@@ -1,0 +1,200 @@
+"""Benchmark: the public directory at 100,000 companies under load, against /healthz.
+
+Usage: .venv/bin/python bench/public_directory.py [--companies 100000] [--database-url URL]
+       [--seconds 10] [--connections 32] [--fresh] [--strict]
+The database is the queue benchmark's (bench/served.py `prepare`): without --database-url
+instance/bench/queue-<companies>.sqlite3, kept between runs; --fresh loads it again. A
+--database-url is emptied and loaded unless it already holds that many companies.
+
+Serves the app with gunicorn (one worker per core, development config) and drives each URL with
+wrk from a separate process (2 threads, 32 connections, a fixed time each) after a few warm-up
+requests that fill the page cache: /healthz (the baseline), the country with the most members,
+a name search for the commonest word in members' names, the profile and the verify page of the
+member with the most operations, and the API's members of that country. The API's per-client
+limit (API_RATE_LIMIT) is raised for the run: wrk asks from one address.
+Targets, in the same run: every public URL serves at least 0.5 of /healthz's requests per second,
+with a 99th percentile under 100 ms. The table shows every URL; with --strict the script exits
+with status 1 when a target is missed or a URL fails.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from served import bench_env, prepare, served, sqlite_url  # noqa: E402
+
+RATIO_TARGET, P99_TARGET_MS = 0.5, 100.0
+API_RATE_LIMIT = "1000000 per minute"
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+@dataclass
+class Result:
+    path: str
+    rate: float = 0.0
+    p50: float = 0.0
+    p99: float = 0.0
+    error: str | None = None  # a URL that failed: its status, or the failed requests under load
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--seconds", type=int, default=10, help="of each wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing (apt-get install wrk)")
+    url = args.database_url or sqlite_url(args.companies, args.fresh)
+    chosen = choose(prepare(url, args.companies))
+    workers = os.cpu_count() or 1
+    env = {**bench_env(url), "API_RATE_LIMIT": API_RATE_LIMIT}
+    print(
+        f"database {url.split('://')[0]}, {args.companies:,} companies ({chosen['members']:,} "
+        f"members), gunicorn {workers} workers; wrk -t2 -c{args.connections} "
+        f"-d{args.seconds}s per URL"
+    )
+    print(f"API_RATE_LIMIT={API_RATE_LIMIT!r} for this run (wrk asks from one address)")
+    print(f"{'URL':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>7}  ratio>=0.5  p99<100")
+    ok = True
+    with served(env, workers=workers) as base:
+        baseline = None  # /healthz's requests/s, measured first
+        for path in paths(chosen):
+            result = measure(base, path, args.seconds, args.connections, workers)
+            if path == "/healthz":
+                baseline = result.rate or None
+            ok &= report(result, baseline, is_baseline=path == "/healthz")
+    print(
+        f"targets: at least {RATIO_TARGET} of /healthz's requests/s, p99 under "
+        f"{P99_TARGET_MS:.0f} ms at {args.connections} connections: "
+        f"{'all met' if ok else 'MISSED'}"
+    )
+    sys.exit(1 if args.strict and not ok else 0)
+
+
+def choose(app) -> dict:
+    """From the data: the country with the most members, the commonest word (4 letters or more)
+    in members' display names, and the slug and membership number of the member with the most
+    operations."""
+    from sqlalchemy import func, select
+
+    from tracker.companies import naming
+    from tracker.companies.models import Company, Membership, Operation, Stage
+    from tracker.extensions import db
+
+    listed = Company.stored_stage == Stage.ACTIVE
+    with app.app_context():
+        members = db.session.scalar(select(func.count(Company.id)).where(listed))
+        country = db.session.scalar(
+            select(Operation.country_code)
+            .join(Company, Company.id == Operation.company_id)
+            .where(listed)
+            .group_by(Operation.country_code)
+            .order_by(func.count(func.distinct(Operation.company_id)).desc())
+            .limit(1)
+        )
+        words = Counter(
+            word
+            for name in db.session.scalars(select(Company.display_name).where(listed))
+            for word in set(naming.folded(name).split())
+            if len(word) >= 4
+        )
+        busiest = (
+            select(Operation.company_id, func.count().label("operations"))
+            .group_by(Operation.company_id)
+            .subquery()
+        )
+        slug, number = db.session.execute(
+            select(Company.slug, Membership.number)
+            .join(Membership, Membership.company_id == Company.id)
+            .join(busiest, busiest.c.company_id == Company.id)
+            .where(listed)
+            .order_by(busiest.c.operations.desc(), Company.id)
+            .limit(1)
+        ).one()
+        db.engine.dispose()
+    word = words.most_common(1)[0][0] if words else "hotel"
+    return {"members": members, "country": country, "q": word, "slug": slug, "number": number}
+
+
+def paths(chosen: dict) -> list[str]:
+    return [
+        "/healthz",
+        f"/countries/{chosen['country']}",
+        f"/signatories?q={quote(chosen['q'])}",
+        f"/signatories/{quote(chosen['slug'])}",
+        f"/verify/{quote(chosen['number'])}",
+        f"/api/v1/signatories?country={chosen['country']}",
+    ]
+
+
+def measure(base: str, path: str, seconds: int, connections: int, workers: int) -> Result:
+    # Warm-up: each worker renders the page once and keeps it (the page cache is per worker).
+    try:
+        for _ in range(4 * workers):
+            answer = httpx.get(base + path, timeout=60)
+            if answer.status_code != 200:
+                return Result(path, error=f"HTTP {answer.status_code} before the run")
+    except httpx.HTTPError as error:
+        return Result(path, error=f"{type(error).__name__} before the run")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", base + path]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    result = Result(path, rate, percentile(output, 50), percentile(output, 99))
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    problems = []
+    if failed:
+        problems.append(f"{int(failed.group(1)):,} non-2xx/3xx responses")
+    if sockets and any(int(count) for count in sockets.groups()):
+        problems.append(sockets.group(0).lower())
+    if problems:
+        result.error = "; ".join(problems)
+    return result
+
+
+def percentile(output: str, which: int) -> float:
+    """wrk's `--latency` line for `which`% (e.g. "    99%    1.23ms"), in milliseconds."""
+    found = re.search(rf"^\s*{which}%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)
+    return float(found.group(1)) * UNITS_MS[found.group(2)]
+
+
+def report(result: Result, baseline: float | None, is_baseline: bool) -> bool:
+    name = result.path if len(result.path) <= 43 else result.path[:40] + "..."
+    if result.rate == 0.0:
+        print(f"{name:<44}FAIL: {result.error}", flush=True)
+        return False
+    ratio = result.rate / baseline if baseline else 0.0
+    fast = result.p99 < P99_TARGET_MS
+    enough = ratio >= RATIO_TARGET
+    if is_baseline:
+        verdicts = f"{'baseline':>10}  {'-':>7}"
+    else:
+        verdicts = f"{'PASS' if enough else 'FAIL':>10}  {'PASS' if fast else 'FAIL':>7}"
+    print(
+        f"{name:<44}{result.rate:9,.0f}{result.p50:9.2f}{result.p99:9.2f}{ratio:7.2f}  {verdicts}"
+        + (f"  FAIL: {result.error}" if result.error else ""),
+        flush=True,
+    )
+    return result.error is None and (is_baseline or (enough and fast))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""In Chromium: a traveller searches the directory, filters it, opens a member's profile,
+verifies its membership number, and a tour operator checks a list of suppliers."""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import import_or_skip
+from tests.factories import CompanyFactory
+from tests.reports.helpers import member
+from tracker.companies.models import CompanyType, Stage
+
+pytestmark = pytest.mark.browser
+sync_api = import_or_skip("playwright.sync_api")
+Page, expect = sync_api.Page, sync_api.expect
+
+
+@pytest.fixture
+def directory():
+    sao, _ = member(joined=date(2026, 3, 1), display_name="Hotel São Paulo", countries=("BR",))
+    member(
+        joined=date(2026, 5, 1),
+        display_name="Andes Air",
+        type=CompanyType.AIRLINE,
+        countries=("PE", "BR"),
+    )
+    member(joined=date(2026, 4, 1), display_name="Paulo Tours", countries=("TH",))
+    gone = CompanyFactory(stage=Stage.SUSPENDED, display_name="Gone Tours", countries=("BR",))
+    return {"sao": sao, "gone": gone}
+
+
+def test_search_filter_profile_and_verify(page: Page, directory):
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find a member").click()
+    page.get_by_label("Name").fill("sao paulo")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status")).to_have_text("1 member matches.")
+    results = page.get_by_role("list").filter(has=page.get_by_role("heading", level=3))
+    expect(results.get_by_role("heading")).to_have_text(["Hotel São Paulo"])
+
+    page.get_by_label("Name").fill("")
+    page.get_by_label("Country").select_option(label="Brazil")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"country=BR"))
+    expect(results.get_by_role("heading")).to_have_text(["Andes Air", "Hotel São Paulo"])
+
+    page.get_by_role("link", name="Hotel São Paulo").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hotel São Paulo")
+    expect(page.get_by_text("In good standing").first).to_be_visible()
+
+    number = directory["sao"].membership_number
+    page.get_by_role("link", name=number).click()
+    expect(page).to_have_url(re.compile(f"/verify/{number}$"))
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        "Hotel São Paulo is a member of The Code"
+    )
+
+
+def test_a_former_member_is_not_found_and_its_number_says_why(page: Page, directory):
+    page.goto("/signatories?q=gone")
+    expect(page.get_by_role("status")).to_have_text("0 members match.")
+    page.goto("/verify")
+    page.get_by_role("textbox", name="Membership number").fill(
+        directory["gone"].membership_number.lower()
+    )
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        "Gone Tours is not a member of The Code"
+    )

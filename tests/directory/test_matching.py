@@ -1,0 +1,256 @@
+"""Matching suppliers' names to companies that signed The Code: names, numbers, countries."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from tests.factories import CompanyFactory
+from tests.fixtures.sql import sql_statements
+from tests.reports.helpers import member
+from tracker.companies.models import ApplicationStatus, Stage
+from tracker.companies.naming import folded
+from tracker.directory.check_input import Supplier, from_csv, from_text
+from tracker.directory.name_cores import core_tokens
+from tracker.directory.supplier_check import CheckStanding, Label, check_suppliers
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.reports.services import today
+
+
+def signed(display_name: str, legal_name: str = "", countries=("TH",), **kwargs):
+    """A company that signed The Code (a member unless `stage` says otherwise), joined today."""
+    kwargs.setdefault("stage", Stage.ACTIVE)
+    return CompanyFactory(
+        display_name=display_name,
+        legal_name=legal_name or display_name + " Ltd",
+        countries=countries,
+        **kwargs,
+    )
+
+
+def one(name: str = "", country: str = "", number: str = ""):
+    return check_suppliers([Supplier(1, name, country, number)], today()).results[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("Hôtel São Paulo S.A.", "hotel sao paulo"),
+        ("MÜLLER REISEN GMBH", "muller reisen"),
+        ("The Grand Ltd.", "grand"),
+        ("Smith & Jones Co., Ltd.", "smith jones"),
+        ("PT Bali Tours", "bali tours"),
+        ("Hoteles Sol, S. de R.L. de C.V.", "hoteles sol"),
+        ("Andaman Sea Hotels Co., Ltd.", "andaman sea hotels"),
+        ("Roma Viaggi S.p.A.", "roma viaggi"),
+        ("Lotus Spa", "lotus spa"),  # a spa, not a società per azioni
+        ("Limited", "limited"),  # a name that is all legal form stays whole
+        ("", ""),
+    ],
+)
+def test_names_are_compared_without_accents_case_or_legal_form(name, core):
+    assert " ".join(core_tokens(folded(name))) == core
+
+
+@pytest.mark.parametrize(
+    ("given", "display_name", "legal_name"),
+    [
+        ("Hôtel São Paulo S.A.", "Hotel Sao Paulo", "HSP Hoteleira Ltda"),
+        ("MÜLLER REISEN GMBH", "Müller Reisen", "Müller Reisen GmbH & Co. KG"),
+        ("The Grand Ltd.", "Grand", "Grand Hospitality Ltd"),
+        ("Sea Breeze", "Seabreeze Resort", "Seabreeze S.L."),
+        ("Andaman Sea Hotels Company Limited", "Andaman Hotels", "Andaman Sea Hotels Co., Ltd."),
+    ],
+)
+def test_the_same_name_written_otherwise_is_an_exact_match(given, display_name, legal_name):
+    company = signed(display_name, legal_name)
+    result = one(given)
+    assert result.company.id == company.id
+    assert (result.confidence, result.label) == (95, Label.EXACT)
+
+
+@pytest.mark.parametrize(
+    ("given", "label"),
+    [
+        ("Lotus Tuors", Label.LIKELY),  # a typo
+        ("Lotsu Tours", Label.LIKELY),
+        ("Tours Lotus", Label.LIKELY),  # words in another order
+        ("Lotus", Label.POSSIBLE),  # part of the name: worth a look, no more
+    ],
+)
+def test_near_names_match_with_less_confidence(given, label):
+    company = signed("Lotus Tours")
+    signed("Sunset Hotel")
+    result = one(given)
+    assert result.company.id == company.id
+    assert result.label is label
+    assert result.confidence < 95
+
+
+@pytest.mark.parametrize("given", ["Hotel", "Hotels & Resorts", "Sunrise Hotel", "Tours"])
+def test_common_words_alone_do_not_match(given):
+    signed("Hotel São Paulo")
+    signed("Sunset Hotel")
+    signed("Grand Hotels & Resorts")
+    signed("Lotus Tours")
+    result = one(given)
+    assert (result.company, result.label, result.confidence) == (None, Label.NO_MATCH, 0)
+
+
+@pytest.mark.parametrize("given", ["TC-900123", "tc 900123", "900123", "TC900123"])
+def test_a_membership_number_matches_whatever_its_form(given):
+    company = signed("Lotus Tours", membership_number="TC-900123")
+    for result in (one(number=given), one(name=given)):
+        assert result.company.id == company.id
+        assert (result.confidence, result.label) == (100, Label.EXACT)
+
+
+def test_a_number_under_another_name_is_only_possible_and_says_so():
+    company = signed("Lotus Tours", membership_number="TC-900123")
+    result = one("Sunrise Adventures", number="TC-900123")
+    assert result.company.id == company.id
+    assert (result.confidence, result.label) == (60, Label.POSSIBLE)
+    assert result.notes == ["This membership number belongs to a company with another name."]
+    assert one("Lotus Tours Co. Ltd", number="TC-900123").confidence == 100
+
+
+def test_an_unknown_number_is_said_and_the_name_still_matches():
+    company = signed("Lotus Tours")
+    result = one("Lotus Tours", number="TC-999999")
+    assert result.company.id == company.id
+    assert result.notes == ["No company has held membership number TC-999999."]
+    assert one(number="not a number").notes == ["“not a number” is not a membership number."]
+
+
+def test_the_country_tells_companies_of_one_name_apart():
+    thai = signed("Lotus Tours", countries=("TH", "KH"))
+    french = signed("Lotus Tours", "Lotus Tours SARL", countries=("FR",))
+    ambiguous = one("Lotus Tours")
+    assert ambiguous.confidence == 85 and ambiguous.label is Label.LIKELY
+    assert "1 other company has a name this close" in ambiguous.notes[0]
+    in_france = one("Lotus Tours", "France")
+    assert (in_france.company.id, in_france.confidence, in_france.notes) == (french.id, 99, [])
+    assert one("Lotus Tours", "KH").company.id == thai.id
+    assert one("Lotus Tours", "Tailandia").company.id == thai.id  # Spanish
+
+
+def test_a_country_it_does_not_operate_in_lowers_the_confidence():
+    signed("Lotus Tours", countries=("TH",))
+    assert one("Lotus Tours", "Japan").confidence == 80
+    assert one("Lotus Tuors", "TH").confidence > one("Lotus Tuors").confidence
+    unknown = one("Lotus Tours", "Atlantis")
+    assert unknown.confidence == 95
+    assert unknown.notes == ["Unknown country “Atlantis”: not used."]
+
+
+@pytest.mark.parametrize(
+    ("stage", "standing"),
+    [
+        (Stage.SUSPENDED, CheckStanding.SUSPENDED),
+        (Stage.WITHDRAWN, CheckStanding.WITHDRAWN),
+        (Stage.EXPELLED, CheckStanding.EXPELLED),
+    ],
+)
+def test_former_members_are_matched_and_flagged(stage, standing):
+    company = signed("Gone Hotels", stage=stage)
+    company.membership.standing_since = datetime(2026, 3, 3, 12, tzinfo=UTC)
+    db.session.commit()
+    result = one("Gone Hotels")
+    assert result.company.id == company.id
+    assert (result.standing, result.since) == (standing, date(2026, 3, 3))
+    assert not result.standing.is_member
+
+
+@pytest.mark.parametrize(
+    "status", [ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED, ApplicationStatus.REJECTED]
+)
+def test_companies_that_never_signed_are_not_matched(status):
+    CompanyFactory(display_name="Never Signed Tours", status=status, stage=Stage(status.value))
+    assert one("Never Signed Tours").company is None
+
+
+def test_members_show_their_public_standing():
+    good = signed("Good Tours")
+    top = signed("Top Tours")
+    top.membership.top_member_since = utcnow()
+    db.session.commit()
+    late, _owner = member(joined=date(2024, 5, 1), display_name="Late Tours")
+    checked = check_suppliers(
+        [Supplier(n, name) for n, name in enumerate(["Good Tours", "Top Tours", "Late Tours"])],
+        today(),
+    )
+    standings = [(r.company.id, r.standing, r.since) for r in checked.results]
+    assert standings == [
+        (good.id, CheckStanding.GOOD, today()),
+        (top.id, CheckStanding.TOP_MEMBER, today()),
+        (late.id, CheckStanding.OVERDUE, date(2024, 5, 1)),
+    ]
+
+
+def test_the_summary_counts_each_kind_of_line():
+    signed("Good Tours")
+    signed("Gone Tours", stage=Stage.SUSPENDED)
+    member(joined=date(2024, 5, 1), display_name="Late Tours")
+    lines = ["Good Tours", "Gone Tours", "Late Tours", "Nobody Known", "x" * 301, "=1+1"]
+    checked = check_suppliers([Supplier(n, name) for n, name in enumerate(lines)], today())
+    summary = checked.summary
+    assert (summary.total, summary.good_standing, summary.report_overdue) == (6, 1, 1)
+    assert (summary.former_members, summary.no_match, summary.errors) == (1, 1, 2)
+    errors = [result.error for result in checked.results[4:]]
+    assert errors == [
+        "This line is longer than 300 characters: shorten it.",
+        "This looks like a spreadsheet formula, not a name.",
+    ]
+
+
+def test_the_index_follows_changes_to_the_data():
+    company = signed("Lotus Tours")
+    assert one("Lotus Tours").company.id == company.id
+    company.display_name, company.legal_name = "Orchid Journeys", "Orchid Journeys Ltd"
+    db.session.commit()
+    assert one("Lotus Tours").company is None
+    assert one("Orchid Journeys").company.id == company.id
+
+
+def test_the_queries_do_not_grow_with_the_list():
+    for n in range(30):
+        signed(f"Company{n} Tours", countries=("TH", "FR"))
+    signed("Gone Tours", stage=Stage.EXPELLED)
+    check_suppliers([Supplier(1, "warm the index")], today())
+
+    def statements(count: int) -> int:
+        suppliers = [Supplier(n, f"Company{n} Tours", "France") for n in range(count)]
+        suppliers.append(Supplier(count + 1, "Gone Tours", membership_number="TC-999999"))
+        with sql_statements() as sent:
+            checked = check_suppliers(suppliers, today())
+        assert all(result.company is not None for result in checked.results)
+        return len(sent)
+
+    assert statements(2) == statements(30)
+
+
+def test_pasted_lines_are_read_cell_by_cell():
+    text = (
+        "Name;Country\r\n"  # column titles: skipped
+        "Smith, Jones & Co., Ltd.\n"
+        "\n"
+        "Lotus Tours\tThailand\tTC-000123\n"
+        '"Hotel, Sao Paulo", BR\n'
+        "Roma Viaggi, S.A., Italia\n"
+        '\'=HYPERLINK("x"), FR\n'
+    )
+    assert from_text(text) == [
+        Supplier(2, "Smith, Jones & Co., Ltd."),
+        Supplier(4, "Lotus Tours", "Thailand", "TC-000123"),
+        Supplier(5, "Hotel, Sao Paulo", "BR"),
+        Supplier(6, "Roma Viaggi, S.A.", "Italia"),
+        Supplier(7, '=HYPERLINK("x")', "FR"),
+    ]
+
+
+def test_a_csv_file_is_read_with_its_own_separator():
+    text = "\ufeffNom;Pays;Numéro\nHôtel Dupont, SARL;France;\nLotus Tours;TH;tc 123\n"
+    assert from_csv(text) == [
+        Supplier(2, "Hôtel Dupont, SARL", "France"),
+        Supplier(3, "Lotus Tours", "TH", "tc 123"),
+    ]

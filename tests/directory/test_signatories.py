@@ -1,0 +1,255 @@
+"""The public directory: search, filters, pages, profiles and their addresses."""
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import event
+
+from tests.factories import CompanyFactory
+from tests.reports.helpers import member, ready_report
+from tracker.companies.models import CompanySlug, CompanyType, Stage
+from tracker.extensions import db
+from tracker.reports import services
+
+MEMBER_NAME = re.compile(r'class="member-name[^"]*"><a href="/signatories/[^"]+">([^<]+)</a>')
+
+
+def names_on(page) -> list[str]:
+    """The members listed, in order (each name is its profile link)."""
+    return MEMBER_NAME.findall(page.get_data(as_text=True))
+
+
+@pytest.fixture
+def members():
+    """Three members in good standing (joined this year), an overdue one, and non-members."""
+    made = {
+        "sao": member(joined=date(2026, 3, 1), display_name="Hotel São Paulo", countries=("BR",)),
+        "lotus": member(joined=date(2026, 4, 1), display_name="Lotus Tours", countries=("TH",)),
+        "andes": member(
+            joined=date(2026, 5, 1),
+            display_name="Andes Air",
+            type=CompanyType.AIRLINE,
+            countries=("PE", "BR"),
+        ),
+        "late": member(joined=date(2024, 5, 1), display_name="Late Tours", countries=("TH",)),
+    }
+    CompanyFactory(stage=Stage.SUSPENDED, display_name="Suspended Tours", countries=("TH",))
+    CompanyFactory(stage=Stage.SUBMITTED, display_name="Applicant Tours", countries=("TH",))
+    return {key: company for key, (company, _owner) in made.items()}
+
+
+def test_the_directory_lists_members_only_in_name_order(client, members):
+    page = client.get("/signatories")
+    assert page.status_code == 200
+    assert names_on(page) == ["Andes Air", "Hotel São Paulo", "Late Tours", "Lotus Tours"]
+    assert "4 members match." in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["Sao Paulo", "são paulo", "SAO", "paulo hotel", "são-paulo"])
+def test_name_search_ignores_case_accents_and_word_order(client, members, query):
+    assert names_on(client.get("/signatories", query_string={"q": query})) == ["Hotel São Paulo"]
+
+
+def test_search_finds_the_legal_name_too(client, members):
+    legal = members["lotus"].legal_name
+    assert names_on(client.get("/signatories", query_string={"q": legal})) == ["Lotus Tours"]
+
+
+def test_filters_by_country_of_operation_type_and_standing(client, members):
+    by_country = client.get("/signatories?country=BR")
+    assert names_on(by_country) == ["Andes Air", "Hotel São Paulo"]  # Andes is headquartered in TH
+    assert names_on(client.get("/signatories?type=airline")) == ["Andes Air"]
+    assert names_on(client.get("/signatories?standing=report_overdue")) == ["Late Tours"]
+    good = names_on(client.get("/signatories?standing=good_standing"))
+    assert good == ["Andes Air", "Hotel São Paulo", "Lotus Tours"]
+
+
+def test_sorting_by_joining_date(client, members):
+    newest = names_on(client.get("/signatories?sort=newest"))
+    assert newest == ["Andes Air", "Lotus Tours", "Hotel São Paulo", "Late Tours"]
+    assert names_on(client.get("/signatories?sort=oldest")) == list(reversed(newest))
+
+
+def test_pages_keep_the_filters(client):
+    for n in range(45):
+        CompanyFactory(stage=Stage.ACTIVE, display_name=f"Beach Hotel {n:02d}", countries=("TH",))
+    first = client.get("/signatories?q=beach&country=TH")
+    text = first.get_data(as_text=True)
+    assert len(names_on(first)) == 20
+    assert "Page 1 of 3" in text
+    assert 'href="/signatories?q=beach&amp;country=TH&amp;page=2" rel="next"' in text
+    last = client.get("/signatories?q=beach&country=TH&page=3")
+    assert names_on(last) == [f"Beach Hotel {n}" for n in range(40, 45)]
+    assert 'rel="next"' not in last.get_data(as_text=True)
+    assert len(names_on(client.get("/signatories?q=beach&per_page=50"))) == 45
+
+
+def test_a_page_past_the_end_is_empty_and_says_so(client, members):
+    page = client.get("/signatories?page=9")
+    assert page.status_code == 200
+    assert names_on(page) == []
+    assert "There are fewer pages than that." in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=-1",
+        "page=abc",
+        "page=99999999999999999999999",
+        "per_page=1000",
+        "country=XX",
+        "country=th",
+        "type=spaceship",
+        "standing=saint",
+        "sort=price",
+        "q=" + "a" * 101,
+        "q=%00",
+        "q=tours%0Dnow",
+        "country=%3Cscript%3E",
+    ],
+)
+def test_bad_filter_values_are_refused_with_a_message(client, members, query):
+    page = client.get("/signatories?" + query)
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert 'class="error"' in text
+    if not query.startswith("page="):  # the page number is in the links, not a field
+        assert 'aria-invalid="true"' in text
+    assert "<script>" not in text
+
+
+def test_hostile_search_text_is_only_text(client, members):
+    for query in ["%", "_", "' OR 1=1 --", "<b>x</b>", "\\", "%25%25"]:
+        page = client.get("/signatories", query_string={"q": query})
+        assert page.status_code == 200
+        assert names_on(page) == []
+
+
+def test_the_profile_shows_the_member(client, members, reviewer):
+    company = members["late"]
+    page = client.get(f"/signatories/{company.slug}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert company.slug == "late-tours"
+    assert "Late Tours" in text and company.legal_name in text
+    assert company.membership_number in text and "May 1, 2024" in text
+    assert "Report overdue" in text
+    assert "Not reported yet" in text and "No annual report has been submitted yet." in text
+
+
+def test_the_profile_shows_accepted_reports_and_criteria_years(client, members, reviewer):
+    company = members["late"]
+    owner = company.users[0]
+    report = ready_report(company, owner, year=2025)
+    services.submit_report(report, owner, report.version, date(2026, 2, 1))
+    services.accept_report(report, reviewer, "", report.version)
+    db.session.commit()
+    text = client.get(f"/signatories/{company.slug}").get_data(as_text=True)
+    assert "1. Policy</th><td>2025" in text
+    assert text.count("</th><td>2025</td>") == 6  # the sample report shows all six
+    assert '<th scope="row">2025</th>' in text
+    assert "Not yet" not in text
+
+
+def test_a_renamed_member_keeps_its_old_address(client, members):
+    company = members["lotus"]
+    company.display_name = "Lotus Journeys"
+    db.session.commit()
+    assert company.slug == "lotus-journeys"
+    moved = client.get("/signatories/lotus-tours")
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith("/signatories/lotus-journeys")
+    assert client.get("/signatories/lotus-journeys").status_code == 200
+
+
+def test_renamed_back_it_takes_its_old_address_again(members):
+    company = members["lotus"]
+    company.display_name = "Lotus Journeys"
+    db.session.commit()
+    company.display_name = "Lotus Tours"
+    db.session.commit()
+    assert company.slug == "lotus-tours"
+    assert db.session.get(CompanySlug, "lotus-journeys").company_id == company.id
+    assert db.session.get(CompanySlug, "lotus-tours") is None
+
+
+def test_companies_with_the_same_name_get_numbered_addresses(members):
+    twins = [CompanyFactory(stage=Stage.ACTIVE, display_name="Lotus Tours") for _ in range(2)]
+    assert [twin.slug for twin in twins] == ["lotus-tours-2", "lotus-tours-3"]
+
+
+def test_a_former_member_is_not_listed_and_its_page_says_so(client, members):
+    gone = CompanyFactory(stage=Stage.SUSPENDED, display_name="Gone Tours")
+    page = client.get(f"/signatories/{gone.slug}")
+    assert page.status_code == 404
+    text = page.get_data(as_text=True)
+    assert "Gone Tours is not a member of The Code" in text
+    assert f"/verify/{gone.membership_number}" in text
+
+
+def test_an_application_has_no_public_page(client, members):
+    applicant = CompanyFactory(stage=Stage.SUBMITTED, display_name="Secret Tours")
+    page = client.get(f"/signatories/{applicant.slug}")
+    assert page.status_code == 404
+    assert "Secret Tours" not in page.get_data(as_text=True)
+
+
+def test_unknown_addresses_are_404(client, members):
+    assert client.get("/signatories/nobody").status_code == 404
+    assert client.get("/signatories/" + "x" * 5000).status_code == 404
+
+
+def test_a_conditional_request_gets_304_until_the_data_changes(client, members):
+    first = client.get("/signatories?country=TH")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"].startswith("public")
+    again = client.get("/signatories?country=TH", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    members["lotus"].display_name = "Lotus Journeys"
+    db.session.commit()
+    changed = client.get("/signatories?country=TH", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "Lotus Journeys" in changed.get_data(as_text=True)
+
+
+def test_a_signed_in_person_gets_a_private_page(client, auth, members):
+    company = members["lotus"]
+    auth.login(company.users[0].email)
+    page = client.get("/signatories")
+    assert page.headers["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in page.headers
+
+
+def count_queries(client, url: str) -> int:
+    statements = []
+
+    def record(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+@pytest.mark.parametrize("url", ["/signatories?per_page=100", "/signatories/{slug}"])
+def test_queries_do_not_grow_with_the_members_shown(client, url):
+    def add(n: int):
+        for i in range(n):
+            company = CompanyFactory(
+                stage=Stage.ACTIVE, display_name=f"Tours {i}", countries=("TH", "KH", "LA")
+            )
+            company.membership.joined_at = datetime(2025, 1, 1, tzinfo=UTC)
+        db.session.commit()
+        return company
+
+    company = add(3)
+    few = count_queries(client, url.format(slug=company.slug))
+    add(30)  # the data version moves: the page is rendered again
+    many = count_queries(client, url.format(slug=company.slug))
+    assert many == few

@@ -1,0 +1,87 @@
+"""Members as the open data gives them: the same fields in the JSON API and the CSV."""
+
+from tracker.countries import country_name
+from tracker.directory.country_figures import CountryCount
+from tracker.directory.listing import Listed
+from tracker.directory.profile import Profile
+from tracker.urls import public_url
+
+
+def signatory(item: Listed) -> dict:
+    company = item.company
+    return {
+        "slug": company.slug,
+        "name": company.display_name,
+        "legal_name": company.legal_name,
+        "type": company.type.value,
+        "website": company.website,
+        "membership_number": company.membership_number,
+        "member_since": company.membership.joined_at.date().isoformat(),
+        "standing": item.standing.value,
+        "countries": sorted({operation.country_code for operation in company.operations}),
+        # From PUBLIC_BASE_URL, not the Host asked: answers are cached and shared.
+        "profile_url": public_url("directory.profile", slug=company.slug),
+        "verify_url": public_url("directory.verify", number=company.membership_number),
+    }
+
+
+def signatory_detail(profile: Profile) -> dict:
+    company = profile.company
+    return signatory(profile.listed) | {
+        "operations": [
+            {
+                "country": operation.country_code,
+                "property_name": operation.property_name,
+                "city": operation.city,
+            }
+            for operation in company.operations
+        ],
+        "criteria": [
+            {
+                "number": row.criterion.number,
+                "title": str(row.criterion.title),
+                "last_reported_implemented": row.year,
+            }
+            for row in profile.criteria
+        ],
+        "reports": [
+            {
+                "year": row.year,
+                "submitted_on": row.submitted_at.date().isoformat(),
+                "accepted_on": row.accepted_at.date().isoformat() if row.accepted_at else None,
+            }
+            for row in profile.history
+        ],
+    }
+
+
+CSV_HEADER = [
+    "name",
+    "legal_name",
+    "type",
+    "website",
+    "membership_number",
+    "member_since",
+    "standing",
+    "countries",
+    "profile_url",
+]
+
+
+def csv_row(item: Listed) -> list:
+    data = signatory(item)
+    return [
+        *(data[key] for key in CSV_HEADER[:-2]),
+        " ".join(data["countries"]),
+        data["profile_url"],
+    ]
+
+
+def country(row: CountryCount) -> dict:
+    return {
+        "country": row.code,
+        "name": country_name(row.code),
+        "members": row.total,
+        "by_type": {kind.value: count for kind, count in row.by_type.items()},
+        "url": public_url("countries.detail", code=row.code),
+    }

@@ -1,0 +1,125 @@
+"""The open-data API, version 1: the directory as JSON, described at /api/v1/openapi.json.
+
+Read-only and public. Answers are cached like the public pages (ETag, 304) and each client is
+rate-limited (`API_RATE_LIMIT`), with 429 and Retry-After. A query parameter the API does not
+know is an error, not silently ignored: a typo must not return the unfiltered list.
+"""
+
+import unicodedata
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_babel import force_locale
+from werkzeug.datastructures import MultiDict
+from wtforms.fields.core import UnboundField
+
+from tracker.api import openapi, representation
+from tracker.api.errors import api_error
+from tracker.directory import listing, profile
+from tracker.directory.country_figures import members_by_country
+from tracker.directory.filters import DirectoryFilterForm
+from tracker.extensions import csrf, limiter
+from tracker.page_cache import public_page
+from tracker.reports import services
+from tracker.urls import public_url
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+FILTERS = frozenset(
+    name
+    for name in vars(DirectoryFilterForm)
+    if isinstance(getattr(DirectoryFilterForm, name), UnboundField)
+)
+
+
+def api_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+limiter.limit(api_limit)(bp)
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})  # controls, format characters, line breaks
+
+
+@bp.get("/signatories")
+@public_page
+def signatories():
+    unknown = sorted(set(request.args) - FILTERS)
+    if unknown:
+        return api_error(400, f"Unknown parameter: {', '.join(unknown)}.")
+    empty = sorted({name for name, value in request.args.items(multi=True) if not value})
+    if empty:  # leave a filter out to not filter; an empty one is a mistake somewhere
+        return api_error(400, f"Empty parameter: {', '.join(empty)}.")
+    with force_locale("en"):  # messages for programs (and their developers) in one language
+        form = DirectoryFilterForm(searchable(request.args))
+        if not form.validate():
+            return api_error(400, "Some parameters are not valid.", form.errors)
+    page = listing.page_of(form.filters(), services.today())
+    return jsonify(
+        data=[representation.signatory(item) for item in page.items],
+        meta={
+            "total": page.total,
+            "page": page.filters.page,
+            "per_page": page.filters.per_page,
+            "pages": page.pages,
+        },
+        links=page_links(page),
+    )
+
+
+def searchable(args: MultiDict) -> MultiDict:
+    """The query with invisible characters dropped from the name searched: the search ignores
+    everything but letters and digits anyway, and a program should not have to know which
+    characters the page's form refuses."""
+    cleaned = MultiDict(args)
+    if "q" in cleaned:
+        text = cleaned["q"]
+        cleaned["q"] = "".join(ch for ch in text if unicodedata.category(ch) not in INVISIBLE)
+    return cleaned
+
+
+def page_links(page: listing.Page) -> dict:
+    args = request.args.to_dict()
+
+    def link(number: int) -> str:
+        return public_url("api.signatories", **(args | {"page": number}))
+
+    return {
+        "self": link(page.filters.page),
+        "first": link(1),
+        "last": link(page.pages),
+        "next": link(page.filters.page + 1) if page.has_next else None,
+        "previous": link(min(page.filters.page, page.pages + 1) - 1) if page.has_previous else None,
+    }
+
+
+@bp.get("/signatories/<slug>")
+@public_page
+def signatory(slug: str):
+    if request.args:
+        return api_error(400, "This address takes no parameters.")
+    company, moved_to = profile.find(slug[: listing.MAX_QUERY * 2])
+    if moved_to is not None:
+        response = jsonify(moved_to=public_url("api.signatory", slug=moved_to))
+        response.status_code = 301
+        response.headers["Location"] = url_for("api.signatory", slug=moved_to)
+        return response
+    if company is None or not company.is_listed_publicly:
+        return api_error(404, "No member has this address.")
+    found = profile.profile_of(company, services.today())
+    with force_locale("en"):
+        return jsonify(data=representation.signatory_detail(found))
+
+
+@bp.get("/countries")
+@public_page
+def countries():
+    if request.args:
+        return api_error(400, "This address takes no parameters.")
+    with force_locale("en"):
+        return jsonify(data=[representation.country(row) for row in members_by_country()])
+
+
+@bp.get("/openapi.json")
+@public_page
+def openapi_document():
+    return jsonify(openapi.document())

@@ -1,0 +1,117 @@
+"""Open data besides the API: the directory as CSV, and an Atom feed of listing changes."""
+
+from itertools import islice
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker.api.representation import CSV_HEADER, csv_row
+from tracker.audit import AuditAction, AuditEntry
+from tracker.companies.models import Company
+from tracker.csv_export import csv_lines
+from tracker.directory import listing
+from tracker.directory.filters import DirectoryFilterForm
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.page_cache import public_page
+from tracker.reports import services
+from tracker.urls import public_url
+
+bp = Blueprint("open_data", __name__)
+
+CSV_CHUNK = 1000  # members loaded at a time: memory stays flat however many match
+FEED_LENGTH = 50
+
+# What partners following their suppliers need to know, and how the feed says it.
+LISTING_CHANGES = {
+    AuditAction.COMPANY_SIGNED.value: "joined",
+    AuditAction.MEMBERSHIP_SUSPENDED.value: "suspended",
+    AuditAction.MEMBERSHIP_REINSTATED.value: "reinstated",
+    AuditAction.MEMBERSHIP_WITHDRAWN.value: "withdrawn",
+    AuditAction.MEMBERSHIP_EXPELLED.value: "expelled",
+}
+
+
+@bp.get("/signatories.csv")
+def signatories_csv():
+    """Every member the filters ask for (no pages), streamed in chunks."""
+    form = DirectoryFilterForm(request.args)
+    if not form.validate():
+        fields = ", ".join(sorted(form.errors))
+        return Response(f"Invalid filters: {fields}\n", 400, mimetype="text/plain")
+    filters = form.filters()
+    on = services.today()
+    query = listing.ordered(listing.matching(filters, on), filters.sort)
+
+    def rows():
+        ids = db.session.scalars(query.execution_options(yield_per=CSV_CHUNK))
+        while chunk := list(islice(ids, CSV_CHUNK)):
+            yield from (csv_row(item) for item in listing.listed(chunk, on))
+            db.session.expunge_all()  # what was loaded for this chunk is not needed again
+
+    response = Response(stream_with_context(csv_lines(CSV_HEADER, rows())), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="signatories.csv"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/signatories/changes.atom")
+@public_page
+def changes_feed():
+    feed = FeedGenerator()
+    feed.id(public_url("open_data.changes_feed"))
+    feed.title(_("The Code: changes to the list of members"))
+    feed.subtitle(
+        _("Companies that joined The Code, and those suspended, reinstated, withdrawn or expelled.")
+    )
+    feed.author({"name": "ECPAT International", "email": current_app.config["CONTACT_EMAIL"]})
+    feed.link(href=public_url("open_data.changes_feed"), rel="self")
+    feed.link(href=public_url("directory.signatories"), rel="alternate")
+    feed.language("en")
+    entries = latest_changes()
+    feed.updated(entries[0][0].created_at if entries else utcnow())
+    for entry, company in reversed(entries):  # feedgen puts each new entry first
+        add_entry(feed, entry, company)
+    return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
+
+
+def latest_changes() -> list[tuple[AuditEntry, Company]]:
+    return [
+        (entry, company)
+        for entry, company in db.session.execute(
+            select(AuditEntry, Company)
+            .join(Company, Company.id == AuditEntry.company_id)
+            .where(AuditEntry.action.in_(LISTING_CHANGES))
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .limit(FEED_LENGTH)
+        )
+    ]
+
+
+def add_entry(feed: FeedGenerator, entry: AuditEntry, company: Company) -> None:
+    change = LISTING_CHANGES[entry.action]
+    item = feed.add_entry()
+    item.id(f"{public_url('open_data.changes_feed')}#change-{entry.id}")
+    item.title(title_of(change, company.display_name))
+    item.updated(entry.created_at)
+    item.published(entry.created_at)
+    item.category(term=change)
+    target = (
+        public_url("directory.profile", slug=company.slug)
+        if company.is_listed_publicly
+        else public_url("directory.verify", number=company.membership_number)
+    )
+    item.link(href=target)
+    item.content(_("Membership number %(number)s.", number=company.membership_number), type="text")
+
+
+def title_of(change: str, name: str) -> str:
+    return {
+        "joined": _("%(name)s signed The Code", name=name),
+        "suspended": _("%(name)s: membership suspended", name=name),
+        "reinstated": _("%(name)s: membership reinstated", name=name),
+        "withdrawn": _("%(name)s withdrew from The Code", name=name),
+        "expelled": _("%(name)s was expelled from The Code", name=name),
+    }[change]

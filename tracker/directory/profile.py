@@ -1,0 +1,119 @@
+"""A member's public profile: who it is, where it operates, its standing, and what its accepted
+reports show of the six criteria, year by year.
+
+Only what the public may know: drafts and returned reports stay private; a year's report shows
+when it was handed in and whether ECPAT accepted it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.companies.criteria import Criterion, criteria
+from tracker.companies.models import Company, CompanySlug
+from tracker.directory.listing import Listed, listed
+from tracker.extensions import db
+from tracker.reports.models import Report, ReportState, ReportSubmission, ReviewOutcome
+from tracker.reports.recognition import criteria_met
+
+REPORTING = 6  # the criterion met by an accepted report itself
+
+
+@dataclass(frozen=True)
+class YearReported:
+    year: int
+    submitted_at: datetime
+    accepted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CriterionReported:
+    criterion: Criterion
+    year: int | None  # the latest year an accepted report showed it implemented
+
+
+@dataclass(frozen=True)
+class Profile:
+    listed: Listed
+    criteria: list[CriterionReported]
+    history: list[YearReported]
+
+    @property
+    def company(self) -> Company:
+        return self.listed.company
+
+
+def find(slug: str) -> tuple[Company | None, str | None]:
+    """The company whose profile is at `slug`, or the slug it moved to (renamed companies)."""
+    company = db.session.scalar(
+        select(Company).where(Company.slug == slug).options(selectinload(Company.operations))
+    )
+    if company is not None:
+        return company, None
+    moved = db.session.scalar(
+        select(Company.slug)
+        .join(CompanySlug, CompanySlug.company_id == Company.id)
+        .where(CompanySlug.slug == slug)
+    )
+    return None, moved
+
+
+def profile_of(company: Company, on: date) -> Profile:
+    (entry,) = listed([company.id], on)
+    accepted = _accepted_contents(company)
+    return Profile(listed=entry, criteria=_criteria(accepted), history=_history(company))
+
+
+def _accepted_contents(company: Company) -> dict[int, dict]:
+    """Year -> the content of that year's accepted submission, newest year first."""
+    rows = db.session.execute(
+        select(Report.year, ReportSubmission.content)
+        .join(ReportSubmission, ReportSubmission.report_id == Report.id)
+        .where(
+            Report.company_id == company.id,
+            Report.state == ReportState.ACCEPTED,
+            ReportSubmission.outcome == ReviewOutcome.ACCEPTED,
+        )
+        .order_by(Report.year.desc())
+    )
+    return dict(rows.all())
+
+
+def _criteria(accepted: dict[int, dict]) -> list[CriterionReported]:
+    latest: dict[int, int] = {}
+    for year, content in accepted.items():  # newest first: the first year seen is the latest
+        for number, met in criteria_met(content).items():
+            if met:
+                latest.setdefault(number, year)
+    if accepted:
+        latest[REPORTING] = max(accepted)
+    return [CriterionReported(item, latest.get(item.number)) for item in criteria()]
+
+
+def _history(company: Company) -> list[YearReported]:
+    """Each year's report once handed in: when first submitted, and when accepted."""
+    first_submitted = (
+        select(ReportSubmission.submitted_at)
+        .where(ReportSubmission.report_id == Report.id, ReportSubmission.number == 1)
+        .scalar_subquery()
+    )
+    accepted_at = (
+        select(ReportSubmission.decided_at)
+        .where(
+            ReportSubmission.report_id == Report.id,
+            ReportSubmission.outcome == ReviewOutcome.ACCEPTED,
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Report.year, first_submitted, accepted_at)
+        .where(Report.company_id == company.id)
+        .order_by(Report.year.desc())
+    )
+    return [
+        YearReported(year, submitted, accepted)
+        for year, submitted, accepted in rows
+        if submitted is not None
+    ]

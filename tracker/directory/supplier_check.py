@@ -1,0 +1,271 @@
+"""Checking a partner's list of suppliers: each line matched to a company that signed The Code
+(`matching`), how sure the match is, and where that company stands today.
+
+The warning that matters most to a tour operator is a supplier that *was* a member: suspended,
+withdrawn or expelled companies are matched like members and reported as "not a member" with
+the date. Companies that never signed are never matched.
+
+Confidence, 0-100: a membership number is 100 (60 when the name given is another's); an exact
+name 95, a near one its score (at most 94). A country given that the company operates in adds
+5 (up to 99 for an exact name, 94 for a near one); one it does not operate in takes 15 off.
+When another company scores within 3 points, the best loses 10 and the line says how many were
+that close. Labels: exact from 95, likely from 80, possible from 60; below that, no match.
+
+The work is a constant number of queries whatever the list's length: the data version (the
+index, with the countries each company operates in, is kept until the data changes), and the
+matched companies with their public standing (`listing.listed`).
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from tracker.companies.models import Company, Stage
+from tracker.companies.naming import folded
+from tracker.companies.properties import country_code_for
+from tracker.directory import check_input, matching
+from tracker.directory.check_input import Supplier
+from tracker.directory.listing import listed
+from tracker.directory.matching import Candidate
+from tracker.directory.name_cores import core_tokens
+from tracker.directory.verification import normalised
+from tracker.models_base import LabelledEnum
+
+BY_NUMBER = 100
+NAME_DISAGREES = 60  # a known number under a name that is not its company's
+NAMES_AGREE = 80
+EXACT_CAP, NEAR_CAP = 99, 94  # a name alone is never as sure as a number; a near one never exact
+COUNTRY_BONUS, COUNTRY_PENALTY = 5, 15
+CLOSE, AMBIGUITY_PENALTY = 3, 10
+KEPT = 50  # candidates per line weighed against the country (companies sharing one name)
+THRESHOLDS = ((95, "exact"), (80, "likely"), (60, "possible"))
+
+
+class Label(LabelledEnum):
+    EXACT = "exact"
+    LIKELY = "likely"
+    POSSIBLE = "possible"
+    NO_MATCH = "no_match"
+
+    @property
+    def label(self) -> str:
+        return {
+            "exact": _l("Exact match"),
+            "likely": _l("Likely match"),
+            "possible": _l("Possible match: check it"),
+            "no_match": _l("No match"),
+        }[self.value]
+
+    @classmethod
+    def of(cls, confidence: int) -> "Label":
+        return next((cls(name) for floor, name in THRESHOLDS if confidence >= floor), cls.NO_MATCH)
+
+
+class CheckStanding(LabelledEnum):
+    """The public standing of a member, or how a former member stopped being one."""
+
+    GOOD = "good_standing"
+    OVERDUE = "report_overdue"
+    TOP_MEMBER = "top_member"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    EXPELLED = "expelled"
+
+    @property
+    def is_member(self) -> bool:
+        return self in (CheckStanding.GOOD, CheckStanding.OVERDUE, CheckStanding.TOP_MEMBER)
+
+    @property
+    def tone(self) -> str:
+        if self is CheckStanding.OVERDUE:
+            return "warning"
+        return "success" if self.is_member else "danger"
+
+    @property
+    def label(self) -> str:
+        return {
+            "good_standing": _l("Member in good standing"),
+            "top_member": _l("Top Member, in good standing"),
+            "report_overdue": _l("Member, annual report overdue"),
+            "suspended": _l("Not a member: suspended"),
+            "withdrawn": _l("Not a member: withdrew"),
+            "expelled": _l("Not a member: expelled"),
+        }[self.value]
+
+    def dated(self, since: date) -> str:
+        """When it became so, in the reader's language."""
+        day = format_date(since, "long")
+        if self.is_member:
+            return _("Member since %(date)s", date=day)
+        return {
+            "suspended": _("Suspended since %(date)s", date=day),
+            "withdrawn": _("Withdrew on %(date)s", date=day),
+            "expelled": _("Expelled on %(date)s", date=day),
+        }[self.value]
+
+
+@dataclass
+class Result:
+    supplier: Supplier
+    company: Company | None = None
+    countries: list[str] = field(default_factory=list)
+    standing: CheckStanding | None = None
+    since: date | None = None
+    confidence: int = 0
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def label(self) -> Label:
+        return Label.of(self.confidence) if self.company is not None else Label.NO_MATCH
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    good_standing: int
+    report_overdue: int
+    former_members: int
+    no_match: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    results: list[Result]
+    summary: Summary
+
+
+@dataclass
+class _Line:
+    """A line between the passes: its candidates, scored by name (or number) so far."""
+
+    supplier: Supplier
+    country: str | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    by_number: bool = False
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def check_suppliers(suppliers: list[Supplier], on: date) -> Checked:
+    """Every supplier matched, in order; see the module docstring for how."""
+    index = matching.current_index()
+    lines = [_by_name_or_number(index, supplier) for supplier in suppliers]
+    chosen = [_choose(index, line) for line in lines]
+    ids = list(dict.fromkeys(index.ids[best.position] for _line, best in chosen if best))
+    found = {item.company.id: item for item in listed(ids, on)}
+    results = [_result(index, line, best, found) for line, best in chosen]
+    return Checked(results, summarise(results))
+
+
+def _by_name_or_number(index: matching.Index, supplier: Supplier) -> _Line:
+    error = check_input.problem(supplier)
+    if error:
+        return _Line(supplier, error=error)
+    line = _Line(supplier, country=_country(supplier))
+    if supplier.country and line.country is None:
+        line.notes.append(
+            _(
+                "Unknown country “%(country)s”: not used.",
+                country=check_input.shortened(supplier.country),
+            )
+        )
+    name_is_number = normalised(supplier.name) is not None
+    tokens = () if name_is_number else core_tokens(folded(supplier.name))
+    number_text = supplier.membership_number or (supplier.name if name_is_number else "")
+    if number_text and _by_number(index, line, number_text, tokens):
+        return line
+    if tokens:
+        line.candidates = index.candidates(tokens)[:KEPT]
+    return line
+
+
+def _country(supplier: Supplier) -> str | None:
+    return country_code_for(supplier.country) if supplier.country.strip() else None
+
+
+def _by_number(index: matching.Index, line: _Line, text: str, tokens: tuple[str, ...]) -> bool:
+    """Match `line` by its membership number if known; else say why not (False)."""
+    number = normalised(text)
+    position = index.numbers.get(number) if number else None
+    if position is None:
+        line.notes.append(
+            _("No company has held membership number %(number)s.", number=number)
+            if number
+            else _("“%(text)s” is not a membership number.", text=check_input.shortened(text))
+        )
+        return False
+    score = BY_NUMBER
+    if tokens:
+        named = max(index.similarity(tokens, name) for name in index.names[position])
+        if named < NAMES_AGREE:
+            score = NAME_DISAGREES
+            line.notes.append(_("This membership number belongs to a company with another name."))
+    line.candidates, line.by_number = [Candidate(position, score)], True
+    return True
+
+
+def _choose(index: matching.Index, line: _Line) -> tuple[_Line, Candidate | None]:
+    """The best candidate once the country has counted, or None below a possible match."""
+    weighed = [_weighed(index, line, candidate) for candidate in line.candidates]
+    weighed.sort(key=lambda candidate: -candidate.score)
+    if not weighed:
+        return line, None
+    best = weighed[0]
+    close = [other for other in weighed[1:] if other.score >= best.score - CLOSE]
+    if close and not line.by_number:
+        best = replace(best, score=best.score - AMBIGUITY_PENALTY)
+        line.notes.append(
+            ngettext(
+                "%(num)d other company has a name this close: give the country or the "
+                "membership number to tell them apart.",
+                "%(num)d other companies have names this close: give the country or the "
+                "membership number to tell them apart.",
+                len(close),
+            )
+        )
+    if line.by_number and line.country and line.country not in index.countries[best.position]:
+        line.notes.append(_("This company does not list operations in the country given."))
+    return line, best if Label.of(round(best.score)) is not Label.NO_MATCH else None
+
+
+def _weighed(index: matching.Index, line: _Line, candidate: Candidate) -> Candidate:
+    if line.by_number or line.country is None:
+        return candidate
+    there = line.country in index.countries[candidate.position]
+    score = candidate.score + (COUNTRY_BONUS if there else -COUNTRY_PENALTY)
+    cap = EXACT_CAP if candidate.score >= matching.EXACT else NEAR_CAP
+    return replace(candidate, score=min(score, cap))
+
+
+def _result(index, line: _Line, best: Candidate | None, found: dict) -> Result:
+    result = Result(line.supplier, notes=line.notes, error=line.error)
+    item = found.get(index.ids[best.position]) if best else None
+    if item is None or not item.company.has_membership:
+        return result  # no match (or a company gone since the index was built)
+    company = item.company
+    result.company, result.confidence = company, round(best.score)
+    result.countries = sorted({operation.country_code for operation in company.operations})
+    if company.stage is Stage.ACTIVE:
+        result.standing = CheckStanding(item.standing.value)
+        result.since = company.membership.joined_at.date()
+    else:
+        result.standing = CheckStanding(company.stage.value)
+        result.since = company.membership.standing_since.date()
+    return result
+
+
+def summarise(results: list[Result]) -> Summary:
+    standings = [result.standing for result in results if result.company is not None]
+    return Summary(
+        total=len(results),
+        good_standing=sum(s in (CheckStanding.GOOD, CheckStanding.TOP_MEMBER) for s in standings),
+        report_overdue=sum(s is CheckStanding.OVERDUE for s in standings),
+        former_members=sum(not s.is_member for s in standings),
+        no_match=sum(r.company is None and r.error is None for r in results),
+        errors=sum(r.error is not None for r in results),
+    )
