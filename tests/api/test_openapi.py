@@ -18,6 +18,7 @@ from tests.directory.test_signatories import members  # noqa: F401 (a fixture)
 @pytest.fixture
 def api_schema(app, members, monkeypatch):  # noqa: F811
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "100000 per minute")
+    monkeypatch.setitem(app.config, "SUPPLIER_CHECK_RATE_LIMIT", "100000 per minute")
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 

@@ -68,3 +68,25 @@ def test_a_former_member_is_not_found_and_its_number_says_why(page: Page, direct
     expect(page.get_by_role("heading", level=2)).to_have_text(
         "Gone Tours is not a member of The Code"
     )
+
+
+def test_a_tour_operator_checks_a_list_of_suppliers(page: Page, directory):
+    page.goto("/")
+    page.get_by_role("link", name="Check your suppliers").click()
+    page.get_by_label("Your suppliers").fill(
+        "HOTEL SAO PAULO S.A., Brazil\nGone Tours Ltd\nNowhere Lodge"
+    )
+    page.get_by_role("button", name="Check the list").click()
+    results = page.get_by_role("table")
+    expect(results.get_by_role("row", name=re.compile("HOTEL SAO PAULO"))).to_contain_text(
+        "Hotel São Paulo"
+    )
+    expect(results.get_by_role("row", name=re.compile("Gone Tours Ltd"))).to_contain_text(
+        "suspended"
+    )
+    expect(page.get_by_label("Your suppliers")).to_have_value(
+        "HOTEL SAO PAULO S.A., Brazil\nGone Tours Ltd\nNowhere Lodge"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the results (CSV)").click()
+    assert "Hotel São Paulo" in download.value.path().read_text(encoding="utf-8-sig")
