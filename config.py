@@ -132,6 +132,8 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_THRESHOLD = 500
+    # Public pages learn that the data changed within this many seconds (page_cache.py).
+    PUBLIC_VERSION_TTL = float(os.environ.get("PUBLIC_VERSION_TTL", "1"))
     RATELIMIT_HEADERS_ENABLED = True
     # Each client of the open-data API (/api/v1) may ask this often; more gets 429.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
@@ -190,6 +192,7 @@ class TestingConfig(Config):
     EXTRA_TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     MAIL_BACKEND = "smtp"
     RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_VERSION_TTL = 0  # tests change data and look at once
 
 
 class ProductionConfig(Config):

@@ -11,6 +11,7 @@ A page that shows a flash message is never kept, and entries expire after a few 
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -95,7 +96,8 @@ def public_page(view: Callable) -> Callable:
             response = make_response(view(*args, **kwargs))
             response.headers["Cache-Control"] = "private, no-cache"
             return response
-        key = _key("public", request.full_path, current_language(), utcnow().date(), data_version())
+        version = public_data_version()
+        key = _key("public", request.full_path, current_language(), utcnow().date(), version)
         etag = key.removeprefix("public:")[:32]
         if etag in request.if_none_match:
             return _not_modified(etag)
@@ -111,6 +113,20 @@ def public_page(view: Callable) -> Callable:
         return _public(response, etag)
 
     return wrapper
+
+
+def public_data_version() -> str:
+    """The data version, read at most once per PUBLIC_VERSION_TTL seconds in each worker.
+
+    On a cached public page that one query is most of the work; public pages may be a second
+    or so late (browsers and proxies may keep them for minutes anyway), staff pages never are.
+    """
+    ttl = current_app.config["PUBLIC_VERSION_TTL"]
+    memo = current_app.extensions.setdefault("public_data_version", {"value": None, "at": 0.0})
+    now = time.monotonic()
+    if memo["value"] is None or now - memo["at"] >= ttl:
+        memo["value"], memo["at"] = data_version(), now
+    return memo["value"]
 
 
 def _public(response: Response, etag: str) -> Response:

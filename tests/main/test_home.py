@@ -72,7 +72,7 @@ def test_the_page_shows_the_figures_in_the_readers_language(client):
     assert figure(html, "countries where members work") == "2"
     assert figure(html, f"employees trained in {LAST_YEAR}") == "1,834"
     french = home(client, "fr")
-    assert figure(french, f"employees trained in {LAST_YEAR}") == "1\u202f834"  # fr's spacing
+    assert figure(french, f"employés formés en {LAST_YEAR}") == "1\u202f834"  # fr spacing
     assert '<a href="/countries/DE">Allemagne</a>' in french
 
 

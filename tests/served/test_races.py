@@ -95,6 +95,22 @@ def test_parallel_applications_by_one_user_make_exactly_one_company(served):
     assert db.session.get(User, applicant.id).is_owner
 
 
+def test_parallel_applications_with_one_name_get_their_own_addresses(served):
+    """Six companies named alike at the same instant: six profile addresses, no failure."""
+    applicants = [UserFactory(email=f"applicant{i}@example.com") for i in range(6)]
+    clients = [signed_in_client(served.url, user.email) for user in applicants]
+    tokens = [csrf_token(client, "/company/apply") for client in clients]
+
+    def apply(i: int) -> httpx.Response:
+        return clients[i].post("/company/apply", data={**APPLICATION, "csrf_token": tokens[i]})
+
+    responses = in_parallel(6, apply)
+    assert statuses(responses) == [302] * 6, [r.text[:300] for r in responses]
+    db.session.expire_all()
+    slugs = sorted(db.session.scalars(select(Company.slug)))
+    assert slugs == ["lotus-hotels", *(f"lotus-hotels-{n}" for n in range(2, 7))]
+
+
 def test_parallel_registrations_with_one_address_make_one_account(served, smtp):
     form = {
         "name": "Ana Lee",

@@ -300,25 +300,26 @@ COMPANIES_VERSION = "companies"
 
 @event.listens_for(Session, "before_flush")
 def store_stages(session: Session, flush_context, instances) -> None:
-    """Keep `Company.stored_stage` equal to `Company.stage` in every flush that may change it,
-    and move the companies' data version when a company changes."""
-    changed = False
-    for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Company):
-            company = obj
-        elif isinstance(obj, Membership):
-            company = obj.company
-        else:
-            continue
-        changed = True
+    """Keep `Company.stored_stage` equal to `Company.stage`, and the search name and slug in
+    step with the names, in every flush that may change them; move the companies' data version
+    when a company changes."""
+    touched = [
+        obj for obj in (*session.new, *session.dirty) if isinstance(obj, Company | Membership)
+    ]
+    if not touched:
+        return
+    # First: the version's row lock waits for any other transaction changing companies to
+    # commit, so the slugs chosen below know of those it gave (two companies named alike at the
+    # same moment cannot both take "lotus-tours").
+    bump_version(session)
+    for obj in touched:
+        company = obj if isinstance(obj, Company) else obj.company
         if company is None:
             continue
         stage = company.stage
         if stage is not None and company.stored_stage is not stage:
             company.stored_stage = stage
         naming.name_company(session, company)
-    if changed:
-        bump_version(session)
 
 
 def bump_version(session: Session) -> None:
