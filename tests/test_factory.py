@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from sqlalchemy import text
 
 from config import (
     BASE_DIR,
@@ -17,6 +18,7 @@ from config import (
     secret_key_problem,
 )
 from tracker import create_app
+from tracker.extensions import db
 
 
 def test_testing_config(app):
@@ -130,3 +132,9 @@ def test_unknown_page_is_404_html_and_json(client):
     response = client.get("/nope", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.json["status"] == 404
+
+
+def test_postgresql_connections_run_without_jit(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only (TEST_DATABASE_URL)")
+    assert db.session.scalar(text("SHOW jit")) == "off"

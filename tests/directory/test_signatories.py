@@ -70,6 +70,11 @@ def test_sorting_by_joining_date(client, members):
     newest = names_on(client.get("/signatories?sort=newest"))
     assert newest == ["Andes Air", "Lotus Tours", "Hotel São Paulo", "Late Tours"]
     assert names_on(client.get("/signatories?sort=oldest")) == list(reversed(newest))
+    # Narrowed, the order is the same (another query: the companies are filtered first).
+    assert names_on(client.get("/signatories?country=TH&sort=newest")) == [
+        "Lotus Tours",
+        "Late Tours",
+    ]
 
 
 def test_pages_keep_the_filters(client):

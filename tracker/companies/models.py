@@ -131,6 +131,7 @@ class Company(db.Model):
         Index("ix_companies_submitted", "submitted_at", "id"),
         # The public directory: members in name order, and newest first.
         Index("ix_companies_stage_search_name", "stage", "search_name", "id"),
+        Index("ix_companies_stage_type_search_name", "stage", "type", "search_name", "id"),
         # Name search (ILIKE '%word%') on PostgreSQL: trigram indexes find a rare word at once.
         *(
             Index(
@@ -266,18 +267,22 @@ class Membership(db.Model):
     """A company's membership of The Code, from its signature on; one per company."""
 
     __tablename__ = "memberships"
+    # The directory's "newest members first": members by joining date, without the companies.
+    __table_args__ = (
+        Index("ix_memberships_standing_joined", "standing", "joined_at", "company_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), unique=True)
     number: Mapped[str] = mapped_column(String(16), unique=True)
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the directory's order
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
     standing: Mapped[Standing] = mapped_column(
         enum_column_type(Standing, "membership_standing"), index=True
     )
     standing_since: Mapped[datetime] = mapped_column(UTCDateTime)
     # Recognised by staff as a Top Member since then; it lasts only while the member qualifies
     # (reports.recognition), and `send-reminders` ends it on record once it no longer does.
-    top_member_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    top_member_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The first reporting year without a report handed in, kept by tracker/reports/position.py
     # in the flush of every change that moves it: what reporting standings are derived from.
     first_unreported_year: Mapped[int] = mapped_column(Integer, index=True)

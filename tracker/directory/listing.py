@@ -19,10 +19,18 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker.companies import naming
-from tracker.companies.models import Company, CompanyType, Membership, Operation, Stage
+from tracker.companies.models import (
+    Company,
+    CompanyType,
+    Membership,
+    Operation,
+    Stage,
+    Standing,
+)
 from tracker.companies.queries import in_stage, operating_in
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum
+from tracker.page_cache import cached_value
 from tracker.reports.models import ReportExtension
 from tracker.reports.standing_query import thresholds
 
@@ -75,6 +83,11 @@ class Filters:
     sort: Sort = Sort.NAME
     page: int = 1
     per_page: int = PAGE_SIZES[0]
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything but the order and the page is asked for."""
+        return any((self.q, self.country, self.type, self.standing, self.city))
 
     @property
     def words(self) -> list[str]:
@@ -167,21 +180,51 @@ def matching(filters: Filters, on: date) -> Select:
 def ordered(query: Select, sort: Sort) -> Select:
     if sort is Sort.NAME:
         return query.order_by(Company.search_name, Company.id)
-    joined = select(Membership.joined_at).where(Membership.company_id == Company.id)
-    joined = joined.scalar_subquery()
+    # By joining date, walked along the memberships' index of members by date: a member's
+    # membership is active exactly when the company is listed.
+    query = query.join(Membership, Membership.company_id == Company.id).where(
+        Membership.standing == Standing.ACTIVE
+    )
+    return query.order_by(*by_date(sort))
+
+
+def by_date(sort: Sort) -> tuple:
     if sort is Sort.NEWEST:
-        return query.order_by(joined.desc(), Company.id.desc())
-    return query.order_by(joined, Company.id)
+        return Membership.joined_at.desc(), Membership.company_id.desc()
+    return Membership.joined_at, Membership.company_id
+
+
+def ids_in_order(filters: Filters, on: date) -> Select:
+    """The ids of the members asked for, in the order asked for."""
+    if filters.sort is not Sort.NAME and not filters.narrowed:
+        # Every member by date: the memberships' index alone, not a company looked up per row.
+        return (
+            select(Membership.company_id)
+            .where(Membership.standing == Standing.ACTIVE)
+            .order_by(*by_date(filters.sort))
+        )
+    return ordered(matching(filters, on), filters.sort)
 
 
 def page_of(filters: Filters, on: date) -> Page:
     """One page of members: a count, the page's ids, then their rows and standings."""
-    query = matching(filters, on)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = count(filters, on)
     offset = (filters.page - 1) * filters.per_page
-    page = ordered(query, filters.sort).limit(filters.per_page).offset(offset)
+    page = ids_in_order(filters, on).limit(filters.per_page).offset(offset)
     ids = list(db.session.scalars(page))
     return Page(items=listed(ids, on, filters.country), total=total, filters=filters)
+
+
+def count(filters: Filters, on: date) -> int:
+    """How many members match, kept until the data changes: every page and order of a search
+    shares it, and counting is most of what a page costs."""
+    parts = (filters.q, filters.country, filters.type, filters.standing, filters.city, on)
+
+    def counted() -> int:
+        query = matching(filters, on)
+        return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+    return cached_value("directory_count", parts, counted)
 
 
 def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]:
