@@ -3,6 +3,7 @@ verifies its membership number, and a tour operator checks a list of suppliers."
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -90,3 +91,17 @@ def test_a_tour_operator_checks_a_list_of_suppliers(page: Page, directory):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the results (CSV)").click()
     assert "Hotel São Paulo" in download.value.path().read_text(encoding="utf-8-sig")
+
+
+def test_a_printed_certificate_leads_to_its_verify_page(page: Page, browser_auth, directory):
+    """The address under the QR code (PUBLIC_BASE_URL's) is the member's verify page here."""
+    owner = directory["sao"].users[0]
+    browser_auth.login(owner.email)
+    page.get_by_role("link", name="Print your certificate").click()
+    printed = page.locator(".certificate-url").inner_text()
+    assert printed == f"https://tracker.test/verify/{directory['sao'].membership_number}"
+    browser_auth.logout()
+    page.goto(urlsplit(printed).path)
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        "Hotel São Paulo is a member of The Code"
+    )
