@@ -136,6 +136,15 @@ def test_the_csv_streams_every_match_with_safe_cells(client, members):  # noqa: 
     assert client.get("/signatories.csv?country=ZZ").status_code == 400
 
 
+def test_csv_downloads_are_limited_per_client(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "CSV_RATE_LIMIT", "2 per minute")
+    here = {"REMOTE_ADDR": "203.0.113.20"}
+    codes = [client.get("/signatories.csv", environ_base=here).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    refused = client.get("/signatories.csv", environ_base=here)
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
 def test_the_feed_lists_listing_changes_newest_first(client, reviewer, members):  # noqa: F811
     company = members["lotus"]
     membership_services.suspend_membership(company, reviewer, "Unpaid fee for two years")

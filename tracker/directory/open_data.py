@@ -13,7 +13,7 @@ from tracker.companies.models import Company
 from tracker.csv_export import csv_lines
 from tracker.directory import listing
 from tracker.directory.filters import DirectoryFilterForm
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 from tracker.models_base import utcnow
 from tracker.page_cache import public_page
 from tracker.reports import services
@@ -34,7 +34,12 @@ LISTING_CHANGES = {
 }
 
 
+def csv_allowance() -> str:
+    return current_app.config["CSV_RATE_LIMIT"]
+
+
 @bp.get("/signatories.csv")
+@limiter.limit(csv_allowance)  # the whole directory is seconds of a worker's time
 def signatories_csv():
     """Every member the filters ask for (no pages), streamed in chunks."""
     form = DirectoryFilterForm(request.args)
