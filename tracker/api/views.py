@@ -71,8 +71,8 @@ def searchable(args: MultiDict) -> MultiDict:
     everything but letters and digits anyway, and a program should not have to know which
     characters the page's form refuses."""
     cleaned = MultiDict(args)
-    if "q" in cleaned:
-        text = cleaned["q"]
+    text = cleaned.get("q", "")
+    if text and len(text) <= listing.MAX_QUERY:  # too long is refused as sent
         cleaned["q"] = "".join(ch for ch in text if unicodedata.category(ch) not in INVISIBLE)
     return cleaned
 
