@@ -4,9 +4,9 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import CompanyFactory
+from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, ready_report
 from tracker import page_cache
 from tracker.companies.models import CompanySlug, CompanyType, Stage
@@ -230,16 +230,8 @@ def test_a_signed_in_person_gets_a_private_page(client, auth, members):
 
 
 def count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with sql_statements() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return len(statements)
 
 

@@ -97,7 +97,7 @@ def page_links(page: listing.Page) -> dict:
 def signatory(slug: str):
     if request.args:
         return api_error(400, "This address takes no parameters.")
-    company, moved_to = profile.find(slug[: listing.MAX_QUERY * 2])
+    company, moved_to = profile.find(slug)
     if moved_to is not None:
         response = jsonify(moved_to=public_url("api.signatory", slug=moved_to))
         response.status_code = 301

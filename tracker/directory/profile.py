@@ -47,6 +47,8 @@ class Profile:
 
 def find(slug: str) -> tuple[Company | None, str | None]:
     """The company whose profile is at `slug`, or the slug it moved to (renamed companies)."""
+    if len(slug) > Company.slug.type.length:  # no address is longer: nothing to look up
+        return None, None
     company = db.session.scalar(
         select(Company).where(Company.slug == slug).options(selectinload(Company.operations))
     )

@@ -33,7 +33,7 @@ def signatories():
 @bp.get("/signatories/<slug>", endpoint="profile")
 @public_page
 def profile_page(slug: str):
-    company, moved_to = profile.find(slug[: listing.MAX_QUERY * 2])
+    company, moved_to = profile.find(slug)
     if moved_to is not None:  # renamed: the old address keeps working
         return redirect(url_for("directory.profile", slug=moved_to), 301)
     if company is None or not company.has_membership:  # applications are not public
