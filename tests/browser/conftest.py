@@ -3,7 +3,7 @@
 import importlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,11 +29,49 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 5_000  # every step is a local request; fail fast rather than hang
 
 
+RESPONSE_KEY = "tests.response"
+
+
+class CloseOnce:
+    """A response body whose close() runs once, whoever calls it first."""
+
+    def __init__(self, body: Iterable[bytes]):
+        self.body = body
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if hasattr(self.body, "close"):
+                self.body.close()
+
+
+def keep_response(app):
+    """Leaves each response body in its environ, so the handler below can close it."""
+
+    def middleware(environ, start_response):
+        body = environ[RESPONSE_KEY] = CloseOnce(app(environ, start_response))
+        return body
+
+    return middleware
+
+
 class QuietHandler(WSGIRequestHandler):
     """Logs errors only: a line per request would bury a failing test's output."""
 
     def log_request(self, *args, **kwargs) -> None:
         pass
+
+    def connection_dropped(self, error, environ=None) -> None:
+        # When Chromium resets a connection, werkzeug's run_wsgi (3.1) raises out of its
+        # `finally` while draining the socket, before it closes the response. A static file's
+        # handle is then left to the garbage collector, whose ResourceWarning fails whichever
+        # test is running. Close it here, as the WSGI server should have.
+        if environ and RESPONSE_KEY in environ:
+            environ[RESPONSE_KEY].close()
 
 
 def _unavailable(reason: str) -> None:
@@ -55,7 +93,9 @@ def import_or_skip(name: str):
 def live_server(app) -> Iterator[str]:
     """The session's app served by werkzeug in a daemon thread; yields its base URL."""
     # Threaded, so a speculative connection Chromium opens cannot block the next request.
-    server = make_server("127.0.0.1", free_port(), app, threaded=True, request_handler=QuietHandler)
+    server = make_server(
+        "127.0.0.1", free_port(), keep_response(app), threaded=True, request_handler=QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
