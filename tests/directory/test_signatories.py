@@ -91,11 +91,21 @@ def test_pages_keep_the_filters(client):
     assert len(names_on(client.get("/signatories?q=beach&per_page=50"))) == 45
 
 
-def test_a_page_past_the_end_is_empty_and_says_so(client, members):
-    page = client.get("/signatories?page=9")
-    assert page.status_code == 200
+def test_a_page_past_the_end_is_404_with_a_way_to_the_last(client):
+    for n in range(45):
+        CompanyFactory(stage=Stage.ACTIVE, display_name=f"Beach Hotel {n:02d}", countries=("TH",))
+    page = client.get("/signatories?q=beach&page=9")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 404
     assert names_on(page) == []
-    assert "There are fewer pages than that." in page.get_data(as_text=True)
+    assert "There is no page 9: the list has only 3 pages." in text
+    assert '<a href="/signatories?page=3&amp;q=beach">Go to the last page</a>' in text
+    assert client.get("/signatories?page=3&q=beach").status_code == 200
+    nothing = client.get("/signatories?q=nowhere&page=2")
+    assert nothing.status_code == 404
+    assert '<a href="/signatories?q=nowhere">Go to the last page</a>' in nothing.get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(

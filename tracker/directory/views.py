@@ -25,9 +25,10 @@ def signatories():
     # The same search as open data: the API refuses empty parameters; the CSV has no pages.
     filled = {name: value for name, value in request.args.items() if value}
     every_page = {name: value for name, value in filled.items() if name not in PAGING}
-    return render_template(
+    html = render_template(
         "directory/signatories.html", form=form, page=page, filled=filled, every_page=every_page
     )
+    return html, 404 if page.filters.page > page.pages else 200
 
 
 @bp.get("/signatories/<slug>", endpoint="profile")
