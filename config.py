@@ -137,6 +137,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Each client of the open-data API (/api/v1) may ask this often; more gets 429.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    # Public pages rendered for one visitor (not answered from the page cache) per client.
+    PUBLIC_RENDER_RATE_LIMIT = os.environ.get("PUBLIC_RENDER_RATE_LIMIT", "120 per minute")
     # Downloads of the directory as CSV per client (all of it takes a worker seconds).
     CSV_RATE_LIMIT = os.environ.get("CSV_RATE_LIMIT", "10 per minute")
     # memory:// counts per process; production may only use it when it runs one process.

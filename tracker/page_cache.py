@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.companies.models import COMPANIES_VERSION, DataVersion
-from tracker.extensions import cache, db
+from tracker.extensions import cache, db, limiter
 from tracker.languages.selection import current_language
 from tracker.models_base import utcnow
 
@@ -87,6 +87,26 @@ def cached_page(path: str, render: Callable[[], str]) -> str:
 PUBLIC_MAX_AGE = 300  # seconds a browser or proxy may reuse a public page without asking
 
 
+def _render_allowance() -> str:
+    return current_app.config["PUBLIC_RENDER_RATE_LIMIT"]
+
+
+def _rendered_for_a_visitor(response: Response) -> bool:
+    return g.get("public_render", False)
+
+
+# A kept page costs a visitor's worker next to nothing, but a new query string or a bad value is
+# rendered (20-40 ms at 100,000 companies): those renders are counted per client, so a script
+# cannot keep workers busy by varying the URL. The API has its own limit (API_RATE_LIMIT).
+limit_public_renders = limiter.shared_limit(
+    _render_allowance,
+    scope="public-render",
+    deduct_when=_rendered_for_a_visitor,
+    exempt_when=lambda: request.blueprint == "api",
+    override_defaults=False,
+)
+
+
 def public_page(view: Callable) -> Callable:
     """Decorate a GET view whose answer depends only on the URL, the language and the data."""
 
@@ -103,6 +123,7 @@ def public_page(view: Callable) -> Callable:
             return _not_modified(etag)
         stored = cache.get(key)
         if stored is None:
+            g.public_render = True
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or session.modified or response.is_streamed:
                 return response  # errors, and anything that set a cookie, are not kept
@@ -112,7 +133,7 @@ def public_page(view: Callable) -> Callable:
         response = current_app.response_class(body, headers=headers)
         return _public(response, etag)
 
-    return wrapper
+    return limit_public_renders(wrapper)
 
 
 def public_data_version() -> str:

@@ -231,6 +231,24 @@ def test_a_conditional_request_gets_304_until_the_data_changes(client, members):
     assert "Lotus Journeys" in changed.get_data(as_text=True)
 
 
+def test_renders_are_limited_per_visitor_but_kept_pages_are_free(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_RENDER_RATE_LIMIT", "3 per minute")
+    here = {"REMOTE_ADDR": "203.0.113.30"}
+    kept = [client.get("/signatories", environ_base=here).status_code for _ in range(6)]
+    assert kept == [200] * 6  # one render, then the kept page
+    varied = [
+        client.get(f"/signatories?q={word}", environ_base=here).status_code
+        for word in ("a", "b", "c")
+    ]
+    assert varied == [200, 200, 429]
+    refused = client.get("/signatories?q=d", environ_base=here)
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    elsewhere = client.get("/signatories?q=d", environ_base={"REMOTE_ADDR": "203.0.113.31"})
+    assert elsewhere.status_code == 200
+    api = client.get("/api/v1/signatories?q=e", environ_base=here)
+    assert api.status_code == 200  # the API counts against API_RATE_LIMIT alone
+
+
 def test_a_signed_in_person_gets_a_private_page(client, auth, members):
     company = members["lotus"]
     auth.login(company.users[0].email)
