@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, g, make_response, request, session
+from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -91,20 +91,20 @@ def _render_allowance() -> str:
     return current_app.config["PUBLIC_RENDER_RATE_LIMIT"]
 
 
-def _rendered_for_a_visitor(response: Response) -> bool:
-    return g.get("public_render", False)
+# A kept page costs a worker next to nothing, but a new query string or a bad value is rendered
+# (20-40 ms at 100,000 companies): renders for visitors are counted per client, so a script
+# cannot keep the workers busy by varying the URL. The limit is on this function, called only on
+# a cache miss, so a kept page never touches the limiter's storage (Redis in production).
+@limiter.shared_limit(_render_allowance, scope="public-render")
+def _render_for_a_visitor(view: Callable, args: tuple, kwargs: dict) -> Response:
+    return make_response(view(*args, **kwargs))
 
 
-# A kept page costs a visitor's worker next to nothing, but a new query string or a bad value is
-# rendered (20-40 ms at 100,000 companies): those renders are counted per client, so a script
-# cannot keep workers busy by varying the URL. The API has its own limit (API_RATE_LIMIT).
-limit_public_renders = limiter.shared_limit(
-    _render_allowance,
-    scope="public-render",
-    deduct_when=_rendered_for_a_visitor,
-    exempt_when=lambda: request.blueprint == "api",
-    override_defaults=False,
-)
+def _render(view: Callable, args: tuple, kwargs: dict) -> Response:
+    """The API's answers: its blueprint limit (API_RATE_LIMIT) counts every request. (Calling a
+    limited function from an endpoint makes Flask-Limiter leave that endpoint's blueprint limit
+    to the function, which a kept answer never calls.)"""
+    return make_response(view(*args, **kwargs))
 
 
 def public_page(view: Callable) -> Callable:
@@ -123,8 +123,8 @@ def public_page(view: Callable) -> Callable:
             return _not_modified(etag)
         stored = cache.get(key)
         if stored is None:
-            g.public_render = True
-            response = make_response(view(*args, **kwargs))
+            render = _render if request.blueprint == "api" else _render_for_a_visitor
+            response = render(view, args, kwargs)
             if response.status_code != 200 or session.modified or response.is_streamed:
                 return response  # errors, and anything that set a cookie, are not kept
             stored = (response.get_data(), list(response.headers.items()))
@@ -133,7 +133,7 @@ def public_page(view: Callable) -> Callable:
         response = current_app.response_class(body, headers=headers)
         return _public(response, etag)
 
-    return limit_public_renders(wrapper)
+    return wrapper
 
 
 def public_data_version() -> str:

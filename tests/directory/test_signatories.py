@@ -243,6 +243,7 @@ def test_renders_are_limited_per_visitor_but_kept_pages_are_free(app, client, mo
     assert varied == [200, 200, 429]
     refused = client.get("/signatories?q=d", environ_base=here)
     assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    assert client.get("/signatories?q=a", environ_base=here).status_code == 200  # kept: free
     elsewhere = client.get("/signatories?q=d", environ_base={"REMOTE_ADDR": "203.0.113.31"})
     assert elsewhere.status_code == 200
     api = client.get("/api/v1/signatories?q=e", environ_base=here)
