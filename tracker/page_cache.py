@@ -100,13 +100,6 @@ def _render_for_a_visitor(view: Callable, args: tuple, kwargs: dict) -> Response
     return make_response(view(*args, **kwargs))
 
 
-def _render(view: Callable, args: tuple, kwargs: dict) -> Response:
-    """The API's answers: its blueprint limit (API_RATE_LIMIT) counts every request. (Calling a
-    limited function from an endpoint makes Flask-Limiter leave that endpoint's blueprint limit
-    to the function, which a kept answer never calls.)"""
-    return make_response(view(*args, **kwargs))
-
-
 def public_page(view: Callable) -> Callable:
     """Decorate a GET view whose answer depends only on the URL, the language and the data."""
 
@@ -123,8 +116,13 @@ def public_page(view: Callable) -> Callable:
             return _not_modified(etag)
         stored = cache.get(key)
         if stored is None:
-            render = _render if request.blueprint == "api" else _render_for_a_visitor
-            response = render(view, args, kwargs)
+            if request.blueprint == "api":
+                # Its blueprint limit (API_RATE_LIMIT) counts every request. Calling a limited
+                # function would make Flask-Limiter leave that limit to the function, which a
+                # kept answer never calls.
+                response = make_response(view(*args, **kwargs))
+            else:
+                response = _render_for_a_visitor(view, args, kwargs)
             if response.status_code != 200 or session.modified or response.is_streamed:
                 return response  # errors, and anything that set a cookie, are not kept
             stored = (response.get_data(), list(response.headers.items()))

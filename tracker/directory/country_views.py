@@ -45,7 +45,7 @@ def detail(code: str):
         return render_country(code, form, page=None), 400
     page = listing.page_of(form.filters(code), services.today())
     # Past the last page: the page says so and links back, but it is no page of its own.
-    return render_country(code, form, page), 404 if page.filters.page > page.pages else 200
+    return render_country(code, form, page), 404 if page.past_the_last else 200
 
 
 def cities_in(code: str) -> list[str]:

@@ -125,6 +125,11 @@ class Page:
     def has_next(self) -> bool:
         return self.filters.page < self.pages
 
+    @property
+    def past_the_last(self) -> bool:
+        """Asked for a page beyond the last: a 404 that links to the last page."""
+        return self.filters.page > self.pages
+
 
 def overdue(on: date) -> ColumnElement[bool]:
     """On Membership (joined to nothing else): a report owed is past its due date on `on`.

@@ -28,7 +28,7 @@ def signatories():
     html = render_template(
         "directory/signatories.html", form=form, page=page, filled=filled, every_page=every_page
     )
-    return html, 404 if page.filters.page > page.pages else 200
+    return html, 404 if page.past_the_last else 200
 
 
 @bp.get("/signatories/<slug>", endpoint="profile")
