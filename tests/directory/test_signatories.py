@@ -99,6 +99,7 @@ def test_a_page_past_the_end_is_404_with_a_way_to_the_last(client):
     assert page.status_code == 404
     assert names_on(page) == []
     assert "There is no page 9: the list has only 3 pages." in text
+    assert 'class="pager"' not in text  # no "Page 9 of 3" with a link to page 8
     assert '<a href="/signatories?page=3&amp;q=beach">Go to the last page</a>' in text
     assert client.get("/signatories?page=3&q=beach").status_code == 200
     nothing = client.get("/signatories?q=nowhere&page=2")
