@@ -3,7 +3,6 @@
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -12,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from tracker.client_address import client_key
 from tracker.security_log import log_rate_limit_breach
 
 # Stable constraint names, so batch migrations on SQLite and ALTERs on PostgreSQL agree.
@@ -37,4 +37,5 @@ babel = Babel()
 # Rendered staff pages, per worker unless CACHE_TYPE says otherwise (see tracker/page_cache.py).
 cache = Cache()
 # Every breached limit, on any route, is logged with the limit (never its key, an e-mail maybe).
-limiter = Limiter(key_func=get_remote_address, default_limits=[], on_breach=log_rate_limit_breach)
+# Limits count per client address, an IPv6 client per /64 (tracker/client_address.py).
+limiter = Limiter(key_func=client_key, default_limits=[], on_breach=log_rate_limit_breach)

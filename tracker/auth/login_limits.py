@@ -5,10 +5,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, g, request
-from flask_limiter.util import get_remote_address
 
 from tracker.auth.models import User
 from tracker.auth.services import find_user, normalise_email
+from tracker.client_address import client_key
 from tracker.extensions import limiter
 from tracker.tokens import is_id, make_token, read_dict_token
 
@@ -78,7 +78,7 @@ def _setting(name: str) -> Callable[[], str]:
 per_address = limiter.limit(
     _setting("LOGIN_LIMIT_PER_ADDRESS"),
     methods=["POST"],
-    key_func=lambda: f"address:{get_remote_address()}",
+    key_func=lambda: f"address:{client_key()}",
     deduct_when=_failed,
     exempt_when=_is_known_device,
 )
