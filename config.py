@@ -91,6 +91,9 @@ class Config:
     REPORTING_YEAR_START_MONTH = int(os.environ.get("REPORTING_YEAR_START_MONTH", "1"))
     REPORT_DUE_MONTH = int(os.environ.get("REPORT_DUE_MONTH", "3"))
     REPORT_DUE_DAY = int(os.environ.get("REPORT_DUE_DAY", "31"))
+    # How far past the normal due date staff may extend a report (1-12 months; never past the
+    # next year's due date, so one year's extension cannot hide another's: reports/periods.py).
+    REPORT_EXTENSION_MAX_MONTHS = int(os.environ.get("REPORT_EXTENSION_MAX_MONTHS", "12"))
     # Members this many days past a due date are listed for staff to consider suspending.
     OVERDUE_SUSPENSION_DAYS = int(os.environ.get("OVERDUE_SUSPENSION_DAYS", "180"))
 

@@ -111,11 +111,13 @@ def test_the_page_is_kept_until_a_report_changes(reporting, client, auth, review
 
 
 def test_an_extension_shows_at_once(reporting, client, auth, reviewer):
-    _good, late, _returned, _extended = reporting
+    # (Not "=Late Hotels": its 2024 report can be extended only until 2025's due date, which
+    # has passed, so no extension can take it out of the overdue list.)
+    _good, _late, returned, _extended = reporting
     auth.login(reviewer.email)
     client.get("/review/reports/dashboard")
-    services.grant_extension(late, 2024, date(2026, 12, 24), "Fire", reviewer, TODAY)
+    services.grant_extension(returned, 2025, date(2026, 12, 24), "Fire", reviewer, TODAY)
     db.session.commit()
     page = client.get("/review/reports/dashboard").get_data(as_text=True)
     extended_list = page.split("Members with a later due date")[1].split("</section>")[0]
-    assert "=Late Hotels" in extended_list
+    assert "Returned Co" in extended_list

@@ -56,9 +56,29 @@ def test_a_due_day_past_the_months_end_is_its_last_day():
     assert ReportingCalendar(due_month=4, due_day=31).year(2026).due == date(2027, 4, 30)
 
 
-@pytest.mark.parametrize("kwargs", [{"start_month": 13}, {"due_month": 0}, {"due_day": 32}])
-def test_impossible_settings_are_refused(kwargs):
-    with pytest.raises(ValueError):
+def test_an_extension_reaches_the_next_years_due_date_at_the_latest():
+    assert DEFAULT.year(2025).latest_extension == date(2027, 3, 31)
+    assert ReportingCalendar(extension_months=3).year(2025).latest_extension == date(2026, 6, 30)
+    # Due 30 November, in the year's own last month: twelve months on is past the next due date.
+    late = ReportingCalendar(due_month=11, due_day=30)
+    assert late.year(2025).due == date(2026, 11, 30)
+    assert late.year(2025).latest_extension == late.year(2026).due == date(2027, 11, 30)
+    leap = ReportingCalendar(due_month=2, due_day=29, extension_months=12)
+    assert leap.year(2026).latest_extension == date(2028, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start_month": 13}, "months"),
+        ({"due_month": 0}, "months"),
+        ({"due_day": 32}, "due day"),
+        ({"extension_months": 13}, "extension"),
+        ({"extension_months": 0}, "extension"),
+    ],
+)
+def test_impossible_settings_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
         ReportingCalendar(**kwargs)
 
 

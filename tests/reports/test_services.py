@@ -294,6 +294,9 @@ class TestExtension:
             (2019, date(2026, 6, 30), "Flood", "year"),
             (2025, date(2026, 3, 31), "Flood", "due_on"),
             (2025, date(2026, 1, 1), "Flood", "due_on"),
+            # At most REPORT_EXTENSION_MAX_MONTHS (12) after 31 March 2026.
+            (2025, date(2027, 4, 1), "Flood", "due_on"),
+            (2025, date(2999, 1, 1), "Flood", "due_on"),
         ],
     )
     def test_refused(self, reviewer, year, due_on, reason, field):
@@ -301,6 +304,14 @@ class TestExtension:
         with pytest.raises(DomainError) as error:
             services.grant_extension(company, year, due_on, reason, reviewer, ON)
         assert error.value.errors[0][0] == field
+
+
+    def test_an_extension_may_reach_the_bound(self, app, reviewer, monkeypatch):
+        company, _owner = member()
+        services.grant_extension(company, 2025, date(2027, 3, 31), "Flood", reviewer, ON)
+        monkeypatch.setitem(app.config, "REPORT_EXTENSION_MAX_MONTHS", 3)
+        with pytest.raises(DomainError, match="until June 30, 2026 at the latest"):
+            services.grant_extension(company, 2025, date(2026, 7, 1), "Flood", reviewer, ON)
 
 
 class TestStanding:

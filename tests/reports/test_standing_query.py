@@ -120,3 +120,38 @@ def test_lists_give_each_members_due_date_and_days_as_python(members, reviewer, 
                 expected.due,
                 expected.days_overdue,
             )
+
+
+@pytest.fixture()
+def extended_for_ever(reviewer):
+    """A member (owing 2025 and 2026) whose 2025 report an older rule let staff extend to 2999."""
+    company, _owner = member(joined=date(2024, 6, 1))
+    db.session.add(
+        ReportExtension(
+            company_id=company.id,
+            year=2025,
+            due_on=date(2999, 1, 1),
+            reason="Typo",
+            granted_by_id=reviewer.id,
+        )
+    )
+    db.session.commit()
+    return company
+
+
+@pytest.mark.parametrize(
+    ("on", "kind", "due"),
+    [
+        # The extension counts up to the latest an extension may reach: 2026's due date.
+        (date(2026, 10, 1), "extended", date(2027, 3, 31)),
+        # Then 2025 is overdue, and so is 2026: the extension of one never hides the other.
+        (date(2027, 4, 10), "overdue", date(2027, 3, 31)),
+    ],
+)
+def test_an_unbounded_extension_hides_no_later_year(extended_for_ever, reviewer, on, kind, due):
+    expected = services.standing_for(extended_for_ever, on)
+    assert (expected.kind.value, expected.year, expected.due) == (kind, 2025, due)
+    row = db.session.execute(standings(reviewer, on)).one()
+    assert (row.kind, row.year) == (kind, 2025)
+    listed = dashboard.listed(reviewer, on, kind, limit=None)
+    assert [(r.company_id, r.due) for r in listed] == [(extended_for_ever.id, due)]

@@ -49,7 +49,7 @@ from tracker.extensions import db
 from tracker.outbox import queue_email
 from tracker.reports import services
 from tracker.reports.models import ReminderKind, Report, ReportExtension, ReportReminder
-from tracker.reports.standing import HANDED_IN
+from tracker.reports.standing import HANDED_IN, effective_due
 from tracker.urls import public_url
 
 BATCH_SIZE = 500  # members loaded, reminded and committed at a time
@@ -153,14 +153,13 @@ def _queue_batch(
             )
         )
     }
-    extensions = {
-        (company_id, year): due_on
-        for company_id, year, due_on in db.session.execute(
-            select(ReportExtension.company_id, ReportExtension.year, ReportExtension.due_on).where(
-                ReportExtension.company_id.in_(ids)
-            )
+    extensions: defaultdict[int, dict[int, date]] = defaultdict(dict)
+    for company_id, year, due_on in db.session.execute(
+        select(ReportExtension.company_id, ReportExtension.year, ReportExtension.due_on).where(
+            ReportExtension.company_id.in_(ids)
         )
-    }
+    ):
+        extensions[company_id][year] = due_on
     already = already_sent(ids)
     counts: Counter[ReminderKind] = Counter()
     for company in companies:
@@ -172,7 +171,7 @@ def _queue_batch(
         for year in services.open_years(company, on):
             if (company.id, year.year) in handed_in:
                 continue
-            due = extensions.get((company.id, year.year), year.due)
+            due = effective_due(year, extensions[company.id])
             kind = kind_for((due - on).days)
             if kind is None or (company.id, year.year, kind) in already:
                 continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -417,8 +418,9 @@ def grant_extension(
 ) -> ReportExtension:
     """Give a member a later due date for one year's report (or move an extension again).
 
-    :raises DomainError: without a reason, for a date not after the normal due date or in the
-        past, or for a year the member does not owe a report for.
+    :raises DomainError: without a reason, for a date not after the normal due date, in the
+        past or after the latest an extension may reach, or for a year the member does not owe
+        a report for.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -430,6 +432,10 @@ def grant_extension(
         raise DomainError.on(
             "due_on", _("Choose a date after the normal due date and not in the past.")
         )
+    if due_on > owed[year].latest_extension:
+        latest = format_date(owed[year].latest_extension, "long")
+        message = _("An extension may run until %(date)s at the latest.", date=latest)
+        raise DomainError.on("due_on", message)
     extension = db.session.scalar(
         select(ReportExtension).where(
             ReportExtension.company_id == company.id, ReportExtension.year == year

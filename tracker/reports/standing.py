@@ -76,7 +76,7 @@ def standing_of(
     if owed:
         # The oldest report owed decides: it has been due the longest.
         year = owed[0]
-        due = extensions.get(year.year, year.due)
+        due = effective_due(year, extensions)
         if today > due:
             return Standing(ReportingStanding.OVERDUE, year.year, due, (today - due).days)
         kind = ReportingStanding.EXTENDED if year.year in extensions else ReportingStanding.DUE
@@ -86,6 +86,14 @@ def standing_of(
         return Standing(ReportingStanding.UNDER_REVIEW, ended[-1].year, ended[-1].due)
     upcoming = next_year(joined, today, calendar)
     return Standing(ReportingStanding.GOOD, upcoming.year, upcoming.due)
+
+
+def effective_due(year: ReportingYear, extensions: Mapping[int, date]) -> date:
+    """When `year`'s report is due: its extension's date (never past the latest an extension
+    may reach, whatever an older rule let staff store), else the normal date."""
+    if year.year not in extensions:
+        return year.due
+    return min(extensions[year.year], year.latest_extension)
 
 
 def next_year(joined: date, today: date, calendar: ReportingCalendar) -> ReportingYear:

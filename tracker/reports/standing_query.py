@@ -7,7 +7,8 @@ with thresholds worked out once in Python for the day asked about:
 
 - after the last ended year: nothing owed (good standing, or under review while the last ended
   year's report waits for a decision);
-- with an extension for that year: extended, or overdue once its date has passed;
+- with an extension for that year: extended, or overdue once its date (never later than the
+  latest an extension may reach) has passed;
 - at or before the last year whose due date has passed: overdue;
 - otherwise: due.
 
@@ -50,6 +51,24 @@ def due_of(year_column, on: date):
     return case(*whens, else_=literal(calendar.year(last).due, Date))
 
 
+def latest_extension_of(year_column, on: date):
+    """The latest date an extension of the year in `year_column` may reach (`ReportingYear.
+    latest_extension`), for the few years a list can show."""
+    calendar = position.calendar()
+    last = calendar.containing(on).year
+    whens = [
+        (year_column == y, literal(calendar.year(y).latest_extension, Date))
+        for y in range(FIRST_YEAR, last)
+    ]
+    return case(*whens, else_=literal(calendar.year(last).latest_extension, Date))
+
+
+def extended_due(extension, year_column, on: date):
+    """An extension's date, never past the latest it may reach (`standing.effective_due`)."""
+    latest = latest_extension_of(year_column, on)
+    return case((extension.due_on > latest, latest), else_=extension.due_on)
+
+
 def standings(user: User, on: date) -> Select:
     """One row per member `user` may see: company_id, kind (a ReportingStanding value), year
     (the first report not handed in) and extended (its extension's due date, if any)."""
@@ -68,7 +87,7 @@ def standings(user: User, on: date) -> Select:
         (
             extension.id.is_not(None),
             case(
-                (extension.due_on < on, ReportingStanding.OVERDUE.value),
+                (extended_due(extension, owed, on) < on, ReportingStanding.OVERDUE.value),
                 else_=ReportingStanding.EXTENDED.value,
             ),
         ),
@@ -80,7 +99,7 @@ def standings(user: User, on: date) -> Select:
             Membership.company_id,
             kind.label("kind"),
             owed.label("year"),
-            extension.due_on.label("extended"),
+            extended_due(extension, owed, on).label("extended"),
         )
         .outerjoin(
             extension,
