@@ -324,7 +324,9 @@ CONTROL = "Remove the invisible control characters from this text."
     "field_id",
     ["legal_name", "display_name", "contact_name", "contact_phone", "operations-1-city"],
 )
-@pytest.mark.parametrize("bad", ["Sunrise\x00Hotels", "Sun\x1brise", "\x7f"])
+@pytest.mark.parametrize(
+    "bad", ["Sunrise\x00Hotels", "Sun\x1brise", "\x7f", "Sun\uffffrise", "Sun\ufdd0", "\U0010fffe"]
+)
 def test_control_characters_are_refused_not_stored(client, as_applicant, field_id, bad):
     """PostgreSQL refuses NUL in text outright (a 500 there); no control character is stored."""
     text = page(client.submit("/company/apply", {**APPLICATION, field_id: bad}))

@@ -13,6 +13,8 @@ from wtforms.fields.choices import Choice
 from wtforms.validators import ValidationError
 from wtforms.widgets import Select, html_params
 
+from tracker.text_rules import is_control
+
 # Invisible format characters (Unicode category Cf) are refused in text: bidirectional overrides
 # and isolates (U+202A-U+202E, U+2066-U+2069) make a name display as something else, and
 # zero-width characters (U+200B, U+2060, U+FEFF) and the soft hyphen (U+00AD) make two names that
@@ -44,8 +46,9 @@ def _text(field) -> str:
 
 
 def reject_control_characters(form, field) -> None:
-    """Refuse NUL and other control characters: PostgreSQL cannot store NUL in text (a 500)."""
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in _text(field)):
+    """Refuse NUL and other control characters, lone surrogates and noncharacters (U+FFFF):
+    PostgreSQL cannot store NUL (a 500), and XML (the Atom feed) can carry none of them."""
+    if any(is_control(ch) for ch in _text(field)):
         raise ValidationError(_("Remove the invisible control characters from this text."))
 
 
@@ -98,13 +101,10 @@ class _SafeTextMeta:
 
     def render_field(self, field, render_kw):
         value = field._value() if is_single_line(field) else ""
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        if any(is_control(ch) for ch in value):
             # HTML cannot carry a NUL or most other controls: shown as a replacement character
             # beside the message asking to remove them.
-            shown = "".join(
-                "\ufffd" if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" else ch
-                for ch in value
-            )
+            shown = "".join("\ufffd" if is_control(ch) else ch for ch in value)
             render_kw = {"value": LINE_BREAK_RUN.sub(" ", shown), **render_kw}
         elif is_single_line(field) and not LINE_BREAKS.isdisjoint(field._value()):
             # An <input>'s value cannot hold a line break (HTML forbids it, browsers drop it):

@@ -162,3 +162,16 @@ def test_the_feed_lists_listing_changes_newest_first(client, reviewer, members):
     assert b"Unpaid fee" not in answer.get_data()  # staff's reasons stay private
     links = [entry.find(f"{ATOM}link").get("href") for entry in feed.iter(f"{ATOM}entry")]
     assert links[0] == "https://tracker.test/signatories/lotus-tours"
+
+
+def test_the_feed_carries_a_name_stored_with_characters_xml_cannot(client, reviewer, members):  # noqa: F811
+    """Names stored before U+FFFF and the like were refused at input are stripped, not a 500."""
+    company = members["lotus"]
+    company.display_name = "Lotus\uffff Tours\x0b"
+    membership_services.suspend_membership(company, reviewer, "Unpaid fee")
+    db.session.commit()
+    answer = client.get("/signatories/changes.atom")
+    assert answer.status_code == 200
+    feed = ElementTree.fromstring(answer.get_data())
+    titles = [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")]
+    assert titles[0] == "Lotus Tours: membership suspended"

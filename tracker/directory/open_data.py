@@ -17,6 +17,7 @@ from tracker.extensions import db, limiter
 from tracker.models_base import utcnow
 from tracker.page_cache import public_page
 from tracker.reports import services
+from tracker.text_rules import xml_safe
 from tracker.urls import public_url
 
 bp = Blueprint("open_data", __name__)
@@ -99,7 +100,7 @@ def add_entry(feed: FeedGenerator, entry: AuditEntry, company: Company) -> None:
     change = LISTING_CHANGES[entry.action]
     item = feed.add_entry()
     item.id(f"{public_url('open_data.changes_feed')}#change-{entry.id}")
-    item.title(title_of(change, company.display_name))
+    item.title(title_of(change, xml_safe(company.display_name)))
     item.updated(entry.created_at)
     item.published(entry.created_at)
     item.category(term=change)
