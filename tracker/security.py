@@ -3,7 +3,7 @@
 import io
 
 from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 # A hand-written after_request rather than Flask-Talisman, whose init_app fights our config:
 # it writes SESSION_COOKIE_SAMESITE/HTTPONLY into app.config and (unless told not to) sets
@@ -72,6 +72,7 @@ def limit_chunked_body() -> None:
     """Refuse a chunked body over MAX_CONTENT_LENGTH with 413, reading at most one byte more.
 
     :raises RequestEntityTooLarge: if the body is larger than the limit.
+    :raises ClientDisconnected: (a 400) if the body ends before its last chunk.
     """
     # The few forms that take a file (BODY_LIMITS) may be larger than the rest.
     larger = current_app.config["BODY_LIMITS"].get(request.endpoint)
@@ -83,7 +84,12 @@ def limit_chunked_body() -> None:
     environ = request.environ
     if limit is None or "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return
-    body = environ["wsgi.input"].read(limit + 1)
+    try:
+        body = environ["wsgi.input"].read(limit + 1)
+    except (OSError, ValueError) as error:
+        # The client stopped mid-body, or sent a broken chunk (gunicorn's NoMoreData and
+        # InvalidChunkSize are OSErrors): a bad request, not a fault of ours (it was a 500).
+        raise ClientDisconnected() from error
     if len(body) > limit:
         raise RequestEntityTooLarge()
     # Hand Werkzeug the (small) body as if it had come with a Content-Length.

@@ -3,6 +3,7 @@
 import contextlib
 import http.client
 import io
+import socket
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -70,6 +71,38 @@ def test_a_chunked_form_over_the_limit_is_refused_not_cut_short(client, smtp):
     response = client.post("/account/reset", **chunked(body))
     assert response.status_code == 413
     assert smtp.messages == []
+
+
+class CutShort(io.BytesIO):
+    """A chunked body whose client went away after a few bytes (gunicorn raises NoMoreData)."""
+
+    def read(self, *args):
+        raise OSError("No more data after: b'email=a'")
+
+
+def test_a_chunked_body_cut_short_is_a_bad_request(client):
+    request = chunked(b"")
+    request["input_stream"] = CutShort()
+    response = client.post("/account/reset", **request)
+    assert response.status_code == 400
+
+
+def test_served_chunked_body_cut_mid_chunk_is_a_bad_request(served_app):
+    """Through gunicorn: a chunk announced as 4 KiB that stops after 10 bytes, then EOF."""
+    address = urlsplit(served_app.url)
+    log_start = len(served_app.stderr())
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /account/reset HTTP/1.1\r\nHost: " + address.netloc.encode() + b"\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n1000\r\nemail=a%40b"
+        )
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert "Traceback" not in served_app.stderr()[log_start:]
 
 
 def test_a_small_chunked_form_is_read_whole(client):

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -64,6 +65,10 @@ def sign_in(user: User, remember: bool = False) -> None:
     remember = remember and not user.is_staff
     sessions.start_session(user, remember)
     login_user(user, remember=remember)
+    # A new CSRF token: one planted in the browser before sign-in (login CSRF, a shared
+    # computer) must not stay valid for the signed-in account's forms.
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
 
 
 def home_for(user: User) -> str:
