@@ -66,6 +66,25 @@ def test_filters_by_country_of_operation_type_and_standing(client, members):
     assert good == ["Andes Air", "Hotel São Paulo", "Lotus Tours"]
 
 
+def test_top_members_are_those_that_still_qualify(client, members, reviewer):
+    """The public sees the staff's rule (recognition.is_top_member), at once: a recognition
+    that stopped qualifying is not shown while it waits for the daily run to end it."""
+    star, owner = member(joined=date(2024, 5, 1), display_name="Star Tours", countries=("TH",))
+    report = ready_report(star, owner)
+    services.submit_report(report, owner, report.version, date(2026, 2, 1))
+    services.accept_report(report, reviewer, "", report.version)
+    recognised = datetime(2026, 6, 1, tzinfo=UTC)
+    star.membership.top_member_since = recognised
+    members["lotus"].membership.top_member_since = recognised  # no report accepted
+    members["late"].membership.top_member_since = recognised  # overdue
+    db.session.commit()
+    assert names_on(client.get("/signatories?standing=top_member")) == ["Star Tours"]
+    page = client.get("/signatories?country=TH").get_data(as_text=True)
+    assert page.count('<span class="badge badge-success">Top Member</span>') == 1
+    profile = client.get(f"/signatories/{members['lotus'].slug}").get_data(as_text=True)
+    assert "Top Member</span>" not in profile
+
+
 def test_sorting_by_joining_date(client, members):
     newest = names_on(client.get("/signatories?sort=newest"))
     assert newest == ["Andes Air", "Lotus Tours", "Hotel São Paulo", "Late Tours"]

@@ -152,3 +152,57 @@ def test_the_daily_run_ends_lapsed_recognitions(reviewer, runner):
     assert "Top Member recognitions ended: 1." in result.output
     db.session.expire_all()
     assert company.membership.top_member_since is None
+
+
+# -- One rule for staff and the public: `is_top_member` and its SQL twin `top_member` ---------
+
+
+def recognised(company) -> None:
+    company.membership.top_member_since = company.membership.joined_at
+    db.session.commit()
+
+
+@pytest.fixture()
+def candidates(reviewer):
+    """Recognised members, each qualifying or not for a different reason, and one not
+    recognised at all."""
+    made = []
+    for answers in (
+        None,  # complete
+        lambda r: replace(complete_answers(r), contracts_with_clause=0),
+        lambda r: replace(complete_answers(r), policy_adopted=False),
+        lambda r: replace(complete_answers(r, trained=0)),
+        lambda r: replace(complete_answers(r), stakeholder_organisations=""),  # activities do
+    ):
+        company, owner = member()
+        accepted(company, owner, reviewer, answers)
+        recognised(company)
+        made.append(company)
+    draft_only, owner = member()
+    ready_report(draft_only, owner)
+    recognised(draft_only)
+    submitted, owner = member()
+    report = ready_report(submitted, owner)
+    services.submit_report(report, owner, report.version, ON)
+    recognised(submitted)
+    suspended, owner = member()
+    accepted(suspended, owner, reviewer)
+    recognised(suspended)
+    from tracker.membership import services as membership_services
+
+    membership_services.suspend_membership(suspended, reviewer, "Complaint")
+    not_recognised, owner = member()
+    accepted(not_recognised, owner, reviewer)
+    db.session.commit()
+    return [*made, draft_only, submitted, suspended, not_recognised]
+
+
+@pytest.mark.parametrize("on", [ON, LATER, date(2027, 1, 2), date(2027, 4, 1)])
+def test_the_sql_twin_agrees_member_by_member(candidates, on):
+    from tracker.companies.models import Membership
+
+    top = set(db.session.scalars(select(Membership.company_id).where(recognition.top_member(on))))
+    expected = {c.id for c in candidates if recognition.is_top_member(c, on)}
+    assert top == expected
+    if on == LATER:  # the complete one and the one whose activities name stakeholders
+        assert expected == {candidates[0].id, candidates[4].id}

@@ -31,6 +31,7 @@ from tracker.companies.queries import in_stage, operating_in
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum
 from tracker.page_cache import cached_value
+from tracker.reports import recognition
 from tracker.reports.models import ReportExtension
 from tracker.reports.standing_query import thresholds
 
@@ -154,10 +155,9 @@ def standing_condition(standing: PublicStanding, on: date) -> ColumnElement[bool
     members = select(Membership.company_id)
     if standing is PublicStanding.OVERDUE:
         return Company.id.in_(members.where(overdue(on)))
-    in_good = members.where(~overdue(on))
     if standing is PublicStanding.TOP_MEMBER:
-        in_good = in_good.where(Membership.top_member_since.is_not(None))
-    return Company.id.in_(in_good)
+        return Company.id.in_(members.where(recognition.top_member(on)))
+    return Company.id.in_(members.where(~overdue(on)))
 
 
 def matching(filters: Filters, on: date) -> Select:
@@ -242,15 +242,18 @@ def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]
             select(Company).where(Company.id.in_(ids)).options(selectinload(Company.operations))
         )
     }
-    late = set(
-        db.session.scalars(
-            select(Membership.company_id).where(Membership.company_id.in_(ids), overdue(on))
+    standings = {
+        company_id: standing_of(bool(late), bool(top))
+        for company_id, late, top in db.session.execute(
+            select(Membership.company_id, overdue(on), recognition.top_member(on)).where(
+                Membership.company_id.in_(ids)
+            )
         )
-    )
+    }
     return [
         Listed(
             company=companies[company_id],
-            standing=standing_of(companies[company_id], company_id in late),
+            standing=standings[company_id],
             operations=[
                 operation
                 for operation in companies[company_id].operations
@@ -262,10 +265,10 @@ def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]
     ]
 
 
-def standing_of(company: Company, is_overdue: bool) -> PublicStanding:
+def standing_of(is_overdue: bool, is_top_member: bool) -> PublicStanding:
     if is_overdue:
         return PublicStanding.OVERDUE
-    if company.membership.top_member_since is not None:
+    if is_top_member:  # recognition.top_member: the rule staff see too
         return PublicStanding.TOP_MEMBER
     return PublicStanding.GOOD
 

@@ -10,20 +10,21 @@ itself: staff recognise the member again once it qualifies again.
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.models import User
 from tracker.companies.lifecycle import Party, is_party
-from tracker.companies.models import Company, Membership
+from tracker.companies.models import Company, Membership, Stage, Standing
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.reports import services
 from tracker.reports.content import training_totals
-from tracker.reports.models import ReportState
+from tracker.reports.models import Report, ReportState, TrainingRow
 from tracker.reports.standing import ReportingStanding
+from tracker.reports.standing_query import thresholds
 
 
 def criteria_met(content: dict) -> dict[int, bool]:
@@ -56,6 +57,8 @@ def reasons_not_qualifying(company: Company, on: date) -> list[str]:
     standing = services.standing_for(company, on)
     if standing is None:
         return [_("Only members can be Top Members.")]
+    if company.stage is not Stage.ACTIVE:
+        return [_("Its membership is suspended.")]
     ended = services.reporting_calendar().ended_years(services.joined_on(company), on)
     latest = services.report_for(company, ended[-1].year) if ended else None
     if latest is None or latest.state is not ReportState.ACCEPTED:
@@ -69,11 +72,53 @@ def reasons_not_qualifying(company: Company, on: date) -> list[str]:
 
 
 def is_top_member(company: Company, on: date) -> bool:
+    """Recognised and still qualifying: what staff and the public see. `top_member(on)` is its
+    SQL twin (the directory's lists and filter); the tests hold them to each other."""
     membership = company.membership
     return (
         membership is not None
         and membership.top_member_since is not None
         and not reasons_not_qualifying(company, on)
+    )
+
+
+def _filled(column) -> ColumnElement[bool]:
+    return and_(column.is_not(None), column != "")
+
+
+def _criteria_implemented() -> ColumnElement[bool]:
+    """On Report: `criteria_met` all true. An accepted report's answers are its last
+    submission's (it is locked from submission on), so its columns can be read."""
+    trained = select(TrainingRow.id).where(
+        TrainingRow.report_id == Report.id,
+        TrainingRow.employees.is_not(None),
+        TrainingRow.trained > 0,
+    )
+    return and_(
+        Report.policy_adopted.is_(True),
+        func.coalesce(Report.contracts_with_clause, 0) > 0,
+        func.coalesce(func.json_array_length(Report.traveller_channels), 0) > 0,
+        or_(_filled(Report.stakeholder_organisations), _filled(Report.stakeholder_activities)),
+        trained.exists(),
+    )
+
+
+def top_member(on: date) -> ColumnElement[bool]:
+    """On Membership (joined to nothing else): `is_top_member` on `on`, in SQL. Qualifying:
+    every report due so far handed in, and the last ended year's accepted with all criteria
+    implemented (which is good standing: nothing owed, nothing waiting for a decision)."""
+    last_ended, _passed = thresholds(on)
+    latest_accepted = select(Report.id).where(
+        Report.company_id == Membership.company_id,
+        Report.year == last_ended,
+        Report.state == ReportState.ACCEPTED,
+        _criteria_implemented(),
+    )
+    return and_(
+        Membership.top_member_since.is_not(None),
+        Membership.standing == Standing.ACTIVE,
+        Membership.first_unreported_year > last_ended,
+        latest_accepted.exists(),
     )
 
 
