@@ -144,6 +144,8 @@ class Config:
     PUBLIC_RENDER_RATE_LIMIT = os.environ.get("PUBLIC_RENDER_RATE_LIMIT", "120 per minute")
     # Downloads of the directory as CSV per client (all of it takes a worker seconds).
     CSV_RATE_LIMIT = os.environ.get("CSV_RATE_LIMIT", "10 per minute")
+    # Verify pages per client (kept pages too): a person checks a few numbers, not thousands.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
     # memory:// counts per process; production may only use it when it runs one process.
     SINGLE_PROCESS = env_bool("SINGLE_PROCESS")
     # Failed sign-ins (successful ones never count), per client address and per account.

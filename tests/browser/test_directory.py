@@ -67,7 +67,7 @@ def test_a_former_member_is_not_found_and_its_number_says_why(page: Page, direct
     )
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=2)).to_have_text(
-        "Gone Tours is not a member of The Code"
+        "This number does not belong to a current member of The Code"
     )
 
 

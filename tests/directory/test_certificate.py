@@ -168,7 +168,7 @@ def test_a_member_that_withdraws_loses_it_and_its_code_says_so(client, auth):
     db.session.commit()
     assert client.get("/company/certificate").status_code == 403
     verified = client.get(f"/verify/{company.membership_number}").get_data(as_text=True)
-    assert "Lotus Tours is not a member of The Code" in verified
+    assert "This number does not belong to a current member of The Code" in verified
 
 
 def test_the_dashboard_links_to_it_for_members_only(client, auth):

@@ -65,22 +65,31 @@ def test_a_top_member_shows_it(client, reviewer, monkeypatch):
     assert "Top Member" in text and "In good standing" in text
 
 
-@pytest.mark.parametrize(
-    ("stage", "wording"),
-    [
-        (Stage.SUSPENDED, "suspended since March 3, 2026"),
-        (Stage.WITHDRAWN, "withdrew from The Code on March 3, 2026"),
-        (Stage.EXPELLED, "expelled from The Code on March 3, 2026"),
-    ],
-)
-def test_a_former_member_is_plainly_not_a_member(client, stage, wording):
-    company = CompanyFactory(display_name="Gone Hotels", stage=stage)
+@pytest.mark.parametrize("stage", [Stage.SUSPENDED, Stage.WITHDRAWN, Stage.EXPELLED])
+def test_a_former_member_is_plainly_not_a_member_and_not_named(client, stage):
+    """Numbers are sequential: naming former members here would let anyone list them all."""
+    company = CompanyFactory(display_name="Gone Hotels", legal_name="Gone Hotels Ltd", stage=stage)
     company.membership.standing_since = datetime(2026, 3, 3, 12, tzinfo=UTC)
     db.session.commit()
     text = client.get(f"/verify/{company.membership_number}").get_data(as_text=True)
-    assert "Gone Hotels is not a member of The Code" in text
-    assert wording in text
-    assert "In good standing" not in text
+    assert "This number does not belong to a current member of The Code" in text
+    assert "Gone Hotels" not in text
+    assert "2026" not in text.split("<main", 1)[1].split("</main>", 1)[0]
+    for said in ("suspended", "withdrew", "expelled", "In good standing"):
+        assert said not in text
+
+
+def test_verify_pages_are_limited_per_client_kept_pages_too(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", "3 per minute")
+    here = {"REMOTE_ADDR": "203.0.113.77"}
+    company = CompanyFactory(stage=Stage.SUSPENDED)
+    url = f"/verify/{company.membership_number}"
+    statuses = [client.get(url, environ_base=here).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]  # the second and third came from the page cache
+    refused = client.get("/verify/TC-000999", environ_base=here)
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    assert client.get("/verify?number=1", environ_base=here).status_code == 429
+    assert client.get(url, environ_base={"REMOTE_ADDR": "203.0.113.78"}).status_code == 200
 
 
 def test_an_unknown_number_is_404_with_the_form(client):

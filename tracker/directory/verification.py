@@ -1,8 +1,11 @@
 """Verifying a membership number: is it a current member, under which name, in what standing.
 
 Anyone may ask (a traveller reading a certificate, a partner checking a supplier), so the answer
-shows only what the public listing shows, and says plainly when a number belongs to a company
-that is no longer a member, and since when.
+shows only what the public listing shows. Numbers are issued in sequence, so anyone can ask for
+every one of them: for a company that is no longer a member (suspended, withdrew, expelled) the
+answer says only that the number is not a current member's -- which is all a person holding a
+certificate needs -- and never the company's name, why or since when, so the numbers cannot be
+walked to list former members. The verify pages are rate-limited per client too.
 """
 
 import re
@@ -30,15 +33,16 @@ def normalised(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Verification:
+    """A current member's public facts; for a former member only its number (see above)."""
+
     number: str
-    name: str
-    legal_name: str
-    since: datetime  # joined, while a member; the day it stopped being one, otherwise
     current: bool  # a member now (an active membership)
-    stage: Stage
-    standing: ReportingStanding | None  # the reporting standing of a current member
-    overdue_since: date | None
-    top_member: bool
+    name: str = ""
+    legal_name: str = ""
+    since: datetime | None = None  # joined
+    standing: ReportingStanding | None = None  # its reporting standing
+    overdue_since: date | None = None
+    top_member: bool = False
 
 
 def verify(number: str, on: date) -> Verification | None:
@@ -46,18 +50,17 @@ def verify(number: str, on: date) -> Verification | None:
     company = db.session.scalar(select(Company).join(Membership).where(Membership.number == number))
     if company is None:
         return None
-    membership = company.membership
-    current = company.stage is Stage.ACTIVE
-    standing = services.standing_for(company, on) if current else None
-    overdue = standing is not None and standing.kind is ReportingStanding.OVERDUE
+    if company.stage is not Stage.ACTIVE:
+        return Verification(number=company.membership.number, current=False)
+    standing = services.standing_for(company, on)
+    overdue = standing.kind is ReportingStanding.OVERDUE
     return Verification(
-        number=membership.number,
+        number=company.membership.number,
+        current=True,
         name=company.display_name,
         legal_name=company.legal_name,
-        since=membership.joined_at if current else membership.standing_since,
-        current=current,
-        stage=company.stage,
-        standing=standing.kind if standing else None,
+        since=company.membership.joined_at,
+        standing=standing.kind,
         overdue_since=standing.due if overdue else None,
-        top_member=current and recognition.is_top_member(company, on),
+        top_member=recognition.is_top_member(company, on),
     )

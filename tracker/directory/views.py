@@ -1,10 +1,11 @@
 """Public pages: the directory of members, their profiles, and verifying a membership number."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from tracker.directory import listing, profile, verification
 from tracker.directory.filters import DirectoryFilterForm
+from tracker.extensions import limiter
 from tracker.page_cache import public_page
 from tracker.reports import services
 
@@ -12,6 +13,15 @@ bp = Blueprint("directory", __name__)
 
 PAGING = ("page", "per_page")
 MAX_NUMBER_TEXT = 40  # longer text is not a membership number (and is not echoed back whole)
+
+
+def _verify_allowance() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+# Every verify request counts, kept pages too: numbers are issued in sequence, and a person
+# checks a few at a time, not thousands (see verification.py).
+verify_limit = limiter.shared_limit(_verify_allowance, scope="verify")
 
 
 @bp.get("/signatories")
@@ -47,6 +57,7 @@ def profile_page(slug: str):
 
 
 @bp.get("/verify")
+@verify_limit
 @public_page
 def verify_form():
     """The form; a number given in the query string goes to its own page."""
@@ -64,6 +75,7 @@ def verify_form():
 
 
 @bp.get("/verify/<number>")
+@verify_limit
 @public_page  # printed QR codes point here: the busiest public page
 def verify(number: str):
     canonical = verification.normalised(number[: MAX_NUMBER_TEXT + 1])
