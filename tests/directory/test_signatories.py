@@ -11,6 +11,7 @@ from tests.reports.helpers import member, ready_report
 from tracker import page_cache
 from tracker.companies.models import CompanySlug, CompanyType, Stage
 from tracker.extensions import db
+from tracker.membership import services as membership_services
 from tracker.reports import services
 
 MEMBER_NAME = re.compile(r'class="member-name[^"]*"><a href="/signatories/[^"]+">([^<]+)</a>')
@@ -201,6 +202,30 @@ def test_a_renamed_member_keeps_its_old_address(client, members):
     assert client.get("/signatories/lotus-journeys").status_code == 200
 
 
+@pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.APPROVED, Stage.SUSPENDED])
+def test_a_company_not_listed_leaks_no_new_name_through_its_old_address(client, stage):
+    """Only listed names are ever public: no redirect tells an old address's new name."""
+    company = CompanyFactory(stage=stage, display_name="Old Name Tours")
+    company.display_name = "Secret New Name"
+    db.session.commit()
+    assert company.slug == "secret-new-name"
+    assert db.session.get(CompanySlug, "old-name-tours") is None
+    old = client.get("/signatories/old-name-tours")
+    assert old.status_code == 404 and "Location" not in old.headers
+    assert "secret" not in old.get_data(as_text=True).lower()
+
+
+def test_an_old_address_of_a_member_since_suspended_does_not_redirect(client, members, reviewer):
+    company = members["lotus"]
+    company.display_name = "Lotus Journeys"
+    db.session.commit()
+    membership_services.suspend_membership(company, reviewer, "Complaint")
+    db.session.commit()
+    old = client.get("/signatories/lotus-tours")
+    assert old.status_code == 404 and "Location" not in old.headers
+    assert "Lotus Journeys" not in old.get_data(as_text=True)
+
+
 def test_renamed_back_it_takes_its_old_address_again(members):
     company = members["lotus"]
     company.display_name = "Lotus Journeys"
@@ -222,7 +247,8 @@ def test_a_former_member_is_not_listed_and_its_page_says_so(client, members):
     page = client.get(f"/signatories/{gone.slug}")
     assert page.status_code == 404
     text = page.get_data(as_text=True)
-    assert "Gone Tours is not a member of The Code" in text
+    assert "This company is not a member of The Code" in text
+    assert "Gone Tours" not in text  # never listed under this name, perhaps: not said
     assert f"/verify/{gone.membership_number}" in text
 
 

@@ -43,7 +43,8 @@ def _base_of(slug: str) -> str:
 
 
 def _give_slug(session: Session, company, base: str) -> None:
-    """The first free one of base, base-2, base-3...; the old slug is kept to redirect."""
+    """The first free one of base, base-2, base-3...; a listed member's old slug is kept to
+    redirect."""
     from tracker.companies.models import Company, CompanySlug  # models import this module
 
     # Others named alike in this same flush have no row yet, but their slugs are as taken.
@@ -78,7 +79,9 @@ def _give_slug(session: Session, company, base: str) -> None:
             break
         start += BATCH
     chosen = free[0]
-    if company.slug is not None and company.slug != chosen:
+    # Only a listed member's old address redirects: an applicant's or a former member's names
+    # were never public, and a redirect would show the new one (only listed names are public).
+    if company.slug is not None and company.slug != chosen and company.is_listed_publicly:
         session.add(CompanySlug(slug=company.slug, company_id=company.id))
     if chosen in retired:  # renamed back: the old address was its own
         session.execute(delete(CompanySlug).where(CompanySlug.slug == chosen))

@@ -46,7 +46,8 @@ class Profile:
 
 
 def find(slug: str) -> tuple[Company | None, str | None]:
-    """The company whose profile is at `slug`, or the slug it moved to (renamed companies)."""
+    """The company whose profile is at `slug`, or the slug a listed member moved to (renamed
+    members); a company not listed now moved nowhere, as far as the public knows."""
     if len(slug) > Company.slug.type.length:  # no address is longer: nothing to look up
         return None, None
     company = db.session.scalar(
@@ -55,11 +56,13 @@ def find(slug: str) -> tuple[Company | None, str | None]:
     if company is not None:
         return company, None
     moved = db.session.scalar(
-        select(Company.slug)
+        select(Company)
         .join(CompanySlug, CompanySlug.company_id == Company.id)
         .where(CompanySlug.slug == slug)
     )
-    return None, moved
+    if moved is None or not moved.is_listed_publicly:
+        return None, None
+    return None, moved.slug
 
 
 def profile_of(company: Company, on: date) -> Profile:
