@@ -38,6 +38,8 @@ class CountryFilterForm(BaseForm):
     class Meta:
         csrf = False  # a search changes nothing
 
+    FIELDS = ("type", "city", "per_page", "page")  # the query names a country page reads
+
     type = SelectField(
         _l("Type of business"),
         choices=select_choices(CompanyType.choices(), _l("All types")),

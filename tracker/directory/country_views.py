@@ -37,7 +37,7 @@ def detail(code: str):
     canonical = code.upper()
     if canonical != code and code.isascii() and is_country_code(canonical):
         # One address per country, as links and search engines expect; the filters come along.
-        return redirect(url_for(".detail", code=canonical, **request.args.to_dict(flat=False)), 301)
+        return redirect(url_for(".detail", code=canonical, **kept_filters(request.args)), 301)
     if not is_country_code(code):
         abort(404)
     form = CountryFilterForm(request.args, cities=cities_in(code))
@@ -46,6 +46,12 @@ def detail(code: str):
     page = listing.page_of(form.filters(code), services.today())
     # Past the last page: the page says so and links back, but it is no page of its own.
     return render_country(code, form, page), 404 if page.past_the_last else 200
+
+
+def kept_filters(args) -> dict[str, list[str]]:
+    """The query's filters a redirect keeps: the country form's own fields only, never other
+    names, which url_for would read as its own options (`_external`, `_scheme`...)."""
+    return {name: args.getlist(name) for name in CountryFilterForm.FIELDS if name in args}
 
 
 def cities_in(code: str) -> list[str]:

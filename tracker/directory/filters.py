@@ -54,6 +54,17 @@ class DirectoryFilterForm(BaseForm):
         super().__init__(present, **kwargs)
         self.country.choices = select_choices(country_choices(), _l("All countries"))
 
+    @property
+    def link_args(self) -> dict[str, str]:
+        """The filters asked for (once `validate()` passed), for links that keep them: built
+        from this form's own fields, never from the query string as sent, whose other names
+        would reach url_for (`_external`, `_scheme`, `_anchor`...)."""
+        args = {name: self[name].data for name in ("q", "country", "type", "standing")}
+        for name in ("sort", "per_page"):
+            if self[name].data != self[name].default:
+                args[name] = self[name].data
+        return {name: value for name, value in args.items() if value}
+
     def filters(self, **fixed) -> Filters:
         """The filters asked for, once `validate()` passed; `fixed` overrides (a country page)."""
         values = {

@@ -32,9 +32,10 @@ def signatories():
     if not form.validate():
         return render_template("directory/signatories.html", form=form, page=None), 400
     page = listing.page_of(form.filters(), services.today())
-    # The same search as open data: the API refuses empty parameters; the CSV has no pages.
-    filled = {name: value for name, value in request.args.items() if value}
-    every_page = {name: value for name, value in filled.items() if name not in PAGING}
+    # The same search as open data (the CSV has no pages); links are built from the form's
+    # known fields only (form.link_args), never from the query string as sent.
+    every_page = {name: value for name, value in form.link_args.items() if name not in PAGING}
+    filled = form.link_args | ({"page": page.filters.page} if page.filters.page > 1 else {})
     html = render_template(
         "directory/signatories.html", form=form, page=page, filled=filled, every_page=every_page
     )
