@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth import emails, forms, login_limits, services, sessions
@@ -69,6 +70,7 @@ def sign_in(user: User, remember: bool = False) -> None:
     # computer) must not stay valid for the signed-in account's forms.
     session.pop("csrf_token", None)
     g.pop("csrf_token", None)
+    generate_csrf()  # now, so the first page after sign-in is like any other (page_cache)
 
 
 def home_for(user: User) -> str:
