@@ -296,6 +296,12 @@ CASES = [
     ),
     Case(
         "POST",
+        "/review/companies/<int:company_id>/properties/publish",
+        SANCTION,
+        M + "/properties/publish",
+    ),
+    Case(
+        "POST",
         "/review/companies/<int:company_id>/change/return",
         SANCTION,
         M + "/change/return",

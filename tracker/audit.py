@@ -27,6 +27,7 @@ class AuditAction(LabelledEnum):
     APPLICATION_APPROVED = "application.approved"
     COMPANY_UPDATED = "company.updated"
     COMPANY_SIGNED = "company.signed"
+    PROPERTIES_PUBLISHED = "company.properties_published"
     CHANGE_REQUESTED = "change.requested"
     CHANGE_RETURNED = "change.returned"
     CHANGE_APPROVED = "change.approved"
@@ -73,6 +74,7 @@ ACTION_TITLES = {
     AuditAction.APPLICATION_APPROVED: _l("Application approved"),
     AuditAction.COMPANY_UPDATED: _l("Company details changed"),
     AuditAction.COMPANY_SIGNED: _l("The Code signed"),
+    AuditAction.PROPERTIES_PUBLISHED: _l("New properties published after review"),
     AuditAction.CHANGE_REQUESTED: _l("Change of details asked for review"),
     AuditAction.CHANGE_RETURNED: _l("Change of details returned for corrections"),
     AuditAction.CHANGE_APPROVED: _l("Change of details approved"),

@@ -31,8 +31,9 @@ def signatory_detail(profile: Profile) -> dict:
         "operations": [
             {
                 "country": operation.country_code,
-                "property_name": operation.property_name,
-                "city": operation.city,
+                # Text staff have not seen yet stays private (Operation.reviewed).
+                "property_name": operation.public_property_name,
+                "city": operation.public_city,
             }
             for operation in company.operations
         ],

@@ -154,7 +154,7 @@ def _apply_proposal(company: Company, proposed: dict) -> None:
     current = {name: getattr(company, name) for name in services.DETAIL_FIELDS}
     details = services.CompanyDetails(**(current | values))
     services.check_details(details)
-    services._apply(company, details)
+    services._apply(company, details, reviewed=True)  # the reviewer approved these rows
 
 
 ACTIONS = {

@@ -3,7 +3,17 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event, update
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    event,
+    true,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.companies import naming
@@ -419,8 +429,19 @@ class Operation(db.Model):
     country_code: Mapped[str] = mapped_column(String(2))
     property_name: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(120))
+    # Whether staff saw the row's text: rows a member adds once approved (properties change at
+    # once, unlike countries) wait for staff before the public sees their name and city.
+    reviewed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     company: Mapped[Company] = relationship(back_populates="operations")
+
+    @property
+    def public_property_name(self) -> str | None:
+        return self.property_name if self.reviewed else None
+
+    @property
+    def public_city(self) -> str | None:
+        return self.city if self.reviewed else None
 
 
 class Signature(db.Model):

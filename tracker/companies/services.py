@@ -10,7 +10,7 @@ from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Invitation, Role, User
 from tracker.companies.criteria import CURRENT_VERSION, criteria
-from tracker.companies.lifecycle import membership_number, transition
+from tracker.companies.lifecycle import Party, is_party, membership_number, transition
 from tracker.companies.models import (
     Company,
     CompanyType,
@@ -93,7 +93,9 @@ def _operation_key(operation: Operation | OperationInput) -> tuple[str, str, str
     return (operation.country_code, operation.property_name or "", operation.city or "")
 
 
-def _apply(company: Company, details: CompanyDetails) -> None:
+def _apply(company: Company, details: CompanyDetails, reviewed: bool = True) -> None:
+    """Set the company's details; rows added are `reviewed` (seen by staff, or going to be
+    with the application) or wait for staff before the public sees their text."""
     for name, value in asdict(details).items():
         if name != "operations":
             setattr(company, name, value)
@@ -107,7 +109,9 @@ def _apply(company: Company, details: CompanyDetails) -> None:
             wanted[key] -= 1
             kept.append(operation)
     added = [
-        Operation(country_code=country, property_name=name or None, city=city or None)
+        Operation(
+            country_code=country, property_name=name or None, city=city or None, reviewed=reviewed
+        )
         for (country, name, city), count in wanted.items()
         for _ in range(count)
     ]
@@ -204,7 +208,8 @@ def update_company(company: Company, details: CompanyDetails, actor: User) -> di
         requested = change_requests.requested_changes(company, proposed)
         change_requests.propose(company, proposed, actor)
     before = _snapshot(company)
-    _apply(company, details)
+    # Once approved, rows change at once but their text waits for staff (publish_properties).
+    _apply(company, details, reviewed=not change_requests_for(company))
     after = _snapshot(company)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
@@ -232,6 +237,31 @@ def update_company(company: Company, details: CompanyDetails, actor: User) -> di
             version=company.version,
         )
     return changes | requested
+
+
+def unreviewed_operations(company: Company) -> list[Operation]:
+    """The rows whose text waits for staff before the public sees it."""
+    return [operation for operation in company.operations if not operation.reviewed]
+
+
+def publish_properties(company: Company, staff: User) -> int:
+    """Let the public see the text of the rows the member added since staff last looked;
+    returns how many. Audited with the rows published.
+
+    :raises DomainError: for staff who may not see the company, or nothing waiting.
+    """
+    if not is_party(Party.STAFF, staff, company):
+        raise DomainError.on(None, _("Only staff who may see the company may do this."))
+    waiting = unreviewed_operations(company)
+    if not waiting:
+        raise DomainError.on(None, _("No property of this company is waiting for review."))
+    for operation in waiting:
+        operation.reviewed = True
+    company.updated_at = utcnow()  # a change the public sees: kept pages are made again
+    db.session.flush()
+    rows = _capped(sorted(" / ".join(filter(None, _operation_key(op))) for op in waiting))
+    audit.record(AuditAction.PROPERTIES_PUBLISHED, actor=staff, company=company, rows=rows)
+    return len(waiting)
 
 
 def change_requests_for(company: Company) -> bool:

@@ -172,7 +172,9 @@ def matching(filters: Filters, on: date) -> Select:
     if filters.country is not None:
         if filters.city:
             in_city = select(Operation.company_id).where(
-                Operation.country_code == filters.country, Operation.city == filters.city
+                Operation.country_code == filters.country,
+                Operation.city == filters.city,
+                Operation.reviewed.is_(True),
             )
             query = query.where(Company.id.in_(in_city))
         else:
@@ -281,6 +283,7 @@ def cities_in(country: str) -> list[str]:
         .where(
             Operation.country_code == country,
             Operation.city.is_not(None),
+            Operation.reviewed.is_(True),  # a city staff have not seen yet is not public
             in_stage(Stage.ACTIVE),
         )
         .distinct()

@@ -117,6 +117,10 @@ class ApproveChangeForm(DecisionForm):
     pass
 
 
+class PublishPropertiesForm(DecisionForm):
+    """Publish the properties listed: the version says which list the reviewer read."""
+
+
 class ReturnChangeForm(DecisionForm):
     change_comment = TextAreaField(
         "What should the company correct in its change?",

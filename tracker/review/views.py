@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from tracker.audit import AuditAction
 from tracker.companies import change_requests
+from tracker.companies import services as company_services
 from tracker.companies.changes import described
 from tracker.companies.history import company_history
 from tracker.companies.lifecycle import allowed
@@ -28,6 +29,7 @@ from tracker.review.forms import (
     ApproveForm,
     DecisionForm,
     ExpelForm,
+    PublishPropertiesForm,
     QueueFilterForm,
     ReinstateForm,
     RejectForm,
@@ -178,6 +180,7 @@ def render_detail(company, extension_form=None, **forms):
     forms.setdefault("expel_form", ExpelForm())
     forms.setdefault("approve_change_form", ApproveChangeForm())
     forms.setdefault("return_change_form", ReturnChangeForm())
+    forms.setdefault("publish_properties_form", PublishPropertiesForm())
     for form in forms.values():
         # A posted version is kept: a decision re-shown with an error still names what was read.
         if not form.version.data:
@@ -190,6 +193,7 @@ def render_detail(company, extension_form=None, **forms):
         history=company_history(company),
         may={name: allowed(action, company, current_user) for name, action in SANCTIONS.items()},
         change_request=request,
+        unreviewed=company_services.unreviewed_operations(company),
         requested=described(change_requests.requested_changes(company, request.proposed))
         if request
         else [],
@@ -373,3 +377,25 @@ def return_change(company_id: int):
         "change_returned",
         back_to_company=True,
     )
+
+
+@bp.post("/companies/<int:company_id>/properties/publish")
+@staff_required
+def publish_properties(company_id: int):
+    """Show the public the properties a member added since staff last looked."""
+    company = get_company_for_staff_or_404(company_id, current_user)
+    form = PublishPropertiesForm()
+    if not form.validate_on_submit():
+        return render_detail(company, publish_properties_form=form), 400
+    if form.seen_version != company.version:
+        # The list changed after the page was read: publishing now could show unseen text.
+        flash("The company changed its properties meanwhile: check the list again.", "error")
+        return redirect(url_for("review.detail", company_id=company.id))
+    try:
+        count = company_services.publish_properties(company, current_user)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("review.detail", company_id=company.id))
+    db.session.commit()
+    flash(f"{company.display_name}: {count} new properties are public now.", "success")
+    return redirect(url_for("review.detail", company_id=company.id))
