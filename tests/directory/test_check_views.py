@@ -236,6 +236,7 @@ def test_the_api_answers_json(client, register):
         "former_members": 1,
         "no_match": 1,
         "errors": 0,
+        "not_checked": 0,
     }
     first, second, third = data["results"]
     assert first == {

@@ -20,9 +20,9 @@ candidates are bounded (`matching`), and once the check has used SUPPLIER_CHECK_
 seconds of CPU the lines left are reported as not checked rather than matched.
 """
 
-import time
 from dataclasses import dataclass, field, replace
 from datetime import date
+from time import thread_time
 
 from flask import current_app
 from flask_babel import format_date, ngettext
@@ -182,14 +182,14 @@ def _key(supplier: Supplier) -> tuple[str, str, str]:
 def _chosen(index: matching.Index, suppliers: list[Supplier], budget: float) -> dict:
     """(line, best candidate) by `_key`, each distinct line once, until `budget` seconds of this
     thread's CPU are spent (the index's loading not counted): the lines left have none."""
-    deadline = time.thread_time() + budget
+    deadline = thread_time() + budget
     chosen: dict[tuple[str, str, str], tuple[_Line, Candidate | None]] = {}
     scored: dict[tuple[str, ...], list[Candidate]] = {}  # by core: one scoring per name
     for supplier in suppliers:
         key = _key(supplier)
         if key in chosen:
             continue
-        if time.thread_time() > deadline:
+        if thread_time() > deadline:
             break
         chosen[key] = _choose(index, _by_name_or_number(index, supplier, scored))
     return chosen
