@@ -24,7 +24,7 @@ from tracker.directory import matching
 from tracker.extensions import db
 from tracker.page_cache import data_version
 
-FORMAT = 1  # moves when `matching.Index` changes shape: files of another one are not read
+FORMAT = 2  # moves when `matching.Index` changes shape: files of another one are not read
 BUILD_WAIT = 30.0  # seconds a process without an index waits for another's build
 POLL = 0.05
 

@@ -81,6 +81,13 @@ class Index:
         }
         self.size = len(self.ids)
         self.weights = {word: self._weight(word) for word in self.postings}
+        # The companies of each word too common to find candidates, as sets: which of a rarer
+        # word's companies also have it is then a test in C, not a scan of its thousands.
+        self.having = {
+            word: frozenset(found)
+            for word, found in self.postings.items()
+            if len(found) > MAX_POSTINGS
+        }
         self.buckets = self._buckets()
         self.countries = self._countries(operations)
 
@@ -212,7 +219,11 @@ class Index:
                 common.append((variants, found))  # no variants: a word no one has
         if rare:
             each = max(MAX_POOL, SCAN // len(rare))
-            return _shared_first([list(islice(chain.from_iterable(f), each)) for f in rare])
+            lists = [list(islice(chain.from_iterable(found), each)) for found in rare]
+            having = [
+                self.having[v] for variants, _ in common for v in variants if v in self.having
+            ]
+            return _shared_first(lists, having)
         if not common or any(not variants for variants, _ in common):
             return []
         return self._having_all(common)
@@ -259,18 +270,21 @@ class Index:
         return (characters + 100 * (shared / total if total else 0.0)) / 2
 
 
-def _shared_first(rare: list[list[int]]) -> list[int]:
-    """At most MAX_POOL companies of the words' lists (rarest word first): those in two lists or
-    more first, then in the lists' order."""
-    if len(rare) == 1:
-        return list(dict.fromkeys(rare[0]))[:MAX_POOL]
-    counts = Counter(chain.from_iterable(rare))
+def _shared_first(rare: list[list[int]], having: list[frozenset[int]]) -> list[int]:
+    """At most MAX_POOL companies of the rarer words' lists (rarest word first): those in two
+    lists or more first, then the rarest word's that have one of the line's common words too
+    ("Campbell Traevl": the Campbell Travels before the Campbell Hotels), then the lists' order."""
+    counts = Counter(chain.from_iterable(rare)) if len(rare) > 1 else {}
     pool = dict.fromkeys(islice((p for p, seen in counts.items() if seen > 1), MAX_POOL))
+    for found in having:
+        if len(pool) >= MAX_POOL:
+            break
+        pool.update(dict.fromkeys(islice(filter(found.__contains__, rare[0]), MAX_POOL)))
     for position in chain.from_iterable(rare):
         if len(pool) >= MAX_POOL:
             break
         pool.setdefault(position)
-    return list(pool)
+    return list(pool)[:MAX_POOL]
 
 
 def _words_sorted(tokens: tuple[str, ...], name: str) -> str:
