@@ -218,6 +218,7 @@ class Index:
             else:
                 common.append((variants, found))  # no variants: a word no one has
         if rare:
+            rare.sort(key=lambda found: sum(map(len, found)))  # the rarest word first
             each = max(MAX_POOL, SCAN // len(rare))
             lists = [list(islice(chain.from_iterable(found), each)) for found in rare]
             having = [
