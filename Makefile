@@ -50,8 +50,8 @@ lint: install
 
 # Benchmarks (see README.md); with BENCH_DATABASE_URL (a PostgreSQL database they may empty)
 # the queue, properties, dashboard and public directory benchmarks run there too. The queue,
-# dashboard and public directory benchmarks share one 100,000-company database (instance/bench/
-# on SQLite).
+# dashboard, public directory and supplier check benchmarks share one 100,000-company database
+# (instance/bench/ on SQLite).
 bench: install catalogs
 	$(BIN)/python bench/demo_data.py
 	$(BIN)/python bench/review_queue.py
@@ -59,6 +59,7 @@ bench: install catalogs
 	$(BIN)/python bench/reset_timing.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/public_directory.py
+	$(BIN)/python bench/supplier_check.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
 		$(BIN)/python bench/review_queue.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/properties.py --database-url "$$BENCH_DATABASE_URL" && \

@@ -163,6 +163,12 @@ class Config:
     # Supplier checks (/check, its CSV, POST /api/v1/check) per client address: each may match
     # 1,000 names, so the page, the download and the API share this allowance.
     SUPPLIER_CHECK_RATE_LIMIT = os.environ.get("SUPPLIER_CHECK_RATE_LIMIT", "30 per minute")
+    # Seconds of CPU one supplier check may spend matching; the lines left are reported as not
+    # checked (a list crafted to be slow must not hold a worker).
+    SUPPLIER_CHECK_TIME_BUDGET = float(os.environ.get("SUPPLIER_CHECK_TIME_BUDGET", "2"))
+    # Where the supplier check's name index is kept, one file per data version, shared by the
+    # workers (empty: instance/supplier-index/). A cache: deleting it loses nothing.
+    SUPPLIER_INDEX_FOLDER = os.environ.get("SUPPLIER_INDEX_FOLDER", "")
 
     # `flask demo-data` adds fake companies and sign-ins with a published password.
     DEMO_DATA_ALLOWED = False

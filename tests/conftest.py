@@ -86,6 +86,7 @@ def app(smtp_server, tmp_path_factory):
         MAIL_SERVER = "127.0.0.1"
         MAIL_PORT = smtp_server.port
         REPORT_DOCUMENT_FOLDER = str(tmp_path_factory.mktemp("documents"))
+        SUPPLIER_INDEX_FOLDER = str(tmp_path_factory.mktemp("supplier-index"))
         if TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 

@@ -1,5 +1,8 @@
 """The CSV of a chain's properties: read leniently, checked row by row, never guessed."""
 
+import contextlib
+import csv
+
 import pytest
 
 from tracker.companies.properties import (
@@ -11,6 +14,7 @@ from tracker.companies.properties import (
     sorted_operations,
     without,
 )
+from tracker.companies.properties import csv_lines as csv_lines_of
 from tracker.companies.services import MAX_PROPERTIES, OperationInput
 
 
@@ -165,3 +169,24 @@ def test_sorted_by_country_name_in_the_readers_language(app):
         ("DE", "b"),
         ("AT", "a"),
     ]
+
+
+@pytest.mark.parametrize("line", ['a,"' * 133_334, "x" * 400_000, "a;b\n" * 100_000])
+def test_the_dialect_is_guessed_from_a_short_sample(monkeypatch, line):
+    """The sniffer is quadratic in its sample: a 400,000-character line must not reach it."""
+    samples = []
+    sniff = csv.Sniffer.sniff
+
+    def recorded(self, sample, **kwargs):
+        samples.append(sample)
+        return sniff(self, sample, **kwargs)
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", recorded)
+    with contextlib.suppress(csv.Error):  # a cell past the csv module's limit: callers say so
+        csv_lines_of(line)
+    assert [len(sample) <= 1024 and sample.count("\n") < 5 for sample in samples] == [True]
+
+
+def test_a_short_sample_still_finds_the_separator_after_a_long_header():
+    text = "country;property name;city" + ";" * 2000 + "\nTHA;Lotus Phuket;Phuket\n"
+    assert csv_lines_of(text)[1] == (2, ["THA", "Lotus Phuket", "Phuket"])

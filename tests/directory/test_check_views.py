@@ -236,6 +236,7 @@ def test_the_api_answers_json(client, register):
         "former_members": 1,
         "no_match": 1,
         "errors": 0,
+        "not_checked": 0,
     }
     first, second, third = data["results"]
     assert first == {
@@ -413,3 +414,25 @@ def test_the_api_matches_its_openapi_description(app, register, monkeypatch):
             case.call_and_validate()
 
         call()
+
+
+def test_lines_past_the_time_budget_say_so_on_the_page_the_csv_and_the_api(
+    client, app, register, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SUPPLIER_CHECK_TIME_BUDGET", -1)  # no time at all
+    text = page(check(client, "Lotus Tours\nGone Hotels"))
+    assert '<span class="badge badge-warning">2</span> lines left out: time ran out' in text
+    assert "The check ran out of time: 2 lines were not checked." in text
+    assert text.count("Not checked: time ran out") == 2
+    rows = download(client, "Lotus Tours")
+    assert rows[1][4] == "Not checked: time ran out"
+    assert "ran out of time before this line" in rows[1][-1]
+    data = api(client, {"suppliers": [{"name": "Lotus Tours"}]}).get_json()
+    assert (data["results"][0]["label"], data["results"][0]["match"]) == ("not_checked", None)
+    assert data["results"][0]["notes"] == [
+        "The check ran out of time before this line: check it again in a shorter list."
+    ]
+    assert (data["summary"]["not_checked"], data["summary"]["no_match"]) == (1, 0)
+    client.submit("/language", {"language": "fr", "next": "/check"})
+    french = page(check(client, "Lotus Tours"))
+    assert "Non vérifiée : temps écoulé" in french

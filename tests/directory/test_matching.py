@@ -9,6 +9,7 @@ from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, ready_report
 from tracker.companies.models import ApplicationStatus, Stage
 from tracker.companies.naming import folded
+from tracker.directory import matching, supplier_check
 from tracker.directory.check_input import Supplier, from_csv, from_text
 from tracker.directory.name_cores import core_tokens
 from tracker.directory.supplier_check import CheckStanding, Label, check_suppliers
@@ -266,3 +267,66 @@ def test_a_csv_file_is_read_with_its_own_separator():
         Supplier(2, "Hôtel Dupont, SARL", "France"),
         Supplier(3, "Lotus Tours", "TH", "tc 123"),
     ]
+
+
+# Bounded work (a list crafted to be slow must not hold a worker) -----------------------------
+
+
+def test_a_name_repeated_or_written_otherwise_is_scored_once(monkeypatch):
+    company = signed("Lotus Tours")
+    calls = []
+    candidates = matching.Index.candidates
+
+    def counted(self, tokens):
+        calls.append(tokens)
+        return candidates(self, tokens)
+
+    monkeypatch.setattr(matching.Index, "candidates", counted)
+    text = "\n".join(["Lotus Tuors"] * 500 + ["LOTUS TUORS", "Lotus Tuors Ltd", "Lotus Tuors, TH"])
+    checked = check_suppliers(from_text(text), today())
+    assert calls == [("lotus", "tuors")]
+    assert {result.company.id for result in checked.results} == {company.id}
+    assert [result.supplier.line for result in checked.results] == list(range(1, 504))
+    assert checked.results[-1].confidence > checked.results[0].confidence  # the country counted
+
+
+def test_a_line_ranks_a_bounded_number_of_candidates(monkeypatch):
+    wanted = signed("Smith Lotus")
+    for n in range(30):
+        signed(f"Smith Tours {n}")
+    monkeypatch.setattr(matching, "MAX_POOL", 5)
+    ranked = []
+    extract = matching.process.extract
+
+    def counted(query, choices, **kwargs):
+        if kwargs["score_cutoff"] == matching.PRE_RANK_CUTOFF:  # names, not a word's typos
+            ranked.append(len(choices))
+        return extract(query, choices, **kwargs)
+
+    monkeypatch.setattr(matching.process, "extract", counted)
+    assert one("Smiht Lotus").company.id == wanted.id  # sharing two words, it is in the pool
+    one("Smith Tuors")  # 30 companies share "smith"
+    assert len(ranked) == 2 and max(ranked) <= 5 * 2  # five companies, two names each
+
+
+def test_lines_past_the_time_budget_are_not_checked(app, monkeypatch):
+    company = signed("Lotus Tours")
+    signed("Orchid Journeys")
+    clock = iter(range(100))
+    monkeypatch.setattr(supplier_check, "thread_time", lambda: next(clock))
+    monkeypatch.setitem(app.config, "SUPPLIER_CHECK_TIME_BUDGET", 2.5)
+    names = ["Lotus Tours", "Nobody Known", "Orchid Journeys", "Smith Hotel", "Lotus Tours"]
+    checked = check_suppliers([Supplier(n, name) for n, name in enumerate(names, 1)], today())
+    labels = [result.label for result in checked.results]
+    assert labels == [
+        Label.EXACT,
+        Label.NO_MATCH,
+        Label.NOT_CHECKED,
+        Label.NOT_CHECKED,
+        Label.EXACT,
+    ]
+    assert checked.results[-1].company.id == company.id  # a line already answered still is
+    assert [result.company for result in checked.results[2:4]] == [None, None]
+    summary = checked.summary
+    assert (summary.total, summary.good_standing, summary.no_match) == (5, 2, 1)
+    assert summary.not_checked == 2

@@ -118,6 +118,8 @@ def problem(supplier: Supplier) -> str | None:
 
 def _invisible(text: str) -> bool:
     """Control characters (bar the tab) and invisible formatting ones, as forms refuse them."""
+    if text.isprintable():  # in C: no control, format or other invisible character at all
+        return False
     return any(_is_invisible(ch) for ch in text)
 
 

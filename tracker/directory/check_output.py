@@ -29,7 +29,8 @@ def as_json(result: Result) -> dict:
         "label": result.label.value,
         "standing": result.standing.value if result.standing else None,
         "since": result.since.isoformat() if result.since else None,
-        "notes": [str(note) for note in result.notes],
+        "notes": [str(note) for note in result.notes]
+        + ([_unchecked(result)] if not result.checked else []),
         "error": str(result.error) if result.error else None,
     }
 
@@ -57,6 +58,7 @@ def summary_json(summary: Summary) -> dict:
         "former_members": summary.former_members,
         "no_match": summary.no_match,
         "errors": summary.errors,
+        "not_checked": summary.not_checked,
     }
 
 
@@ -82,11 +84,22 @@ def csv_header() -> list[str]:
     return [str(title) for title in CSV_HEADER]
 
 
+def _unchecked(result: Result) -> str:
+    return "" if result.checked else str(NOT_CHECKED_NOTE)
+
+
+NOT_CHECKED_NOTE = _l(
+    "The check ran out of time before this line: check it again in a shorter list."
+)
+
+
 def csv_row(result: Result) -> list:
     """One line of the download; `csv_export` makes every cell safe in a spreadsheet."""
     supplier, company = result.supplier, result.company
     given = [supplier.line, supplier.name, supplier.country, supplier.membership_number]
-    notes = " ".join(str(text) for text in [result.error, *result.notes] if text)
+    notes = " ".join(
+        str(text) for text in [result.error, *result.notes, _unchecked(result)] if text
+    )
     if company is None:
         return [*given, result.label.label, "", "", "", "", "", "", "", "", notes]
     return [

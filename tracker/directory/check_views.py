@@ -159,7 +159,12 @@ _RESULT = {
         },
         "match": _MATCH,
         "confidence": {"type": "integer", "minimum": 0, "maximum": 100},
-        "label": {"type": "string", "enum": ["exact", "likely", "possible", "no_match"]},
+        "label": {
+            "type": "string",
+            "enum": ["exact", "likely", "possible", "no_match", "not_checked"],
+            "description": "not_checked: the check's time ran out before this line (send it "
+            "again, in a shorter list)",
+        },
         "standing": {
             "type": "string",
             "nullable": True,
@@ -194,6 +199,7 @@ _SUMMARY = {
         "former_members",
         "no_match",
         "errors",
+        "not_checked",
     ],
     "properties": {
         name: _COUNT
@@ -204,6 +210,7 @@ _SUMMARY = {
             "former_members",
             "no_match",
             "errors",
+            "not_checked",
         )
     },
 }
@@ -232,7 +239,9 @@ OPENAPI_PATHS = {
                 "Ltd, S.A. or GmbH), with the match's confidence and the company's standing. "
                 "Former members (suspended, withdrawn, expelled) are matched and flagged; "
                 "companies that never signed are not. A line that cannot be matched (longer "
-                "than 300 characters, say) has an error and no match. Rate-limited per client."
+                "than 300 characters, say) has an error and no match. Each check has a time "
+                "budget: lines it did not reach are labelled not_checked. Rate-limited per "
+                "client."
             ),
             "requestBody": {
                 "required": True,

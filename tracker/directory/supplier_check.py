@@ -12,13 +12,19 @@ When another company scores within 3 points, the best loses 10 and the line says
 that close. Labels: exact from 95, likely from 80, possible from 60; below that, no match.
 
 The work is a constant number of queries whatever the list's length: the data version (the
-index, with the countries each company operates in, is kept until the data changes), and the
-matched companies with their public standing (`listing.listed`).
+index, with the countries each company operates in, is kept until the data changes:
+`index_store`), and the matched companies with their public standing (`listing.listed`). The
+CPU is bounded too: a line repeated (the same name, country and number) is answered once, the
+same name written otherwise ("LOTUS TOURS LTD", "Lotus Tours") is scored once, each line's
+candidates are bounded (`matching`), and once the check has used SUPPLIER_CHECK_TIME_BUDGET
+seconds of CPU the lines left are reported as not checked rather than matched.
 """
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from time import thread_time
 
+from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.companies.models import Company, Stage
 from tracker.companies.naming import folded
 from tracker.companies.properties import country_code_for
-from tracker.directory import check_input, matching
+from tracker.directory import check_input, index_store, matching
 from tracker.directory.check_input import Supplier
 from tracker.directory.listing import listed
 from tracker.directory.matching import Candidate
@@ -49,6 +55,7 @@ class Label(LabelledEnum):
     LIKELY = "likely"
     POSSIBLE = "possible"
     NO_MATCH = "no_match"
+    NOT_CHECKED = "not_checked"  # the check's time ran out before this line
 
     @property
     def label(self) -> str:
@@ -57,6 +64,7 @@ class Label(LabelledEnum):
             "likely": _l("Likely match"),
             "possible": _l("Possible match: check it"),
             "no_match": _l("No match"),
+            "not_checked": _l("Not checked: time ran out"),
         }[self.value]
 
     @classmethod
@@ -117,9 +125,12 @@ class Result:
     confidence: int = 0
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    checked: bool = True  # False: the check's time ran out before this line
 
     @property
     def label(self) -> Label:
+        if not self.checked:
+            return Label.NOT_CHECKED
         return Label.of(self.confidence) if self.company is not None else Label.NO_MATCH
 
 
@@ -131,6 +142,7 @@ class Summary:
     former_members: int
     no_match: int
     errors: int
+    not_checked: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,16 +165,37 @@ class _Line:
 
 def check_suppliers(suppliers: list[Supplier], on: date) -> Checked:
     """Every supplier matched, in order; see the module docstring for how."""
-    index = matching.current_index()
-    lines = [_by_name_or_number(index, supplier) for supplier in suppliers]
-    chosen = [_choose(index, line) for line in lines]
-    ids = list(dict.fromkeys(index.ids[best.position] for _line, best in chosen if best))
+    index = index_store.current_index()
+    chosen = _chosen(index, suppliers, current_app.config["SUPPLIER_CHECK_TIME_BUDGET"])
+    ids = list(dict.fromkeys(index.ids[best.position] for _line, best in chosen.values() if best))
     found = {item.company.id: item for item in listed(ids, on)}
-    results = [_result(index, line, best, found) for line, best in chosen]
+    results = [
+        _result(index, supplier, chosen.get(_key(supplier)), found) for supplier in suppliers
+    ]
     return Checked(results, summarise(results))
 
 
-def _by_name_or_number(index: matching.Index, supplier: Supplier) -> _Line:
+def _key(supplier: Supplier) -> tuple[str, str, str]:
+    return supplier.name, supplier.country, supplier.membership_number
+
+
+def _chosen(index: matching.Index, suppliers: list[Supplier], budget: float) -> dict:
+    """(line, best candidate) by `_key`, each distinct line once, until `budget` seconds of this
+    thread's CPU are spent (the index's loading not counted): the lines left have none."""
+    deadline = thread_time() + budget
+    chosen: dict[tuple[str, str, str], tuple[_Line, Candidate | None]] = {}
+    scored: dict[tuple[str, ...], list[Candidate]] = {}  # by core: one scoring per name
+    for supplier in suppliers:
+        key = _key(supplier)
+        if key in chosen:
+            continue
+        if thread_time() > deadline:
+            break
+        chosen[key] = _choose(index, _by_name_or_number(index, supplier, scored))
+    return chosen
+
+
+def _by_name_or_number(index: matching.Index, supplier: Supplier, scored: dict) -> _Line:
     error = check_input.problem(supplier)
     if error:
         return _Line(supplier, error=error)
@@ -180,7 +213,9 @@ def _by_name_or_number(index: matching.Index, supplier: Supplier) -> _Line:
     if number_text and _by_number(index, line, number_text, tokens):
         return line
     if tokens:
-        line.candidates = index.candidates(tokens)[:KEPT]
+        if tokens not in scored:
+            scored[tokens] = index.candidates(tokens)[:KEPT]
+        line.candidates = scored[tokens]
     return line
 
 
@@ -242,8 +277,11 @@ def _weighed(index: matching.Index, line: _Line, candidate: Candidate) -> Candid
     return replace(candidate, score=min(score, cap))
 
 
-def _result(index, line: _Line, best: Candidate | None, found: dict) -> Result:
-    result = Result(line.supplier, notes=line.notes, error=line.error)
+def _result(index, supplier: Supplier, chosen: tuple | None, found: dict) -> Result:
+    if chosen is None:
+        return Result(supplier, checked=False)
+    line, best = chosen
+    result = Result(supplier, notes=list(line.notes), error=line.error)
     item = found.get(index.ids[best.position]) if best else None
     if item is None or not item.company.has_membership:
         return result  # no match (or a company gone since the index was built)
@@ -266,6 +304,7 @@ def summarise(results: list[Result]) -> Summary:
         good_standing=sum(s in (CheckStanding.GOOD, CheckStanding.TOP_MEMBER) for s in standings),
         report_overdue=sum(s is CheckStanding.OVERDUE for s in standings),
         former_members=sum(not s.is_member for s in standings),
-        no_match=sum(r.company is None and r.error is None for r in results),
+        no_match=sum(r.company is None and r.error is None and r.checked for r in results),
         errors=sum(r.error is not None for r in results),
+        not_checked=sum(not r.checked for r in results),
     )
