@@ -17,6 +17,8 @@ from config import BASE_DIR
 from tests.conftest import free_port
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+# The production settings (worker class, threads, timeouts); the fixture only sets the port.
+GUNICORN_CONFIG = BASE_DIR / "gunicorn.conf.py"
 WORKERS = 2
 START_TIMEOUT = 20.0  # seconds for both workers to boot and /healthz to answer
 STOP_TIMEOUT = 10.0
@@ -123,7 +125,8 @@ def served_app(app, smtp_server, tmp_path_factory) -> Iterator[ServedApp]:
     """gunicorn --workers 2 serving wsgi:app with TestingConfig on a free loopback port."""
     port = free_port()
     stderr_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
-    command = [str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
+    command = [str(GUNICORN), "--config", str(GUNICORN_CONFIG), "--workers", str(WORKERS)]
+    command += ["--bind", f"127.0.0.1:{port}"]
     with open(stderr_path, "wb") as stderr:
         process = subprocess.Popen(
             [*command, "wsgi:app"],
@@ -146,6 +149,24 @@ def served_client(served_app) -> Iterator[httpx.Client]:
     """An httpx client with its own cookie jar, talking to the served app."""
     with httpx.Client(base_url=served_app.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def close_http_clients(monkeypatch) -> Iterator[None]:
+    """Close every httpx client a served test opened and left open: gunicorn keeps connections
+    alive (gunicorn.conf.py), and a socket left to the garbage collector is a ResourceWarning,
+    an error in the next test."""
+    opened: list[httpx.Client] = []
+    original_init = httpx.Client.__init__
+
+    def init(client, *args, **kwargs):
+        original_init(client, *args, **kwargs)
+        opened.append(client)
+
+    monkeypatch.setattr(httpx.Client, "__init__", init)
+    yield
+    for client in opened:
+        client.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
