@@ -120,28 +120,35 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def served_app(app, smtp_server, tmp_path_factory) -> Iterator[ServedApp]:
-    """gunicorn --workers 2 serving wsgi:app with TestingConfig on a free loopback port."""
-    port = free_port()
-    stderr_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
+def start_gunicorn(env: dict[str, str], port: int, stderr_path: Path) -> ServedApp:
+    """gunicorn with the production config file, serving once this returns. Its processes form
+    a group of their own, so that a test can kill master and workers at one stroke."""
     command = [str(GUNICORN), "--config", str(GUNICORN_CONFIG), "--workers", str(WORKERS)]
     command += ["--bind", f"127.0.0.1:{port}"]
-    with open(stderr_path, "wb") as stderr:
+    with open(stderr_path, "ab") as stderr:  # a restart adds to the same log
         process = subprocess.Popen(
             [*command, "wsgi:app"],
             cwd=BASE_DIR,
-            env=gunicorn_env(app, smtp_server),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=stderr,
             stderr=stderr,
+            start_new_session=True,
         )
     served = ServedApp(url=f"http://127.0.0.1:{port}", process=process, stderr_path=stderr_path)
+    wait_until_ready(served)
+    return served
+
+
+@pytest.fixture(scope="session")
+def served_app(app, smtp_server, tmp_path_factory) -> Iterator[ServedApp]:
+    """gunicorn --workers 2 serving wsgi:app with TestingConfig on a free loopback port."""
+    stderr_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
+    served = start_gunicorn(gunicorn_env(app, smtp_server), free_port(), stderr_path)
     try:
-        wait_until_ready(served)
         yield served
     finally:
-        stop(process)
+        stop(served.process)
 
 
 @pytest.fixture()
