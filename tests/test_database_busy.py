@@ -28,8 +28,9 @@ BUSY_TEXT = "too busy to finish this just now, so nothing was saved"
 
 @contextmanager
 def write_lock() -> Iterator[None]:
-    """Another connection holds the lock that adding a user needs until the block ends
-    (SQLite: the database's write lock; PostgreSQL: the users table's, reads still allowed)."""
+    """Another connection holds the lock that adding a user or ending a session needs until
+    the block ends (SQLite: the database's write lock; PostgreSQL: those tables', reads still
+    allowed)."""
     if db.engine.dialect.name == "sqlite":
         other = sqlite3.connect(db.engine.url.database, isolation_level=None)
         try:
@@ -39,7 +40,7 @@ def write_lock() -> Iterator[None]:
             other.close()  # rolls the empty transaction back
     else:
         with db.engine.connect() as other:  # rolled back on leaving
-            other.execute(text("LOCK TABLE users IN EXCLUSIVE MODE"))
+            other.execute(text("LOCK TABLE users, auth_sessions IN EXCLUSIVE MODE"))
             yield
 
 
