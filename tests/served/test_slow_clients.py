@@ -47,8 +47,14 @@ class Slowloris:
                     sock.send(b"X")  # one more byte of a header line that never ends
                 except OSError:  # closed by the server: come back with another one
                     sock.close()
-                    self.sockets[i] = self.open()
-                    self.reopened += 1
+                    self.reopen(i)
+
+    def reopen(self, i: int) -> None:
+        try:
+            self.sockets[i] = self.open()
+        except OSError:  # not accepted in time: the next round tries again (send fails)
+            return
+        self.reopened += 1
 
     def __enter__(self) -> "Slowloris":
         self.sockets = [self.open() for _ in self.sockets]
@@ -66,7 +72,7 @@ def timed_get(client: httpx.Client, path: str) -> tuple[int, float]:
     started = time.monotonic()
     try:
         status = client.get(path).status_code
-    except httpx.TimeoutException:
+    except httpx.TransportError:  # timed out or refused
         status = 0  # counted as unanswered
     return status, time.monotonic() - started
 
@@ -94,6 +100,12 @@ def p99(latencies: list[float]) -> float:
     return ordered[rank - 1]
 
 
+@pytest.fixture()
+def served(served_app):
+    served_app.restart_workers()  # no earlier test's rate-limit counts
+    return served_app
+
+
 def test_a_client_slower_than_the_header_timeout_is_disconnected(served):
     """A byte a second keeps a plain socket busy forever; the server hangs up at the deadline."""
     slow = Slowloris(served.url, 1)
@@ -110,7 +122,8 @@ def test_a_client_slower_than_the_header_timeout_is_disconnected(served):
             except ConnectionError:
                 answer = b""
     assert answer == b""
-    assert HEADER_TIMEOUT - 1 < time.monotonic() - started < HEADER_TIMEOUT + 2
+    # The worker looks at its deadlines about once a second (longer on a loaded machine).
+    assert HEADER_TIMEOUT - 1 < time.monotonic() - started < HEADER_TIMEOUT + 4
 
 
 def test_a_refused_body_is_not_waited_for(served):
@@ -128,12 +141,6 @@ def test_a_refused_body_is_not_waited_for(served):
     head = answer.split(b"\r\n\r\n", 1)[0].decode()
     assert head.startswith("HTTP/1.1 413 ")
     assert "Connection: close" in head.split("\r\n")
-
-
-@pytest.fixture()
-def served(served_app):
-    served_app.restart_workers()  # no earlier test's rate-limit counts
-    return served_app
 
 
 def test_slow_clients_do_not_stop_ordinary_requests(served):
