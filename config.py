@@ -60,6 +60,12 @@ class Config:
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Waits for the database (tracker/database.py); past them a request answers 503 with
+    # Retry-After. SQLite: for another writer's lock. PostgreSQL: per statement, and for a lock
+    # (0: no limit, e.g. for a long migration).
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
+    DATABASE_LOCK_TIMEOUT_MS = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", "5000"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; forms may stay open long
 
     # Every link in an e-mail starts with this, never with the Host header of the request.

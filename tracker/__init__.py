@@ -57,11 +57,14 @@ def register_security(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from tracker import database
     from tracker.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
     from tracker.languages.selection import select_locale
 
+    database.configure(app)  # timeouts (tracker/database.py), before the engine is made
     db.init_app(app)
     with app.app_context():
+        database.listen(app, db.engine)
         if db.engine.dialect.name == "postgresql":
             sqlalchemy.event.listen(db.engine, "connect", without_jit)
     migrate.init_app(app, db, render_as_batch=True)

@@ -3,17 +3,28 @@
 import math
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge, SecurityError
+from werkzeug.exceptions import (
+    Conflict,
+    HTTPException,
+    RequestEntityTooLarge,
+    SecurityError,
+    ServiceUnavailable,
+)
 
+from tracker import database
 from tracker.api.errors import api_error
 from tracker.extensions import db, limiter
 from tracker.security_log import log_refusal
 
 PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
 UNKNOWN_HOST = "This site does not answer to that host name."
+# Seconds a client is asked to wait after the database was too busy (a lock held past its timeout).
+BUSY_RETRY_AFTER = 5
 
 
 def wants_json() -> bool:
@@ -75,9 +86,31 @@ def handle_stale(error: StaleDataError):
     )
 
 
+def handle_database_error(error: OperationalError):
+    """A lock or statement that ran out of time is load, not a fault: 503 with Retry-After.
+
+    :raises OperationalError: any other database error, which Flask logs and answers with 500.
+    """
+    if not database.is_busy(error):
+        raise error
+    current_app.logger.warning(
+        "database busy: %s %s: %s", request.method, request.path, str(error.orig).strip()
+    )
+    busy = ServiceUnavailable(
+        _(
+            "The site is too busy to finish this just now, so nothing was saved."
+            " Please try again in a few seconds."
+        )
+    )
+    response = make_response(render_error(busy))  # which rolls the transaction back
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(StaleDataError, handle_stale)
+    app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(SecurityError, handle_untrusted_host)
     # Flask hands unexpected exceptions to this too, wrapped as InternalServerError.

@@ -17,6 +17,8 @@ from config import BASE_DIR
 from tests.conftest import free_port
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+# The production settings (worker class, threads, timeouts); the fixture only sets the port.
+GUNICORN_CONFIG = BASE_DIR / "gunicorn.conf.py"
 WORKERS = 2
 START_TIMEOUT = 20.0  # seconds for both workers to boot and /healthz to answer
 STOP_TIMEOUT = 10.0
@@ -118,27 +120,35 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def served_app(app, smtp_server, tmp_path_factory) -> Iterator[ServedApp]:
-    """gunicorn --workers 2 serving wsgi:app with TestingConfig on a free loopback port."""
-    port = free_port()
-    stderr_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
-    command = [str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
-    with open(stderr_path, "wb") as stderr:
+def start_gunicorn(env: dict[str, str], port: int, stderr_path: Path) -> ServedApp:
+    """gunicorn with the production config file, serving once this returns. Its processes form
+    a group of their own, so that a test can kill master and workers at one stroke."""
+    command = [str(GUNICORN), "--config", str(GUNICORN_CONFIG), "--workers", str(WORKERS)]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    with open(stderr_path, "ab") as stderr:  # a restart adds to the same log
         process = subprocess.Popen(
             [*command, "wsgi:app"],
             cwd=BASE_DIR,
-            env=gunicorn_env(app, smtp_server),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=stderr,
             stderr=stderr,
+            start_new_session=True,
         )
     served = ServedApp(url=f"http://127.0.0.1:{port}", process=process, stderr_path=stderr_path)
+    wait_until_ready(served)
+    return served
+
+
+@pytest.fixture(scope="session")
+def served_app(app, smtp_server, tmp_path_factory) -> Iterator[ServedApp]:
+    """gunicorn --workers 2 serving wsgi:app with TestingConfig on a free loopback port."""
+    stderr_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
+    served = start_gunicorn(gunicorn_env(app, smtp_server), free_port(), stderr_path)
     try:
-        wait_until_ready(served)
         yield served
     finally:
-        stop(process)
+        stop(served.process)
 
 
 @pytest.fixture()
@@ -146,6 +156,24 @@ def served_client(served_app) -> Iterator[httpx.Client]:
     """An httpx client with its own cookie jar, talking to the served app."""
     with httpx.Client(base_url=served_app.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def close_http_clients(monkeypatch) -> Iterator[None]:
+    """Close every httpx client a served test opened and left open: gunicorn keeps connections
+    alive (gunicorn.conf.py), and a socket left to the garbage collector is a ResourceWarning,
+    an error in the next test."""
+    opened: list[httpx.Client] = []
+    original_init = httpx.Client.__init__
+
+    def init(client, *args, **kwargs):
+        original_init(client, *args, **kwargs)
+        opened.append(client)
+
+    monkeypatch.setattr(httpx.Client, "__init__", init)
+    yield
+    for client in opened:
+        client.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
