@@ -206,6 +206,23 @@ def test_a_failed_commit_deletes_the_new_file_and_keeps_the_old(
     assert stored(folder) == before
 
 
+def test_a_save_stays_saved_when_the_lookup_after_its_commit_fails(
+    client, member_a, folder, monkeypatch
+):
+    """The old file is then left for `documents prune`, never answered with a 500."""
+    report = started(*member_a)
+    upload(client, report, FIRST)
+
+    def database_gone(names):
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(documents, "in_use", database_gone)
+    assert upload(client, report, SECOND).status_code == 302
+    db.session.refresh(report)
+    assert stored(folder)[report.policy_document] == SECOND
+    assert sorted(stored(folder).values()) == sorted([FIRST, SECOND])
+
+
 def test_remove_unused_leaves_files_in_use_and_names_that_are_not_ours(folder, member_a):
     company, owner = member_a
     report = started(company, owner)

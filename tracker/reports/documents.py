@@ -26,6 +26,7 @@ from urllib.parse import quote
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -180,8 +181,14 @@ def remove_unused(names: Iterable[str | None], folder: Path) -> int:
     for `prune`; the commit has happened, so the request has succeeded.
     """
     candidates = {name for name in names if name and NAME.fullmatch(name)}
+    try:
+        unused = candidates - in_use(candidates)
+    except SQLAlchemyError:  # a database gone away after our commit: prune finds them later
+        log.warning("Could not look up documents to remove: %s", candidates, exc_info=True)
+        db.session.rollback()
+        return 0
     removed = 0
-    for name in candidates - in_use(candidates):
+    for name in unused:
         try:
             delete(name, folder)
             removed += 1
