@@ -81,6 +81,9 @@ class Config:
     MAX_FORM_PARTS = 2000
     # Policy documents of annual reports: PDFs up to this size; their form may be that large.
     REPORT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    # Stored policy documents per report: the draft's one plus one per version submitted with
+    # another file (a replaced draft file is deleted); beyond this, uploads are refused.
+    REPORT_DOCUMENTS_MAX = int(os.environ.get("REPORT_DOCUMENTS_MAX", "20"))
     BODY_LIMITS = {"reports.edit": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH}
 
     # Where businesses and the public write to ECPAT about The Code (shown on Contact, Privacy).

@@ -1,6 +1,6 @@
 """Command-line tools (`flask --app wsgi ...`): `demo-data`, `create-staff`, `send-mail` (the
 outbox's queued e-mail) and `send-reminders` (reminders of reports due, then sent); the last two
-are meant for cron.
+are meant for cron; `documents prune` deletes stored policy documents nothing refers to.
 """
 
 from datetime import datetime
@@ -17,7 +17,7 @@ from tracker.companies.models import Membership
 from tracker.countries import country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports import position, recognition, reminders, services
+from tracker.reports import documents, position, recognition, reminders, services
 from tracker.reports.models import ReminderKind
 
 STAFF_ROLES = [role.value for role in Role if role.is_staff]
@@ -195,9 +195,38 @@ def recompute_reporting_command() -> None:
     click.echo(f"Recomputed {done:,} members.")
 
 
+@click.group("documents")
+def documents_group() -> None:
+    """The policy documents of annual reports kept on disk."""
+
+
+@documents_group.command("prune")
+@click.option(
+    "--min-age",
+    type=click.IntRange(0, 525_600),
+    default=60,
+    show_default=True,
+    help="Minutes a file must have existed: a younger one may await its save's commit.",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+def prune_documents_command(min_age: int, dry_run: bool) -> None:
+    """Delete stored policy documents that no report or version refers to."""
+    folder = documents.folder()
+    parts = documents.subfolders(folder)
+    with click.progressbar(length=len(parts), label=f"Checking {folder}", show_pos=True) as bar:
+        counts = documents.prune(folder, min_age * 60, dry_run=dry_run, progress=bar.update)
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(
+        f"{verb} {counts.removed:,} unused files ({counts.removed_bytes:,} bytes) and "
+        f"{counts.temporary:,} half-written uploads; kept {counts.in_use:,} in use and "
+        f"{counts.recent:,} younger than {min_age} minutes; left {counts.other:,} others alone."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(recompute_reporting_command)
+    app.cli.add_command(documents_group)

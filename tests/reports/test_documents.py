@@ -7,7 +7,6 @@ import signal
 import stat
 import string
 from contextlib import contextmanager
-from io import BytesIO
 
 import pytest
 from pypdf import PdfWriter
@@ -15,12 +14,20 @@ from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
     FloatObject,
-    NameObject,
     StreamObject,
     TextStringObject,
 )
 
-from tracker.reports import documents
+from tests.reports.pdfs import (
+    action,
+    annotate,
+    as_bytes,
+    blank,
+    hand_written,
+    javascript,
+    name,
+)
+from tracker.reports import pdf_check
 from tracker.reports.documents import CheckedPdf, DocumentError, check_pdf, delete, path_of, store
 
 MB = 1024 * 1024
@@ -31,45 +38,6 @@ ACTIVE = (
 )
 DAMAGED = "This PDF is damaged or cannot be read; save it again as PDF and upload that."
 NOT_PDF = "This file is not a PDF. Choose a PDF file and upload that."
-
-
-def name(value: str) -> NameObject:
-    return NameObject(value)
-
-
-def as_bytes(writer: PdfWriter) -> bytes:
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def blank(pages: int = 1) -> PdfWriter:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    return writer
-
-
-def action(kind: str, **entries) -> DictionaryObject:
-    """An action dictionary, e.g. action("/URI", URI=TextStringObject("https://…"))."""
-    result = DictionaryObject({name("/Type"): name("/Action"), name("/S"): name(kind)})
-    result.update({name(f"/{key}"): value for key, value in entries.items()})
-    return result
-
-
-def javascript() -> DictionaryObject:
-    return action("/JavaScript", JS=TextStringObject("app.alert('hello');"))
-
-
-def annotate(writer: PdfWriter, annotation: DictionaryObject) -> None:
-    annotation.update(
-        {
-            name("/Type"): name("/Annot"),
-            name("/Rect"): ArrayObject([FloatObject(v) for v in (10, 10, 100, 40)]),
-        }
-    )
-    page = writer.pages[0]
-    page[name("/Annots")] = ArrayObject([writer._add_object(annotation)])
 
 
 def refusal(data: bytes, max_bytes: int = LIMIT) -> str:
@@ -83,7 +51,7 @@ def checks(request, monkeypatch):
     """Active content must be found by walking the objects even without the raw byte scan,
     which would otherwise find any /JS first."""
     if request.param == "walk only":
-        monkeypatch.setattr(documents, "_raw_names_active", lambda data: False)
+        monkeypatch.setattr(pdf_check, "_raw_names_active", lambda data: False)
     return request.param
 
 
@@ -306,15 +274,16 @@ def test_a_script_no_object_refers_to_is_found_in_the_raw_bytes(monkeypatch):
     writer._add_object(javascript())  # written to the file, reachable from nowhere
     data = as_bytes(writer)
     assert refusal(data) == ACTIVE
-    # The raw scan is what found it: the walk alone lets it through.
-    monkeypatch.setattr(documents, "_raw_names_active", lambda data: False)
-    assert check_pdf(data, LIMIT).pages == 1
+    assert pdf_check._raw_names_active(data)
+    # The walk reads every object the cross-references list, reachable or not: it finds it too.
+    monkeypatch.setattr(pdf_check, "_raw_names_active", lambda data: False)
+    assert refusal(data) == ACTIVE
 
 
 def test_a_script_name_spelt_with_escapes_is_found_in_the_raw_bytes():
     orphan = b"%PDF-1.7\n9 0 obj\n<< /S /Java#53cript /J#53 (app.alert(1)) >>\nendobj\n"
-    assert documents._raw_names_active(orphan)
-    assert not documents._raw_names_active(b"%PDF-1.7\n<< /JSON (x) /Jump 1 >>\n")
+    assert pdf_check._raw_names_active(orphan)
+    assert not pdf_check._raw_names_active(b"%PDF-1.7\n<< /JSON (x) /Jump 1 >>\n")
 
 
 # Files built to make the check work hard
@@ -345,30 +314,15 @@ def test_a_reference_cycle_still_finds_a_script_behind_it(checks):
 
 
 def test_too_many_objects_is_refused_as_unreadable(monkeypatch):
-    monkeypatch.setattr(documents, "MAX_OBJECTS", 500)
+    monkeypatch.setattr(pdf_check, "MAX_OBJECTS", 500)
     writer = blank()
     writer.root_object[name("/Many")] = ArrayObject(
         [DictionaryObject({name("/N"): FloatObject(i)}) for i in range(600)]
     )
     data = as_bytes(writer)
     assert refusal(data) == DAMAGED
-    monkeypatch.setattr(documents, "MAX_OBJECTS", 700)
+    monkeypatch.setattr(pdf_check, "MAX_OBJECTS", 700)
     assert check_pdf(data, LIMIT).pages == 1
-
-
-def hand_written(*objects: bytes) -> bytes:
-    """A PDF of `objects` (numbered from 1; the first is the catalog) with a correct
-    cross-reference table, for what pypdf's writer cannot write."""
-    data = b"%PDF-1.7\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(data))
-        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(data)
-    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-    return data + trailer % (len(objects) + 1, xref)
 
 
 @pytest.mark.parametrize(("depth", "readable"), [(10, True), (5000, False)])

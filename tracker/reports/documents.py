@@ -1,268 +1,45 @@
-"""Policy documents of annual reports: checking an uploaded PDF, and keeping it on disk.
+"""Policy documents of annual reports: keeping the checked PDFs on disk, serving them, and
+removing the files no report or version refers to any more.
 
-ECPAT staff open these files on their own computers, so an upload must be a plain PDF they can
-read: not another kind of file renamed, not damaged, not password protected, and without active
-content (JavaScript, actions that launch programs or send data, embedded files). `check_pdf`
-refuses anything else with a `DocumentError` whose message can be shown to the user.
+Checking an upload is `pdf_check`'s work (re-exported here: `documents.check_pdf`).
 
-Stored files live under a folder the caller passes in (the app passes
-`Path(current_app.instance_path) / "documents"`). A stored file is known by its *name*: 32
-random characters from the URL-safe alphabet, e.g. ``"Ab3x…"``, kept in the subfolder named by
-its first two characters (``documents/Ab/Ab3x…``) so that no one folder grows huge. The name is
-all the database keeps; `path_of` derives the path from it and refuses anything that is not
-such a name, so a name can never lead outside the folder.
+Stored files live under a folder the caller passes in (the app passes `folder()`). A stored file
+is known by its *name*: 32 random characters from the URL-safe alphabet, e.g. ``"Ab3x…"``, kept
+in the subfolder named by its first two characters (``documents/Ab/Ab3x…``) so that no one
+folder grows huge. The name is all the database keeps; `path_of` derives the path from it and
+refuses anything that is not such a name, so a name can never lead outside the folder.
 """
 
-import hashlib
 import logging
 import os
 import re
 import secrets
+import stat
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import current_app
-from flask_babel import format_decimal
 from flask_babel import gettext as _
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-# Every PDF producer starts the file with this. Viewers also accept bytes before it, which is
-# how one file can be both an image or a program and a PDF: we do not.
-PDF_MAGIC = b"%PDF-"
-MAX_OBJECTS = 20_000  # dictionaries and arrays walked; a policy document needs far fewer
+from tracker.domain import DomainError
+from tracker.extensions import db
+from tracker.reports.models import Report, ReportSubmission
+from tracker.reports.pdf_check import CheckedPdf, DocumentError, check_pdf
+
+__all__ = ["CheckedPdf", "DocumentError", "check_pdf", "delete", "folder", "path_of", "store"]
+
+log = logging.getLogger(__name__)
+
 NAME_BYTES = 24  # secrets.token_urlsafe(24) gives 32 characters
 NAME = re.compile(r"[A-Za-z0-9_-]{32}")
 FILE_MODE = 0o600
-
-# Action types that run code, start programs, send or load form data, or play media.
-ACTIVE_ACTIONS = frozenset(
-    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition", "/RichMediaExecute"}
-)
-# Keys whose presence alone means active content or embedded files:
-#   /JS: the script of a JavaScript action; /JavaScript: the document-level scripts name tree;
-#   /AA: "additional actions" run on opening, closing, focus, keystrokes…;
-#   /EmbeddedFiles: the attachments name tree; /EF: a file specification carrying a file;
-#   /XFA: XML forms, whose scripts sit inside streams we do not read.
-ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA"})
-ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia"})
-# Not walked: page contents and resources (fonts, images, colour spaces) hold no actions a
-# viewer runs, the structure tree of a tagged PDF can hold one node per paragraph, and /Parent
-# and /P only point back at what we came from. Skipping them keeps the walk small.
-SKIPPED_KEYS = frozenset({"/Contents", "/Resources", "/StructTreeRoot", "/Parent", "/P"})
-CONTAINERS = (IndirectObject, DictionaryObject, ArrayObject)
-
-# "/JS" or "/JavaScript" as a name token in the raw bytes, also when spelt with #xx escapes
-# (/J#53 is /JS): a name starting with J or its escape, read up to the next delimiter.
-RAW_NAME = re.compile(rb"/(?:J|#4[aA])[^\x00\t\n\x0c\r ()<>\[\]{}/%]*")
-RAW_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
-RAW_ACTIVE_NAMES = frozenset({b"JS", b"JavaScript"})
-# Where a stream's data starts: the keyword after its dictionary (">>" keeps "endstream" out).
-RAW_STREAM_START = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
-RAW_STREAM_END = b"endstream"
-
-
-class DocumentError(Exception):
-    """An upload we refuse; `message` is translated, for the person who uploaded it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class CheckedPdf:
-    size: int  # bytes
-    pages: int
-    sha256: str  # hex digest of the file, to recognise the same upload again
-
-
-class _Unreadable(Exception):
-    """Raised inside the walk when the file is too large or odd to judge."""
-
-
-def check_pdf(data: bytes, max_bytes: int) -> CheckedPdf:
-    """Check that `data` is a readable, unprotected PDF of at most `max_bytes` bytes without
-    scripts or embedded files; raise `DocumentError` saying what is wrong otherwise."""
-    if not data:
-        raise DocumentError(_("The file is empty."))
-    if len(data) > max_bytes:
-        megabytes = format_decimal(round(max_bytes / (1024 * 1024), 1))
-        raise DocumentError(_("The file is larger than %(size)s MB.", size=megabytes))
-    if not data.startswith(PDF_MAGIC):
-        # Checked before pypdf sees the file: pypdf would search for a PDF inside anything.
-        raise DocumentError(_("This file is not a PDF. Choose a PDF file and upload that."))
-
-    damaged = DocumentError(
-        _("This PDF is damaged or cannot be read; save it again as PDF and upload that.")
-    )
-    active = DocumentError(
-        _(
-            "This PDF contains scripts or embedded files, which we do not accept. Save it again "
-            "as a plain PDF (for example with “Print to PDF”) and upload that."
-        )
-    )
-    # Cheapest first, and independent of pypdf reaching the objects: see `_raw_names_active`.
-    if _raw_names_active(data):
-        raise active
-    try:
-        encrypted, pages, found_active = _read(data)
-    except Exception as error:  # pypdf raises many kinds on odd input; every one means unreadable
-        raise damaged from error
-    if encrypted:
-        raise DocumentError(
-            _(
-                "This PDF is protected with a password or encrypted. Save it again without "
-                "protection and upload that."
-            )
-        )
-    if pages < 1:
-        raise damaged
-    if found_active:
-        raise active
-    return CheckedPdf(size=len(data), pages=pages, sha256=hashlib.sha256(data).hexdigest())
-
-
-def _read(data: bytes) -> tuple[bool, int, bool]:
-    """Whether the PDF is encrypted, its number of pages, and whether it has active content.
-
-    pypdf raises warnings (`warnings.warn`) only about deprecated uses of its API, which the
-    tests should see; about a damaged file it raises exceptions or logs: see `_quiet_pypdf`.
-    """
-    with _quiet_pypdf():
-        reader = PdfReader(BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            # Neither pages nor strings can be read without the password: stop here.
-            return True, 0, False
-        pages = len(reader.pages)
-        # The catalog by its reference, so that the walk counts it as seen.
-        return False, pages, _has_active_content(dict.get(reader.trailer, "/Root"))
-
-
-_quiet_lock = threading.Lock()
-_quiet_readers = 0  # how many threads are reading a PDF now
-_level_before = logging.NOTSET
-
-
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """Keep pypdf from logging while we read: it logs every oddity it repairs ("EOF marker not
-    found"…), and a damaged upload is the user's to fix, not news for the server's log.
-
-    pypdf logs under its modules' names (pypdf._reader…), so the level goes on their parent,
-    "pypdf". A count of readers, under a lock, so that the level set by the first of two
-    overlapping threads is the one restored by the last.
-    """
-    global _quiet_readers, _level_before
-    logger = logging.getLogger("pypdf")
-    with _quiet_lock:
-        if _quiet_readers == 0:
-            _level_before = logger.level
-            logger.setLevel(logging.CRITICAL)  # pypdf logs warnings and errors, never critical
-        _quiet_readers += 1
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_readers -= 1
-            if _quiet_readers == 0:
-                logger.setLevel(_level_before)
-
-
-def _has_active_content(catalog: object) -> bool:
-    """Walk everything reachable from the document catalog that a viewer can act on: the
-    names trees, /OpenAction, outlines, forms, pages, annotations and their actions (with their
-    /Next chains), looking for scripts, launch or submit actions and embedded files.
-
-    An explicit stack rather than recursion, and a set of the indirect objects already seen, so
-    reference cycles and deep nesting cost nothing; more than `MAX_OBJECTS` containers raises
-    `_Unreadable`, as a file built to make us work is not a policy document.
-    """
-    stack: list[object] = [catalog]
-    seen: set[tuple[int, int]] = set()
-    walked = 0
-    while stack:
-        node = stack.pop()
-        if isinstance(node, IndirectObject):
-            key = (node.idnum, node.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            node = node.get_object()
-        if isinstance(node, DictionaryObject):
-            items = list(dict.items(node))  # dict's own: pypdf's would resolve each reference
-        elif isinstance(node, ArrayObject):
-            items = [(None, value) for value in list.__iter__(node)]
-        else:
-            continue
-        walked += 1
-        if walked > MAX_OBJECTS:
-            raise _Unreadable("too many objects")
-        if isinstance(node, DictionaryObject) and _is_active(node):
-            return True
-        for name, value in items:
-            if name in SKIPPED_KEYS or not isinstance(value, CONTAINERS):
-                continue
-            if isinstance(value, ArrayObject) and not any(
-                isinstance(item, CONTAINERS) for item in list.__iter__(value)
-            ):
-                continue  # numbers and names only (a /Rect, a /MediaBox): not worth counting
-            stack.append(value)
-    return False
-
-
-def _is_active(node: DictionaryObject) -> bool:
-    if any(key in node for key in ACTIVE_KEYS):
-        return True
-    kind = _name(node, "/S")
-    if kind in ACTIVE_ACTIONS:
-        return True
-    return _name(node, "/Subtype") in ACTIVE_ANNOTATIONS
-
-
-def _name(node: DictionaryObject, key: str) -> str | None:
-    value = dict.get(node, key)
-    if isinstance(value, IndirectObject):
-        value = value.get_object()
-    return str(value) if isinstance(value, NameObject) else None
-
-
-def _raw_names_active(data: bytes) -> bool:
-    """Whether the bytes outside streams hold a /JS or /JavaScript name.
-
-    A second net under the walk: it also finds scripts in objects the catalog does not reach,
-    which a viewer may still find when it rebuilds a damaged file's cross-reference table.
-    Objects compressed in object streams are not seen here; the walk reads those.
-    """
-    for match in RAW_NAME.finditer(b" ".join(_outside_streams(data))):
-        name = RAW_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group()[1:])
-        if name in RAW_ACTIVE_NAMES:
-            return True
-    return False
-
-
-def _outside_streams(data: bytes) -> list[bytes]:
-    """The parts of `data` between streams' data. Stream data is left out because compressed
-    data is random bytes, where "/JS" turns up by chance in about one large file in a hundred.
-
-    A loop with `find` rather than one regular expression: ".*?endstream" would scan to the
-    end of the file from every "stream" keyword of a file without "endstream", taking hours.
-    """
-    parts = []
-    position = 0
-    while match := RAW_STREAM_START.search(data, position):
-        end = data.find(RAW_STREAM_END, match.end())
-        if end < 0:
-            break  # a stream that never ends: scan the rest as it is
-        parts.append(data[position : match.start()])
-        position = end + len(RAW_STREAM_END)
-    parts.append(data[position:])
-    return parts
 
 
 def store(data: bytes, folder: Path) -> str:
@@ -303,3 +80,204 @@ def folder() -> Path:
     """Where policy documents are kept: REPORT_DOCUMENT_FOLDER, else instance/documents."""
     configured = current_app.config.get("REPORT_DOCUMENT_FOLDER")
     return Path(configured) if configured else Path(current_app.instance_path) / "documents"
+
+
+# -- Serving ----------------------------------------------------------------------------------
+
+# What a download's name keeps of the uploader's: letters, digits and a few marks every system
+# takes in a file name; anything else (quotes, slashes, control characters) becomes "_".
+UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9 ._()-]+")
+NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|;]+')
+STEM_LENGTH = 100
+
+
+def download_headers(original: str | None) -> dict[str, str]:
+    """Headers that make a browser save the file as a PDF, whatever the uploader called it.
+
+    The name is derived from the uploader's with its extension replaced by ".pdf" (a name
+    ending in .html or .exe would open as a web page or run as a program once saved); a name
+    with other than ASCII letters also goes in RFC 6266's ``filename*``, which browsers prefer.
+    """
+    stem = _stem(original or "")
+    ascii_stem = UNSAFE_IN_NAME.sub("_", _ascii(stem)).strip(" ._") or "policy"
+    disposition = f'attachment; filename="{ascii_stem[:STEM_LENGTH]}.pdf"'
+    full = NOT_IN_FILE_NAMES.sub("_", stem).strip(" .")[:STEM_LENGTH]
+    if full and full != ascii_stem[:STEM_LENGTH]:
+        disposition += "; filename*=UTF-8''" + quote(f"{full}.pdf", safe="!#$&+-.^_`|~")
+    return {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": disposition,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-cache",
+    }
+
+
+def _stem(name: str) -> str:
+    """The printable part of `name` after its last path separator, without its extension(s)
+    (".pdf" too: one is added back)."""
+    base = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())
+    stem = base.strip()
+    while "." in stem:
+        stem = stem.rsplit(".", 1)[0].rstrip()
+        if not stem.lower().endswith(".pdf"):
+            break
+    return stem.strip()
+
+
+def _ascii(text: str) -> str:
+    """`text` with accents dropped (é → e) and other non-ASCII letters left out."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+# -- Which files are in use -------------------------------------------------------------------
+
+
+def check_room(report: Report) -> None:
+    """Whether one more file may be stored for `report`: the draft's own file is replaced (and
+    removed) by the next, but each version's stays, up to REPORT_DOCUMENTS_MAX files.
+
+    :raises DomainError: on the policy document field when the report has no room left.
+    """
+    limit = current_app.config["REPORT_DOCUMENTS_MAX"]
+    kept = {s.policy_document for s in report.submissions if s.policy_document}
+    if len(kept) + 1 > limit:
+        raise DomainError.on(
+            "policy_document",
+            _(
+                "This report already keeps %(count)s documents, the most it may have. Write to "
+                "ECPAT if the document on record must change.",
+                count=len(kept),
+            ),
+        )
+
+
+def attach(report: Report, stored: str, filename: str, size: int) -> str | None:
+    """Make the stored file `stored` the draft's policy document; flushes. Returns the name of
+    the file it replaces, for `remove_unused` once the transaction has committed."""
+    replaced = report.policy_document
+    report.policy_document, report.policy_document_name = stored, filename
+    report.policy_document_size = size
+    db.session.flush()
+    return replaced if replaced != stored else None
+
+
+def in_use(names: Iterable[str]) -> set[str]:
+    """Which of `names` a report's draft or a submitted version refers to."""
+    names = list(set(names))
+    if not names:
+        return set()
+    drafts = select(Report.policy_document).where(Report.policy_document.in_(names))
+    versions = select(ReportSubmission.policy_document).where(
+        ReportSubmission.policy_document.in_(names)
+    )
+    return set(db.session.scalars(drafts.union(versions)))
+
+
+def remove_unused(names: Iterable[str | None], folder: Path) -> int:
+    """Delete those of the stored files `names` that no row refers to; how many were deleted.
+
+    Call it only after the commit that stopped referring to them: before, a rollback would
+    leave a row pointing at a deleted file. A file that cannot be deleted is logged and left
+    for `prune`; the commit has happened, so the request has succeeded.
+    """
+    candidates = {name for name in names if name and NAME.fullmatch(name)}
+    try:
+        unused = candidates - in_use(candidates)
+    except SQLAlchemyError:  # a database gone away after our commit: prune finds them later
+        log.warning("Could not look up documents to remove: %s", candidates, exc_info=True)
+        db.session.rollback()
+        return 0
+    removed = 0
+    for name in unused:
+        try:
+            delete(name, folder)
+            removed += 1
+        except OSError:
+            log.warning("Could not remove the unused document %s", name, exc_info=True)
+    return removed
+
+
+# -- Pruning ----------------------------------------------------------------------------------
+
+PRUNE_BATCH = 500  # names looked up in one query
+
+
+@dataclass
+class PruneCounts:
+    removed: int = 0  # stored files no row refers to
+    removed_bytes: int = 0
+    in_use: int = 0
+    recent: int = 0  # too young to judge: an upload may not have committed yet
+    temporary: int = 0  # half-written uploads left by a crash
+    other: int = 0  # not ours: left alone
+
+
+def prune(
+    folder: Path,
+    min_age_seconds: float,
+    dry_run: bool = False,
+    progress: Callable[[int], None] = lambda n: None,
+) -> PruneCounts:
+    """Delete the files in `folder` that no report or version refers to and that are older
+    than `min_age_seconds` (a younger one may belong to an upload not yet committed), and
+    uploads half written before a crash; `progress(1)` after each subfolder."""
+    counts = PruneCounts()
+    cutoff = time.time() - min_age_seconds
+    for subfolder in subfolders(folder):
+        batch: dict[str, Path] = {}
+        for path in sorted(subfolder.iterdir()):
+            kind = _kind(path, subfolder.name, cutoff)
+            if kind == "stored":
+                batch[path.name] = path
+            elif kind == "temporary":
+                counts.temporary += 1
+                if not dry_run:
+                    path.unlink(missing_ok=True)
+            else:
+                setattr(counts, kind, getattr(counts, kind) + 1)
+            if len(batch) >= PRUNE_BATCH:
+                _prune_batch(batch, counts, dry_run)
+        _prune_batch(batch, counts, dry_run)
+        progress(1)
+    return counts
+
+
+def _kind(path: Path, subfolder: str, cutoff: float) -> str:
+    """What `path` is: "stored" (a file `store` wrote), "temporary" (an upload half written),
+    "recent" (too young to judge) or "other" (not ours, or gone meanwhile)."""
+    try:
+        status = path.lstat()
+    except FileNotFoundError:
+        return "other"
+    if not stat.S_ISREG(status.st_mode):
+        return "other"
+    if status.st_mtime > cutoff:
+        return "recent"
+    if path.name.startswith(".upload-"):
+        return "temporary"
+    if NAME.fullmatch(path.name) and path.name[:2] == subfolder:
+        return "stored"
+    return "other"
+
+
+def subfolders(folder: Path) -> list[Path]:
+    """The two-character subfolders `store` writes into."""
+    if not Path(folder).is_dir():
+        return []
+    return sorted(p for p in Path(folder).iterdir() if p.is_dir() and len(p.name) == 2)
+
+
+def _prune_batch(batch: dict[str, Path], counts: PruneCounts, dry_run: bool) -> None:
+    used = in_use(batch)
+    counts.in_use += len(used)
+    for name, path in batch.items():
+        if name in used:
+            continue
+        counts.removed += 1
+        try:
+            counts.removed_bytes += path.stat().st_size
+            if not dry_run:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # removed meanwhile (by a save's own clean-up, say): gone either way
+    batch.clear()

@@ -143,7 +143,8 @@ class Report(db.Model):
     # 1. Policy
     policy_adopted: Mapped[bool | None]
     policy_adopted_on: Mapped[date | None] = mapped_column(Date)
-    policy_document: Mapped[str | None] = mapped_column(String(64))  # stored name
+    # The stored file's name (reports.documents); indexed to find the files no row refers to.
+    policy_document: Mapped[str | None] = mapped_column(String(64), index=True)
     policy_document_name: Mapped[str | None] = mapped_column(String(200))  # the uploader's
     policy_document_size: Mapped[int | None] = mapped_column(Integer)
     # 3. Contracts
@@ -239,6 +240,9 @@ class ReportSubmission(db.Model):
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # The report's answers as submitted (reports.content.snapshot); never changed afterwards.
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The policy document submitted with this version (a stored name, as Report's): the draft
+    # may get another file later, a reviewer reading this version still gets this one.
+    policy_document: Mapped[str | None] = mapped_column(String(64), index=True)
     outcome: Mapped[ReviewOutcome | None] = mapped_column(
         enum_column_type(ReviewOutcome, "review_outcome")
     )

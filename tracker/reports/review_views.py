@@ -26,7 +26,7 @@ from tracker.reports.forms import (
     ReportFilterForm,
     ReturnReportForm,
 )
-from tracker.reports.models import Report, ReportState, Section
+from tracker.reports.models import Report, ReportState, ReportSubmission, Section
 from tracker.reports.presenting import report_page_context
 from tracker.reports.views import send_document
 from tracker.review.services import country_scope
@@ -99,11 +99,14 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
     previous = (
         next((s for s in submissions if s.number == shown.number - 1), None) if shown else None
     )
+    stored, document_name = document_of(report, shown)
     accept_form = accept_form or AcceptReportForm(version=str(report.version))
     return_form = return_form or ReturnReportForm(version=str(report.version))
     page = render_template(
         "reports/review/detail.html",
         shown=shown,
+        document_name=document_name,
+        document_kept=bool(stored),
         previous=previous,
         changes=differences(previous.content, shown.content) if previous else [],
         accept_form=accept_form,
@@ -125,7 +128,25 @@ def detail(report_id: int):
 @bp.get("/<int:report_id>/policy")
 @staff_required
 def policy_document(report_id: int):
-    return send_document(report_or_404(report_id))
+    """The policy document of the version asked for (?version=), else of the latest version,
+    else (nothing submitted yet) of the draft."""
+    report = report_or_404(report_id)
+    if "version" in request.args:
+        number = request.args.get("version", type=int)
+        shown = next((s for s in report.submissions if s.number == number), None)
+        if shown is None:
+            abort(404)
+    else:
+        shown = report.latest_submission
+    return send_document(*document_of(report, shown))
+
+
+def document_of(report: Report, shown: ReportSubmission | None) -> tuple[str | None, str | None]:
+    """The stored name and the uploader's file name of the document of version `shown`, or of
+    the draft when no version is shown."""
+    if shown is None:
+        return report.policy_document, report.policy_document_name
+    return shown.policy_document, shown.content.get("policy_document_name")
 
 
 @bp.post("/<int:report_id>/accept")

@@ -354,6 +354,8 @@ def submit_report(report: Report, user: User, seen_version: int, on: date) -> Re
         number=len(report.submissions) + 1,
         submitted_by_id=user.id,
         content=snapshot(report),
+        # The file as submitted: reviewers of this version get it, whatever the draft gets later.
+        policy_document=report.policy_document,
     )
     report.submitted_at = utcnow()
     db.session.add(submission)

@@ -125,18 +125,16 @@ def is_inline(report: Report) -> bool:
 
 
 def save(report: Report, form: ReportForm):
-    stored = None
+    stored = replaced = None
     try:
         answers = answers_from(form, report)
-        upload = checked_upload(form)
+        upload = checked_upload(form, report)
         services.save_draft(report, answers, current_user, form.seen_version)
         if upload is not None:
             # Written only once everything else is accepted; removed again if the save fails.
             data, filename = upload
             stored = documents.store(data, document_folder())
-            report.policy_document, report.policy_document_name = stored, filename
-            report.policy_document_size = len(data)
-            db.session.flush()
+            replaced = documents.attach(report, stored, filename, len(data))
         db.session.commit()
     except (services.ReportConflict, StaleDataError, DomainError) as error:
         db.session.rollback()
@@ -147,20 +145,29 @@ def save(report: Report, form: ReportForm):
             return render_edit(report, form), 400
         # Saved by a colleague after this page was loaded (or between our check and write).
         return render_conflict(report, form)
+    except Exception:
+        db.session.rollback()
+        if stored is not None:
+            documents.delete(stored, document_folder())
+        raise
+    # The file the new one replaced, once committed (a rollback would have kept it in use),
+    # unless a submitted version or another year's draft still refers to it.
+    documents.remove_unused([replaced], document_folder())
     if request.form.get("action") == "preview":
         return redirect(url_for("reports.preview", year=report.year))
     flash(_("Draft saved. You can come back to it at any time."), "success")
     return redirect(url_for("reports.edit", year=report.year))
 
 
-def checked_upload(form: ReportForm) -> tuple[bytes, str] | None:
+def checked_upload(form: ReportForm, report: Report) -> tuple[bytes, str] | None:
     """The uploaded policy document and its file name once checked; None when none was sent.
 
-    :raises DomainError: for a file that is not an acceptable PDF.
+    :raises DomainError: for a file that is not an acceptable PDF, or one file too many.
     """
     upload = form.policy_document.data
     if not upload or not getattr(upload, "filename", ""):
         return None
+    documents.check_room(report)
     limit = current_app.config["REPORT_DOCUMENT_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     try:
@@ -314,23 +321,21 @@ def printable(year: int):
 @bp.get("/<int:year>/policy")
 @company_user_required
 def policy_document(year: int):
-    return send_document(own_report_or_404(year))
+    report = own_report_or_404(year)
+    return send_document(report.policy_document, report.policy_document_name)
 
 
-def send_document(report: Report):
-    """The policy document as an attachment (never shown inline: it is the uploader's file)."""
-    if not report.policy_document:
+def send_document(stored: str | None, original: str | None):
+    """The stored file `stored` as a PDF attachment, its name derived from the uploader's
+    `original` (never shown inline, never under the uploader's extension)."""
+    if not stored:
         abort(404)
     try:
-        path = documents.path_of(report.policy_document, document_folder())
+        path = documents.path_of(stored, document_folder())
     except ValueError:
         abort(404)
     if not path.is_file():
         abort(404)
-    return send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=report.policy_document_name or "policy.pdf",
-        max_age=0,
-    )
+    response = send_file(path, mimetype="application/pdf", max_age=0)
+    response.headers.update(documents.download_headers(original))
+    return response
