@@ -12,7 +12,7 @@ from tracker.auth.models import Invitation, Role, User
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.tokens import hash_link_token
+from tracker.tokens import hash_link_token, make_token
 
 
 def audit_actions() -> list[str]:
@@ -197,3 +197,12 @@ def test_accept_invitation_when_address_registered_meanwhile():
     UserFactory(email="colleague@example.com")
     with pytest.raises(DomainError, match="already has an account"):
         invitations.accept_invitation(invitation, "Col", "long enough pw")
+
+
+def test_an_old_style_signed_id_link_opens_nothing(client, owner_a):
+    """Links sent before tokens carried a signed row id; no such link opens anything now."""
+    invitation = invitations.invite_colleague(owner_a, "colleague@example.com")
+    db.session.commit()
+    response = client.get("/account/invitation/" + make_token("invite", invitation.id))
+    assert response.location == "/"
+    assert "This invitation is invalid" in client.get("/").get_data(as_text=True)
