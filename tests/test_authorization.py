@@ -11,7 +11,8 @@ from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.fixtures.headers import assert_no_framing
 from tests.reports.test_views import pdf_bytes
 from tracker.audit import AuditEntry
-from tracker.auth.models import Invitation, Role, StaffInvitation, User
+from tracker.auth.invitations import issue_token
+from tracker.auth.models import Invitation, OwnershipOffer, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
 from tracker.companies.change_requests import open_request
 from tracker.companies.models import (
@@ -196,6 +197,12 @@ CASES = [
         OWNER_A_ACTION,
         "/company/colleagues/{colleague_a}/transfer",
     ),
+    Case(
+        "POST",
+        "/company/colleagues/ownership-offers/<int:offer_id>/withdraw",
+        OWNER_A_ACTION,
+        "/company/colleagues/ownership-offers/{offer}/withdraw",
+    ),
     # Only the colleague the offer names may use it; other company users are sent home.
     Case(
         "GET",
@@ -236,6 +243,12 @@ CASES = [
         "/review/staff/<int:user_id>/reactivate",
         outcomes(admin="/review/staff"),
         "/review/staff/{rep_fr}/reactivate",
+    ),
+    Case(
+        "POST",
+        "/review/staff/invitations/<int:invitation_id>/withdraw",
+        outcomes(admin="/review/staff"),
+        "/review/staff/invitations/{staff_invitation}/withdraw",
     ),
     # Anyone holding the e-mailed link may join; whoever was signed in is signed in as the new
     # staff member (as with a colleague's invitation).
@@ -461,16 +474,21 @@ def fill(path: str, people) -> str:
     staff_invitation = StaffInvitation(
         email="new.staff@example.com", role=Role.REVIEWER, invited_by=people.admin
     )
-    db.session.add_all([invitation, staff_invitation])
+    offer = OwnershipOffer(
+        company=people.company_a, offered_by=people.owner_a, offered_to=people.colleague_a
+    )
+    for row in (invitation, staff_invitation, offer):
+        issue_token(row)
+    db.session.add_all([invitation, staff_invitation, offer])
     db.session.commit()
-    a = people.company_a
-    offer = {"company": a.id, "owner": people.owner_a.id, "to": people.colleague_a.id}
     return path.format(
         rep_fr=people.rep_fr.id,
         invitation=invitation.id,
         colleague_a=people.colleague_a.id,
-        ownership_token=make_token("ownership", offer),
-        staff_token=make_token("staff-invite", staff_invitation.id),
+        offer=offer.id,
+        staff_invitation=staff_invitation.id,
+        ownership_token=offer.token,
+        staff_token=staff_invitation.token,
         a=people.company_a.id,
         b=people.company_b.id,
         m=people.company_m.id,
@@ -481,7 +499,7 @@ def fill(path: str, people) -> str:
             "confirm", {"id": people.owner_a.id, "email": people.owner_a.email}
         ),
         reset_token=make_token("reset", reset_token_payload(people.owner_a)),
-        invite_token=make_token("invite", invitation.id),
+        invite_token=invitation.token,
     )
 
 

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from tests.factories import UserFactory
 from tests.fixtures.state import db_state
+from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, User
 from tracker.auth.services import reset_token_payload
 from tracker.companies.models import ApplicationStatus, Company, Operation
 from tracker.extensions import db
-from tracker.tokens import make_token
+from tracker.tokens import make_token, new_link_token
 
 APPLICATION = {
     "legal_name": "Sunrise Hotels Ltd",
@@ -697,9 +698,10 @@ def good_token(purpose: str, user: User) -> str:
     if purpose == "reset":
         return make_token("reset", reset_token_payload(user))
     invitation = Invitation(company=user.company, email="new@example.com", invited_by=user)
+    issue_token(invitation)
     db.session.add(invitation)
     db.session.commit()
-    return make_token("invite", invitation.id)
+    return invitation.token
 
 
 def spoil(kind: str, purpose: str, user: User) -> str:
@@ -717,7 +719,7 @@ def spoil(kind: str, purpose: str, user: User) -> str:
         "wrong payload": make_token(purpose, ["not", "a", "dict"]),
         "unknown id": make_token(purpose, {"id": 999999, "email": "x@example.com", "h": "x"})
         if purpose != "invite"
-        else make_token("invite", 999999),
+        else new_link_token()[0],  # well formed, never issued
     }[kind]
 
 

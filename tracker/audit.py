@@ -42,7 +42,9 @@ class AuditAction(LabelledEnum):
     COLLEAGUE_REMOVED = "company.colleague_removed"
     OWNERSHIP_OFFERED = "company.ownership_offered"
     OWNERSHIP_TRANSFERRED = "company.ownership_transferred"
+    OWNERSHIP_OFFER_WITHDRAWN = "company.ownership_offer_withdrawn"
     STAFF_INVITED = "staff.invited"
+    STAFF_INVITATION_WITHDRAWN = "staff.invitation_withdrawn"
     STAFF_JOINED = "staff.joined"
     STAFF_COUNTRIES_CHANGED = "staff.countries_changed"
     STAFF_DEACTIVATED = "staff.deactivated"
@@ -89,7 +91,9 @@ ACTION_TITLES = {
     AuditAction.COLLEAGUE_REMOVED: _l("Colleague removed"),
     AuditAction.OWNERSHIP_OFFERED: _l("Ownership offered to a colleague"),
     AuditAction.OWNERSHIP_TRANSFERRED: _l("Ownership handed over"),
+    AuditAction.OWNERSHIP_OFFER_WITHDRAWN: _l("Ownership offer withdrawn"),
     AuditAction.STAFF_INVITED: _l("Staff member invited"),
+    AuditAction.STAFF_INVITATION_WITHDRAWN: _l("Staff invitation withdrawn"),
     AuditAction.STAFF_JOINED: _l("Staff member joined"),
     AuditAction.STAFF_COUNTRIES_CHANGED: _l("Representative's countries changed"),
     AuditAction.STAFF_DEACTIVATED: _l("Staff account deactivated"),

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import hmac
+import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -79,3 +80,22 @@ def fingerprint_matches(purpose: str, secret_value: str, candidate: Any) -> bool
         return False
     expected = fingerprint(purpose, secret_value)
     return hmac.compare_digest(expected.encode(), candidate.encode())
+
+
+# Random single-use tokens for links that stand for a database row (invitations, offers): the
+# link carries the token, the row only its SHA-256, so neither a copy of the database nor a
+# reused row id ever opens anything. token_urlsafe(32) gives 43 characters.
+MAX_LINK_TOKEN_LENGTH = 100
+
+
+def new_link_token() -> tuple[str, str]:
+    """A fresh random token for an e-mailed link, and the hash to store in its place."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_link_token(token)
+
+
+def hash_link_token(token: Any) -> str | None:
+    """The stored form of a link token, or None for anything no link of ours could carry."""
+    if type(token) is not str or not 0 < len(token) <= MAX_LINK_TOKEN_LENGTH:
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()

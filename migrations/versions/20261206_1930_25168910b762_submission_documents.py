@@ -1,7 +1,7 @@
 """submission documents: each submitted version keeps the policy document it was submitted with
 
 Revision ID: 25168910b762
-Revises: a9c4e1f7d2b5
+Revises: b7e3f9a2c614
 Create Date: 2026-12-06 19:30:00
 
 Until now a version had only its document's file name (in its content) and the reviewer got the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '25168910b762'
-down_revision = 'a9c4e1f7d2b5'
+down_revision = 'b7e3f9a2c614'
 branch_labels = None
 depends_on = None
 

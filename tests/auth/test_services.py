@@ -1,15 +1,14 @@
 """Account services, called directly (no HTTP)."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of
+from tests.factories import PASSWORD, UserFactory
 from tracker.audit import AuditEntry
 from tracker.auth import services, sessions
-from tracker.auth.models import Invitation, Role, User
+from tracker.auth.models import Role, User
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.models_base import utcnow
 
 
 def audit_actions() -> list[str]:
@@ -209,122 +208,3 @@ def test_create_staff_refuses_taken_email():
     with pytest.raises(DomainError) as excinfo:
         services.create_staff(staff_account(email="STAFF@example.com"))
     assert error_fields(excinfo) == ["email"]
-
-
-# invitations
-
-
-def test_invite_colleague_by_owner():
-    company = CompanyFactory()
-    owner = owner_of(company)
-    invitation = services.invite_colleague(owner, " Colleague@Example.com ")
-    assert invitation.email == "colleague@example.com"
-    assert invitation.company == company
-    assert invitation.invited_by == owner
-    assert invitation.accepted_at is None
-    entry = db.session.scalar(select(AuditEntry))
-    assert (entry.action, entry.actor_id, entry.company_id) == (
-        "company.colleague_invited",
-        owner.id,
-        company.id,
-    )
-
-
-@pytest.mark.parametrize("who", ["colleague", "no_company", "reviewer"])
-def test_invite_colleague_only_by_owner(who):
-    company = CompanyFactory()
-    owner_of(company)
-    inviter = {
-        "colleague": lambda: UserFactory(company=company, is_owner=False),
-        "no_company": lambda: UserFactory(),
-        "reviewer": lambda: UserFactory(role=Role.REVIEWER),
-    }[who]()
-    with pytest.raises(DomainError):
-        services.invite_colleague(inviter, "colleague@example.com")
-    db.session.rollback()
-    assert db.session.query(Invitation).count() == 0
-
-
-def test_invite_colleague_does_not_reveal_an_account_elsewhere():
-    owner = owner_of(CompanyFactory())
-    UserFactory(email="colleague@example.com", company=CompanyFactory())
-    invitation = services.invite_colleague(owner, "Colleague@example.com")
-    assert invitation.email == "colleague@example.com"
-    assert invitation.company is owner.company
-
-
-def test_invite_colleague_refuses_a_colleague_already_in_the_company():
-    company = CompanyFactory()
-    owner = owner_of(company)
-    UserFactory(email="colleague@example.com", company=company)
-    with pytest.raises(DomainError, match="already has access") as excinfo:
-        services.invite_colleague(owner, "Colleague@example.com")
-    assert error_fields(excinfo) == ["email"]
-
-
-def test_inviting_again_renews_the_pending_invitation():
-    owner = owner_of(CompanyFactory())
-    first = services.invite_colleague(owner, "colleague@example.com")
-    again = services.invite_colleague(owner, "COLLEAGUE@example.com")
-    assert again.id == first.id
-    assert db.session.query(Invitation).count() == 1
-
-
-def test_accept_invitation_refuses_an_address_with_an_account():
-    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
-    UserFactory(email="colleague@example.com")
-    with pytest.raises(DomainError, match="already has an account"):
-        services.accept_invitation(invitation, "Col", "long enough pw")
-
-
-def test_accept_invitation_used_meanwhile_creates_nothing():
-    """A parallel request marked the invitation used after this one loaded it."""
-    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
-    db.session.commit()
-    db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id).values(accepted_at=utcnow())
-    )
-    with pytest.raises(DomainError, match="already been used"):
-        services.accept_invitation(invitation, "Col", "long enough pw")
-    db.session.rollback()
-    assert services.find_user("colleague@example.com") is None
-
-
-def test_accept_invitation_joins_company_as_non_owner():
-    company = CompanyFactory()
-    invitation = services.invite_colleague(owner_of(company), "colleague@example.com")
-    user = services.accept_invitation(invitation, " Col League ", "long enough pw")
-    db.session.commit()
-    db.session.refresh(user)
-    assert user.company == company
-    assert not user.is_owner
-    assert user.role is Role.COMPANY
-    assert user.email == "colleague@example.com"
-    assert user.name == "Col League"
-    assert user.email_confirmed
-    assert user.check_password("long enough pw")
-    assert invitation.accepted_at is not None
-    assert services.pending_invitation(invitation.id) is None
-    assert audit_actions()[-1] == "company.colleague_joined"
-
-
-def test_accept_invitation_twice_is_refused():
-    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
-    services.accept_invitation(invitation, "Col", "long enough pw")
-    db.session.commit()
-    with pytest.raises(DomainError):
-        services.accept_invitation(invitation, "Col Again", "another long pw")
-    db.session.rollback()
-    assert db.session.query(User).filter_by(email="colleague@example.com").count() == 1
-
-
-def test_accept_invitation_when_address_registered_meanwhile():
-    invitation = services.invite_colleague(owner_of(CompanyFactory()), "colleague@example.com")
-    UserFactory(email="colleague@example.com")
-    with pytest.raises(DomainError):
-        services.accept_invitation(invitation, "Col", "long enough pw")
-
-
-@pytest.mark.parametrize("invitation_id", [None, "1", 10**6])
-def test_pending_invitation_unknown(invitation_id):
-    assert services.pending_invitation(invitation_id) is None

@@ -12,6 +12,7 @@ from tests.browser.conftest import TIMEOUT_MS, import_or_skip
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of, staff
 from tests.fixtures.applications import return_for_changes
 from tests.reports.helpers import complete_answers, ready_report
+from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
 from tracker.companies import services as company_services
@@ -96,9 +97,10 @@ def invitation_link() -> dict:
     company = long_company()
     owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
     invitation = Invitation(company=company, email=long_email("invitee"), invited_by=owner)
+    issue_token(invitation)
     db.session.add(invitation)
     db.session.commit()
-    return {"token": make_token("invite", invitation.id)}
+    return {"token": invitation.token}
 
 
 def staff_invitation_link() -> dict:
@@ -109,9 +111,10 @@ def staff_invitation_link() -> dict:
         countries=["TH", "KH", "LA", "VN", "MM", "CD", "CF"],
         invited_by=admin,
     )
+    issue_token(invitation)
     db.session.add(invitation)
     db.session.commit()
-    return {"token": make_token("staff-invite", invitation.id)}
+    return {"token": invitation.token}
 
 
 def unconfirmed() -> dict:

@@ -8,7 +8,7 @@ from tests.reports.test_views import started
 from tracker.extensions import db
 from tracker.reports.models import ReportSubmission
 
-BEFORE = "a9c4e1f7d2b5"  # the revision before submission_documents
+BEFORE = "b7e3f9a2c614"  # the revision before submission_documents
 FILE = "B" * 32
 
 

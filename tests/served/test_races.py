@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of
 from tests.served.conftest import csrf_token
-from tracker.auth.models import Invitation, User
+from tracker.auth import invitations
+from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.extensions import db
-from tracker.tokens import make_token
 
 APPLICATION = {
     "legal_name": "Lotus Hotels Ltd",
@@ -133,10 +133,9 @@ def test_parallel_registrations_with_one_address_make_one_account(served, smtp):
 def test_parallel_acceptances_of_one_invitation_make_one_account(served):
     company = CompanyFactory()
     owner = owner_of(company, email="owner@example.com")
-    invitation = Invitation(company=company, email="colleague@example.com", invited_by=owner)
-    db.session.add(invitation)
+    invitation = invitations.invite_colleague(owner, "colleague@example.com")
     db.session.commit()
-    path = f"/account/invitation/{make_token('invite', invitation.id)}"
+    path = f"/account/invitation/{invitation.token}"
     form = {"name": "Col League", "password": "long enough pw", "confirm": "long enough pw"}
 
     # Every form is open before any is sent, as six browsers showing the page would be: a GET

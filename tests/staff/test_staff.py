@@ -113,8 +113,20 @@ def test_admins_cannot_lock_themselves_or_everyone_out(admin):
     other = staff(Role.ADMIN, email="other.admin@example.com")
     services.deactivate(admin, other)
     db.session.commit()
+    with pytest.raises(DomainError, match="Your own account was deactivated"):
+        services.deactivate(other, admin)
+
+
+def test_the_last_administrator_stays_even_when_the_check_read_too_early(admin, monkeypatch):
+    """SQLite ignores FOR UPDATE: the count read after the write is what refuses there."""
+    other = staff(Role.ADMIN, email="other.admin@example.com")
+    services.deactivate(admin, other)
+    db.session.commit()
+    monkeypatch.setattr(services, "lock_active_admins", lambda: [admin.id, other.id])
     with pytest.raises(DomainError, match="at least one active administrator"):
         services.deactivate(other, admin)
+    db.session.rollback()
+    assert services.active_admins() == 1
 
 
 def test_company_accounts_are_not_managed_here(client, as_admin, applicant):

@@ -55,11 +55,14 @@ def render_password_reset(message: OutboxMessage) -> tuple[str, str] | None:
 
 
 def queue_invitation(invitation: Invitation) -> None:
+    """Mail the link just issued (tracker.auth.invitations.issue_token) to the invitee."""
+    if invitation.token is None:
+        raise ValueError("issue a token before mailing an invitation")
     company = invitation.company
     queue_email(
         invitation.email,
         _("Join %(company)s on The Code", company=company.display_name),
         "invitation",
         invitation=invitation,
-        link=public_url("auth.accept_invitation", token=make_token("invite", invitation.id)),
+        link=public_url("auth.accept_invitation", token=invitation.token),
     )

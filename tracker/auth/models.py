@@ -121,7 +121,29 @@ class StaffCountry(db.Model):
     user: Mapped[User] = relationship(back_populates="staff_countries")
 
 
-class Invitation(db.Model):
+class EmailedLink:
+    """A row that an e-mailed link opens: the link carries a random token, the row its SHA-256.
+
+    The token is single-use and dies when the row is accepted, cancelled, sent again (a new
+    token replaces the hash) or older than INVITATION_MAX_AGE; tracker.auth.invitations reads
+    and claims such rows.
+    """
+
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the present token was sent; NULL token_hash (rows from before tokens) opens nothing.
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The raw token, only on the object that issued it (for its e-mail); never stored.
+    token = None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+
+class Invitation(EmailedLink, db.Model):
     """An owner's invitation for a colleague to join the company's account."""
 
     __tablename__ = "invitations"
@@ -131,13 +153,12 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped["Company"] = relationship()  # noqa: F821
     invited_by: Mapped[User] = relationship()
 
 
-class StaffInvitation(db.Model):
+class StaffInvitation(EmailedLink, db.Model):
     """An administrator's invitation for a new staff member, with the role and countries."""
 
     __tablename__ = "staff_invitations"
@@ -148,9 +169,28 @@ class StaffInvitation(db.Model):
     countries: Mapped[list[str]] = mapped_column(JSON, default=list)
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invited_by: Mapped[User] = relationship()
+
+
+class OwnershipOffer(EmailedLink, db.Model):
+    """An owner's offer to hand the company to a colleague, who accepts through a link.
+
+    It holds only while `offered_by` still owns the company: it is cancelled when ownership
+    passes to anyone, and the owner may withdraw it.
+    """
+
+    __tablename__ = "ownership_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    offered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    offered_to_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company: Mapped["Company"] = relationship()  # noqa: F821
+    offered_by: Mapped[User] = relationship(foreign_keys=[offered_by_id])
+    offered_to: Mapped[User] = relationship(foreign_keys=[offered_to_id])
 
 
 class AuthSession(db.Model):

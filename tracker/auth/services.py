@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import audit
 from tracker.auth import sessions
-from tracker.auth.models import Invitation, Role, StaffCountry, User
+from tracker.auth.models import Role, StaffCountry, User
 from tracker.countries import is_country_code
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -154,73 +154,4 @@ def create_staff(account: StaffAccount) -> User:
     db.session.add(user)
     db.session.flush()
     audit.record("staff.created", role=account.role.value, countries=list(account.countries))
-    return user
-
-
-def invite_colleague(inviter: User, email: str) -> Invitation:
-    """Invite a colleague to the inviter's company, or renew a pending invitation to the address.
-
-    Whether the address has an account elsewhere is not checked here: the inviter may not learn
-    it. Such an invitee is told when following the link.
-
-    :raises DomainError: if the inviter is not the owner or the address is already a colleague.
-    """
-    if not inviter.is_owner or inviter.company is None:
-        raise DomainError.on(None, _("Only the company's owner can invite colleagues."))
-    email = normalise_email(email)
-    company = inviter.company
-    if any(user.email == email for user in company.users):
-        raise DomainError.on("email", _("This colleague already has access to your company."))
-    invitation = db.session.scalar(
-        select(Invitation).where(
-            Invitation.company_id == company.id,
-            Invitation.email == email,
-            Invitation.accepted_at.is_(None),
-        )
-    )
-    if invitation is None:
-        invitation = Invitation(company=company, email=email, invited_by=inviter)
-        db.session.add(invitation)
-        db.session.flush()
-    audit.record("company.colleague_invited", actor=inviter, company=company, email=email)
-    return invitation
-
-
-def pending_invitation(invitation_id) -> Invitation | None:
-    if not isinstance(invitation_id, int):
-        return None
-    invitation = db.session.get(Invitation, invitation_id)
-    return invitation if invitation is not None and invitation.accepted_at is None else None
-
-
-def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
-    """Create the colleague's account; the e-mailed link proves the address.
-
-    The invitation is marked used with a conditional UPDATE, so of two requests racing with one
-    link exactly one creates the account.
-
-    :raises DomainError: if the invitation was used or the address already has an account.
-    """
-    if find_user(invitation.email) is not None:
-        raise DomainError.on(
-            None, _("This e-mail address already has an account. Sign in with it instead.")
-        )
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
-        .values(accepted_at=utcnow())
-    )
-    if claimed.rowcount != 1:
-        raise DomainError.on(None, _("This invitation has already been used."))
-    user = User(
-        name=name.strip(),
-        email=invitation.email,
-        role=Role.COMPANY,
-        company=invitation.company,
-        email_confirmed_at=utcnow(),
-    )
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record("company.colleague_joined", actor=user, company=invitation.company)
     return user

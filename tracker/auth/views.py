@@ -20,12 +20,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
-from tracker.auth import emails, forms, login_limits, services, sessions
+from tracker.auth import emails, forms, invitations, login_limits, services, sessions
 from tracker.auth.models import User
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db, login_manager
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
-from tracker.tokens import is_id, is_text, read_dict_token, read_id_token
+from tracker.tokens import is_id, is_text, read_dict_token
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -254,8 +254,7 @@ def change_password():
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    invitation_id = read_id_token("invite", token, current_app.config["INVITATION_MAX_AGE"])
-    invitation = services.pending_invitation(invitation_id)
+    invitation = invitations.pending_invitation(token)
     if invitation is None:
         flash(
             _("This invitation is invalid, used or expired. Ask your colleague for a new one."),
@@ -265,7 +264,7 @@ def accept_invitation(token: str):
     form = forms.AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(invitation, form.name.data, form.password.data)
+            user = invitations.accept_invitation(invitation, form.name.data, form.password.data)
             sign_in(user)
             db.session.commit()
         except (DomainError, IntegrityError) as error:

@@ -332,10 +332,14 @@ def colleagues(company: Company) -> list[User]:
 
 
 def pending_invitations(company: Company) -> list[Invitation]:
-    """Invitations not yet accepted, newest first."""
+    """Invitations not yet accepted nor cancelled, newest first."""
     query = (
         select(Invitation)
-        .where(Invitation.company_id == company.id, Invitation.accepted_at.is_(None))
+        .where(
+            Invitation.company_id == company.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.cancelled_at.is_(None),
+        )
         .order_by(Invitation.created_at.desc())
     )
     return list(db.session.scalars(query))

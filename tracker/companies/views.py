@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.auth import services as auth_services
+from tracker.auth import invitations as auth_invitations
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
 from tracker.companies import change_requests, properties, services
@@ -26,7 +26,6 @@ from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.outbox import queue_email
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.reports import services as report_services
-from tracker.tokens import make_token, read_dict_token
 from tracker.urls import public_url
 
 bp = Blueprint("companies", __name__, url_prefix="/company")
@@ -246,6 +245,7 @@ def colleagues():
         company=company,
         users=services.colleagues(company),
         invitations=services.pending_invitations(company),
+        offers=colleague_services.open_offers(company) if current_user.is_owner else [],
         valid_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
         button_form=EmptyForm(),
     )
@@ -253,7 +253,7 @@ def colleagues():
 
 def invite(email: str) -> None:
     """Record the invitation and queue its e-mail, unless the address has had enough mail."""
-    invitation = auth_services.invite_colleague(current_user, email)
+    invitation = auth_invitations.invite_colleague(current_user, email)
     if recipient_allowed(invitation.email):
         queue_invitation(invitation)
     db.session.commit()
@@ -276,6 +276,7 @@ def owner_action(load, user_or_invitation_id: int):
 def resend_invitation(invitation_id: int):
     invitation = owner_action(colleague_services.own_invitation, invitation_id)
     if recipient_allowed(invitation.email):
+        auth_invitations.renew_invitation(invitation)  # the earlier link stops working
         queue_invitation(invitation)
         db.session.commit()
     flash(_("We sent the invitation to %(email)s again.", email=invitation.email), "success")
@@ -318,7 +319,7 @@ def offer_ownership(user_id: int):
         "ownership_offer",
         owner=current_user,
         company=colleague.company,
-        link=public_url("companies.accept_ownership", token=make_token("ownership", offer)),
+        link=public_url("companies.accept_ownership", token=offer.token),
     )
     db.session.commit()
     flash(
@@ -331,16 +332,25 @@ def offer_ownership(user_id: int):
     return redirect(url_for("companies.colleagues"))
 
 
+@bp.post("/colleagues/ownership-offers/<int:offer_id>/withdraw")
+@company_user_required
+def withdraw_offer(offer_id: int):
+    offer = owner_action(colleague_services.own_offer, offer_id)
+    colleague_services.withdraw_offer(current_user, offer)
+    db.session.commit()
+    flash(_("The ownership offer is withdrawn; its link no longer works."), "info")
+    return redirect(url_for("companies.colleagues"))
+
+
 @bp.route("/ownership/<token>", methods=["GET", "POST"])
 @company_user_required
 def accept_ownership(token: str):
-    max_age = current_app.config["INVITATION_MAX_AGE"]
-    offer = read_dict_token("ownership", token, max_age, colleague_services.OWNERSHIP_SHAPE)
-    if offer is None or offer["to"] != current_user.id:
+    offer = colleague_services.pending_offer(current_user, token)
+    if offer is None:
         flash(
             _(
-                "This link is invalid, expired or for another account. Sign in as the colleague "
-                "it was sent to, or ask your company's owner for another."
+                "This link is invalid, expired, withdrawn or for another account. Sign in as the "
+                "colleague it was sent to, or ask your company's owner for another."
             ),
             "error",
         )

@@ -1,6 +1,7 @@
 """Administrators manage staff accounts; invited staff join through an e-mailed link."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +16,6 @@ from tracker.outbox import queue_email
 from tracker.permissions import admin_required
 from tracker.staff import services
 from tracker.staff.forms import CountriesForm, StaffInviteForm
-from tracker.tokens import make_token, read_id_token
 from tracker.urls import public_url
 
 bp = Blueprint("staff", __name__)
@@ -65,7 +65,7 @@ def queue_invitation(invitation: StaffInvitation) -> None:
         "You are invited to The Code Signatory Tracker",
         "staff_invitation",
         invitation=invitation,
-        link=public_url("staff.join", token=make_token("staff-invite", invitation.id)),
+        link=public_url("staff.join", token=invitation.token),
     )
 
 
@@ -129,10 +129,29 @@ def reactivate(user_id: int):
     return switch(user_id, services.reactivate, "{name} can sign in again.")
 
 
+@bp.post("/review/staff/invitations/<int:invitation_id>/withdraw")
+@admin_required
+def withdraw_invitation(invitation_id: int):
+    invitation = services.own_pending_invitation(invitation_id)
+    if invitation is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.withdraw_staff_invitation(current_admin(), invitation)
+    db.session.commit()
+    flash(
+        _(
+            "The invitation to %(email)s is withdrawn; its link no longer works.",
+            email=invitation.email,
+        ),
+        "info",
+    )
+    return redirect(url_for("staff.index"))
+
+
 @bp.route("/account/staff-invitation/<token>", methods=["GET", "POST"])
 def join(token: str):
-    invitation_id = read_id_token("staff-invite", token, current_app.config["INVITATION_MAX_AGE"])
-    invitation = services.pending_staff_invitation(invitation_id)
+    invitation = services.pending_staff_invitation(token)
     if invitation is None:
         flash("This invitation is invalid, used or expired. Ask ECPAT for a new one.", "error")
         return redirect(url_for("auth.login"))
