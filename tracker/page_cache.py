@@ -3,32 +3,29 @@
 Staff open the queue again and again while it changes a few times a minute; rendering it means
 counting and paging 100,000 companies. A page is kept under a key made of everything it depends
 on: who asks (user, role, countries, and the session, whose CSRF token the page carries), the
-URL, the language, the day (the queue counts days waiting) and the data version, a counter that
-every transaction changing a company moves (`DataVersion`). Every change staff see changes the
-company row: decisions, edits, operations, change requests and memberships all bump it (its
-version check needs them to).
+URL, the language, the day (the queue counts days waiting) and the staff data version, a counter
+that every transaction changing a company moves (`tracker/data_versions.py`). Every change staff
+see changes the company row: decisions, edits, operations, change requests and memberships all
+bump it (its version check needs them to). Public pages are keyed on the public data version,
+which only changes the public sees move.
 A page that shows a flash message is never kept, and entries expire after a few minutes anyway.
 """
 
 import hashlib
-import time
 from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
-from sqlalchemy import select
 
-from tracker.companies.models import COMPANIES_VERSION, DataVersion
-from tracker.extensions import cache, db, limiter
+from tracker.data_versions import public_version, staff_version
+from tracker.extensions import cache, limiter
 from tracker.languages.selection import current_language
 from tracker.models_base import utcnow
 
-
-def data_version() -> str:
-    """Moves whenever a transaction that adds or changes a company commits (one row)."""
-    query = select(DataVersion.value).where(DataVersion.name == COMPANIES_VERSION)
-    return str(db.session.scalar(query))
+# The names this module always had: staff pages key on the one, public pages on the other.
+data_version = staff_version
+public_data_version = public_version
 
 
 def page_key(path: str) -> str | None:
@@ -51,7 +48,16 @@ def page_key(path: str) -> str | None:
 def cached_value(name: str, parts: tuple, compute: Callable[[], object]):
     """`compute()`, kept until the data changes: for figures many pages share (the queue's
     counts per status are the same for every reviewer)."""
-    key = _key("value", name, *parts, data_version())
+    return _kept_value(_key("value", name, *parts, data_version()), compute)
+
+
+def public_cached_value(name: str, parts: tuple, compute: Callable[[], object]):
+    """`compute()` of public figures (what public pages show), kept until the public data
+    changes: a change no visitor sees does not make the home page count 100,000 companies."""
+    return _kept_value(_key("public-value", name, *parts, public_data_version()), compute)
+
+
+def _kept_value(key: str, compute: Callable[[], object]):
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -132,20 +138,6 @@ def public_page(view: Callable) -> Callable:
         return _public(response, etag)
 
     return wrapper
-
-
-def public_data_version() -> str:
-    """The data version, read at most once per PUBLIC_VERSION_TTL seconds in each worker.
-
-    On a cached public page that one query is most of the work; public pages may be a second
-    or so late (browsers and proxies may keep them for minutes anyway), staff pages never are.
-    """
-    ttl = current_app.config["PUBLIC_VERSION_TTL"]
-    memo = current_app.extensions.setdefault("public_data_version", {"value": None, "at": 0.0})
-    now = time.monotonic()
-    if memo["value"] is None or now - memo["at"] >= ttl:
-        memo["value"], memo["at"] = data_version(), now
-    return memo["value"]
 
 
 def _public(response: Response, etag: str) -> Response:

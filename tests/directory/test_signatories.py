@@ -8,7 +8,7 @@ import pytest
 from tests.factories import CompanyFactory
 from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, ready_report
-from tracker import page_cache
+from tracker import data_versions
 from tracker.companies.models import CompanySlug, CompanyType, Stage
 from tracker.extensions import db
 from tracker.reports import services
@@ -286,7 +286,7 @@ def test_queries_do_not_grow_with_the_members_shown(client, url):
 def test_public_pages_learn_of_a_change_within_the_version_ttl(app, client, members, monkeypatch):
     """Served, each worker reads the data version at most once a second for public pages."""
     clock = [1000.0]
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(data_versions.time, "monotonic", lambda: clock[0])
     monkeypatch.setitem(app.config, "PUBLIC_VERSION_TTL", 60)
     monkeypatch.setitem(app.extensions, "public_data_version", {"value": None, "at": 0.0})
     assert "Lotus Tours" in client.get("/signatories?country=TH").get_data(as_text=True)
