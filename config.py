@@ -139,6 +139,9 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     # Public pages rendered for one visitor (not answered from the page cache) per client.
     PUBLIC_RENDER_RATE_LIMIT = os.environ.get("PUBLIC_RENDER_RATE_LIMIT", "120 per minute")
+    # Public pages one client may add to the shared page cache; beyond, its renders are kept in
+    # a small region of their own, so one client cannot evict the pages everyone reads.
+    PUBLIC_CACHE_INSERT_LIMIT = os.environ.get("PUBLIC_CACHE_INSERT_LIMIT", "50 per 5 minutes")
     # Downloads of the directory as CSV per client (a kept file is megabytes to send, a new one
     # seconds of a worker's time to write).
     CSV_RATE_LIMIT = os.environ.get("CSV_RATE_LIMIT", "10 per minute")

@@ -118,6 +118,7 @@ def app_context(app):
     limiter.reset()
     with app.app_context():
         cache.clear()  # a page kept by an earlier test could match a new test's key
+        app.extensions.pop("public_other_pages", None)  # (the other public pages' region)
         shutil.rmtree(app.config["EXPORT_FOLDER"], ignore_errors=True)  # and a CSV file
         yield
         db.session.rollback()
