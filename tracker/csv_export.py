@@ -104,9 +104,16 @@ def _make_room(directory: Path, keep: Path) -> None:
     narrowed = [p for p in directory.glob("*.csv") if p != keep and not p.stem.startswith("all-")]
     if len(narrowed) < KEPT_PER_VERSION:
         return
-    narrowed.sort(key=lambda p: p.stat().st_mtime)
+    narrowed.sort(key=_written_at)
     for old in narrowed[: len(narrowed) - KEPT_PER_VERSION + 1]:
         old.unlink(missing_ok=True)
+
+
+def _written_at(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # another process made room first
+        return 0.0
 
 
 def version_order(version: str) -> tuple:
