@@ -154,11 +154,12 @@ def public_page(view: Callable) -> Callable:
 
 # Where a public page is kept (and the figures rendering it computed). The pages of the site's
 # own address space (no query string, or only filters whose values are few: a country, a type,
-# a page number) go to the shared cache, up to PUBLIC_CACHE_INSERT_LIMIT new entries per client;
-# anything else (a search's free text, an
-# unknown parameter, a client over that allowance) goes to a small region of its own in each
-# worker. A flood of made-up query strings then evicts only its own kind: the home page, the
-# directory and the country pages stay kept.
+# a page number, each once) go to the shared cache, up to PUBLIC_CACHE_INSERT_LIMIT new entries
+# per client; anything else (a search's free text, an unknown parameter, a client over that
+# allowance) goes to a small region of its own in each worker. A flood of made-up query strings
+# then evicts only its own kind: the home page, the directory and the country pages stay kept.
+# The order of the parameters is not checked (the forms and the pager write them in different
+# orders); what a client can add by reordering them is bounded by its allowance like the rest.
 KEPT_PARAMETERS = frozenset({"country", "type", "standing", "city", "sort", "per_page", "page"})
 FEW_VALUES = re.compile(r"[A-Za-z0-9_-]{0,40}")
 OTHER_PAGES = 200  # pages kept in each worker's region for the rest
