@@ -43,7 +43,13 @@ def main() -> None:
     url = args.database_url or sqlite_url(args.companies, args.fresh)
     prepare(url, args.companies)
     exports = Path(tempfile.mkdtemp(prefix="bench-exports-"))
-    env = {**bench_env(url), "CSV_RATE_LIMIT": "1000000 per minute", "EXPORT_FOLDER": str(exports)}
+    env = {
+        **bench_env(url),
+        "CSV_RATE_LIMIT": "1000000 per minute",
+        "EXPORT_FOLDER": str(exports),
+        # gunicorn's sync workers are killed after 30 s by default: the first write may be longer
+        "GUNICORN_CMD_ARGS": "--timeout 600",
+    }
     workers = os.cpu_count() or 1
     print(
         f"database {url.split('://')[0]}, {args.companies:,} companies, gunicorn {workers} workers"
@@ -57,8 +63,9 @@ def run(client: httpx.Client, base: str, exports: Path, url: str, runs: int) -> 
     first, seconds = timed(client, "/signatories.csv")
     rows = first.content.count(b"\n") - 1
     size = len(first.content) / 1024 / 1024
-    ok = check(f"first download, writes the file ({rows:,} rows, {size:.1f} MiB)", seconds,
-               WRITE_TARGET_S)  # fmt: skip
+    label = f"first download, writes the file ({rows:,} rows, {size:.1f} MiB)"
+    ok = check(label, seconds, WRITE_TARGET_S, first)
+
     kept = statistics.median(timed(client, "/signatories.csv")[1] for _ in range(runs))
     ok &= check(f"download of the kept file (median of {runs})", kept, DOWNLOAD_TARGET_S)
     ok &= check("two downloads at once (both done)", two_at_once(base), TWO_AT_ONCE_TARGET_S)

@@ -7,7 +7,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -48,10 +47,12 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
 # Files kept per data version -------------------------------------------------------------------
 #
 # A download of the whole directory takes a worker seconds to write; the same file serves every
-# download until the data changes. Each is written once per version (one process writes it while
-# the others wait for its lock), into a temporary file renamed into place, so a reader sees a
-# whole file or none; the versions before are removed once a newer one is written. An open file
-# outlives its removal, so a download under way completes.
+# download until the data changes. Each is written once per version (one process writes it
+# under a lock), into a temporary file renamed into place, so a reader sees a whole file or none;
+# the versions before are removed once a newer one is written. Meanwhile, others asking for it
+# get the version before when there is one (a minute late, as a proxy's copy may be) rather
+# than a worker held for the whole write. An open file outlives its removal, so a download
+# under way completes.
 
 KEPT_PER_VERSION = 100  # narrowed files beyond these go, oldest first; whole lists always stay
 
@@ -69,22 +70,38 @@ def kept_file(
     if path.exists():
         return path
     directory.mkdir(parents=True, exist_ok=True)
-    with _locked(directory / f"{name}.lock"):
-        if not path.exists():  # another process may have written it while this one waited
-            _write_atomically(path, write)
-            _make_room(directory, path)
+    with open(directory / f"{name}.lock", "a") as lock:
+        if not _try_lock(lock):  # being written: the version before, else wait for this one
+            previous = _previous(folder, version, path.name)
+            if previous is not None:
+                return previous
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not path.exists():  # another process may have written it while this one waited
+                _write_atomically(path, write)
+                _make_room(directory, path)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     _remove_versions_before(folder, version)
     return path
 
 
-@contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def _try_lock(lock: IO[str]) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _previous(folder: Path, version: str, filename: str) -> Path | None:
+    """The same file of the newest version before `version`, if it is still there."""
+    current = version_order(version)
+    older = [entry for entry in folder.iterdir() if version_order(entry.name) < current]
+    for entry in sorted(older, key=lambda entry: version_order(entry.name), reverse=True):
+        if (entry / filename).exists():
+            return entry / filename
+    return None
 
 
 def _write_atomically(path: Path, write: Callable[[IO[str]], None]) -> None:

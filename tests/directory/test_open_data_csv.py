@@ -1,5 +1,6 @@
 """/signatories.csv is written once per public data version and sent as a file."""
 
+import fcntl
 import threading
 import time
 from datetime import date
@@ -175,3 +176,21 @@ def test_an_owner_of_a_member_downloads_the_same_file(app, client, auth, members
     auth.login(owner_of(members[0]).email)
     assert client.get("/signatories.csv").status_code == 200
     assert builds == [""]
+
+
+def test_while_a_file_is_written_others_get_the_version_before(tmp_path):
+    old = csv_export.kept_file(tmp_path, "2026-01-01-7", "all-name", lambda o: o.write("old"), True)
+    (tmp_path / "2026-01-01-8").mkdir()
+    with open(tmp_path / "2026-01-01-8" / "all-name.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process is writing version 8
+        got: list[Path] = []
+        asker = threading.Thread(
+            target=lambda: got.append(
+                csv_export.kept_file(tmp_path, "2026-01-01-8", "all-name", pytest.fail, True)
+            ),
+            daemon=True,
+        )
+        asker.start()
+        asker.join(timeout=5)  # not held until the write ends
+    assert got == [old]
+    assert old.read_text() == "old"

@@ -79,7 +79,7 @@ def send_kept(version: str, name: str, filters: Filters, on) -> Response:
         lambda out: write_csv(out, filters, on),
         not filters.narrowed,
     )
-    return send_csv(path, etag=f"{version}-{name}")
+    return send_csv(path, etag=f"{path.parent.name}-{name}")  # maybe the version before
 
 
 def export_folder() -> Path:
