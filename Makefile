@@ -60,6 +60,7 @@ bench: install catalogs
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/public_directory.py
 	$(BIN)/python bench/supplier_check.py
+	$(BIN)/python bench/open_data_csv.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
 		$(BIN)/python bench/review_queue.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/properties.py --database-url "$$BENCH_DATABASE_URL" && \

@@ -151,10 +151,18 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     # Public pages rendered for one visitor (not answered from the page cache) per client.
     PUBLIC_RENDER_RATE_LIMIT = os.environ.get("PUBLIC_RENDER_RATE_LIMIT", "120 per minute")
-    # Downloads of the directory as CSV per client (all of it takes a worker seconds).
+    # Public pages one client may add to the shared page cache; beyond, its renders are kept in
+    # a small region of their own, so one client cannot evict the pages everyone reads.
+    PUBLIC_CACHE_INSERT_LIMIT = os.environ.get("PUBLIC_CACHE_INSERT_LIMIT", "50 per 5 minutes")
+    # Downloads of the directory as CSV per client (a kept file is megabytes to send, a new one
+    # seconds of a worker's time to write).
     CSV_RATE_LIMIT = os.environ.get("CSV_RATE_LIMIT", "10 per minute")
     # Verify pages per client (kept pages too): a person checks a few numbers, not thousands.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    # The CSV files of the directory, written once per public data version (open_data.py).
+    EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER", str(INSTANCE_DIR / "exports"))
+    # Saves of company-side forms (profile, contact details, properties, reports) per company.
+    COMPANY_WRITE_RATE_LIMIT = os.environ.get("COMPANY_WRITE_RATE_LIMIT", "30 per minute")
     # memory:// counts per process; production may only use it when it runs one process.
     SINGLE_PROCESS = env_bool("SINGLE_PROCESS")
     # Failed sign-ins (successful ones never count), per client address and per account.

@@ -1,6 +1,7 @@
 """Shared fixtures: the app on SQLite or TEST_DATABASE_URL, an SMTP catcher, clients, roles."""
 
 import re
+import shutil
 import socket
 import time
 from email import message_from_bytes
@@ -87,6 +88,7 @@ def app(smtp_server, tmp_path_factory):
         MAIL_PORT = smtp_server.port
         REPORT_DOCUMENT_FOLDER = str(tmp_path_factory.mktemp("documents"))
         SUPPLIER_INDEX_FOLDER = str(tmp_path_factory.mktemp("supplier-index"))
+        EXPORT_FOLDER = str(tmp_path_factory.mktemp("exports"))
         if TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
@@ -117,6 +119,8 @@ def app_context(app):
     limiter.reset()
     with app.app_context():
         cache.clear()  # a page kept by an earlier test could match a new test's key
+        app.extensions.pop("public_other_pages", None)  # (the other public pages' region)
+        shutil.rmtree(app.config["EXPORT_FOLDER"], ignore_errors=True)  # and a CSV file
         yield
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

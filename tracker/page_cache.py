@@ -3,32 +3,33 @@
 Staff open the queue again and again while it changes a few times a minute; rendering it means
 counting and paging 100,000 companies. A page is kept under a key made of everything it depends
 on: who asks (user, role, countries, and the session, whose CSRF token the page carries), the
-URL, the language, the day (the queue counts days waiting) and the data version, a counter that
-every transaction changing a company moves (`DataVersion`). Every change staff see changes the
-company row: decisions, edits, operations, change requests and memberships all bump it (its
-version check needs them to).
+URL, the language, the day (the queue counts days waiting) and the staff data version, a counter
+that every transaction changing a company moves (`tracker/data_versions.py`). Every change staff
+see changes the company row: decisions, edits, operations, change requests and memberships all
+bump it (its version check needs them to). Public pages are keyed on the public data version,
+which only changes the public sees move.
 A page that shows a flash message is never kept, and entries expire after a few minutes anyway.
 """
 
 import hashlib
-import time
+import re
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, has_request_context, make_response, request, session
+from flask_caching.backends import SimpleCache
 from flask_login import current_user
-from sqlalchemy import select
+from limits import parse_many
 
-from tracker.companies.models import COMPANIES_VERSION, DataVersion
-from tracker.extensions import cache, db, limiter
+from tracker.client_address import client_key
+from tracker.data_versions import public_version, staff_version
+from tracker.extensions import cache, limiter
 from tracker.languages.selection import current_language
 from tracker.models_base import utcnow
 
-
-def data_version() -> str:
-    """Moves whenever a transaction that adds or changes a company commits (one row)."""
-    query = select(DataVersion.value).where(DataVersion.name == COMPANIES_VERSION)
-    return str(db.session.scalar(query))
+# The names this module always had: staff pages key on the one, public pages on the other.
+data_version = staff_version
+public_data_version = public_version
 
 
 def page_key(path: str) -> str | None:
@@ -51,7 +52,24 @@ def page_key(path: str) -> str | None:
 def cached_value(name: str, parts: tuple, compute: Callable[[], object]):
     """`compute()`, kept until the data changes: for figures many pages share (the queue's
     counts per status are the same for every reviewer)."""
-    key = _key("value", name, *parts, data_version())
+    return _kept_value(_key("value", name, *parts, data_version()), compute)
+
+
+def public_cached_value(name: str, parts: tuple, compute: Callable[[], object]):
+    """`compute()` of public figures (what public pages show), kept until the public data
+    changes: a change no visitor sees does not make the home page count 100,000 companies.
+    Kept where the public page asking for it is (see `_keep`)."""
+    key = _key("public-value", name, *parts, public_data_version())
+    if not has_request_context():
+        return _kept_value(key, compute)
+    value = _kept(key)
+    if value is None:
+        value = compute()
+        _keep(key, value)
+    return value
+
+
+def _kept_value(key: str, compute: Callable[[], object]):
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -114,7 +132,7 @@ def public_page(view: Callable) -> Callable:
         etag = key.removeprefix("public:")[:32]
         if etag in request.if_none_match:
             return _not_modified(etag)
-        stored = cache.get(key)
+        stored = _kept(key)
         if stored is None:
             if request.blueprint == "api":
                 # Its blueprint limit (API_RATE_LIMIT) counts every request. Calling a limited
@@ -126,7 +144,7 @@ def public_page(view: Callable) -> Callable:
             if response.status_code != 200 or session.modified or response.is_streamed:
                 return response  # errors, and anything that set a cookie, are not kept
             stored = (response.get_data(), list(response.headers.items()))
-            cache.set(key, stored)
+            _keep(key, stored)
         body, headers = stored
         response = current_app.response_class(body, headers=headers)
         return _public(response, etag)
@@ -134,18 +152,56 @@ def public_page(view: Callable) -> Callable:
     return wrapper
 
 
-def public_data_version() -> str:
-    """The data version, read at most once per PUBLIC_VERSION_TTL seconds in each worker.
+# Where a public page is kept (and the figures rendering it computed). The pages of the site's
+# own address space (no query string, or only filters whose values are few: a country, a type,
+# a page number, each once) go to the shared cache, up to PUBLIC_CACHE_INSERT_LIMIT new entries
+# per client; anything else (a search's free text, an unknown parameter, a client over that
+# allowance) goes to a small region of its own in each worker. A flood of made-up query strings
+# then evicts only its own kind: the home page, the directory and the country pages stay kept.
+# The order of the parameters is not checked (the forms and the pager write them in different
+# orders); what a client can add by reordering them is bounded by its allowance like the rest.
+KEPT_PARAMETERS = frozenset({"country", "type", "standing", "city", "sort", "per_page", "page"})
+FEW_VALUES = re.compile(r"[A-Za-z0-9_-]{0,40}")
+OTHER_PAGES = 200  # pages kept in each worker's region for the rest
 
-    On a cached public page that one query is most of the work; public pages may be a second
-    or so late (browsers and proxies may keep them for minutes anyway), staff pages never are.
-    """
-    ttl = current_app.config["PUBLIC_VERSION_TTL"]
-    memo = current_app.extensions.setdefault("public_data_version", {"value": None, "at": 0.0})
-    now = time.monotonic()
-    if memo["value"] is None or now - memo["at"] >= ttl:
-        memo["value"], memo["at"] = data_version(), now
-    return memo["value"]
+
+def _kept(key: str):
+    stored = cache.get(key)
+    return stored if stored is not None else _other_pages().get(key)
+
+
+def _keep(key: str, stored) -> None:
+    """Keep a public page (or a figure it needed) in the shared cache or in the other region."""
+    if _in_the_sites_own_urls() and _may_add_a_page():
+        cache.set(key, stored)
+    else:
+        _other_pages().set(key, stored)
+
+
+def _in_the_sites_own_urls() -> bool:
+    seen = set()
+    for name, value in request.args.items(multi=True):
+        if name not in KEPT_PARAMETERS or name in seen or not FEW_VALUES.fullmatch(value):
+            return False
+        seen.add(name)
+    return True
+
+
+def _may_add_a_page() -> bool:
+    """Count one page added to the shared cache for this client; False over its allowance."""
+    if not limiter.enabled:
+        return True
+    allowance = parse_many(current_app.config["PUBLIC_CACHE_INSERT_LIMIT"])
+    client = client_key()
+    return all(limiter.limiter.hit(item, "public-cache-insert", client) for item in allowance)
+
+
+def _other_pages() -> SimpleCache:
+    pages = current_app.extensions.get("public_other_pages")
+    if pages is None:
+        pages = SimpleCache(threshold=OTHER_PAGES, default_timeout=PUBLIC_MAX_AGE)
+        current_app.extensions["public_other_pages"] = pages
+    return pages
 
 
 def _public(response: Response, etag: str) -> Response:

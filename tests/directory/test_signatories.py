@@ -1,16 +1,19 @@
 """The public directory: search, filters, pages, profiles and their addresses."""
 
 import re
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import template_rendered
 
 from tests.factories import CompanyFactory
 from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, ready_report
-from tracker import page_cache
+from tracker import data_versions
 from tracker.companies.models import CompanySlug, CompanyType, Stage
-from tracker.extensions import db
+from tracker.directory.listing import Sort
+from tracker.extensions import cache, db
 from tracker.membership import services as membership_services
 from tracker.reports import services
 
@@ -331,7 +334,7 @@ def test_queries_do_not_grow_with_the_members_shown(client, url):
 def test_public_pages_learn_of_a_change_within_the_version_ttl(app, client, members, monkeypatch):
     """Served, each worker reads the data version at most once a second for public pages."""
     clock = [1000.0]
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(data_versions.time, "monotonic", lambda: clock[0])
     monkeypatch.setitem(app.config, "PUBLIC_VERSION_TTL", 60)
     monkeypatch.setitem(app.extensions, "public_data_version", {"value": None, "at": 0.0})
     assert "Lotus Tours" in client.get("/signatories?country=TH").get_data(as_text=True)
@@ -340,3 +343,68 @@ def test_public_pages_learn_of_a_change_within_the_version_ttl(app, client, memb
     assert "Lotus Tours" in client.get("/signatories?country=TH").get_data(as_text=True)
     clock[0] += 60
     assert "Lotus Journeys" in client.get("/signatories?country=TH").get_data(as_text=True)
+
+
+# What one client can do to the kept pages -----------------------------------------------------
+
+KEPT = ["/", "/signatories", "/signatories?country=TH", "/countries/TH"]
+
+
+@contextmanager
+def renders(app):
+    """The names of the templates rendered meanwhile."""
+    seen: list[str] = []
+
+    def record(sender, template, context, **extra):
+        seen.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        yield seen
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+@pytest.fixture
+def small_cache(app, monkeypatch):
+    """The shared cache holds 20 entries: a flood of 60 pages would fill it three times over."""
+    monkeypatch.setitem(app.config, "PUBLIC_RENDER_RATE_LIMIT", "10000 per minute")
+    monkeypatch.setattr(cache.cache, "_threshold", 20)
+    visitor = app.test_client()
+    for url in KEPT:
+        assert visitor.get(url, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 200
+    return visitor
+
+
+def assert_still_kept(app, visitor):
+    with renders(app) as rendered:
+        for url in KEPT:
+            assert visitor.get(url, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 200
+    assert rendered == []
+
+
+def test_a_flood_of_made_up_query_strings_evicts_no_kept_page(app, members, small_cache):
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    for i in range(30):
+        assert small_cache.get(f"/signatories?q=x{i}", environ_base=attacker).status_code == 200
+        assert small_cache.get(f"/?utm_source=x{i}", environ_base=attacker).status_code == 200
+    assert_still_kept(app, small_cache)
+
+
+def test_one_client_adds_only_its_allowance_of_pages_to_the_shared_cache(
+    app, members, small_cache, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE_INSERT_LIMIT", "5 per minute")
+    crawler = {"REMOTE_ADDR": "203.0.113.67"}
+    urls = [
+        f"/signatories?type={kind.value}&sort={order.value}"
+        for kind in CompanyType
+        for order in Sort
+    ]
+    assert len(urls) > 20
+    for url in urls:
+        assert small_cache.get(url, environ_base=crawler).status_code == 200
+    assert_still_kept(app, small_cache)
+    with renders(app) as rendered:  # the crawler's own pages are kept too, in their region
+        small_cache.get(urls[-1], environ_base=crawler)
+    assert rendered == []

@@ -3,20 +3,11 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    event,
-    true,
-    update,
-)
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.companies import naming
+from tracker.data_versions import PUBLIC, STAFF, bump
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
 
@@ -300,24 +291,16 @@ class Membership(db.Model):
     company: Mapped[Company] = relationship(back_populates="membership")
 
 
-class DataVersion(db.Model):
-    """A counter that every transaction changing a company moves, in the order they commit:
-    what `tracker/page_cache.py` keys rendered staff pages on. One row, `companies`."""
-
-    __tablename__ = "data_versions"
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
-
-
-COMPANIES_VERSION = "companies"
+# The data versions live in a shared module (page_cache and the supplier check read them); the
+# names stay importable from here.
+COMPANIES_VERSION = STAFF
 
 
 @event.listens_for(Session, "before_flush")
 def store_stages(session: Session, flush_context, instances) -> None:
     """Keep `Company.stored_stage` equal to `Company.stage`, and the search name and slug in
-    step with the names, in every flush that may change them; move the companies' data version
-    when a company changes."""
+    step with the names, in every flush that may change them; move the staff data version when
+    a company changes (the public one moves only for what the public sees: data_versions)."""
     touched = [
         obj for obj in (*session.new, *session.dirty) if isinstance(obj, Company | Membership)
     ]
@@ -326,7 +309,7 @@ def store_stages(session: Session, flush_context, instances) -> None:
     # First: the version's row lock waits for any other transaction changing companies to
     # commit, so the slugs chosen below know of those it gave (two companies named alike at the
     # same moment cannot both take "lotus-tours").
-    bump_version(session)
+    bump(session, STAFF)
     for obj in touched:
         company = obj if isinstance(obj, Company) else obj.company
         if company is None:
@@ -338,15 +321,9 @@ def store_stages(session: Session, flush_context, instances) -> None:
 
 
 def bump_version(session: Session) -> None:
-    """Move the companies' data version. The row lock this takes until commit orders the
-    changes: a page rendered before a change commits never carries the version after it."""
-    moved = session.execute(
-        update(DataVersion)
-        .where(DataVersion.name == COMPANIES_VERSION)
-        .values(value=DataVersion.value + 1)
-    )
-    if moved.rowcount == 0:  # the migration adds the row; an emptied table gets it back
-        session.add(DataVersion(name=COMPANIES_VERSION, value=1))
+    """Move every data version, for writes that pass by the flush hooks (bulk inserts, a
+    recomputation): what they changed is not known, so public pages are made again too."""
+    bump(session, STAFF, PUBLIC)
 
 
 class CompanySlug(db.Model):

@@ -17,6 +17,7 @@ from tracker.countries import collation_key, country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.permissions import company_user_required, own_company_or_404
+from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("properties", __name__, url_prefix="/company")
 
@@ -77,6 +78,7 @@ def render_list(company, form, status: int = 200):
 
 @bp.post("/properties")
 @company_user_required
+@limit_company_writes
 def add():
     company = editable_company()
     form = PropertyForm()
@@ -110,6 +112,7 @@ def position_of(company, operation: OperationInput) -> str:
 
 @bp.post("/properties/remove")
 @company_user_required
+@limit_company_writes
 def remove():
     company = editable_company()
     form = RemovePropertyForm()
@@ -152,6 +155,7 @@ def saved_message(company, done: str) -> str:
 
 @bp.route("/properties/import", methods=["GET", "POST"])
 @company_user_required
+@limit_company_writes
 def import_():
     company = editable_company()
     form = ImportForm()

@@ -27,6 +27,7 @@ from tracker.outbox import queue_email
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.reports import services as report_services
 from tracker.urls import public_url
+from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("companies", __name__, url_prefix="/company")
 
@@ -97,6 +98,7 @@ def dashboard():
 
 @bp.route("/apply", methods=["GET", "POST"])
 @company_user_required
+@limit_company_writes
 def apply():
     if current_user.company is not None:
         return redirect(url_for("companies.dashboard"))
@@ -124,6 +126,7 @@ def apply():
 
 @bp.route("/edit", methods=["GET", "POST"])
 @company_user_required
+@limit_company_writes
 def update():
     company = own_company_or_404()
     if not company.may_edit:

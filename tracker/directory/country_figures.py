@@ -15,7 +15,7 @@ from sqlalchemy import distinct, func, select
 from tracker.companies.models import Company, CompanyType, Operation, Stage
 from tracker.companies.queries import in_stage
 from tracker.extensions import db
-from tracker.page_cache import cached_value
+from tracker.page_cache import public_cached_value
 from tracker.reports import services
 from tracker.reports.models import Report, ReportState, TrainingRow
 
@@ -48,7 +48,7 @@ class YearCoverage:
 def members_by_country() -> list[CountryCount]:
     """Every country with members, by code; kept until the data changes (every public page of
     countries, and the API, ask for the same figures)."""
-    return cached_value("members_by_country", (), _members_by_country)
+    return public_cached_value("members_by_country", (), _members_by_country)
 
 
 def _members_by_country() -> list[CountryCount]:
@@ -85,7 +85,9 @@ def training_coverage(country: str, on: date) -> list[YearCoverage]:
     """Staff trained in `country` per reporting year, from today's members' accepted reports;
     only years with figures, oldest first."""
     years = coverage_years(on)
-    return cached_value("training_coverage", (country, *years), lambda: _coverage(country, years))
+    return public_cached_value(
+        "training_coverage", (country, *years), lambda: _coverage(country, years)
+    )
 
 
 def _coverage(country: str, years: list[int]) -> list[YearCoverage]:

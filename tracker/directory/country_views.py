@@ -10,7 +10,7 @@ from tracker.countries import collation_key, country_name, is_country_code
 from tracker.directory import country_figures, listing, worldmap
 from tracker.directory.concern_contacts import contacts_for
 from tracker.directory.country_filters import CountryFilterForm
-from tracker.page_cache import cached_value, public_page
+from tracker.page_cache import public_cached_value, public_page
 from tracker.reports import services
 
 bp = Blueprint("countries", __name__)
@@ -57,7 +57,7 @@ def kept_filters(args) -> dict[str, list[str]]:
 def cities_in(code: str) -> list[str]:
     """The country's cities for the filter, kept until the data changes: every filter and page
     of a country asks for the same list, which costs a pass over its operations."""
-    return cached_value("country_cities", (code,), lambda: listing.cities_in(code))
+    return public_cached_value("country_cities", (code,), lambda: listing.cities_in(code))
 
 
 def render_country(code: str, form: CountryFilterForm, page: listing.Page | None) -> str:

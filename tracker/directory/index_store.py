@@ -20,9 +20,9 @@ from pathlib import Path
 
 from flask import current_app
 
+from tracker.data_versions import public_version
 from tracker.directory import matching
 from tracker.extensions import db
-from tracker.page_cache import data_version
 
 FORMAT = 2  # moves when `matching.Index` changes shape: files of another one are not read
 BUILD_WAIT = 30.0  # seconds a process without an index waits for another's build
@@ -32,8 +32,9 @@ _threads = threading.Lock()  # one load or build at a time in a process
 
 
 def index_version() -> str:
-    """The data version the index follows: the one place that says which."""
-    return data_version()
+    """The data version the index follows: the one place that says which. The public one: only
+    what the public sees moves it, so an applicant's saves cannot make the workers rebuild."""
+    return public_version()
 
 
 def current_index() -> matching.Index:

@@ -30,7 +30,7 @@ from tracker.companies.models import (
 from tracker.companies.queries import in_stage, operating_in
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum
-from tracker.page_cache import cached_value
+from tracker.page_cache import public_cached_value
 from tracker.reports import recognition
 from tracker.reports.models import ReportExtension
 from tracker.reports.standing_query import thresholds
@@ -231,7 +231,7 @@ def count(filters: Filters, on: date) -> int:
         query = matching(filters, on)
         return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
-    return cached_value("directory_count", parts, counted)
+    return public_cached_value("directory_count", parts, counted)
 
 
 def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]:

@@ -1,21 +1,31 @@
-"""Open data besides the API: the directory as CSV, and an Atom feed of listing changes."""
+"""Open data besides the API: the directory as CSV, and an Atom feed of listing changes.
 
+The CSV of a search is written once per public data version and day into
+EXPORT_FOLDER/<day>-<version>/ (csv_export.kept_file) and sent from there as a file, so a
+download costs a file send; the whole directory at 100,000 companies takes seconds to write.
+"""
+
+import hashlib
+import json
 from itertools import islice
+from pathlib import Path
+from typing import IO
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.api.representation import CSV_HEADER, csv_row
 from tracker.audit import AuditAction, AuditEntry
 from tracker.companies.models import Company
-from tracker.csv_export import csv_lines
+from tracker.csv_export import csv_lines, kept_file
 from tracker.directory import listing
 from tracker.directory.filters import DirectoryFilterForm
+from tracker.directory.listing import Filters
 from tracker.extensions import db, limiter
 from tracker.models_base import utcnow
-from tracker.page_cache import public_page
+from tracker.page_cache import public_data_version, public_page
 from tracker.reports import services
 from tracker.text_rules import xml_safe
 from tracker.urls import public_url
@@ -24,6 +34,7 @@ bp = Blueprint("open_data", __name__)
 
 CSV_CHUNK = 1000  # members loaded at a time: memory stays flat however many match
 FEED_LENGTH = 50
+CSV_MAX_AGE = 300  # seconds a browser or proxy may keep a download without asking
 
 # What partners following their suppliers need to know, and how the feed says it.
 LISTING_CHANGES = {
@@ -40,26 +51,83 @@ def csv_allowance() -> str:
 
 
 @bp.get("/signatories.csv")
-@limiter.limit(csv_allowance)  # the whole directory is seconds of a worker's time
+# Per download, kept file or not: a whole directory is megabytes to send, and a file not kept
+# yet is seconds of a worker's time to write.
+@limiter.limit(csv_allowance)
 def signatories_csv():
-    """Every member the filters ask for (no pages), streamed in chunks."""
+    """Every member the filters ask for (no pages), as a file written once per public data
+    version and sent as a file: ETag, Last-Modified, 304 and ranges (206) come with it."""
     form = DirectoryFilterForm(request.args)
     if not form.validate():
         fields = ", ".join(sorted(form.errors))
         return Response(f"Invalid filters: {fields}\n", 400, mimetype="text/plain")
     filters = form.filters()
     on = services.today()
-    query = listing.ids_in_order(filters, on)
+    version = f"{on.isoformat()}-{public_data_version()}"  # standings change with the day
+    name = csv_name(filters)
+    try:
+        return send_kept(version, name, filters, on)
+    except FileNotFoundError:  # removed for a newer version meanwhile: written once more
+        return send_kept(version, name, filters, on)
+
+
+def send_kept(version: str, name: str, filters: Filters, on) -> Response:
+    """:raises FileNotFoundError: when the file was removed between its writing and sending."""
+    path = kept_file(
+        export_folder(),
+        version,
+        name,
+        lambda out: write_csv(out, filters, on),
+        not filters.narrowed,
+    )
+    return send_csv(path, etag=f"{path.parent.name}-{name}")  # maybe the version before
+
+
+def export_folder() -> Path:
+    return Path(current_app.config["EXPORT_FOLDER"])
+
+
+def csv_name(filters: Filters) -> str:
+    """One name per search: what it finds, not how it was typed (the words' order and case)."""
+    if not filters.narrowed:
+        return f"all-{filters.sort.value}"
+    asked = [
+        sorted(set(filters.words)),
+        filters.country,
+        filters.type.value if filters.type else None,
+        filters.standing.value if filters.standing else None,
+        filters.city,
+        filters.sort.value,
+    ]
+    return hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:32]
+
+
+def write_csv(out: IO[str], filters: Filters, on) -> None:
+    """The members `filters` find, loaded in chunks: memory stays flat however many match."""
+    ids = db.session.scalars(
+        listing.ids_in_order(filters, on).execution_options(yield_per=CSV_CHUNK)
+    )
 
     def rows():
-        ids = db.session.scalars(query.execution_options(yield_per=CSV_CHUNK))
         while chunk := list(islice(ids, CSV_CHUNK)):
             yield from (csv_row(item) for item in listing.listed(chunk, on))
             db.session.expunge_all()  # what was loaded for this chunk is not needed again
 
-    response = Response(stream_with_context(csv_lines(CSV_HEADER, rows())), mimetype="text/csv")
+    out.writelines(csv_lines(CSV_HEADER, rows()))
+
+
+def send_csv(path: Path, etag: str) -> Response:
+    response = send_file(
+        path,
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name="signatories.csv",
+        conditional=True,
+        etag=etag,
+        max_age=CSV_MAX_AGE,
+    )
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="signatories.csv"'
-    response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 

@@ -1,8 +1,8 @@
 """The home page's live figures: members, the countries they work in, staff trained.
 
 Each figure is one aggregate query, and all of them are kept until the data changes
-(`page_cache.cached_value`): every visitor to the home page sees the same numbers, and a new
-member, a change of countries or an accepted report moves the data version.
+(`page_cache.public_cached_value`): every visitor to the home page sees the same numbers, and a new
+member, a change of countries or an accepted report moves the public data version.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from sqlalchemy import distinct, func, select
 from tracker.companies.models import Company, Operation
 from tracker.companies.queries import publicly_listed
 from tracker.extensions import db
-from tracker.page_cache import cached_value
+from tracker.page_cache import public_cached_value
 from tracker.reports import services
 from tracker.reports.models import Report, ReportState, TrainingRow
 
@@ -31,7 +31,7 @@ class HomeFigures:
 def home_figures() -> HomeFigures:
     """The figures, counted once per data version (and per reporting year, which the day moves)."""
     year = last_ended_year()
-    return cached_value("home-figures", (year,), lambda: count_figures(year))
+    return public_cached_value("home-figures", (year,), lambda: count_figures(year))
 
 
 def last_ended_year() -> int:

@@ -20,7 +20,8 @@ from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.companies.models import COMPANIES_VERSION, DataVersion, Membership, bump_version
+from tracker.companies.models import Membership, bump_version
+from tracker.data_versions import STAFF, bump
 from tracker.extensions import db
 from tracker.reports.models import Report, ReportExtension
 from tracker.reports.periods import ReportingCalendar
@@ -97,6 +98,9 @@ def refresh(company_ids: Iterable[int] | None = None, progress=None) -> int:
         done += len(chunk)
         if progress is not None:
             progress(len(chunk))
+    if done:
+        # Standings change with the years: public and staff pages are made again.
+        bump_version(db.session)
     db.session.expire_all()
     return done
 
@@ -104,9 +108,10 @@ def refresh(company_ids: Iterable[int] | None = None, progress=None) -> int:
 @event.listens_for(Session, "before_flush")
 def _set_on_joining(session: Session, flush_context, instances) -> None:
     """A new membership starts at its first full year; a changed joining date moves it. An
-    extension changes standings: pages kept until the data changes are made again."""
+    extension changes standings: staff pages kept until the data changes are made again (and
+    public ones: data_versions.PUBLIC_RECORD lists extensions)."""
     if any(isinstance(obj, ReportExtension) for obj in (*session.new, *session.dirty)):
-        bump_version(session)
+        bump(session, STAFF)
     for obj in (*session.new, *session.dirty):
         if not isinstance(obj, Membership) or obj.joined_at is None:
             continue
@@ -134,11 +139,9 @@ def _follow_reports(session: Session, flush_context) -> None:
     rows = _recompute(connection, sorted(changed))
     if rows:
         connection.execute(UPDATE, rows)
-    # Standings and the dashboard's figures change with them (see page_cache).
-    table = DataVersion.__table__
-    connection.execute(
-        update(table).where(table.c.name == COMPANIES_VERSION).values(value=table.c.value + 1)
-    )
+    # Standings and the dashboard's figures change with them (see page_cache); whether the
+    # public sees the change is data_versions' to say (a report's state is on its list).
+    bump(connection, STAFF)
     years = {row["b_company"]: row["b_year"] for row in rows}
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Membership) and obj.company_id in years:

@@ -23,6 +23,7 @@ from tracker.reports import services, training_csv
 from tracker.reports.forms import check_report_version
 from tracker.reports.models import Report
 from tracker.reports.views import own_report_or_404
+from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("report_training", __name__, url_prefix="/company/reports")
 
@@ -66,6 +67,7 @@ def download_template(year: int):
 
 @bp.route("/<int:year>/training/import", methods=["GET", "POST"])
 @company_user_required
+@limit_company_writes
 def import_training(year: int):
     report = own_report_or_404(year)
     if not report.is_editable:

@@ -24,6 +24,7 @@ from tracker.reports.content import differences, snapshot
 from tracker.reports.forms import ReportForm, StartReportForm, SubmitReportForm
 from tracker.reports.models import Report, TrainingFormat
 from tracker.reports.presenting import report_page_context
+from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("reports", __name__, url_prefix="/company/reports")
 
@@ -60,6 +61,7 @@ def index():
 
 @bp.post("/<int:year>/start")
 @company_user_required
+@limit_company_writes
 def start(year: int):
     company = own_company_or_404()
     if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -86,6 +88,7 @@ def start(year: int):
 
 @bp.route("/<int:year>", methods=["GET", "POST"])
 @company_user_required
+@limit_company_writes
 def edit(year: int):
     report = own_report_or_404(year)
     if not report.is_editable:
@@ -290,6 +293,7 @@ def preview(year: int):
 
 @bp.post("/<int:year>/submit")
 @company_user_required
+@limit_company_writes
 def submit(year: int):
     report = own_report_or_404(year)
     form = SubmitReportForm()

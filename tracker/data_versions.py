@@ -1,0 +1,150 @@
+"""Data versions: the counters that kept pages, figures, files and indexes are keyed on.
+
+Two rows of `data_versions`. `companies` (STAFF) moves with every transaction that changes a
+company, a membership, a report or an extension: staff pages show everything. `public` (PUBLIC)
+moves only when something the public sees may have changed, as `PUBLIC_RECORD` below declares,
+so an applicant (or a member) re-saving its contact details thirty times a second empties no
+public page, open-data file or supplier index. Every move of PUBLIC also moves STAFF, in that
+order: the row locks are always taken STAFF first, so two transactions cannot deadlock on them.
+
+This module is shared: it names the models it watches by class name and imports no feature.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Connection, Integer, String, event, insert, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from tracker.extensions import db
+
+STAFF = "companies"
+PUBLIC = "public"
+
+
+class DataVersion(db.Model):
+    """A counter moved by the transactions that change what it stands for, in the order they
+    commit (the UPDATE's row lock lasts until then). Rows: STAFF and PUBLIC."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# What the public sees -----------------------------------------------------------------------
+
+
+def _company_on_record(company) -> bool:
+    """Members, and former members (their verify page and the feed still name them)."""
+    return company is not None and company.has_membership
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A model's attributes the public sees, and whose rows they are public for."""
+
+    fields: frozenset[str]
+    on_record: Callable[[object], bool]  # does this row belong to the public record?
+    rows: bool = True  # adding or removing a row is itself a public change
+
+
+def fields(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+def _always(row) -> bool:
+    return True  # only members have them
+
+
+# The one place that says which changes are public. An applicant is never public; a member's
+# contact details, revenue band, colleagues and report drafts are not either. Derived columns
+# (search_name, stored_stage, slug) are listed so that code setting them directly counts too.
+PUBLIC_RECORD: dict[str, Watched] = {
+    "Company": Watched(
+        fields(
+            "legal_name display_name type hq_country website slug search_name stored_stage"
+            " operations"
+        ),
+        _company_on_record,
+    ),
+    # A row whose text staff have not seen yet shows nothing but its (approved) country.
+    "Operation": Watched(
+        fields("country_code property_name city reviewed"),
+        lambda operation: operation.reviewed and _company_on_record(operation.company),
+    ),
+    "Membership": Watched(
+        fields("number joined_at standing standing_since top_member_since first_unreported_year"),
+        _always,
+    ),
+    # A new report is a draft, which is not public; submitting, returning and accepting are
+    # (the profile lists reports, standings and figures follow them).
+    "Report": Watched(fields("state"), _always, rows=False),
+    "ReportExtension": Watched(fields("company_id year due_on"), _always),
+}
+
+
+def changes_public_record(session: Session, obj) -> bool:
+    """Whether flushing `obj` changes what the public sees (see PUBLIC_RECORD)."""
+    watched = PUBLIC_RECORD.get(type(obj).__name__)
+    if watched is None:
+        return False
+    if obj in session.new or obj in session.deleted:
+        changed = watched.rows
+    else:
+        attrs = inspect(obj).attrs
+        changed = any(attrs[name].history.has_changes() for name in watched.fields)
+    return changed and watched.on_record(obj)
+
+
+@event.listens_for(Session, "after_flush")
+def _move_public_version(session: Session, flush_context) -> None:
+    """After a flush that changed the public record, move both versions. (After the flush:
+    the other hooks' derived changes are in; `new`, `dirty` and the history still tell.)"""
+    flushed = (*session.new, *session.dirty, *session.deleted)
+    if any(changes_public_record(session, obj) for obj in flushed):
+        bump(session.connection(), STAFF, PUBLIC)
+
+
+# Moving and reading ---------------------------------------------------------------------------
+
+
+def bump(target: Session | Connection, *names: str) -> None:
+    """Move the versions `names` (STAFF before PUBLIC, whatever order they are given in).
+    The row locks this takes last until commit: a page rendered before a change commits never
+    carries the version after it."""
+    table = DataVersion.__table__
+    for name in sorted(names, key=(STAFF, PUBLIC).index):
+        moved = target.execute(
+            update(table).where(table.c.name == name).values(value=table.c.value + 1)
+        )
+        if moved.rowcount == 0:  # the migrations add the rows; an emptied table gets them back
+            target.execute(insert(table).values(name=name, value=1))
+
+
+def read(name: str) -> int:
+    """The version as committed (0 before it ever moved)."""
+    query = select(DataVersion.value).where(DataVersion.name == name)
+    return db.session.scalar(query) or 0
+
+
+def staff_version() -> str:
+    """Keys staff pages and figures: moves with every change of a company or its reports."""
+    return str(read(STAFF))
+
+
+def public_version() -> str:
+    """Keys public pages, their figures, the open-data files and the supplier check's index;
+    read at most once per PUBLIC_VERSION_TTL seconds in each worker.
+
+    On a kept public page that one query is most of the work; public pages may be a second or
+    so late (browsers and proxies may keep them for minutes anyway), staff pages never are.
+    """
+    ttl = current_app.config["PUBLIC_VERSION_TTL"]
+    memo = current_app.extensions.setdefault("public_data_version", {"value": None, "at": 0.0})
+    now = time.monotonic()
+    if memo["value"] is None or now - memo["at"] >= ttl:
+        memo["value"], memo["at"] = str(read(PUBLIC)), now
+    return memo["value"]
