@@ -160,7 +160,9 @@ class Config:
         "TWO_FACTOR_LIMIT_PER_ADDRESS", "10 per minute; 50 per hour"
     )
     # How long the right password keeps the second-factor page open.
-    TWO_FACTOR_PENDING_MAX_AGE = timedelta(minutes=10)
+    TWO_FACTOR_PENDING_MAX_AGE = timedelta(
+        seconds=int(os.environ.get("TWO_FACTOR_PENDING_MAX_AGE", "600"))
+    )
     # Requests that send e-mail, per client address (429) and per recipient (neutral answer).
     MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "10 per hour; 30 per day")
     MAIL_LIMIT_PER_RECIPIENT = os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "5 per hour; 10 per day")

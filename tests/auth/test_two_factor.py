@@ -369,3 +369,21 @@ def test_enabling_with_a_wrong_code_raises(owner_a):
 def test_codes_of_other_shapes_are_refused(reviewer):
     for code in ("", "12345", "1234567", "x" * 100_000, None, ["123456"]):
         assert two_factor.matching_step(STAFF_TOTP_SECRET, code) is None
+
+
+def test_the_password_step_expires(client, reviewer):
+    password_step(client, reviewer)
+    with client.session_transaction() as session:
+        state = session["two_factor_pending"]
+        session["two_factor_pending"] = {**state, "t": state["t"] - 601}  # max age: 600 s
+    response = send_code(client, code_for())
+    assert (response.status_code, response.location) == (302, "/account/login")
+    assert not signed_in(client)
+
+
+def test_a_new_password_voids_the_password_step(client, reviewer):
+    password_step(client, reviewer)
+    reviewer.set_password("a brand new password")
+    db.session.commit()
+    assert send_code(client, code_for()).location == "/account/login"
+    assert not signed_in(client)
