@@ -379,6 +379,7 @@ def test_the_password_step_expires(client, reviewer):
     response = send_code(client, code_for())
     assert (response.status_code, response.location) == (302, "/account/login")
     assert not signed_in(client)
+    assert client.get("/account/login").status_code == 200  # the form, not back to the code
 
 
 def test_a_new_password_voids_the_password_step(client, reviewer):
@@ -387,3 +388,4 @@ def test_a_new_password_voids_the_password_step(client, reviewer):
     db.session.commit()
     assert send_code(client, code_for()).location == "/account/login"
     assert not signed_in(client)
+    assert client.get("/account/login").status_code == 200  # the form, not back to the code

@@ -86,6 +86,7 @@ def verify():
         return redirect(home_for(current_user))
     user = two_factor_state.pending_user()
     if user is None:
+        two_factor_state.cancel()  # expired, or the password changed: start again
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
     if not user.has_two_factor:

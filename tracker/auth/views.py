@@ -124,7 +124,7 @@ def register_or_notify(name: str, email: str, password: str) -> None:
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
-    if request.method == "GET" and two_factor_state.pending_user_id() is not None:
+    if request.method == "GET" and two_factor_state.pending_user() is not None:
         return redirect(url_for("two_factor.verify"))  # the password is given: now the code
     form = forms.LoginForm()
     if form.validate_on_submit():
