@@ -14,7 +14,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from tests.factories import CompanyFactory, owner_of
+from tests.factories import PASSWORD, CompanyFactory, owner_of
 from tests.reports.helpers import member as report_member
 from tests.reports.helpers import ready_report
 from tracker import audit
@@ -295,7 +295,9 @@ def test_two_factor_pages_are_valid(client, auth, owner_a, vnu, tmp_path):
     }
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', pages["two_factor_setup"]).group(1)
     pages["two_factor_codes"] = fetch(
-        client, "/account/two-factor/setup", {"code": pyotp.TOTP(secret).now()}
+        client,
+        "/account/two-factor/setup",
+        {"code": pyotp.TOTP(secret).now(), "current_password": PASSWORD},
     )
     pages["two_factor_on"] = fetch(client, "/account/two-factor/settings")
     auth.logout()

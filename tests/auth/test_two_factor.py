@@ -51,10 +51,10 @@ def recovery_codes_on(page: str) -> list[str]:
     return re.findall(r"<li><code>([a-z2-9-]+)</code></li>", page)
 
 
-def set_up_through_the_page(client) -> list[str]:
+def set_up_through_the_page(client, **form) -> list[str]:
     """Set up the second factor on its page, as a person with an app would: the codes shown."""
     secret = secret_on(client.get(SETUP_PATH).get_data(as_text=True))
-    response = client.submit(SETUP_PATH, {"code": pyotp.TOTP(secret).now()})
+    response = client.submit(SETUP_PATH, {"code": pyotp.TOTP(secret).now(), **form})
     assert response.status_code == 200
     return recovery_codes_on(response.get_data(as_text=True))
 
@@ -325,7 +325,7 @@ def test_company_users_may_turn_it_on_and_off(client, auth, owner_a):
     auth.login(owner_a.email)
     settings = client.get("/account/two-factor/settings").get_data(as_text=True)
     assert "Turn on two-step sign-in" in settings
-    codes = set_up_through_the_page(client)
+    codes = set_up_through_the_page(client, current_password=PASSWORD)
     assert len(codes) == 10
     auth.logout()
 
@@ -338,6 +338,16 @@ def test_company_users_may_turn_it_on_and_off(client, auth, owner_a):
     auth.logout()
     assert password_step(client, owner_a).location == "/company/"
     assert db.session.scalars(select(RecoveryCode)).all() == []
+
+
+def test_turning_it_on_when_signed_in_needs_the_password(client, auth, owner_a):
+    auth.login(owner_a.email)
+    secret = secret_on(client.get(SETUP_PATH).get_data(as_text=True))
+    for password in ("", "not the password"):
+        form = {"code": pyotp.TOTP(secret).now(), "current_password": password}
+        assert client.submit(SETUP_PATH, form).status_code == 200
+        db.session.expire_all()
+        assert not db.session.get(User, owner_a.id).has_two_factor
 
 
 def test_turning_it_off_needs_a_right_code(client, auth, owner_a):

@@ -1,7 +1,7 @@
 """Forms of the second factor: a code, typed or from a recovery sheet."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from tracker.formutils import BaseForm, strip_whitespace
@@ -32,6 +32,17 @@ class CodeForm(BaseForm):
 
 class SetupForm(BaseForm):
     code = code_field(_l("Code from the app"), _l("The six digits the app shows now."))
+
+
+class SignedInSetupForm(SetupForm):
+    """Turning it on from a signed-in session asks for the password: whoever took over a
+    session left open must not lock the owner out with a phone of their own."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ConfirmForm(BaseForm):

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from tracker.auth import two_factor, two_factor_state
 from tracker.auth.forms import EmptyForm
 from tracker.auth.models import User
-from tracker.auth.two_factor_forms import CodeForm, ConfirmForm, SetupForm
+from tracker.auth.two_factor_forms import CodeForm, ConfirmForm, SetupForm, SignedInSetupForm
 from tracker.auth.views import home_for, safe_next, sign_in
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db, limiter
@@ -128,9 +128,12 @@ def setup():
             return redirect(url_for("two_factor.settings"))
         return redirect(url_for("auth.login"))
     secret = two_factor_state.setup_secret(user, two_factor.new_secret)
-    form = SetupForm()
+    signed_in = current_user.is_authenticated
+    form = SignedInSetupForm() if signed_in else SetupForm()
     if form.validate_on_submit():
         try:
+            if signed_in and not user.check_password(form.current_password.data):
+                raise DomainError.on("current_password", _("This is not your current password."))
             codes = two_factor.enable(user, secret, form.code.data)
         except DomainError as error:
             db.session.rollback()
