@@ -399,3 +399,21 @@ def test_a_new_password_voids_the_password_step(client, reviewer):
     assert send_code(client, code_for()).location == "/account/login"
     assert not signed_in(client)
     assert client.get("/account/login").status_code == 200  # the form, not back to the code
+
+
+# the demo sign-ins
+
+
+def test_demo_staff_get_the_published_key():
+    from tracker.demo.accounts import DEMO_TOTP_SECRET, demo_reviewer
+
+    reviewer = demo_reviewer()
+    assert (reviewer.totp_secret, reviewer.has_two_factor) == (DEMO_TOTP_SECRET, True)
+
+
+def test_the_demo_key_is_refused_where_demo_data_is_not_allowed(app, monkeypatch):
+    from tracker.demo.accounts import demo_reviewer
+
+    monkeypatch.setitem(app.config, "DEMO_DATA_ALLOWED", False)
+    with pytest.raises(RuntimeError, match="for development only"):
+        demo_reviewer()
