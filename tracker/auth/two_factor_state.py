@@ -6,7 +6,8 @@ and setup pages read it.
 
 import time
 
-from flask import current_app, session
+from flask import current_app, g, session
+from flask_wtf.csrf import generate_csrf
 
 from tracker.auth.models import User
 from tracker.extensions import db
@@ -66,10 +67,14 @@ def finish() -> tuple[bool, str | None]:
     """Forget the state and rotate the session: (remember, next) for the full sign-in.
 
     The whole session is emptied, so nothing set before the sign-in (a CSRF token, a setup
-    secret) carries over into the signed-in session.
+    secret) carries over into the signed-in session; it gets a new CSRF token.
     """
     state = _state() or {}
     session.clear()
+    # A new CSRF token at once, as a sign-in without the step keeps one: pages rendered for
+    # staff are kept only for a session that has its token (tracker/page_cache.py).
+    g.pop("csrf_token", None)
+    generate_csrf()
     return bool(state.get("r")), state.get("n") if isinstance(state.get("n"), str) else None
 
 
