@@ -174,6 +174,17 @@ class Config:
     # that account and has this allowance of its own (tracker/auth/login_limits.py).
     LOGIN_LIMIT_PER_DEVICE = os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per minute; 20 per hour")
     LOGIN_DEVICE_COOKIE_DURATION = timedelta(days=365)
+    # Wrong second-factor codes (tracker/auth/two_factor_views.py), per account and per address.
+    TWO_FACTOR_LIMIT_PER_ACCOUNT = os.environ.get(
+        "TWO_FACTOR_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour"
+    )
+    TWO_FACTOR_LIMIT_PER_ADDRESS = os.environ.get(
+        "TWO_FACTOR_LIMIT_PER_ADDRESS", "10 per minute; 50 per hour"
+    )
+    # How long the right password keeps the second-factor page open.
+    TWO_FACTOR_PENDING_MAX_AGE = timedelta(
+        seconds=int(os.environ.get("TWO_FACTOR_PENDING_MAX_AGE", "600"))
+    )
     # Requests that send e-mail, per client address (429) and per recipient (neutral answer).
     MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "10 per hour; 30 per day")
     MAIL_LIMIT_PER_RECIPIENT = os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "5 per hour; 10 per day")

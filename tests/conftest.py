@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData
 
 from config import TestingConfig
+from tests.fixtures import two_factor
 from tests.fixtures.catalogs import compile_catalogs
 from tracker import create_app
 from tracker.extensions import cache, db, limiter
@@ -168,7 +169,11 @@ class AuthActions:
     def __init__(self, client: IsolatedClient):
         self.client = client
 
-    def login(self, email: str, password: str = "correct horse battery"):
+    def login(self, email: str, password: str = "correct horse battery", second_factor=True):
+        """Sign in; for an account with a second factor (all staff), type its code as well,
+        unless `second_factor` is False (the answer is then the password step's)."""
+        if second_factor:
+            return two_factor.login(self.client, email, password)
         return self.client.submit("/account/login", {"email": email, "password": password})
 
     def logout(self):

@@ -96,6 +96,7 @@ class Case:
 CONFIRM, RESET, INVITE = "{confirm_token}", "{reset_token}", "{invite_token}"
 STAFF, REP_FR_COUNTRIES = "{staff_token}", "/review/staff/{rep_fr}/countries"
 OWNERSHIP = "{ownership_token}"
+LOGIN_PAGE, TWO_FACTOR_SETTINGS = "/account/login", "/account/two-factor/settings"
 A, A_APPROVE = "/review/companies/{a}", "/review/companies/{a}/approve"
 # M is a member in Thailand: staff sanctions on it, and its owner may withdraw.
 M = "/review/companies/{m}"
@@ -150,6 +151,16 @@ CASES = [
     Case("POST", "/account/reset/<token>", PUBLIC, f"/account/reset/{RESET}"),
     Case("GET", "/account/invitation/<token>", PUBLIC, f"/account/invitation/{INVITE}"),
     Case("POST", "/account/invitation/<token>", PUBLIC, f"/account/invitation/{INVITE}"),
+    # The second factor: its code page needs a password given first (tests/auth/test_two_factor.py).
+    Case("GET", "/account/two-factor/", outcomes(company=HOME, staff=HOME)),
+    Case("POST", "/account/two-factor/", outcomes(company=HOME, staff=HOME)),
+    Case("POST", "/account/two-factor/cancel", outcomes(company=LOGIN_PAGE, staff=LOGIN_PAGE)),
+    Case("GET", "/account/two-factor/setup", outcomes(company=200, staff=TWO_FACTOR_SETTINGS)),
+    Case("POST", "/account/two-factor/setup", outcomes(company=200, staff=TWO_FACTOR_SETTINGS)),
+    Case("GET", "/account/two-factor/settings", SIGNED_IN),
+    # Without a code: refused as a bad form, for company users (none set up) and staff alike.
+    Case("POST", "/account/two-factor/disable", outcomes(company=400, staff=400)),
+    Case("POST", "/account/two-factor/recovery-codes", outcomes(company=400, staff=400)),
     Case("GET", "/account/password", SIGNED_IN),
     Case("POST", "/account/password", SIGNED_IN),
     Case("GET", "/company/", outcomes(company=200)),
@@ -249,6 +260,12 @@ CASES = [
         "/review/staff/invitations/<int:invitation_id>/withdraw",
         outcomes(admin="/review/staff"),
         "/review/staff/invitations/{staff_invitation}/withdraw",
+    ),
+    Case(
+        "POST",
+        "/review/staff/<int:user_id>/two-factor-reset",
+        outcomes(admin="/review/staff"),
+        "/review/staff/{rep_fr}/two-factor-reset",
     ),
     # Anyone holding the e-mailed link may join; whoever was signed in is signed in as the new
     # staff member (as with a colleague's invitation).

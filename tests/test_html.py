@@ -6,13 +6,15 @@ Java. Without it these tests skip, unless REQUIRE_BROWSER=1 (CI) makes the page 
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pyotp
 import pytest
 
-from tests.factories import CompanyFactory, owner_of
+from tests.factories import PASSWORD, CompanyFactory, owner_of
 from tests.reports.helpers import member as report_member
 from tests.reports.helpers import ready_report
 from tracker import audit
@@ -281,4 +283,25 @@ def test_country_pages_are_valid(app, client, reviewer, vnu, tmp_path, monkeypat
         "country_past_the_end": fetch(client, "/countries/TH?page=9"),
         "country_without_members": fetch(client, "/countries/BT"),
     }
+    assert vnu(pages, tmp_path) == []
+
+
+def test_two_factor_pages_are_valid(client, auth, owner_a, vnu, tmp_path):
+    auth.login(owner_a.email)
+    pages = {
+        "two_factor_off": fetch(client, "/account/two-factor/settings"),
+        "two_factor_setup": fetch(client, "/account/two-factor/setup"),
+        "two_factor_setup_errors": fetch(client, "/account/two-factor/setup", {"code": "1"}),
+    }
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', pages["two_factor_setup"]).group(1)
+    pages["two_factor_codes"] = fetch(
+        client,
+        "/account/two-factor/setup",
+        {"code": pyotp.TOTP(secret).now(), "current_password": PASSWORD},
+    )
+    pages["two_factor_on"] = fetch(client, "/account/two-factor/settings")
+    auth.logout()
+    auth.login(owner_a.email, second_factor=False)
+    pages["two_factor_verify"] = fetch(client, "/account/two-factor/")
+    pages["two_factor_verify_errors"] = fetch(client, "/account/two-factor/", {"code": "1"})
     assert vnu(pages, tmp_path) == []

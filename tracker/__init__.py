@@ -95,6 +95,7 @@ def without_jit(dbapi_connection, connection_record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.api.views import bp as api_bp
+    from tracker.auth.two_factor_views import bp as two_factor_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.views import bp as companies_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         languages_bp,
         auth_bp,
+        two_factor_bp,
         companies_bp,
         properties_bp,
         membership_bp,

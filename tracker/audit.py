@@ -49,6 +49,11 @@ class AuditAction(LabelledEnum):
     STAFF_COUNTRIES_CHANGED = "staff.countries_changed"
     STAFF_DEACTIVATED = "staff.deactivated"
     STAFF_REACTIVATED = "staff.reactivated"
+    TWO_FACTOR_ENABLED = "user.two_factor_enabled"
+    TWO_FACTOR_DISABLED = "user.two_factor_disabled"
+    RECOVERY_CODE_USED = "user.recovery_code_used"
+    RECOVERY_CODES_RENEWED = "user.recovery_codes_renewed"
+    STAFF_TWO_FACTOR_RESET = "staff.two_factor_reset"
     REPORT_SUBMITTED = "report.submitted"
     REPORT_RESUBMITTED = "report.resubmitted"
     REPORT_RETURNED = "report.returned"
@@ -98,6 +103,11 @@ ACTION_TITLES = {
     AuditAction.STAFF_COUNTRIES_CHANGED: _l("Representative's countries changed"),
     AuditAction.STAFF_DEACTIVATED: _l("Staff account deactivated"),
     AuditAction.STAFF_REACTIVATED: _l("Staff account reactivated"),
+    AuditAction.TWO_FACTOR_ENABLED: _l("Two-step sign-in turned on"),
+    AuditAction.TWO_FACTOR_DISABLED: _l("Two-step sign-in turned off"),
+    AuditAction.RECOVERY_CODE_USED: _l("Signed in with a recovery code"),
+    AuditAction.RECOVERY_CODES_RENEWED: _l("New recovery codes made"),
+    AuditAction.STAFF_TWO_FACTOR_RESET: _l("Staff member's second factor reset"),
     AuditAction.REPORT_SUBMITTED: _l("Annual report submitted"),
     AuditAction.REPORT_RESUBMITTED: _l("Annual report changed and resubmitted"),
     AuditAction.REPORT_RETURNED: _l("Annual report returned for changes"),

@@ -65,6 +65,12 @@ def print_demo_accounts() -> None:
         click.echo(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
     for account in present:
         click.echo(f"  {account.email:<34} {account.note}")
+    if any(account.role.is_staff for account in present):
+        click.echo(
+            f"Staff also type a code from an authenticator app holding the demo key "
+            f"{demo.DEMO_TOTP_SECRET}, or the one this prints:\n  .venv/bin/python -c "
+            f"'import pyotp; print(pyotp.TOTP(\"{demo.DEMO_TOTP_SECRET}\").now())'"
+        )
 
 
 @click.command("create-staff")

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from werkzeug.http import parse_date
 
 from tests.factories import PASSWORD
+from tests.fixtures.two_factor import login
 from tracker.auth import sessions
 from tracker.auth.models import AuthSession, User
 from tracker.auth.services import reset_token_payload
@@ -19,8 +20,8 @@ HOME = {"owner_a": "/company/", "reviewer": "/review/"}
 
 
 def sign_in(client, user: User, remember: bool = False) -> None:
-    data = {"email": user.email, "password": PASSWORD, "remember": "y" if remember else ""}
-    assert client.submit("/account/login", data).status_code == 302
+    response = login(client, user.email, PASSWORD, remember="y" if remember else "")
+    assert response.status_code == 302
 
 
 def opens(client, path: str) -> bool:
@@ -114,8 +115,7 @@ def test_remember_cookie_is_lax_httponly_and_lasts_30_days(client, owner_a):
 
 
 def test_staff_are_never_remembered(client, reviewer):
-    data = {"email": reviewer.email, "password": PASSWORD, "remember": "y"}
-    response = client.submit("/account/login", data)
+    response = login(client, reviewer.email, PASSWORD, remember="y")
     assert response.status_code == 302
     assert not any(h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie"))
     assert only_session().remembered is False

@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.conftest import TIMEOUT_MS, import_or_skip
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of, staff
+from tests.fixtures import two_factor
 from tests.fixtures.applications import return_for_changes
 from tests.reports.helpers import complete_answers, ready_report
 from tracker.auth.invitations import issue_token
@@ -604,8 +605,12 @@ def sign_in(page: Page, user: User) -> None:
     """
     form = page.request.get("/account/login").text()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    secret = two_factor.prepare(user.email)
     data = {"csrf_token": token, "email": user.email, "password": PASSWORD}
     response = page.request.post("/account/login", form=data, max_redirects=0)
+    if secret is not None:  # staff: the code of the fixtures' known secret
+        data = {"csrf_token": token, "code": two_factor.code_for(secret)}
+        response = page.request.post(two_factor.VERIFY_PATH, form=data, max_redirects=0)
     assert response.status == 302, f"{user.email} could not sign in"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.factories import PASSWORD, CompanyFactory, owner_of
 from tests.fixtures.state import db_state
+from tests.fixtures.two_factor import login
 from tracker.audit import AuditEntry
 from tracker.auth.models import User
 from tracker.companies import services as company_services
@@ -365,7 +366,7 @@ def test_conflict_lists_each_field_from_what_was_read_to_what_is_now(client, as_
 def test_conflict_with_another_reviewers_decision(app, client, as_reviewer, admin, owner_a):
     company = owner_a.company
     other = app.test_client()
-    other.submit("/account/login", {"email": admin.email, "password": PASSWORD})
+    login(other, admin.email, PASSWORD)
     assert submit_decision(other, company, "approve", {}, version=1).status_code == 302
     before = db_state()
 

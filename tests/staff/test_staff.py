@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, UserFactory, staff
+from tests.fixtures.two_factor import login
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role, StaffInvitation, User
 from tracker.auth.services import find_user
@@ -25,7 +26,7 @@ def as_admin(client, auth, admin):
     return admin
 
 
-def test_an_invited_representative_joins_with_role_and_countries(client, auth, smtp, as_admin):
+def test_an_invited_representative_joins_with_role_and_countries(app, client, auth, smtp, as_admin):
     response = client.submit(
         "/review/staff/invite",
         {"email": "Nok@ECPAT.example", "role": "representative", "countries": ["TH", "LA"]},
@@ -42,9 +43,10 @@ def test_an_invited_representative_joins_with_role_and_countries(client, auth, s
     user = find_user("nok@ecpat.example")
     assert (user.role, user.country_codes) == (Role.REPRESENTATIVE, ["LA", "TH"])
     assert user.name == "Nok Chai"
-    assert client.get("/review/").status_code == 200  # signed in
+    # Signed in, and sent to set up a second factor before anything else.
+    assert client.get("/review/").location == "/account/two-factor/setup"
     assert actions()[-2:] == [AuditAction.STAFF_INVITED, AuditAction.STAFF_JOINED]
-    response = client.submit(link, JOIN)
+    response = app.test_client().submit(link, JOIN)
     assert response.location == "/account/login", "the link works once"
 
 
@@ -90,11 +92,11 @@ def test_countries_are_only_for_representatives(client, as_admin, reviewer, appl
 
 def test_deactivation_signs_the_person_out_at_once_and_keeps_them_out(app, as_admin, rep_th):
     theirs = app.test_client()
-    theirs.submit("/account/login", {"email": rep_th.email, "password": PASSWORD})
+    login(theirs, rep_th.email, PASSWORD)
     assert theirs.get("/review/").status_code == 200
 
     admin_client = app.test_client()
-    admin_client.submit("/account/login", {"email": as_admin.email, "password": PASSWORD})
+    login(admin_client, as_admin.email, PASSWORD)
     assert admin_client.submit(f"/review/staff/{rep_th.id}/deactivate").status_code == 302
     assert theirs.get("/review/").status_code == 302, "the open session ended"
     refused = theirs.submit("/account/login", {"email": rep_th.email, "password": PASSWORD})

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +39,10 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             "role = 'company' OR (company_id IS NULL AND is_owner = false)", name="staff_no_company"
         ),
+        # A second factor that is on has a secret to check codes against.
+        CheckConstraint(
+            "two_factor_enabled_at IS NULL OR totp_secret IS NOT NULL", name="two_factor_secret"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +58,11 @@ class User(UserMixin, db.Model):
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The language the person last chose (or registered in): e-mails to them are written in it.
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Second factor (tracker/auth/two_factor.py): the TOTP secret (base32), when it was turned
+    # on, and the last time step whose code was accepted (a code is good once, never again).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     company: Mapped["Company | None"] = relationship(back_populates="users")  # noqa: F821
     staff_countries: Mapped[list["StaffCountry"]] = relationship(
@@ -95,6 +104,15 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role.is_staff
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Staff must sign in with a second factor; others when they turned it on."""
+        return self.is_staff or self.has_two_factor
 
     @property
     def email_confirmed(self) -> bool:
@@ -211,3 +229,19 @@ class AuthSession(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the second factor when the phone is lost.
+
+    The codes are random (80 bits), so their SHA-256 is stored: a copy of this table gives
+    nothing to type in.
+    """
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,7 +20,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
-from tracker.auth import emails, forms, invitations, login_limits, services, sessions
+from tracker.auth import (
+    emails,
+    forms,
+    invitations,
+    login_limits,
+    services,
+    sessions,
+    two_factor_state,
+)
 from tracker.auth.models import User
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db, login_manager
@@ -131,18 +139,30 @@ def register_or_notify(name: str, email: str, password: str) -> None:
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
+    if request.method == "GET" and two_factor_state.pending_user() is not None:
+        return redirect(url_for("two_factor.verify"))  # the password is given: now the code
     form = forms.LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            sign_in(user, remember=form.remember.data)
-            db.session.commit()
-            response = redirect(safe_next(request.args.get("next")) or home_for(user))
+            response = redirect(after_password(user, form.remember.data))
             login_limits.mark_device(response, user)
             return response
         login_limits.count_failure()
         form.password.errors.append(_("The e-mail address or password is not right."))
     return render_template("auth/login.html", form=form)
+
+
+def after_password(user: User, remember: bool) -> str:
+    """Sign in, or, for an account with a second factor (all staff), go on to the code (or to
+    set one up) without being signed in yet. Returns where to go next."""
+    next_url = safe_next(request.args.get("next"))
+    if user.needs_two_factor:
+        two_factor_state.begin(user, remember, next_url)
+        return url_for("two_factor.verify" if user.has_two_factor else "two_factor.setup")
+    sign_in(user, remember=remember)
+    db.session.commit()
+    return next_url or home_for(user)
 
 
 @bp.post("/logout")

@@ -1,11 +1,17 @@
 """Demo data: the demo sign-ins and bulk fake companies (`flask --app wsgi demo-data`)."""
 
-from tracker.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from tracker.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    ensure_demo_accounts,
+)
 from tracker.demo.bulk import company_count, load_companies
 
 __all__ = [
     "DEMO_ACCOUNTS",
     "DEMO_PASSWORD",
+    "DEMO_TOTP_SECRET",
     "company_count",
     "ensure_demo_accounts",
     "load_companies",

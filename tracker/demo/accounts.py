@@ -26,6 +26,11 @@ from tracker.reports.services import Answers, TrainingInput
 from tracker.review.services import approve_application
 
 DEMO_PASSWORD = "code-demo-2026"
+# The demo staff's authenticator key (base32), published in the README like the password:
+# add it to an authenticator app, or print the current code with
+#   .venv/bin/python -c 'import pyotp; print(pyotp.TOTP("DEMOCODEDEMOCODEDEMOCODEDEMOCODE").now())'
+# Only demo-data sets it, and demo-data runs only where DEMO_DATA_ALLOWED (development, tests).
+DEMO_TOTP_SECRET = "DEMOCODEDEMOCODEDEMOCODEDEMOCODE"
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,10 @@ DEMO_ACCOUNTS = (
 def ensure_demo_accounts() -> None:
     """Create the four demo sign-ins if missing (idempotent)."""
     for account in DEMO_ACCOUNTS:
-        if find_user(account.email) is not None:
+        user = find_user(account.email)
+        if user is not None:
+            if user.is_staff and not user.has_two_factor:  # made before staff needed one
+                _give_demo_second_factor(user)
             continue
         if account.role is Role.COMPANY:
             _create_demo_owner(account.email)
@@ -68,9 +76,23 @@ def demo_reviewer() -> User:
 
 def _create_staff(account: DemoAccount) -> User:
     countries = ("TH", "KH") if account.role is Role.REPRESENTATIVE else ()
-    return create_staff(
+    user = create_staff(
         StaffAccount(account.email, account.note.title(), account.role, DEMO_PASSWORD, countries)
     )
+    _give_demo_second_factor(user)
+    return user
+
+
+def _give_demo_second_factor(user: User) -> None:
+    """Turn on the published demo key, only where demo data may exist at all.
+
+    :raises RuntimeError: under a configuration that does not allow demo data (production).
+    """
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise RuntimeError("demo sign-ins with a published key are for development only")
+    user.totp_secret = DEMO_TOTP_SECRET
+    user.two_factor_enabled_at = utcnow()
+    db.session.flush()
 
 
 def _create_demo_owner(email: str) -> None:

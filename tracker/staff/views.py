@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from tracker.auth import two_factor
 from tracker.auth.forms import AcceptInvitationForm, EmptyForm
 from tracker.auth.models import Role, StaffInvitation, User
 from tracker.auth.views import sign_in
@@ -147,6 +148,14 @@ def withdraw_invitation(invitation_id: int):
         "info",
     )
     return redirect(url_for("staff.index"))
+
+
+@bp.post("/review/staff/<int:user_id>/two-factor-reset")
+@admin_required
+def reset_two_factor(user_id: int):
+    # Ends their sessions: they set up a new second factor at their next sign-in.
+    message = _("{name}'s second factor is reset: they set up a new one at their next sign-in.")
+    return switch(user_id, two_factor.reset, message)
 
 
 @bp.route("/account/staff-invitation/<token>", methods=["GET", "POST"])
