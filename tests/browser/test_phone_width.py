@@ -16,6 +16,7 @@ from tests.reports.helpers import complete_answers, ready_report
 from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
+from tracker.companies import colleagues
 from tracker.companies import services as company_services
 from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation
 from tracker.extensions import db
@@ -227,9 +228,9 @@ def members_of_every_type() -> dict:
 
 def ownership_offer() -> dict:
     records = under_review()
-    offer = {"company": records["company"].id, "owner": records["user"].id}
-    token = make_token("ownership", offer | {"to": records["colleague"].id})
-    return {"user": records["colleague"], "token": token}
+    offer = colleagues.offer_ownership(records["user"], records["colleague"])
+    db.session.commit()
+    return {"user": records["colleague"], "token": offer.token}
 
 
 def queue() -> dict:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of
+from tests.fixtures import two_factor
 from tests.served.conftest import csrf_token
 from tracker.auth import invitations
 from tracker.auth.models import User
@@ -57,12 +58,19 @@ def in_parallel(count: int, send: Callable[[int], httpx.Response]) -> list[httpx
 
 
 def signed_in_client(url: str, email: str) -> httpx.Client:
+    """A client signed in through the forms, staff through their second factor too."""
+    secret = two_factor.prepare(email)
     client = httpx.Client(base_url=url, timeout=30)
     token = csrf_token(client, "/account/login")
     response = client.post(
         "/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302, response.text[:500]
+    if secret is not None and response.headers["location"] == two_factor.VERIFY_PATH:
+        token = csrf_token(client, two_factor.VERIFY_PATH)
+        code = {"code": two_factor.code_for(secret), "csrf_token": token}
+        response = client.post(two_factor.VERIFY_PATH, data=code)
+        assert response.status_code == 302, response.text[:500]
     return client
 
 

@@ -31,11 +31,13 @@ def active_admins() -> list[str]:
 def test_two_admins_deactivating_each_other_leave_one_active(served, attempt):
     admins = [staff(Role.ADMIN, email=f"admin{i}@example.com") for i in range(2)]
     db.session.commit()
+    # Read here: the threads below have no app context to load an expired row in.
+    ids = [admin.id for admin in admins]
     clients = [signed_in_client(served.url, admin.email) for admin in admins]
     tokens = [csrf_token(client, "/review/staff") for client in clients]
 
     def deactivate_the_other(i: int) -> httpx.Response:
-        other = admins[1 - i].id
+        other = ids[1 - i]
         return clients[i].post(f"/review/staff/{other}/deactivate", data={"csrf_token": tokens[i]})
 
     try:
