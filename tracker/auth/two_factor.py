@@ -6,9 +6,7 @@ import secrets
 import time
 
 import pyotp
-import segno
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import delete, or_, update
 
 from tracker import audit
@@ -35,21 +33,6 @@ def new_secret() -> str:
 def provisioning_uri(user: User, secret: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-
-
-def qr_svg(uri: str, label: str) -> Markup:
-    """The QR code of `uri` as inline SVG (no image to fetch; the CSP allows it), as the
-    certificate draws its own."""
-    code = segno.make_qr(uri, error="m")
-    svg = code.svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        svgclass="qr-code",
-        lineclass="qr-code-modules",
-        title=label,
-    )
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
 def _clean(code: object) -> str:

@@ -14,6 +14,7 @@ from tracker.auth.views import home_for, safe_next, sign_in
 from tracker.client_address import client_key
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db, limiter
+from tracker.qr import qr_svg
 
 bp = Blueprint("two_factor", __name__, url_prefix="/account/two-factor")
 
@@ -142,7 +143,7 @@ def setup():
         else:
             return _finish_setup(user, codes)
     uri = two_factor.provisioning_uri(user, secret)
-    qr = two_factor.qr_svg(uri, _("QR code for your authenticator app"))
+    qr = qr_svg(uri, _("QR code for your authenticator app"))
     return render_template(
         "auth/two_factor_setup.html", form=form, secret=secret, qr=qr, staff=user.is_staff
     )

@@ -4,8 +4,8 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from tracker.companies.criteria import CURRENT_VERSION, criteria
-from tracker.directory.certificate import qr_svg
 from tracker.permissions import company_user_required, own_company_or_404
+from tracker.qr import qr_svg
 from tracker.urls import public_url
 
 bp = Blueprint("certificates", __name__, url_prefix="/company")

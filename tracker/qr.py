@@ -1,4 +1,4 @@
-"""The certificate's QR code: made by segno as inline SVG, so the page loads nothing more."""
+"""QR codes as inline SVG (segno), so a page loads nothing more: certificates, two-step setup."""
 
 import segno
 from markupsafe import Markup
