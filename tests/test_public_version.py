@@ -1,12 +1,11 @@
 """The public data version moves only with what the public sees; company saves are limited."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from flask import template_rendered
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
+from tests.fixtures.rendering import renders
 from tests.reports.helpers import complete_answers, member, ready_report
 from tracker.companies.models import Operation, RevenueBand, Stage
 from tracker.data_versions import PUBLIC, STAFF, read
@@ -39,19 +38,6 @@ def edit_form(company, **changes) -> dict:
     return values | changes
 
 
-@contextmanager
-def renders(app):
-    """The names of the templates rendered meanwhile."""
-    seen: list[str] = []
-
-    def record(sender, template, context, **extra):
-        seen.append(template.name)
-
-    template_rendered.connect(record, app)
-    try:
-        yield seen
-    finally:
-        template_rendered.disconnect(record, app)
 
 
 @pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.ACTIVE])

@@ -1,13 +1,12 @@
 """The public directory: search, filters, pages, profiles and their addresses."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
-from flask import template_rendered
 
 from tests.factories import CompanyFactory
+from tests.fixtures.rendering import renders
 from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, ready_report
 from tracker import data_versions
@@ -350,19 +349,6 @@ def test_public_pages_learn_of_a_change_within_the_version_ttl(app, client, memb
 KEPT = ["/", "/signatories", "/signatories?country=TH", "/countries/TH"]
 
 
-@contextmanager
-def renders(app):
-    """The names of the templates rendered meanwhile."""
-    seen: list[str] = []
-
-    def record(sender, template, context, **extra):
-        seen.append(template.name)
-
-    template_rendered.connect(record, app)
-    try:
-        yield seen
-    finally:
-        template_rendered.disconnect(record, app)
 
 
 @pytest.fixture
