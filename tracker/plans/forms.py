@@ -74,7 +74,7 @@ def plan_form_class():
             PlanForm,
             f"{key}_action",
             TextAreaField(
-                _l("What your company will do"),
+                _l("%(criterion)s: what your company will do", criterion=criterion.label),
                 validators=[Optional(), Length(max=TEXT_LIMIT)],
                 render_kw={"rows": 3},
             ),
@@ -83,7 +83,7 @@ def plan_form_class():
             PlanForm,
             f"{key}_responsible",
             StringField(
-                _l("Who is responsible"),
+                _l("%(criterion)s: who is responsible", criterion=criterion.label),
                 description=_l("A name and job title, or a team."),
                 validators=[Optional(), Length(max=200)],
             ),
@@ -91,7 +91,11 @@ def plan_form_class():
         setattr(
             PlanForm,
             f"{key}_due_on",
-            DateField(_l("By when"), validators=[Optional()], render_kw={"type": "date"}),
+            DateField(
+                _l("%(criterion)s: by when", criterion=criterion.label),
+                validators=[Optional()],
+                render_kw={"type": "date"},
+            ),
         )
     return PlanForm
 

@@ -90,11 +90,9 @@ def save():
         return render_plan(company, plan, form, status=400)
     submitting = "submit" in request.form
     try:
-        if plan is None and form.seen_version == 0 and services.is_planning(company):
+        if plan is None:  # nothing to conflict with: the first save starts the plan
             plan = services.start_plan(company, current_user)
             seen = plan.version
-        elif plan is None:
-            raise DomainError.on(None, _("This plan can no longer be changed."))
         else:
             seen = form.seen_version
         services.save_draft(plan, input_from(form), current_user, seen)
