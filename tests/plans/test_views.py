@@ -228,3 +228,14 @@ def test_staff_read_each_version(client, auth, approved, reviewer):
     first = client.get(f"/review/plans/{plan.id}?version=1").get_data(as_text=True)
     latest = client.get(f"/review/plans/{plan.id}").get_data(as_text=True)
     assert "<dd>40</dd>" in first and "<dd>99</dd>" in latest
+
+
+def test_the_company_record_links_to_its_plan(client, auth, approved, reviewer):
+    company, owner = approved
+    auth.login(reviewer.email)
+    page = client.get(f"/review/companies/{company.id}").get_data(as_text=True)
+    assert "has not started its implementation plan" in page
+    plan = submitted_plan(company, owner)
+    db.session.commit()
+    page = client.get(f"/review/companies/{company.id}").get_data(as_text=True)
+    assert f'href="/review/plans/{plan.id}"' in page
