@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert
 
 from tracker.extensions import db
+from tracker.plans import services
 from tracker.plans.models import LEGACY_NOTE, Plan, PlanCriterion, PlanState, PlanSubmission
 
 # The plan of an approved company (None: not started yet).
@@ -40,8 +41,12 @@ def load(
     plans, drafts = [], []
     for company_id, joined_at in members:
         plans.append(_legacy(company_id, joined_at))
-    for company_id, owner_id in approved:
-        state = rng.choices(list(STATES), weights=list(STATES.values()))[0]
+    for index, (company_id, owner_id) in enumerate(approved):
+        # Each state at least once per batch, however few approved companies it has.
+        if index < len(STATES):
+            state = list(STATES)[index]
+        else:
+            state = rng.choices(list(STATES), weights=list(STATES.values()))[0]
         if state is not None:
             drafts.append((company_id, owner_id, state, _filled(rng, company_id, state, now)))
     rows = plans + [row for _, _, _, row in drafts]
@@ -129,3 +134,32 @@ def _versions(rng, plan_id, owner_id, reviewer_id, state: PlanState, row: dict) 
             comments["contracts"] = "Name the contracts the clause goes into first."
         return [version | decided | {"outcome": "returned", "comments": comments}]
     return [version | decided | {"outcome": "approved", "comment": "A clear plan, thank you."}]
+
+
+def approve_demo_plan(company, owner, reviewer) -> None:
+    """The demo member's plan, written, submitted and approved through the real services."""
+    plan = services.start_plan(company, owner)
+    due = services.today() + timedelta(days=180)
+    criteria = {
+        criterion: services.CriterionInput(ACTIONS[criterion], RESPONSIBLE[0], due)
+        for criterion in PlanCriterion
+    }
+    given = services.PlanInput(criteria, staff_to_train=120, organises_volunteering=False)
+    services.save_draft(plan, given, owner, plan.version)
+    services.submit_plan(plan, owner, plan.version)
+    services.approve_plan(plan, reviewer, "A clear plan, thank you.", plan.version)
+
+
+def backdate_demo_plan(company, submitted: datetime, approved: datetime) -> None:
+    """Move the demo member's plan to before it joined, with due dates half a year after."""
+    plan = services.plan_for(company)
+    plan.created_at = submitted - timedelta(days=6)
+    plan.submitted_at = plan.latest_submission.submitted_at = submitted
+    plan.approved_at = plan.updated_at = plan.latest_submission.decided_at = approved
+    for criterion in PlanCriterion:
+        setattr(plan, f"{criterion.value}_due_on", (approved + timedelta(days=180)).date())
+    due = (approved + timedelta(days=180)).date().isoformat()
+    content = dict(plan.latest_submission.content)
+    for criterion in PlanCriterion:
+        content[criterion.value] = content[criterion.value] | {"due_on": due}
+    plan.latest_submission.content = content
