@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.companies.models import Company
@@ -84,27 +85,18 @@ def edit():
 @limit_company_writes
 def save():
     company = own_company_planning()
-    plan = services.plan_for(company)
     form = PlanForm()
     if not form.validate_on_submit():
-        return render_plan(company, plan, form, status=400)
-    submitting = "submit" in request.form
+        return render_plan(company, services.plan_for(company), form, status=400)
     try:
-        if plan is None:  # nothing to conflict with: the first save starts the plan
-            plan = services.start_plan(company, current_user)
-            seen = plan.version
-        else:
-            seen = form.seen_version
-        services.save_draft(plan, input_from(form), current_user, seen)
-        missing = services.missing_answers(plan) if submitting else []
-        if submitting and not missing:
-            services.submit_plan(plan, current_user, plan.version)
-            emails.queue_submitted(plan, current_user)
+        plan, missing = save_and_submit(company, form, submitting="submit" in request.form)
         db.session.commit()
-    except (services.PlanConflict, StaleDataError):
+    except (services.PlanConflict, StaleDataError, IntegrityError):
+        # A colleague saved (or started) the plan after this page was loaded.
         db.session.rollback()
-        form.version.data = str(services.plan_for(company).version)
-        return render_plan(company, services.plan_for(company), form, conflict=True, status=409)
+        current = services.plan_for(company)
+        form.version.data = str(current.version if current else 0)
+        return render_plan(company, current, form, conflict=True, status=409)
     except DomainError as error:
         db.session.rollback()
         populate_errors(form, error)
@@ -115,11 +107,30 @@ def save():
         form.version.data = str(plan.version)
         flash(_("Draft saved, but not submitted: some answers are missing."), "error")
         return render_plan(company, plan, form, status=400)
-    if submitting:
-        flash(
-            _("Your implementation plan is submitted. ECPAT e-mails you once it is reviewed."),
-            "success",
-        )
+    if plan.awaits_review:
+        message = _("Your implementation plan is submitted. ECPAT e-mails you once it is reviewed.")
     else:
-        flash(_("Draft saved. You can come back to it at any time."), "success")
+        message = _("Draft saved. You can come back to it at any time.")
+    flash(message, "success")
     return redirect(url_for("plans.edit"))
+
+
+def save_and_submit(company: Company, form: PlanForm, submitting: bool):
+    """Save the draft (the first save starts the plan), then submit it if asked and complete;
+    returns the plan and what it still lacks for submitting (nothing if not asked).
+
+    :raises PlanConflict: if the plan changed after the page was read.
+    :raises DomainError: for answers that break a rule, or a plan not open for changes.
+    """
+    plan = services.plan_for(company)
+    if plan is None:  # nothing to conflict with, unless a colleague starts it meanwhile
+        plan = services.start_plan(company, current_user)
+        seen = plan.version
+    else:
+        seen = form.seen_version
+    services.save_draft(plan, input_from(form), current_user, seen)
+    missing = services.missing_answers(plan) if submitting else []
+    if submitting and not missing:
+        services.submit_plan(plan, current_user, plan.version)
+        emails.queue_submitted(plan, current_user)
+    return plan, missing
