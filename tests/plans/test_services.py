@@ -5,13 +5,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.factories import CompanyFactory, owner_of
+from tests.factories import CompanyFactory, owner_of, staff
 from tests.plans.helpers import complete_input, due, submitted_plan
 from tracker.audit import AuditAction, AuditEntry
+from tracker.auth.models import Role
 from tracker.companies.models import Company, Stage
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.plans import lifecycle, services
+from tracker.models_base import utcnow
+from tracker.plans import emails, lifecycle, services
 from tracker.plans.models import PlanCriterion, PlanOutcome, PlanState
 
 
@@ -192,3 +194,14 @@ def test_the_sql_twin_agrees_with_the_predicate(approved, reviewer):
     assert company.id in found and other.id not in found
     assert services.plan_approved(company) is True
     assert services.plan_approved(other) is False
+
+
+def test_reviewers_are_active_staff_who_may_see_the_company(
+    approved, reviewer, admin, rep_fr, rep_th
+):
+    company, owner = approved
+    plan = submitted_plan(company, owner)
+    gone = staff(Role.REVIEWER, email="gone@example.com", deactivated_at=utcnow())
+    found = emails.reviewers_of(plan)
+    assert set(found) == {reviewer, admin, rep_fr}
+    assert gone not in found and rep_th not in found
