@@ -25,6 +25,7 @@ from tracker.companies.models import (
     Stage,
 )
 from tracker.extensions import db
+from tracker.plans.models import Plan, PlanState
 from tracker.reports import documents
 from tracker.reports.models import Report, ReportState
 from tracker.reports.views import document_folder
@@ -420,6 +421,36 @@ CASES += [
     ),
 ]
 
+# Implementation plans: B (approved, in France) has a draft plan; nothing waits for a decision.
+P = "/review/plans/{p}"
+PLAN_DECISION = outcomes(staff=P, rep_th=404)
+CASES += [
+    Case("GET", "/company/plan", outcomes(company=403, owner_b=200, applicant=404)),
+    Case(
+        "POST",
+        "/company/plan",
+        outcomes(company=403, owner_b="/company/plan", applicant=404),
+        # Version 1: the draft as the fixture made it.
+        data={"version": "1", "policy_action": "Adopt a policy.", "save": "1"},
+    ),
+    Case("GET", "/review/plans/", STAFF_PAGE),
+    Case("GET", "/review/plans/<int:plan_id>", outcomes(staff=200, rep_th=404), P),
+    # Only ECPAT staff approve: representatives are refused whatever the country.
+    Case(
+        "POST",
+        "/review/plans/<int:plan_id>/approve",
+        outcomes(reviewer=P, admin=P, rep_th=403, rep_fr=403),
+        P + "/approve",
+    ),
+    Case(
+        "POST",
+        "/review/plans/<int:plan_id>/return",
+        PLAN_DECISION,
+        P + "/return",
+        {"comment_training": "Count the guides."},
+    ),
+]
+
 MATRIX = [pytest.param(case, role, id=f"{case.id} as {role}") for case in CASES for role in ROLES]
 
 
@@ -441,8 +472,11 @@ def people(company_a, owner_a, company_b, owner_b, applicant, reviewer, admin, r
     report_m.policy_document = documents.store(pdf_bytes(), document_folder())
     report_m.policy_document_name = "policy.pdf"
     db.session.add(report_m)
+    plan_b = Plan(company=company_b, year=2026, state=PlanState.DRAFT)
+    db.session.add(plan_b)
     db.session.commit()
     return SimpleNamespace(
+        plan_b=plan_b,
         report_m=report_m,
         company_a=company_a,
         company_b=company_b,
@@ -481,7 +515,8 @@ def db_state() -> tuple:
     reports = db.session.execute(
         select(Report.id, Report.state, Report.version).order_by(Report.id)
     ).all()
-    return tuple(companies), tuple(counts), tuple(requests), tuple(reports)
+    plans = db.session.execute(select(Plan.id, Plan.state, Plan.version).order_by(Plan.id)).all()
+    return tuple(companies), tuple(counts), tuple(requests), tuple(reports), tuple(plans)
 
 
 def fill(path: str, people) -> str:
@@ -510,6 +545,7 @@ def fill(path: str, people) -> str:
         b=people.company_b.id,
         m=people.company_m.id,
         r=people.report_m.id,
+        p=people.plan_b.id,
         m_number=people.company_m.membership_number,
         m_slug=people.company_m.slug,
         confirm_token=make_token(
@@ -531,8 +567,9 @@ def test_access(client, auth, people, case: Case, role: str):
     sign_in(auth, user)
     before = db_state()
 
-    # Decisions name the version of A the reviewer read; other forms ignore the extra field.
-    data = {**case.data, "version": str(people.company_a.version)}
+    # Decisions name the version of A the reviewer read (unless the case names its own);
+    # other forms ignore the extra field.
+    data = {"version": str(people.company_a.version), **case.data}
     response = client.get(path) if case.method == "GET" else client.submit(path, data)
     response.close()
     assert_no_framing(response)  # every route, allowed or refused, forbids framing
@@ -541,6 +578,7 @@ def test_access(client, auth, people, case: Case, role: str):
     if isinstance(expected, str):
         expected = expected.replace("{m}", str(people.company_m.id))
         expected = expected.replace("{r}", str(people.report_m.id))
+        expected = expected.replace("{p}", str(people.plan_b.id))
     if expected == LOGIN:
         assert response.status_code == 302
         assert urlsplit(response.location).path == "/account/login"

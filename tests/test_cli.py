@@ -19,6 +19,7 @@ from tracker.companies.models import (
 )
 from tracker.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
+from tracker.plans.models import Plan, PlanState
 from tracker.reports import services
 from tracker.reports.models import (
     Report,
@@ -168,6 +169,8 @@ def test_demo_member_went_through_the_real_journey(runner):
     assert actions == [
         "application.submitted",
         "application.approved",
+        "plan.submitted",
+        "plan.approved",
         "company.signed",
         "report.submitted",
         "report.returned",
@@ -290,6 +293,26 @@ def test_the_dashboard_shows_the_demo_data(runner, client, auth):
     queue = client.get("/review/reports/").get_data(as_text=True)
     assert re.search(r'href="/review/reports/\d+"', queue)
     assert "Submitted, under review" in queue
+
+
+def test_demo_data_has_plans_in_every_state(runner):
+    result = runner.invoke(args=["demo-data", "--companies", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    states = dict(db.session.execute(select(Plan.state, func.count()).group_by(Plan.state)).all())
+    assert set(states) == set(PlanState)
+    # Every member has an approved plan; a returned plan has the reviewer's comments.
+    members = select(Membership.company_id)
+    unplanned = select(func.count()).where(
+        Membership.company_id.not_in(
+            select(Plan.company_id).where(Plan.state == PlanState.APPROVED)
+        )
+    )
+    assert (
+        db.session.scalar(unplanned) == 0
+        and db.session.scalar(select(func.count()).select_from(members.subquery())) > 0
+    )
+    returned = db.session.scalars(select(Plan).where(Plan.state == PlanState.RETURNED)).all()
+    assert all(plan.latest_submission.comments for plan in returned)
 
 
 def test_demo_data_keeps_a_seed(runner):

@@ -15,6 +15,7 @@ import pyotp
 import pytest
 
 from tests.factories import PASSWORD, CompanyFactory, owner_of
+from tests.plans.helpers import complete_input as complete_plan
 from tests.reports.helpers import member as report_member
 from tests.reports.helpers import ready_report
 from tracker import audit
@@ -27,6 +28,7 @@ from tracker.companies.models import (
     Stage,
 )
 from tracker.extensions import db
+from tracker.plans import services as plan_services
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 
@@ -304,4 +306,44 @@ def test_two_factor_pages_are_valid(client, auth, owner_a, vnu, tmp_path):
     auth.login(owner_a.email, second_factor=False)
     pages["two_factor_verify"] = fetch(client, "/account/two-factor/")
     pages["two_factor_verify_errors"] = fetch(client, "/account/two-factor/", {"code": "1"})
+    assert vnu(pages, tmp_path) == []
+
+
+def test_plan_pages_are_valid(client, auth, reviewer, rep_th, vnu, tmp_path):
+    approved = CompanyFactory(stage=Stage.APPROVED, countries=("TH",))
+    owner = owner_of(approved, email="owner.plan@example.com")
+    db.session.commit()
+    auth.login(owner.email)
+    pages = {
+        "plan_dashboard": fetch(client, "/company/"),
+        "plan_empty": fetch(client, "/company/plan"),
+        "plan_errors": fetch(
+            client, "/company/plan", {"version": "0", "staff_to_train": "x", "submit": "1"}
+        ),
+    }
+    plan = plan_services.start_plan(approved, owner)
+    plan_services.save_draft(plan, complete_plan(), owner, plan.version)
+    plan_services.submit_plan(plan, owner, plan.version)
+    plan_services.return_plan(
+        plan, reviewer, {"training": "Count guides."}, "Nearly.", plan.version
+    )
+    db.session.commit()
+    pages["plan_returned"] = fetch(client, "/company/plan")
+    plan_services.submit_plan(plan, owner, plan.version)
+    db.session.commit()
+    pages["plan_submitted"] = fetch(client, "/company/plan")
+    auth.logout()
+    auth.login(reviewer.email)
+    pages |= {
+        "plan_queue": fetch(client, "/review/plans/"),
+        "plan_queue_all": fetch(client, "/review/plans/?state=all"),
+        "plan_detail": fetch(client, f"/review/plans/{plan.id}"),
+        "plan_version_1": fetch(client, f"/review/plans/{plan.id}?version=1"),
+        "plan_return_errors": fetch(
+            client, f"/review/plans/{plan.id}/return", {"version": str(plan.version)}
+        ),
+    }
+    auth.logout()
+    auth.login(rep_th.email)
+    pages["plan_detail_rep"] = fetch(client, f"/review/plans/{plan.id}")
     assert vnu(pages, tmp_path) == []

@@ -1,11 +1,13 @@
-"""The whole journey through the test client: register, confirm, apply, approve, sign."""
+"""The whole journey through the test client: register, confirm, apply, approve, plan, sign."""
 
 from sqlalchemy import select
 
+from tests.plans.helpers import form_fields
 from tracker.audit import AuditEntry
 from tracker.auth.services import find_user
 from tracker.companies.models import ApplicationStatus, Company
 from tracker.extensions import db
+from tracker.plans import services as plan_services
 
 APPLICATION = {
     "legal_name": "Sunrise Hotels Ltd",
@@ -30,6 +32,10 @@ SIGNATURE = {
     "criteria_version": "2024.1",
     **{f"criterion_{n}": "y" for n in range(1, 7)},
 }
+
+
+def plan_fields(**changes) -> dict:
+    return form_fields(0, **changes)
 
 
 def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
@@ -68,6 +74,20 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     assert company.status is ApplicationStatus.APPROVED
     assert smtp.to("ana@sunrise.example")[-1]["Subject"].endswith("approved")
 
+    # The implementation plan: written by the company, approved by ECPAT.
+    auth.logout()
+    auth.login("ana@sunrise.example", "long enough pw")
+    assert b"/company/plan" in client.get("/company/").data
+    response = client.submit("/company/plan", plan_fields(submit="1"))
+    assert (response.status_code, response.location) == (302, "/company/plan")
+    plan = plan_services.plan_for(company)
+    assert plan.awaits_review
+    auth.logout()
+    auth.login(reviewer.email)
+    response = client.submit(f"/review/plans/{plan.id}/approve", {"version": str(plan.version)})
+    assert response.status_code == 302
+    assert plan_services.plan_approved(company)
+
     auth.logout()
     auth.login("ana@sunrise.example", "long enough pw")
     response = client.submit("/company/sign", SIGNATURE)
@@ -77,5 +97,11 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     assert company.membership_number == f"TC-{company.id:06d}"
     assert company.signatures[0].criteria_version == "2024.1"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions[-3:] == ["application.submitted", "application.approved", "company.signed"]
+    assert actions[-5:] == [
+        "application.submitted",
+        "application.approved",
+        "plan.submitted",
+        "plan.approved",
+        "company.signed",
+    ]
     assert b"Member" in client.get("/company/").data

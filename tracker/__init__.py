@@ -107,9 +107,11 @@ def register_blueprints(app: Flask) -> None:
     from tracker.languages.views import bp as languages_bp
     from tracker.main.views import bp as main_bp
     from tracker.membership.views import bp as membership_bp
+    from tracker.plans.views import bp as plans_bp
     from tracker.reports.review_views import bp as report_review_bp
     from tracker.reports.training_views import bp as report_training_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.review.plan_views import bp as plan_review_bp
     from tracker.review.views import bp as review_bp
     from tracker.staff.views import bp as staff_bp
 
@@ -127,10 +129,12 @@ def register_blueprints(app: Flask) -> None:
         companies_bp,
         properties_bp,
         membership_bp,
+        plans_bp,
         reports_bp,
         report_training_bp,
         review_bp,
         report_review_bp,
+        plan_review_bp,
         staff_bp,
     )
     for blueprint in blueprints:

@@ -61,6 +61,10 @@ class AuditAction(LabelledEnum):
     REPORT_EXTENSION_GRANTED = "report.extension_granted"
     TOP_MEMBER_RECOGNISED = "membership.top_member_recognised"
     TOP_MEMBER_ENDED = "membership.top_member_ended"
+    PLAN_SUBMITTED = "plan.submitted"
+    PLAN_RESUBMITTED = "plan.resubmitted"
+    PLAN_RETURNED = "plan.returned"
+    PLAN_APPROVED = "plan.approved"
 
     @property
     def label(self) -> str:
@@ -115,6 +119,10 @@ ACTION_TITLES = {
     AuditAction.REPORT_EXTENSION_GRANTED: _l("Later due date granted for an annual report"),
     AuditAction.TOP_MEMBER_RECOGNISED: _l("Recognised as a Top Member"),
     AuditAction.TOP_MEMBER_ENDED: _l("Top Member recognition ended"),
+    AuditAction.PLAN_SUBMITTED: _l("Implementation plan submitted"),
+    AuditAction.PLAN_RESUBMITTED: _l("Implementation plan changed and resubmitted"),
+    AuditAction.PLAN_RETURNED: _l("Implementation plan returned for changes"),
+    AuditAction.PLAN_APPROVED: _l("Implementation plan approved"),
 }
 
 

@@ -8,10 +8,12 @@ import pytest
 
 from tests.browser.conftest import import_or_skip
 from tests.factories import CompanyFactory, UserFactory, owner_of
+from tests.plans.helpers import submitted_plan
 from tests.reports.helpers import complete_answers, member, ready_report
 from tracker.companies import change_requests
 from tracker.companies.models import ApplicationStatus, CompanyType, Operation, Stage
 from tracker.extensions import db
+from tracker.plans import services as plan_services
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 from tracker.review.services import return_application
@@ -197,6 +199,20 @@ SCREENS = {
         needs=("company_a",),
         then=submit_empty("Return for changes"),
     ),
+    "dashboard, plan to write": Screen("/company/", user="owner_b"),
+    "plan form": Screen("/company/plan", user="owner_b"),
+    "plan form with errors": Screen(
+        "/company/plan", user="owner_b", then=submit_empty("Save and submit to ECPAT")
+    ),
+    "plan form in French": Screen("/company/plan", user="owner_b", then=in_french),
+    "plan form, returned": Screen("/company/plan", user="returned_plan_owner"),
+    "plan queue": Screen("/review/plans/", user="reviewer", needs=("resubmitted_plan",)),
+    "plan review": Screen(
+        "/review/plans/{resubmitted_plan.id}", user="reviewer", needs=("resubmitted_plan",)
+    ),
+    "plan review, representative": Screen(
+        "/review/plans/{resubmitted_plan.id}", user="rep_th", needs=("resubmitted_plan",)
+    ),
 }
 
 
@@ -231,6 +247,27 @@ def resubmitted_report(returned_report_owner):
     )
     db.session.commit()
     return report
+
+
+@pytest.fixture()
+def returned_plan_owner(reviewer):
+    """An approved company whose implementation plan came back with comments."""
+    company = CompanyFactory(display_name="Theta Travel", countries=("TH",), stage=Stage.APPROVED)
+    owner = owner_of(company, email="owner.t@example.com")
+    plan = submitted_plan(company, owner)
+    comments = {"training": "Count the guides too."}
+    plan_services.return_plan(plan, reviewer, comments, "Nearly there.", plan.version)
+    db.session.commit()
+    return owner
+
+
+@pytest.fixture()
+def resubmitted_plan(returned_plan_owner):
+    """Returned once and submitted again: the reviewer reads both versions."""
+    plan = plan_services.plan_for(returned_plan_owner.company)
+    plan_services.submit_plan(plan, returned_plan_owner, plan.version)
+    db.session.commit()
+    return plan
 
 
 @pytest.fixture()

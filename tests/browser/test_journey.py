@@ -1,6 +1,7 @@
-"""The journey in headless Chromium: register, confirm, apply, review, sign; and a return."""
+"""The journey in headless Chromium: register, confirm, apply, review, plan, sign; a return."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -66,6 +67,29 @@ def apply(page: Page) -> None:
     expect(stage(page)).to_have_text("Application under review")
 
 
+PLAN_CRITERIA = (
+    "Policy and procedures",
+    "Staff training",
+    "Contracts",
+    "Information for travellers",
+    "Stakeholders",
+)
+
+
+def write_plan(page: Page) -> None:
+    """From the dashboard: the implementation plan, filled in and submitted."""
+    page.get_by_role("link", name="Prepare your implementation plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Implementation plan")
+    for criterion in PLAN_CRITERIA:
+        page.get_by_label(f"{criterion}: what your company will do").fill(f"Plan for {criterion}")
+        page.get_by_label(f"{criterion}: who is responsible").fill("Ana Lee, CEO")
+        page.get_by_label(f"{criterion}: by when").fill(f"{date.today().year + 1}-06-30")
+    page.get_by_label("Number of staff to train").fill("120")
+    page.get_by_role("radio", name="No").check()
+    page.get_by_role("button", name="Save and submit to ECPAT").click()
+    expect(page.get_by_role("status")).to_contain_text("Your implementation plan is submitted")
+
+
 def test_register_confirm_apply_approve_sign(page: Page, browser_auth, smtp):
     reviewer = staff(Role.REVIEWER, email="reviewer@example.com")
 
@@ -86,6 +110,17 @@ def test_register_confirm_apply_approve_sign(page: Page, browser_auth, smtp):
     expect(page.get_by_role("heading", level=1)).to_have_text("Approve Sunrise Hotels?")
     page.get_by_role("button", name="Yes, approve").click()
     expect(page.get_by_role("status")).to_contain_text("Sunrise Hotels: Approved")
+    browser_auth.logout()
+
+    browser_auth.login(OWNER, OWNER_PASSWORD)
+    write_plan(page)
+    browser_auth.logout()
+
+    browser_auth.login(reviewer.email)
+    page.get_by_role("link", name="Plans").click()
+    page.get_by_role("link", name="Sunrise Hotels").click()
+    page.get_by_role("button", name="Approve the plan").click()
+    expect(page.get_by_role("status")).to_contain_text("Sunrise Hotels: implementation plan")
     browser_auth.logout()
 
     browser_auth.login(OWNER, OWNER_PASSWORD)

@@ -21,6 +21,8 @@ from tracker.companies import services as company_services
 from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation
 from tracker.extensions import db
 from tracker.membership import services as membership_services
+from tracker.plans import services as plan_services
+from tracker.plans.models import PlanCriterion
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 from tracker.tokens import make_token
@@ -156,6 +158,35 @@ def returned() -> dict:
 def approved() -> dict:
     company = long_company(status=ApplicationStatus.APPROVED)
     return {"user": owner_of(company, name=LONG_NAME, email=long_email("owner"))}
+
+
+def returned_plan() -> dict:
+    """An approved company whose plan (every answer as long as allowed) came back."""
+    records = approved()
+    owner = records["user"]
+    reviewer = long_staff(Role.REVIEWER, "reviewer")
+    plan = plan_services.start_plan(owner.company, owner)
+    answer = plan_services.CriterionInput(LONG_COMMENT, LONG_NAME, plan_services.today())
+    given = plan_services.PlanInput(
+        criteria=dict.fromkeys(PlanCriterion, answer),
+        staff_to_train=10_000_000,
+        organises_volunteering=True,
+    )
+    plan_services.save_draft(plan, given, owner, plan.version)
+    plan_services.submit_plan(plan, owner, plan.version)
+    comments = {"training": LONG_COMMENT, "other": LONG_COMMENT}
+    plan_services.return_plan(plan, reviewer, comments, LONG_COMMENT, plan.version)
+    db.session.commit()
+    return records | {"plan": plan, "reviewer": reviewer}
+
+
+def resubmitted_plan() -> dict:
+    """Submitted again after the return, seen by the reviewer."""
+    records = returned_plan()
+    plan, owner = records["plan"], records["user"]
+    plan_services.submit_plan(plan, owner, plan.version)
+    db.session.commit()
+    return records | {"user": records["reviewer"]}
 
 
 SIGNATURE = company_services.SignatureInput(
@@ -474,6 +505,12 @@ SCREENS = {
     "dashboard, approved": Screen("/company/", approved),
     "sign form": Screen("/company/sign", approved),
     "sign form with errors": Screen("/company/sign", approved, then=submit("Sign The Code")),
+    "plan form": Screen("/company/plan", approved),
+    "plan form with errors": Screen(
+        "/company/plan", approved, then=submit("Save and submit to ECPAT")
+    ),
+    "plan form, returned": Screen("/company/plan", returned_plan),
+    "dashboard, plan returned": Screen("/company/", returned_plan),
     "dashboard, member": Screen("/company/", member),
     "colleagues, member's owner": Screen("/company/colleagues", member),
     "colleagues, member's colleague": Screen("/company/colleagues", colleague_of_member),
@@ -500,6 +537,8 @@ SCREENS = {
     "report, printable": Screen("/company/reports/2025/print", reporting_member),
     "training import": Screen("/company/reports/2025/training/import", reporting_member),
     # Staff
+    "plan queue": Screen("/review/plans/", resubmitted_plan),
+    "plan review": Screen("/review/plans/{plan.id}", resubmitted_plan),
     "report queue": Screen("/review/reports/", resubmitted_report),
     "report review": Screen("/review/reports/{report.id}", resubmitted_report),
     "reporting dashboard": Screen("/review/reports/dashboard", reporting_dashboard),

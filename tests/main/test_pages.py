@@ -6,6 +6,8 @@ from tests.factories import CompanyFactory, UserFactory, owner_of
 from tracker.companies.criteria import criteria
 from tracker.companies.journey import steps_for
 from tracker.companies.models import Stage
+from tracker.extensions import db
+from tracker.plans.models import Plan, PlanState
 
 
 def text(client, path: str) -> str:
@@ -56,7 +58,7 @@ def states(steps) -> dict[str, str]:
         (Stage.SUBMITTED, "review"),
         (Stage.RETURNED, "review"),
         (Stage.REJECTED, "apply"),
-        (Stage.APPROVED, "sign"),
+        (Stage.APPROVED, "plan"),  # no approved implementation plan yet
     ],
 )
 def test_steps_follow_the_application(stage, current):
@@ -66,6 +68,13 @@ def test_steps_follow_the_application(stage, current):
     keys = list(found)
     assert all(found[key] == "done" for key in keys[: keys.index(current)])
     assert all(found[key] == "todo" for key in keys[keys.index(current) + 1 :])
+
+
+def test_an_approved_plan_moves_the_steps_on_to_signing():
+    company = CompanyFactory(stage=Stage.APPROVED)
+    db.session.add(Plan(company=company, year=2026, state=PlanState.APPROVED))
+    found = states(steps_for(owner_of(company)))
+    assert (found["plan"], found["sign"]) == ("done", "current")
 
 
 def test_steps_before_a_company_and_after_membership():

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from tracker.companies.models import Stage
+from tracker.plans.services import plan_approved
 
 STEPS = (
     ("register", _l("Register")),
     ("confirm", _l("Confirm e-mail")),
     ("apply", _l("Apply")),
     ("review", _l("Review")),
+    ("plan", _l("Plan")),
     ("sign", _l("Sign")),
     ("member", _l("Member")),
 )
@@ -32,6 +34,8 @@ def current_step(user) -> str | None:
     company = user.company
     if company is None:
         return "apply"
+    if company.stage is Stage.APPROVED and not plan_approved(company):
+        return "plan"
     return {
         Stage.SUBMITTED: "review",
         Stage.RETURNED: "review",

@@ -25,6 +25,7 @@ from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.outbox import queue_email
 from tracker.permissions import company_user_required, own_company_or_404
+from tracker.plans import services as plan_services
 from tracker.reports import services as report_services
 from tracker.urls import public_url
 from tracker.write_limits import limit_company_writes
@@ -93,6 +94,8 @@ def dashboard():
         signature=(company.signatures or [None])[-1],
         standing=report_services.standing_for(company, report_services.today()),
         reports=report_services.reports_of(company) if company.has_membership else [],
+        plan=plan_services.plan_for(company),
+        plan_approved=plan_services.plan_approved(company),
     )
 
 

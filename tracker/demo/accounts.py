@@ -18,6 +18,7 @@ from tracker.companies.services import (
     sign_code,
     submit_application,
 )
+from tracker.demo.plans import approve_demo_plan, backdate_demo_plan
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.reports import documents, services
@@ -117,6 +118,7 @@ def _create_demo_owner(email: str) -> None:
     company = submit_application(owner, details)
     reviewer = demo_reviewer()
     approve_application(company, reviewer)
+    approve_demo_plan(company, owner, reviewer)
     all_criteria = tuple(criterion.number for criterion in criteria())
     sign_code(company, owner, SignatureInput("Demo Owner", "Managing Director", all_criteria, True))
     _give_history(company, owner, reviewer)
@@ -134,7 +136,14 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     company.submitted_at = company.created_at = owner.created_at = joined - timedelta(days=24)
     company.membership.joined_at = company.membership.standing_since = joined
     company.signatures[-1].signed_at = joined
-    journey = (joined - timedelta(days=24), joined - timedelta(days=3), joined)
+    journey = (
+        joined - timedelta(days=24),  # applied
+        joined - timedelta(days=20),  # approved
+        joined - timedelta(days=12),  # plan submitted
+        joined - timedelta(days=5),  # plan approved
+        joined,  # signed
+    )
+    backdate_demo_plan(company, journey[2], journey[3])
     for entry, moment in zip(stamps.entries(), journey, strict=True):
         entry.created_at = moment
 

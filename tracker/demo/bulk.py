@@ -28,6 +28,7 @@ from tracker.companies.models import (
     Standing,
     bump_version,
 )
+from tracker.demo import plans as demo_plans
 from tracker.demo.accounts import DEMO_PASSWORD, demo_reviewer
 from tracker.demo.reports import Member, ReportMaker
 from tracker.extensions import db
@@ -241,6 +242,13 @@ def _load_batch(generator: DemoGenerator, reports: ReportMaker, start: int, size
         ]
     )
     position.refresh([cid for cid, _, _ in signed])
+    approved = [
+        (cid, uid)
+        for cid, uid, row, standing in zip(ids, owner_ids, rows, standings, strict=True)
+        if standing is None and row["status"] is ApplicationStatus.APPROVED
+    ]
+    members = [(cid, row["joined_at"]) for cid, _, row in signed]
+    demo_plans.load(generator.random, generator.now, reports.staff_id, approved, members)
 
 
 def _sign_all(signed: list[tuple[int, int, dict]]) -> None:

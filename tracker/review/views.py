@@ -21,6 +21,7 @@ from tracker.models_base import utcnow
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_page, cached_value
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
+from tracker.plans import services as plan_services
 from tracker.reports.presenting import staff_panel
 from tracker.review import services
 from tracker.review.changes import changes_since
@@ -197,6 +198,7 @@ def render_detail(company, extension_form=None, **forms):
         requested=described(change_requests.requested_changes(company, request.proposed))
         if request
         else [],
+        company_plan=plan_services.plan_for(company),
         **reporting,
         **forms,
     )

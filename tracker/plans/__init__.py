@@ -1,0 +1,1 @@
+"""Implementation plans: what an approved company will do per criterion before it signs."""
