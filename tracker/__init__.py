@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.main.views import bp as main_bp
     from tracker.membership.views import bp as membership_bp
     from tracker.reports.review_views import bp as report_review_bp
+    from tracker.reports.top_member_views import bp as top_members_bp
     from tracker.reports.training_views import bp as report_training_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.review.views import bp as review_bp
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         report_training_bp,
         review_bp,
         report_review_bp,
+        top_members_bp,
         staff_bp,
     )
     for blueprint in blueprints:
