@@ -1,6 +1,5 @@
 """The staff page of a year's Top Members, and the title where the public reads it."""
 
-
 import pytest
 from sqlalchemy import select
 
