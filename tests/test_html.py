@@ -15,8 +15,8 @@ import pyotp
 import pytest
 
 from tests.factories import PASSWORD, CompanyFactory, owner_of
-from tests.reports.helpers import member as report_member
 from tests.reports.helpers import accepted_report, ready_report, top_member
+from tests.reports.helpers import member as report_member
 from tracker import audit
 from tracker.auth.models import Invitation
 from tracker.companies.models import (
