@@ -43,18 +43,23 @@ def load_top_members(rng: random.Random, calendar: ReportingCalendar, now: datet
 
 
 def _chosen(rng: random.Random, year: int) -> list[int]:
-    latest = (
-        select(func.max(ReportSubmission.id))
-        .where(ReportSubmission.report_id == Report.id)
-        .scalar_subquery()
-    )
-    query = (
-        select(Report.company_id, ReportSubmission.content)
+    accepted = (
+        select(Report.id, Report.company_id)
         .join(Company, Company.id == Report.company_id)
-        .join(ReportSubmission, ReportSubmission.id == latest)
         .where(Report.year == year, Report.state == ReportState.ACCEPTED, in_stage(Stage.ACTIVE))
         .order_by(Report.company_id)
         .limit(LOOKED_AT)
+        .subquery()
+    )
+    latest = (
+        select(func.max(ReportSubmission.id))
+        .join(accepted, accepted.c.id == ReportSubmission.report_id)
+        .group_by(ReportSubmission.report_id)
+    )
+    query = (
+        select(accepted.c.company_id, ReportSubmission.content)
+        .join(accepted, accepted.c.id == ReportSubmission.report_id)
+        .where(ReportSubmission.id.in_(latest))
     )
     meeting = [
         cid for cid, content in db.session.execute(query) if all(criteria_met(content).values())
