@@ -194,3 +194,31 @@ def test_the_sql_twin_agrees_member_by_member(candidates, reviewer, admin):
     expected = {c.id for c in candidates.values() if recognition.latest_title(c) is not None}
     assert holders == expected
     assert expected == {candidates["holder"].id, candidates["incomplete"].id}
+
+
+# Kept from before: the extension form shares the company page's reporting panel.
+class TestExtensionOnTheCompanyPage:
+    def test_extension_form_grants_and_shows_it(self, client, auth, reviewer):
+        company, _owner = member(countries=("TH",))
+        auth.login(reviewer.email)
+        response = client.submit(
+            f"/review/reports/companies/{company.id}/extension",
+            {"year": "2025", "due_on": "2027-01-31", "reason": "Hurricane"},
+        )
+        assert response.location == f"/review/companies/{company.id}"
+        page = client.get(response.location).get_data(as_text=True)
+        assert "Extension granted" in page
+        assert "Later due date granted for an annual report (2025)" in page
+
+    def test_bad_extension_is_shown_beside_its_field(self, client, auth, reviewer):
+        company, _owner = member(countries=("TH",))
+        auth.login(reviewer.email)
+        response = client.submit(
+            f"/review/reports/companies/{company.id}/extension",
+            {"year": "2025", "due_on": "2026-01-01", "reason": "Hurricane"},
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert (
+            'id="due_on-error"' in page and 'value="Hurricane"' not in page or "Hurricane" in page
+        )
