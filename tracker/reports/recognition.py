@@ -13,7 +13,7 @@ tests hold them to each other member by member.
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from tracker import audit
 from tracker.audit import AuditAction
@@ -95,12 +95,12 @@ def latest_title(company: Company) -> int | None:
 
 def latest_title_holder() -> ColumnElement[bool]:
     """On Membership (joined to nothing else): `latest_title(company) is not None`, in SQL."""
-    named = exists().where(
-        TopMemberAward.company_id == Membership.company_id,
-        TopMemberAward.withdrawn_at.is_(None),
+    # Driven from the year's few awards (their index), not from every membership.
+    named = select(TopMemberAward.company_id).where(
         TopMemberAward.year == latest_named_year_query(),
+        TopMemberAward.withdrawn_at.is_(None),
     )
-    return and_(Membership.standing == Standing.ACTIVE, named)
+    return and_(Membership.standing == Standing.ACTIVE, Membership.company_id.in_(named))
 
 
 def titles_of(company: Company) -> list[TopMemberAward]:
