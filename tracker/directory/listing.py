@@ -252,15 +252,17 @@ def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]
             select(Company).where(Company.id.in_(ids)).options(selectinload(Company.operations))
         )
     }
-    standings = {
-        company_id: standing_of(bool(late), bool(top))
-        for company_id, late, top in db.session.execute(
-            select(Membership.company_id, overdue(on), recognition.latest_title_holder()).where(
-                Membership.company_id.in_(ids)
-            )
-        )
-    }
-    year = recognition.latest_named_year()
+    # Each row carries the latest named year too: the title's year, in the same query.
+    rows = db.session.execute(
+        select(
+            Membership.company_id,
+            overdue(on),
+            recognition.latest_title_holder(),
+            recognition.latest_named_year_query(),
+        ).where(Membership.company_id.in_(ids))
+    ).all()
+    standings = {cid: standing_of(bool(late), bool(top)) for cid, late, top, _year in rows}
+    year = rows[0][3] if rows else None
     return [
         Listed(
             company=companies[company_id],
