@@ -353,6 +353,10 @@ CASES = [
 R, MR = "/review/reports/{r}", "/company/reports/2025"
 M_REPORT_PAGE = outcomes(company=404, owner_m=200)
 REPORT_DECISION = outcomes(staff=R, rep_fr=404)
+ECPAT_PAGE = outcomes(reviewer=200, admin=200)
+ECPAT_DECISION = outcomes(
+    reviewer="/review/top-members/?year=2025", admin="/review/top-members/?year=2025"
+)
 CASES += [
     Case("GET", "/company/reports/", outcomes(company=200, applicant=404)),
     Case(
@@ -405,7 +409,7 @@ CASES += [
         R + "/return",
         {"comment_training": "Count every hotel."},
     ),
-    # M joined today: it owes no 2025 report (400 beside the field) and cannot be a Top Member.
+    # M joined today: it owes no 2025 report (400 beside the field).
     Case(
         "POST",
         "/review/reports/companies/<int:company_id>/extension",
@@ -413,11 +417,21 @@ CASES += [
         "/review/reports/companies/{m}/extension",
         {"year": "2025", "due_on": "2027-01-31", "reason": "Flood"},
     ),
+    # Top Members: ECPAT staff only, never representatives, even of the member's country. M has
+    # no accepted 2025 report, so it cannot be named (nor has a title to withdraw).
+    Case("GET", "/review/top-members/", ECPAT_PAGE),
     Case(
         "POST",
-        "/review/reports/companies/<int:company_id>/top-member",
-        SANCTION,
-        "/review/reports/companies/{m}/top-member",
+        "/review/top-members/<int:year>/<int:company_id>",
+        ECPAT_DECISION,
+        "/review/top-members/2025/{m}",
+    ),
+    Case(
+        "POST",
+        "/review/top-members/<int:year>/<int:company_id>/withdraw",
+        ECPAT_DECISION,
+        "/review/top-members/2025/{m}/withdraw",
+        {"c{m}-reason": "Complaint"},
     ),
 ]
 
@@ -569,7 +583,8 @@ def test_access(client, auth, people, case: Case, role: str):
 
     # Decisions name the version of A the reviewer read (unless the case names its own);
     # other forms ignore the extra field.
-    data = {"version": str(people.company_a.version), **case.data}
+    data = {key.replace("{m}", str(people.company_m.id)): value for key, value in case.data.items()}
+    data = {"version": str(people.company_a.version), **data}
     response = client.get(path) if case.method == "GET" else client.submit(path, data)
     response.close()
     assert_no_framing(response)  # every route, allowed or refused, forbids framing

@@ -20,7 +20,7 @@ from tracker.companies.models import (
 from tracker.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
-from tracker.reports import services
+from tracker.reports import recognition, services
 from tracker.reports.models import (
     Report,
     ReportExtension,
@@ -28,6 +28,7 @@ from tracker.reports.models import (
     ReportSubmission,
     ReviewOutcome,
     Section,
+    TopMemberAward,
     TrainingRow,
 )
 from tracker.reports.standing import ReportingStanding
@@ -345,3 +346,17 @@ def test_demo_extension_dates_are_later_than_the_normal_due_date(runner):
         assert extension.due_on > calendar.year(extension.year).due
         assert extension.granted_at.date() <= extension.due_on
         assert extension.granted_at.date() <= services.today()
+
+
+def test_demo_data_names_top_members_of_the_two_latest_ended_years(runner):
+    result = runner.invoke(args=["demo-data", "--companies", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    last = services.reporting_calendar().containing(services.today()).year - 1
+    awards = db.session.scalars(select(TopMemberAward)).all()
+    assert {award.year for award in awards} == {last - 1, last}
+    withdrawn = [award for award in awards if not award.is_standing]
+    assert len(withdrawn) == 1 and withdrawn[0].withdrawal_reason
+    for award in awards:  # chosen from the accepted reports of its year
+        report = services.report_for(award.company, award.year)
+        assert report.state is ReportState.ACCEPTED
+    assert recognition.latest_named_year() == last

@@ -16,8 +16,8 @@ import pytest
 
 from tests.factories import PASSWORD, CompanyFactory, owner_of
 from tests.plans.helpers import complete_input as complete_plan
+from tests.reports.helpers import accepted_report, ready_report, top_member
 from tests.reports.helpers import member as report_member
-from tests.reports.helpers import ready_report
 from tracker import audit
 from tracker.auth.models import Invitation
 from tracker.companies.models import (
@@ -247,6 +247,24 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
             f"/review/reports/companies/{company.id}/extension",
             {"year": "2025", "due_on": "2020-01-01", "reason": "x"},
         ),
+    }
+    assert vnu(pages, tmp_path) == []
+
+
+def test_top_member_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
+    named, owner = report_member(countries=("TH",))
+    top_member(named, owner, reviewer)
+    other, owner = report_member(countries=("KH",))
+    accepted_report(other, owner, reviewer)
+    auth.login(reviewer.email)
+    pages = {
+        "top_members": fetch(client, "/review/top-members/?year=2025"),
+        "top_member_errors": fetch(
+            client, f"/review/top-members/2025/{named.id}/withdraw", {f"c{named.id}-reason": ""}
+        ),
+        "company_titles": fetch(client, f"/review/companies/{named.id}"),
+        "profile_title": fetch(client, f"/signatories/{named.slug}"),
+        "verify_title": fetch(client, f"/verify/{named.membership_number}"),
     }
     assert vnu(pages, tmp_path) == []
 

@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from tracker.extensions import db
 from tracker.models_base import for_this_database
@@ -26,3 +26,40 @@ def test_downgrade_to_base_and_upgrade_again():
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert schema_differences() == []
+
+
+def test_top_member_since_becomes_an_award_of_the_last_ended_year():
+    """Issue 15 item 10: members recognised under the old rule keep their title, as Top
+    Members of the last ended reporting year; downgrading gives the latest list back."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from tests.reports.helpers import member
+    from tracker.reports.models import TopMemberAward
+    from tracker.reports.services import today
+
+    named, _owner = member()
+    other, _owner = member()
+    never, _owner = member()
+    when = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    db.session.add(TopMemberAward(company_id=named.id, year=2025, named_at=when))
+    db.session.commit()
+    downgrade(revision="d7b3f2a8c6e1")
+    with db.engine.begin() as connection:
+        recognised = connection.execute(
+            text("SELECT company_id FROM memberships WHERE top_member_since IS NOT NULL")
+        ).scalars()
+        assert list(recognised) == [named.id]
+        connection.execute(
+            text("UPDATE memberships SET top_member_since = :at WHERE company_id = :id"),
+            {"at": "2026-03-01 10:00:00.000000", "id": other.id},
+        )
+    upgrade()
+    assert schema_differences() == []
+    awards = db.session.execute(
+        select(TopMemberAward.company_id, TopMemberAward.year).order_by(TopMemberAward.company_id)
+    ).all()
+    last_ended = today().year - 1  # reporting years run January to December in tests
+    assert awards == [(named.id, last_ended), (other.id, last_ended)]
+    assert never.id not in {company_id for company_id, _year in awards}

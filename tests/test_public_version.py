@@ -11,7 +11,9 @@ from tracker.companies.models import Operation, RevenueBand, Stage
 from tracker.data_versions import PUBLIC, STAFF, read
 from tracker.extensions import db
 from tracker.membership.services import suspend_membership
+from tracker.models_base import utcnow
 from tracker.reports import services as report_services
+from tracker.reports.models import TopMemberAward
 
 ON = date(2026, 2, 1)
 
@@ -36,8 +38,6 @@ def edit_form(company, **changes) -> dict:
         "save": "1",
     }
     return values | changes
-
-
 
 
 @pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.ACTIVE])
@@ -87,7 +87,19 @@ def _change_a_property(company, owner):
 
 
 def _recognise(company, owner):
-    company.membership.top_member_since = company.membership.joined_at
+    # Straight in: naming through the service needs an accepted report, itself a public change.
+    db.session.add(TopMemberAward(company_id=company.id, year=2025))
+    db.session.commit()
+
+
+def _withdraw_a_title(company, owner):
+    award = TopMemberAward(company_id=company.id, year=2025)
+    db.session.add(award)
+    db.session.commit()
+    before = versions()
+    award.withdrawn_at, award.withdrawal_reason = utcnow(), "Complaint"
+    db.session.commit()
+    assert versions()[1] > before[1]
 
 
 def _submit_a_report(company, owner):
@@ -103,7 +115,16 @@ def _extend(company, owner):
 
 @pytest.mark.parametrize(
     "change",
-    [_rename, _suspend, _add_country, _change_a_property, _recognise, _submit_a_report, _extend],
+    [
+        _rename,
+        _suspend,
+        _add_country,
+        _change_a_property,
+        _recognise,
+        _withdraw_a_title,
+        _submit_a_report,
+        _extend,
+    ],
 )
 def test_a_change_the_public_sees_moves_both_versions(change):
     company, owner = member(joined=date(2024, 5, 1), countries=("TH",))

@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.membership.views import bp as membership_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.review_views import bp as report_review_bp
+    from tracker.reports.top_member_views import bp as top_members_bp
     from tracker.reports.training_views import bp as report_training_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.review.plan_views import bp as plan_review_bp
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         review_bp,
         report_review_bp,
         plan_review_bp,
+        top_members_bp,
         staff_bp,
     )
     for blueprint in blueprints:

@@ -17,7 +17,7 @@ from tracker.companies.models import Membership
 from tracker.countries import country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports import documents, position, recognition, reminders, services
+from tracker.reports import documents, position, reminders, services
 from tracker.reports.models import ReminderKind
 
 STAFF_ROLES = [role.value for role in Role if role.is_staff]
@@ -169,8 +169,8 @@ REMINDER_LABELS = {
     help="Only queue the e-mail; send-mail delivers it (default: send it now too).",
 )
 def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
-    """E-mail members whose report is due in 90 or 30 days, today, or overdue, and end Top
-    Member recognitions that no longer qualify; safe to run daily."""
+    """E-mail members whose report is due in 90 or 30 days, today, or overdue; safe to run
+    daily. (Top Member titles belong to their year and are not ended by it.)"""
     day = on.date() if on is not None else services.today()
     g.pop("outbox_ids", None)  # what this run queues, and only that, is delivered below
     with click.progressbar(
@@ -179,10 +179,6 @@ def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
         counts = reminders.queue_reminders(day, progress=bar.update)
     parts = ", ".join(f"{label}: {counts[kind]}" for kind, label in REMINDER_LABELS.items())
     click.echo(f"Queued reminders: {parts} ({sum(counts.values())} in all).")
-    # The same daily run ends on record the Top Member recognitions that no longer qualify.
-    ended = recognition.lapse_recognitions(day)
-    if ended:
-        click.echo(f"Top Member recognitions ended: {ended}.")
     queued = g.pop("outbox_ids", [])
     if queue_only:
         click.echo(f"{len(queued)} e-mail queued; send-mail delivers them.")

@@ -76,13 +76,15 @@ PUBLIC_RECORD: dict[str, Watched] = {
         lambda operation: operation.reviewed and _company_on_record(operation.company),
     ),
     "Membership": Watched(
-        fields("number joined_at standing standing_since top_member_since first_unreported_year"),
+        fields("number joined_at standing standing_since first_unreported_year"),
         _always,
     ),
     # A new report is a draft, which is not public; submitting, returning and accepting are
     # (the profile lists reports, standings and figures follow them).
     "Report": Watched(fields("state"), _always, rows=False),
     "ReportExtension": Watched(fields("company_id year due_on"), _always),
+    # Top Member titles are published from the moment they are named or withdrawn.
+    "TopMemberAward": Watched(fields("year withdrawn_at"), _always),
 }
 
 

@@ -31,6 +31,7 @@ def roles_required(*roles: Role) -> Callable:
 
 staff_required = roles_required(Role.REVIEWER, Role.ADMIN, Role.REPRESENTATIVE)
 admin_required = roles_required(Role.ADMIN)
+ecpat_staff_required = roles_required(Role.REVIEWER, Role.ADMIN)  # not representatives
 company_user_required = roles_required(Role.COMPANY)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import CompanyFactory
 from tests.fixtures.sql import sql_statements
-from tests.reports.helpers import member, ready_report
+from tests.reports.helpers import member, top_member
 from tracker.companies.models import ApplicationStatus, Stage
 from tracker.companies.naming import folded
 from tracker.directory import matching, supplier_check
@@ -14,8 +14,7 @@ from tracker.directory.check_input import Supplier, from_csv, from_text
 from tracker.directory.name_cores import core_tokens
 from tracker.directory.supplier_check import CheckStanding, Label, check_suppliers
 from tracker.extensions import db
-from tracker.models_base import utcnow
-from tracker.reports import services
+from tracker.reports import recognition
 from tracker.reports.services import today
 
 
@@ -173,15 +172,13 @@ def test_companies_that_never_signed_are_not_matched(status):
 
 def test_members_show_their_public_standing(reviewer):
     good = signed("Good Tours")
-    # Recognised, and still qualifying: its latest report accepted and complete.
+    # Named a Top Member of 2025, the latest named year.
     top, owner = member(joined=date(2024, 5, 1), display_name="Top Tours")
-    report = ready_report(top, owner)
-    services.submit_report(report, owner, report.version, date(2026, 2, 1))
-    services.accept_report(report, reviewer, "", report.version)
-    top.membership.top_member_since = utcnow()
-    # Recognised once, but its report was never accepted: not a Top Member, for anyone.
-    lapsed = signed("Lapsed Tours")
-    lapsed.membership.top_member_since = utcnow()
+    top_member(top, owner, reviewer)
+    # Named for 2025, its title then withdrawn: not a Top Member, for anyone.
+    lapsed, owner = member(joined=date(2024, 5, 1), display_name="Lapsed Tours")
+    top_member(lapsed, owner, reviewer)
+    recognition.withdraw_title(lapsed, 2025, reviewer, "Complaint")
     db.session.commit()
     late, _owner = member(joined=date(2024, 5, 1), display_name="Late Tours")
     checked = check_suppliers(
@@ -192,11 +189,12 @@ def test_members_show_their_public_standing(reviewer):
         today(),
     )
     standings = [(r.company.id, r.standing, r.since) for r in checked.results]
+    assert checked.results[1].standing_label == "Top Member 2025, in good standing"
     assert standings == [
         (good.id, CheckStanding.GOOD, today()),
         (top.id, CheckStanding.TOP_MEMBER, date(2024, 5, 1)),
         (late.id, CheckStanding.OVERDUE, date(2024, 5, 1)),
-        (lapsed.id, CheckStanding.GOOD, today()),
+        (lapsed.id, CheckStanding.GOOD, date(2024, 5, 1)),
     ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from tests.factories import CompanyFactory
 from tests.fixtures.rendering import renders
 from tests.fixtures.sql import sql_statements
-from tests.reports.helpers import member, ready_report
+from tests.reports.helpers import member, ready_report, top_member
 from tracker import data_versions
 from tracker.companies.models import CompanySlug, CompanyType, Stage
 from tracker.directory.listing import Sort
@@ -69,23 +69,22 @@ def test_filters_by_country_of_operation_type_and_standing(client, members):
     assert good == ["Andes Air", "Hotel São Paulo", "Lotus Tours"]
 
 
-def test_top_members_are_those_that_still_qualify(client, members, reviewer):
-    """The public sees the staff's rule (recognition.is_top_member), at once: a recognition
-    that stopped qualifying is not shown while it waits for the daily run to end it."""
+def test_top_members_are_those_of_the_latest_named_year(client, members, reviewer):
+    """The public sees one rule (recognition.latest_title): named for the latest named year,
+    and a member in good standing."""
     star, owner = member(joined=date(2024, 5, 1), display_name="Star Tours", countries=("TH",))
-    report = ready_report(star, owner)
-    services.submit_report(report, owner, report.version, date(2026, 2, 1))
-    services.accept_report(report, reviewer, "", report.version)
-    recognised = datetime(2026, 6, 1, tzinfo=UTC)
-    star.membership.top_member_since = recognised
-    members["lotus"].membership.top_member_since = recognised  # no report accepted
-    members["late"].membership.top_member_since = recognised  # overdue
+    top_member(star, owner, reviewer)
+    earlier, owner = member(
+        joined=date(2023, 5, 1), display_name="Earlier Tours", countries=("TH",)
+    )
+    top_member(earlier, owner, reviewer, 2024)  # an older list: not shown now
     db.session.commit()
     assert names_on(client.get("/signatories?standing=top_member")) == ["Star Tours"]
     page = client.get("/signatories?country=TH").get_data(as_text=True)
-    assert page.count('<span class="badge badge-success">Top Member</span>') == 1
+    assert page.count('<span class="badge badge-success">Top Member 2025</span>') == 1
+    assert "Top Member 2024" not in page
     profile = client.get(f"/signatories/{members['lotus'].slug}").get_data(as_text=True)
-    assert "Top Member</span>" not in profile
+    assert "Top Member" not in profile
 
 
 def test_sorting_by_joining_date(client, members):
@@ -351,8 +350,6 @@ def test_public_pages_learn_of_a_change_within_the_version_ttl(app, client, memb
 # What one client can do to the kept pages -----------------------------------------------------
 
 KEPT = ["/", "/signatories", "/signatories?country=TH", "/countries/TH"]
-
-
 
 
 @pytest.fixture

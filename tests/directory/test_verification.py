@@ -5,11 +5,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import CompanyFactory
-from tests.reports.helpers import member, ready_report
+from tests.reports.helpers import member, top_member
 from tracker.companies.models import Stage
 from tracker.directory.verification import normalised
 from tracker.extensions import db
-from tracker.reports import recognition, services
 
 
 @pytest.mark.parametrize(
@@ -56,13 +55,9 @@ def test_a_member_with_an_overdue_report_says_so(client):
 
 def test_a_top_member_shows_it(client, reviewer, monkeypatch):
     company, owner = joined_member(display_name="Star Tours")
-    report = ready_report(company, owner)
-    services.submit_report(report, owner, report.version, date(2026, 2, 1))
-    services.accept_report(report, reviewer, "", report.version)
-    recognition.recognise(company, reviewer, services.today())
-    db.session.commit()
+    top_member(company, owner, reviewer)
     text = client.get(f"/verify/{company.membership_number}").get_data(as_text=True)
-    assert "Top Member" in text and "In good standing" in text
+    assert "Top Member 2025" in text and "In good standing" in text
 
 
 @pytest.mark.parametrize("stage", [Stage.SUSPENDED, Stage.WITHDRAWN, Stage.EXPELLED])

@@ -54,3 +54,24 @@ def ready_report(company, user, year: int = 2025, on: date = date(2026, 2, 1)) -
     report.policy_document_size = 1000
     db.session.commit()
     return report
+
+
+def accepted_report(company, user, reviewer, year: int = 2025, answers=None) -> Report:
+    """The member's report for `year`, submitted and accepted (with `answers(report)` if given)."""
+    report = ready_report(company, user, year)
+    if answers is not None:
+        services.save_draft(report, answers(report), user, report.version)
+    services.submit_report(report, user, report.version, date(year + 1, 2, 1))
+    services.accept_report(report, reviewer, "", report.version)
+    db.session.commit()
+    return report
+
+
+def top_member(company, user, reviewer, year: int = 2025):
+    """The member, its report for `year` accepted, named a Top Member of `year`."""
+    from tracker.reports import recognition
+
+    accepted_report(company, user, reviewer, year)
+    award = recognition.name_top_member(company, year, reviewer)
+    db.session.commit()
+    return award

@@ -1,4 +1,5 @@
-"""Top Member: recognised by staff, only while the latest report is accepted and complete."""
+"""Top Member as a yearly list: staff name the Top Members of year N from the accepted reports
+of N; the latest named year's titles are what the public sees, on 31 December and 1 January."""
 
 from dataclasses import replace
 from datetime import date
@@ -6,99 +7,197 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.reports.helpers import complete_answers, member, ready_report
+from tests.reports.helpers import (
+    accepted_report,
+    complete_answers,
+    member,
+    ready_report,
+    top_member,
+)
 from tracker.audit import AuditAction, AuditEntry
+from tracker.companies.models import Membership
 from tracker.domain import DomainError
 from tracker.extensions import db
+from tracker.membership import services as membership_services
 from tracker.reports import recognition, services
-
-ON = date(2026, 2, 1)
-LATER = date(2026, 6, 1)
+from tracker.reports.models import TopMemberAward
 
 
-def accepted(company, owner, reviewer, answers=None, year=2025):
-    report = ready_report(company, owner, year)
-    if answers is not None:
-        services.save_draft(report, answers(report), owner, report.version)
-    services.submit_report(report, owner, report.version, ON)
-    services.accept_report(report, reviewer, "", report.version)
-    db.session.commit()
-    return report
+def actions_of(company) -> list:
+    query = select(AuditEntry).where(AuditEntry.company_id == company.id).order_by(AuditEntry.id)
+    return [(e.action, e.actor_id, e.details.get("year")) for e in db.session.scalars(query)]
 
 
-def test_a_member_with_an_accepted_complete_report_can_be_recognised(reviewer, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: LATER)
+def test_staff_name_a_member_with_an_accepted_report(reviewer):
     company, owner = member()
-    accepted(company, owner, reviewer)
-    recognition.recognise(company, reviewer, LATER)
+    accepted_report(company, owner, reviewer)
+    award = recognition.name_top_member(company, 2025, reviewer, "  Trained every guide.  ")
     db.session.commit()
-    assert recognition.is_top_member(company, LATER)
-    actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.company_id == company.id)
+    assert (award.year, award.named_by_id, award.citation) == (
+        2025,
+        reviewer.id,
+        "Trained every guide.",
     )
-    assert AuditAction.TOP_MEMBER_RECOGNISED in list(actions)
+    assert recognition.latest_title(company) == 2025
+    assert (AuditAction.TOP_MEMBER_RECOGNISED.value, reviewer.id, 2025) in actions_of(company)
 
 
-def test_not_before_a_report_is_accepted(reviewer):
+def test_the_criteria_rule_is_a_guide_not_a_gate(admin, reviewer):
+    company, owner = member()
+    answers = lambda r: replace(complete_answers(r), contracts_with_clause=0)  # noqa: E731
+    report = accepted_report(company, owner, reviewer, answers=answers)
+    (candidate,) = [
+        recognition.Candidate(*row)
+        for row in db.session.execute(recognition.candidates_query(2025))
+    ]
+    assert candidate.report == report and candidate.unmet == ["Contracts"]
+    assert not candidate.criteria_met
+    recognition.name_top_member(company, 2025, admin)
+    assert recognition.latest_title(company) == 2025
+
+
+def test_not_without_the_years_report_accepted(reviewer):
     company, owner = member()
     ready_report(company, owner)
-    with pytest.raises(DomainError, match="latest report is not accepted"):
-        recognition.recognise(company, reviewer, LATER)
+    with pytest.raises(DomainError, match="report for 2025 is not accepted"):
+        recognition.name_top_member(company, 2025, reviewer)
+    accepted_report(company, owner, reviewer)
+    with pytest.raises(DomainError, match="report for 2024 is not accepted"):
+        recognition.name_top_member(company, 2024, reviewer)
 
 
-def test_not_with_a_criterion_missing(reviewer):
-    company, owner = member()
-    accepted(
-        company, owner, reviewer, lambda r: replace(complete_answers(r), contracts_with_clause=0)
-    )
-    with pytest.raises(DomainError, match="Not implemented: Contracts"):
-        recognition.recognise(company, reviewer, LATER)
-
-
-def test_not_by_a_representative_of_another_country(reviewer, rep_fr):
+def test_not_by_representatives_even_of_its_country(reviewer, rep_th):
     company, owner = member(countries=("TH",))
-    accepted(company, owner, reviewer)
-    with pytest.raises(DomainError, match="Only staff"):
-        recognition.recognise(company, rep_fr, LATER)
+    accepted_report(company, owner, reviewer)
+    with pytest.raises(DomainError, match="Only ECPAT staff"):
+        recognition.name_top_member(company, 2025, rep_th)
+    top_member_award = recognition.name_top_member(company, 2025, reviewer)
+    with pytest.raises(DomainError, match="Only ECPAT staff"):
+        recognition.withdraw_title(company, 2025, rep_th, "No")
+    assert top_member_award.is_standing
 
 
-def test_the_recognition_ends_when_the_next_report_is_overdue(reviewer):
+def test_not_twice_and_not_a_suspended_member(reviewer):
     company, owner = member()
-    accepted(company, owner, reviewer)
-    recognition.recognise(company, reviewer, LATER)
+    top_member(company, owner, reviewer)
+    with pytest.raises(DomainError, match="already a Top Member of 2025"):
+        recognition.name_top_member(company, 2025, reviewer)
+    other, owner = member()
+    accepted_report(other, owner, reviewer)
+    membership_services.suspend_membership(other, reviewer, "Complaint")
+    with pytest.raises(DomainError, match="Only members in good standing"):
+        recognition.name_top_member(other, 2025, reviewer)
+
+
+def test_withdrawing_keeps_the_row_and_naming_again_reinstates_it(reviewer, admin):
+    company, owner = member()
+    award = top_member(company, owner, reviewer)
+    with pytest.raises(DomainError, match="Say why") as refused:
+        recognition.withdraw_title(company, 2025, admin, "   ")
+    assert refused.value.errors[0][0] == "reason"
+    recognition.withdraw_title(company, 2025, admin, "Complaint under review")
     db.session.commit()
-    next_due_passed = date(2027, 4, 1)  # the 2026 report was due on 31 March 2027
-    assert not recognition.is_top_member(company, next_due_passed)
-    assert recognition.lapse_recognitions(next_due_passed) == 1
-    assert company.membership.top_member_since is None
-    entry = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == AuditAction.TOP_MEMBER_ENDED)
-    ).one()
-    assert entry.actor is None and "not accepted" in entry.comment
-    # Qualifying again does not bring it back: staff decide again.
-    assert not recognition.is_top_member(company, LATER)
+    assert (award.withdrawn_by_id, award.withdrawal_reason) == (admin.id, "Complaint under review")
+    assert recognition.latest_title(company) is None
+    with pytest.raises(DomainError, match="not a Top Member of 2025"):
+        recognition.withdraw_title(company, 2025, admin, "again")
+    recognition.name_top_member(company, 2025, reviewer)
+    assert award.is_standing and award.withdrawal_reason is None
+    assert db.session.scalar(select(db.func.count()).select_from(TopMemberAward)) == 1
+    ended = [a for a in actions_of(company) if a[0] == AuditAction.TOP_MEMBER_ENDED.value]
+    assert ended == [(AuditAction.TOP_MEMBER_ENDED.value, admin.id, 2025)]
 
 
-def test_lapse_leaves_qualifying_members_alone(reviewer):
-    company, owner = member()
-    accepted(company, owner, reviewer)
-    recognition.recognise(company, reviewer, LATER)
+@pytest.mark.parametrize("on", [date(2026, 12, 31), date(2027, 1, 1), date(2027, 3, 31)])
+def test_the_title_stays_over_the_new_year(client, reviewer, runner, monkeypatch, on):
+    """36 members qualified on 31 December and 0 on 1 January: no more. The title belongs to
+    2025, and the daily run on 1 January ends nothing."""
+    company, owner = member(display_name="Star Tours")
+    top_member(company, owner, reviewer)
+    monkeypatch.setattr(services, "today", lambda: on)
+    result = runner.invoke(args=["send-reminders", "--date", on.isoformat(), "--queue-only"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert recognition.latest_title(company) == 2025
+    page = client.get("/signatories?standing=top_member").get_data(as_text=True)
+    assert "Star Tours" in page and "Top Member 2025</span>" in page
+
+
+def test_the_latest_named_year_replaces_the_previous_list(reviewer):
+    kept, owner = member(joined=date(2023, 5, 1))
+    top_member(kept, owner, reviewer, 2024)
+    top_member(kept, owner, reviewer, 2025)
+    previous_only, owner = member(joined=date(2023, 5, 1))
+    top_member(previous_only, owner, reviewer, 2024)
+    assert recognition.latest_named_year() == 2025
+    assert recognition.latest_title(kept) == 2025
+    assert recognition.latest_title(previous_only) is None  # not on the 2025 list
+    recognition.withdraw_title(kept, 2025, reviewer, "Error")
+    # No 2025 title stands: the 2024 list is the latest named one again.
+    assert recognition.latest_named_year() == 2024
+    assert recognition.latest_title(previous_only) == 2024
+    assert recognition.named_years() == [2024]
+
+
+# -- One rule for the public: `latest_title` and its SQL twin `latest_title_holder` -----------
+
+
+@pytest.fixture()
+def candidates(reviewer):
+    """Members each holding or missing the latest title for a different reason."""
+    holder, owner = member()
+    top_member(holder, owner, reviewer)
+    incomplete, owner = member()  # named though a criterion is not shown: staff decide
+    accepted_report(
+        incomplete,
+        owner,
+        reviewer,
+        answers=lambda r: replace(complete_answers(r), policy_adopted=False),
+    )
+    recognition.name_top_member(incomplete, 2025, reviewer)
+    previous_year, owner = member(joined=date(2023, 5, 1))
+    top_member(previous_year, owner, reviewer, 2024)
+    withdrawn_title, owner = member()
+    top_member(withdrawn_title, owner, reviewer)
+    recognition.withdraw_title(withdrawn_title, 2025, reviewer, "Complaint")
+    stages = {}
+    for stage in ("suspended", "withdrawn", "expelled"):  # named, then sanctioned
+        company, owner = member()
+        top_member(company, owner, reviewer)
+        stages[stage] = company
+    not_named, owner = member()
+    accepted_report(not_named, owner, reviewer)
     db.session.commit()
-    assert recognition.lapse_recognitions(LATER) == 0
-    assert company.membership.top_member_since is not None
+    return {
+        "holder": holder,
+        "incomplete": incomplete,
+        "previous_year": previous_year,
+        "withdrawn_title": withdrawn_title,
+        "not_named": not_named,
+        **stages,
+    }
 
 
-def test_staff_end_it_with_a_reason(reviewer):
-    company, owner = member()
-    accepted(company, owner, reviewer)
-    recognition.recognise(company, reviewer, LATER)
-    recognition.end_recognition(company, reviewer, "Complaint under review")
-    assert company.membership.top_member_since is None
-    with pytest.raises(DomainError, match="not recognised"):
-        recognition.end_recognition(company, reviewer, "again")
+def apply_sanctions(candidates, reviewer, admin):
+    membership_services.suspend_membership(candidates["suspended"], reviewer, "Complaint")
+    membership_services.expel_membership(candidates["expelled"], admin, "Proven complaint")
+    withdrawn = candidates["withdrawn"]
+    membership_services.withdraw_membership(withdrawn, withdrawn.owner, "Sold the hotel")
+    db.session.commit()
 
 
-class TestStaffPage:
+def test_the_sql_twin_agrees_member_by_member(candidates, reviewer, admin):
+    apply_sanctions(candidates, reviewer, admin)
+    holders = set(
+        db.session.scalars(select(Membership.company_id).where(recognition.latest_title_holder()))
+    )
+    expected = {c.id for c in candidates.values() if recognition.latest_title(c) is not None}
+    assert holders == expected
+    assert expected == {candidates["holder"].id, candidates["incomplete"].id}
+
+
+# Kept from before: the extension form shares the company page's reporting panel.
+class TestExtensionOnTheCompanyPage:
     def test_extension_form_grants_and_shows_it(self, client, auth, reviewer):
         company, _owner = member(countries=("TH",))
         auth.login(reviewer.email)
@@ -123,86 +222,3 @@ class TestStaffPage:
         assert (
             'id="due_on-error"' in page and 'value="Hurricane"' not in page or "Hurricane" in page
         )
-
-    def test_recognise_through_the_page(self, client, auth, reviewer, monkeypatch):
-        monkeypatch.setattr(services, "today", lambda: LATER)
-        company, owner = member(countries=("TH",))
-        accepted(company, owner, reviewer)
-        auth.login(reviewer.email)
-        page = client.get(f"/review/companies/{company.id}").get_data(as_text=True)
-        assert "Recognise as a Top Member" in page
-        client.submit(f"/review/reports/companies/{company.id}/top-member")
-        db.session.refresh(company.membership)
-        assert company.membership.top_member_since is not None
-        client.submit(
-            f"/review/reports/companies/{company.id}/top-member",
-            {"end": "1", "end_reason": "Asked to"},
-        )
-        db.session.refresh(company.membership)
-        assert company.membership.top_member_since is None
-
-
-def test_the_daily_run_ends_lapsed_recognitions(reviewer, runner):
-    company, owner = member()
-    accepted(company, owner, reviewer)
-    recognition.recognise(company, reviewer, LATER)
-    db.session.commit()
-    result = runner.invoke(args=["send-reminders", "--date", "2027-04-01", "--queue-only"])
-    assert result.exit_code == 0, result.output
-    assert "Top Member recognitions ended: 1." in result.output
-    db.session.expire_all()
-    assert company.membership.top_member_since is None
-
-
-# -- One rule for staff and the public: `is_top_member` and its SQL twin `top_member` ---------
-
-
-def recognised(company) -> None:
-    company.membership.top_member_since = company.membership.joined_at
-    db.session.commit()
-
-
-@pytest.fixture()
-def candidates(reviewer):
-    """Recognised members, each qualifying or not for a different reason, and one not
-    recognised at all."""
-    made = []
-    for answers in (
-        None,  # complete
-        lambda r: replace(complete_answers(r), contracts_with_clause=0),
-        lambda r: replace(complete_answers(r), policy_adopted=False),
-        lambda r: replace(complete_answers(r, trained=0)),
-        lambda r: replace(complete_answers(r), stakeholder_organisations=""),  # activities do
-    ):
-        company, owner = member()
-        accepted(company, owner, reviewer, answers)
-        recognised(company)
-        made.append(company)
-    draft_only, owner = member()
-    ready_report(draft_only, owner)
-    recognised(draft_only)
-    submitted, owner = member()
-    report = ready_report(submitted, owner)
-    services.submit_report(report, owner, report.version, ON)
-    recognised(submitted)
-    suspended, owner = member()
-    accepted(suspended, owner, reviewer)
-    recognised(suspended)
-    from tracker.membership import services as membership_services
-
-    membership_services.suspend_membership(suspended, reviewer, "Complaint")
-    not_recognised, owner = member()
-    accepted(not_recognised, owner, reviewer)
-    db.session.commit()
-    return [*made, draft_only, submitted, suspended, not_recognised]
-
-
-@pytest.mark.parametrize("on", [ON, LATER, date(2027, 1, 2), date(2027, 4, 1)])
-def test_the_sql_twin_agrees_member_by_member(candidates, on):
-    from tracker.companies.models import Membership
-
-    top = set(db.session.scalars(select(Membership.company_id).where(recognition.top_member(on))))
-    expected = {c.id for c in candidates if recognition.is_top_member(c, on)}
-    assert top == expected
-    if on == LATER:  # the complete one and the one whose activities name stakeholders
-        assert expected == {candidates[0].id, candidates[4].id}

@@ -55,6 +55,7 @@ SIGNATORY = obj(
         "membership_number": {"type": "string", "pattern": "^TC-[0-9]{6,}$"},
         "member_since": DATE,
         "standing": {"type": "string", "enum": [standing.value for standing in PublicStanding]},
+        "top_member_year": {"type": "integer", "nullable": True},
         "countries": {"type": "array", "items": COUNTRY},
         "profile_url": URL,
         "verify_url": URL,

@@ -18,6 +18,8 @@ def signatory(item: Listed) -> dict:
         "membership_number": company.membership_number,
         "member_since": company.membership.joined_at.date().isoformat(),
         "standing": item.standing.value,
+        # The year of the Top Member title it holds ("Top Member 2026"); null for the others.
+        "top_member_year": item.top_member_year,
         "countries": sorted({operation.country_code for operation in company.operations}),
         # From PUBLIC_BASE_URL, not the Host asked: answers are cached and shared.
         "profile_url": public_url("directory.profile", slug=company.slug),

@@ -31,6 +31,11 @@ class Role(LabelledEnum):
     def is_staff(self) -> bool:
         return self is not Role.COMPANY
 
+    @property
+    def is_ecpat(self) -> bool:
+        """ECPAT's own staff, who take the decisions representatives may not (Top Member)."""
+        return self in (Role.REVIEWER, Role.ADMIN)
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"

@@ -281,9 +281,6 @@ class Membership(db.Model):
         enum_column_type(Standing, "membership_standing"), index=True
     )
     standing_since: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Recognised by staff as a Top Member since then; it lasts only while the member qualifies
-    # (reports.recognition), and `send-reminders` ends it on record once it no longer does.
-    top_member_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The first reporting year without a report handed in, kept by tracker/reports/position.py
     # in the flush of every change that moves it: what reporting standings are derived from.
     first_unreported_year: Mapped[int] = mapped_column(Integer, index=True)

@@ -29,6 +29,7 @@ from tracker.companies.models import (
     bump_version,
 )
 from tracker.demo import plans as demo_plans
+from tracker.demo import recognition
 from tracker.demo.accounts import DEMO_PASSWORD, demo_reviewer
 from tracker.demo.reports import Member, ReportMaker
 from tracker.extensions import db
@@ -198,6 +199,13 @@ def load_companies(
         _load_batch(generator, reports, start, size)
         db.session.commit()
         progress(size)
+    recognition.load_top_members(
+        generator.random,
+        ReportingCalendar.from_config(current_app.config),
+        generator.now,
+        demo_reviewer().id,
+    )
+    db.session.commit()
     bump_version(db.session)  # bulk inserts pass by the flush hook that does it otherwise
     # Fresh statistics, or the query planner goes on believing the tables are empty.
     db.session.execute(text("ANALYZE"))

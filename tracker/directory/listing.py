@@ -5,7 +5,7 @@ Only members in good standing with ECPAT are listed (`Company.is_listed_publicly
 withdrawn and expelled companies are not). What the public sees of a member's reporting is one
 of two words: in good standing, or report overdue (the staff's finer standings, due, extended
 or under review, are all "good" to the public until a due date passes); a Top Member is in good
-standing and recognised by ECPAT.
+standing and named by ECPAT for the latest named year (reports.recognition.latest_title).
 
 Pages are found by the ids alone first, over the index of the sort order, then only the page's
 rows are loaded: a late page costs an index walk, not 100,000 rows loaded and thrown away.
@@ -102,6 +102,14 @@ class Listed:
     company: Company
     standing: PublicStanding
     operations: list[Operation] = field(default_factory=list)  # those in the country asked for
+    top_member_year: int | None = None  # the latest named year, for a Top Member
+
+    @property
+    def standing_label(self) -> str:
+        """ "Top Member 2026" for a Top Member, else the standing's label."""
+        if self.standing is PublicStanding.TOP_MEMBER and self.top_member_year is not None:
+            return recognition.title_label(self.top_member_year)
+        return str(self.standing.label)
 
     @property
     def joined_at(self) -> datetime:
@@ -156,7 +164,7 @@ def standing_condition(standing: PublicStanding, on: date) -> ColumnElement[bool
     if standing is PublicStanding.OVERDUE:
         return Company.id.in_(members.where(overdue(on)))
     if standing is PublicStanding.TOP_MEMBER:
-        return Company.id.in_(members.where(recognition.top_member(on)))
+        return Company.id.in_(members.where(recognition.latest_title_holder()))
     return Company.id.in_(members.where(~overdue(on)))
 
 
@@ -244,18 +252,22 @@ def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]
             select(Company).where(Company.id.in_(ids)).options(selectinload(Company.operations))
         )
     }
-    standings = {
-        company_id: standing_of(bool(late), bool(top))
-        for company_id, late, top in db.session.execute(
-            select(Membership.company_id, overdue(on), recognition.top_member(on)).where(
-                Membership.company_id.in_(ids)
-            )
-        )
-    }
+    # Each row carries the latest named year too: the title's year, in the same query.
+    rows = db.session.execute(
+        select(
+            Membership.company_id,
+            overdue(on),
+            recognition.latest_title_holder(),
+            recognition.latest_named_year_query(),
+        ).where(Membership.company_id.in_(ids))
+    ).all()
+    standings = {cid: standing_of(bool(late), bool(top)) for cid, late, top, _year in rows}
+    year = rows[0][3] if rows else None
     return [
         Listed(
             company=companies[company_id],
             standing=standings[company_id],
+            top_member_year=year if standings[company_id] is PublicStanding.TOP_MEMBER else None,
             operations=[
                 operation
                 for operation in companies[company_id].operations
@@ -270,7 +282,9 @@ def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]
 def standing_of(is_overdue: bool, is_top_member: bool) -> PublicStanding:
     if is_overdue:
         return PublicStanding.OVERDUE
-    if is_top_member:  # recognition.top_member: the rule staff see too
+    # An overdue report comes first: a Top Member of last year that owes this year's report
+    # is shown as overdue (its title is back once the report is in).
+    if is_top_member:  # recognition.latest_title_holder: the rule staff see too
         return PublicStanding.TOP_MEMBER
     return PublicStanding.GOOD
 

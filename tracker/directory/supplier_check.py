@@ -126,6 +126,13 @@ class Result:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     checked: bool = True  # False: the check's time ran out before this line
+    top_member_year: int | None = None  # a Top Member: the latest named year (its title)
+
+    @property
+    def standing_label(self) -> str:
+        if self.standing is CheckStanding.TOP_MEMBER and self.top_member_year is not None:
+            return _("Top Member %(year)s, in good standing", year=self.top_member_year)
+        return str(self.standing.label) if self.standing is not None else ""
 
     @property
     def label(self) -> Label:
@@ -290,6 +297,7 @@ def _result(index, supplier: Supplier, chosen: tuple | None, found: dict) -> Res
     result.countries = sorted({operation.country_code for operation in company.operations})
     if company.stage is Stage.ACTIVE:
         result.standing = CheckStanding(item.standing.value)
+        result.top_member_year = item.top_member_year
         result.since = company.membership.joined_at.date()
     else:
         result.standing = CheckStanding(company.stage.value)

@@ -42,7 +42,7 @@ class Verification:
     since: datetime | None = None  # joined
     standing: ReportingStanding | None = None  # its reporting standing
     overdue_since: date | None = None
-    top_member: bool = False
+    top_member_year: int | None = None  # the Top Member title it shows (latest named year)
 
 
 def verify(number: str, on: date) -> Verification | None:
@@ -62,5 +62,6 @@ def verify(number: str, on: date) -> Verification | None:
         since=company.membership.joined_at,
         standing=standing.kind,
         overdue_since=standing.due if overdue else None,
-        top_member=recognition.is_top_member(company, on),
+        # Overdue comes first, as in the directory's lists (listing.standing_of).
+        top_member_year=None if overdue else recognition.latest_title(company),
     )

@@ -201,12 +201,22 @@ class ExtensionForm(BaseForm):
     )
 
 
-class RecognitionForm(BaseForm):
-    """Recognise a Top Member, or end the recognition (with a reason)."""
+class NameTopMemberForm(BaseForm):
+    """Name a member Top Member of a reporting year, with an optional citation."""
 
-    end_reason = TextAreaField(
-        _l("Why the recognition ends"),
+    citation = TextAreaField(
+        "Citation (optional)",
         validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+
+
+class WithdrawTopMemberForm(BaseForm):
+    """Withdraw a Top Member title, saying why."""
+
+    reason = TextAreaField(
+        "Why the title is withdrawn",
+        validators=[InputRequired(), Length(max=2000)],
         render_kw={"rows": 2},
     )
 

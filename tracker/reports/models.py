@@ -297,3 +297,39 @@ class ReportReminder(db.Model):
     year: Mapped[int] = mapped_column(Integer)
     kind: Mapped[ReminderKind] = mapped_column(enum_column_type(ReminderKind, "reminder_kind"))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TopMemberAward(db.Model):
+    """A member named Top Member of reporting year `year` by staff: the title belongs to that
+    year and stays published ("Top Member 2026"). Withdrawing it keeps the row, with who, when
+    and why, so the year's list keeps its history (naming it again reinstates the row)."""
+
+    __tablename__ = "top_member_awards"
+    __table_args__ = (
+        UniqueConstraint("company_id", "year", name="uq_top_member_awards_year"),
+        CheckConstraint(
+            "withdrawn_at IS NULL OR withdrawal_reason IS NOT NULL",
+            name="withdrawn_with_reason",
+        ),
+        # The latest named year, and a year's list.
+        Index("ix_top_member_awards_year", "year", "withdrawn_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    named_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    named_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    citation: Mapped[str | None] = mapped_column(String(2000))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(2000))
+
+    company: Mapped["Company"] = relationship()  # noqa: F821
+    named_by: Mapped["User | None"] = relationship(foreign_keys=[named_by_id])  # noqa: F821
+    withdrawn_by: Mapped["User | None"] = relationship(foreign_keys=[withdrawn_by_id])  # noqa: F821
+
+    @property
+    def is_standing(self) -> bool:
+        """Named and not withdrawn."""
+        return self.withdrawn_at is None

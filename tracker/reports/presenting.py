@@ -118,9 +118,10 @@ def report_page_context(report: Report, answers: dict | None = None) -> dict:
 
 
 def staff_panel(company, user, extension_form=None) -> dict:
-    """The reporting part of a company's staff page: standing, reports, extension, Top Member."""
+    """The reporting part of a company's staff page: standing, reports, extension, Top Member
+    titles."""
     from tracker.reports import recognition
-    from tracker.reports.forms import ExtensionForm, RecognitionForm
+    from tracker.reports.forms import ExtensionForm
 
     on = services.today()
     standing = services.standing_for(company, on)
@@ -132,8 +133,6 @@ def staff_panel(company, user, extension_form=None) -> dict:
         "reporting_standing": standing,
         "company_reports": services.reports_of(company) if company.has_membership else [],
         "extension_form": extension_form,
-        "recognition_form": RecognitionForm(),
-        "top_member": recognition.is_top_member(company, on),
-        "top_member_since": company.membership.top_member_since if company.membership else None,
-        "not_qualifying": recognition.reasons_not_qualifying(company, on),
+        "top_member_year": recognition.latest_title(company),
+        "top_member_awards": recognition.titles_of(company) if company.has_membership else [],
     }

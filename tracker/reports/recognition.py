@@ -1,30 +1,29 @@
-"""Top Member: staff recognise a member whose latest report is accepted and shows all six
-criteria implemented; the recognition lasts only while both stay true.
+"""Top Member: a yearly list. ECPAT staff name the Top Members of reporting year N from the
+members whose report for N is accepted (the criteria rule, `criteria_met`, is their guide, not
+a gate), and the title belongs to that year: "Top Member 2026" stays published, through
+31 December and 1 January alike, until staff name the next year's list.
 
-Recognition is a staff decision (stored, with its date); qualifying is derived from the reports.
-A recognised member who stops qualifying is not shown as a Top Member from that moment, and the
-daily `send-reminders` run ends the recognition on record (audited), so it never resumes by
-itself: staff recognise the member again once it qualifies again.
+What the public sees is one rule, `latest_title(company)`: a member holds the title of the
+latest named year (the most recent year for which any Top Member stands named) if it was named
+for that year and is a member in good standing with ECPAT (not suspended, withdrawn or
+expelled). Its SQL twin `latest_title_holder()` serves the directory's lists and filter; the
+tests hold them to each other member by member.
 """
 
-from datetime import date
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.models import User
-from tracker.companies.lifecycle import Party, is_party
 from tracker.companies.models import Company, Membership, Stage, Standing
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.reports import services
 from tracker.reports.content import training_totals
-from tracker.reports.models import Report, ReportState, TrainingRow
-from tracker.reports.standing import ReportingStanding
-from tracker.reports.standing_query import thresholds
+from tracker.reports.models import Report, ReportState, TopMemberAward
 
 
 def criteria_met(content: dict) -> dict[int, bool]:
@@ -52,114 +51,176 @@ def unmet_criteria(content: dict) -> list[str]:
     return [names[number] for number, met in criteria_met(content).items() if not met]
 
 
-def reasons_not_qualifying(company: Company, on: date) -> list[str]:
-    """Why the member is not (or no longer) a Top Member; empty when it qualifies."""
-    standing = services.standing_for(company, on)
-    if standing is None:
-        return [_("Only members can be Top Members.")]
-    if company.stage is not Stage.ACTIVE:
-        return [_("Its membership is suspended.")]
-    ended = services.reporting_calendar().ended_years(services.joined_on(company), on)
-    latest = services.report_for(company, ended[-1].year) if ended else None
-    if latest is None or latest.state is not ReportState.ACCEPTED:
-        return [_("Its latest report is not accepted.")]
-    if standing.kind is not ReportingStanding.GOOD:
-        return [_("It is not in good standing.")]
-    unmet = unmet_criteria(latest.latest_submission.content)
-    if unmet:
-        return [_("Not implemented: %(criteria)s.", criteria=", ".join(unmet))]
-    return []
+def title_label(year: int) -> str:
+    """The title as the public reads it, in the reader's language."""
+    return _("Top Member %(year)s", year=year)
 
 
-def is_top_member(company: Company, on: date) -> bool:
-    """Recognised and still qualifying: what staff and the public see. `top_member(on)` is its
-    SQL twin (the directory's lists and filter); the tests hold them to each other."""
-    membership = company.membership
+# -- The rule the public sees, and its SQL twin ------------------------------------------------
+
+
+def _standing_awards() -> Select:
+    return select(TopMemberAward).where(TopMemberAward.withdrawn_at.is_(None))
+
+
+def latest_named_year_query():
+    """Scalar subquery: the most recent year with any Top Member standing named (or NULL)."""
     return (
-        membership is not None
-        and membership.top_member_since is not None
-        and not reasons_not_qualifying(company, on)
+        select(func.max(TopMemberAward.year))
+        .where(TopMemberAward.withdrawn_at.is_(None))
+        .scalar_subquery()
     )
 
 
-def _filled(column) -> ColumnElement[bool]:
-    return and_(column.is_not(None), column != "")
+def latest_named_year() -> int | None:
+    """The year whose Top Members are published now; None before any list was named."""
+    return db.session.scalar(select(latest_named_year_query()))
 
 
-def _criteria_implemented() -> ColumnElement[bool]:
-    """On Report: `criteria_met` all true. An accepted report's answers are its last
-    submission's (it is locked from submission on), so its columns can be read."""
-    trained = select(TrainingRow.id).where(
-        TrainingRow.report_id == Report.id,
-        TrainingRow.employees.is_not(None),
-        TrainingRow.trained > 0,
+def latest_title(company: Company) -> int | None:
+    """The year of the Top Member title the member shows now (see the module's docstring), or
+    None. `latest_title_holder()` is its SQL twin."""
+    if company.stage is not Stage.ACTIVE:
+        return None
+    year = latest_named_year()
+    if year is None:
+        return None
+    award = db.session.scalar(
+        _standing_awards().where(
+            TopMemberAward.company_id == company.id, TopMemberAward.year == year
+        )
     )
-    return and_(
-        Report.policy_adopted.is_(True),
-        func.coalesce(Report.contracts_with_clause, 0) > 0,
-        func.coalesce(func.json_array_length(Report.traveller_channels), 0) > 0,
-        or_(_filled(Report.stakeholder_organisations), _filled(Report.stakeholder_activities)),
-        trained.exists(),
+    return year if award is not None else None
+
+
+def latest_title_holder() -> ColumnElement[bool]:
+    """On Membership (joined to nothing else): `latest_title(company) is not None`, in SQL."""
+    # Driven from the year's few awards (their index), not from every membership.
+    named = select(TopMemberAward.company_id).where(
+        TopMemberAward.year == latest_named_year_query(),
+        TopMemberAward.withdrawn_at.is_(None),
+    )
+    return and_(Membership.standing == Standing.ACTIVE, Membership.company_id.in_(named))
+
+
+def titles_of(company: Company) -> list[TopMemberAward]:
+    """Every award the member was given, newest year first (withdrawn ones too)."""
+    query = (
+        select(TopMemberAward)
+        .where(TopMemberAward.company_id == company.id)
+        .order_by(TopMemberAward.year.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+# -- The staff page: the members of year N to choose from ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A member whose report for the year is accepted, with the criteria rule as a guide."""
+
+    company: Company
+    report: Report
+    award: TopMemberAward | None
+
+    @property
+    def unmet(self) -> list[str]:
+        return unmet_criteria(self.report.latest_submission.content)
+
+    @property
+    def criteria_met(self) -> bool:
+        return not self.unmet
+
+    @property
+    def is_named(self) -> bool:
+        return self.award is not None and self.award.is_standing
+
+
+def candidates_query(year: int) -> Select:
+    """(Company, Report, award or None) for every member whose report for `year` is accepted,
+    by name: what staff choose the year's Top Members from."""
+    award = and_(TopMemberAward.company_id == Company.id, TopMemberAward.year == year)
+    return (
+        select(Company, Report, TopMemberAward)
+        .join(Report, and_(Report.company_id == Company.id, Report.year == year))
+        .outerjoin(TopMemberAward, award)
+        .where(Report.state == ReportState.ACCEPTED)
+        .order_by(Company.search_name, Company.id)
     )
 
 
-def top_member(on: date) -> ColumnElement[bool]:
-    """On Membership (joined to nothing else): `is_top_member` on `on`, in SQL. Qualifying:
-    every report due so far handed in, and the last ended year's accepted with all criteria
-    implemented (which is good standing: nothing owed, nothing waiting for a decision)."""
-    last_ended, _passed = thresholds(on)
-    latest_accepted = select(Report.id).where(
-        Report.company_id == Membership.company_id,
-        Report.year == last_ended,
-        Report.state == ReportState.ACCEPTED,
-        _criteria_implemented(),
+def named_years() -> list[int]:
+    """The years for which any Top Member stands named, newest first."""
+    query = _standing_awards().with_only_columns(TopMemberAward.year).distinct()
+    return sorted(db.session.scalars(query), reverse=True)
+
+
+# -- Naming and withdrawing ---------------------------------------------------------------------
+
+
+def _check_actor(actor: User) -> None:
+    # Only ECPAT staff name Top Members (issue 15: representatives support, ECPAT decides).
+    if not actor.role.is_ecpat:
+        raise DomainError.on(None, _("Only ECPAT staff name Top Members."))
+
+
+def accepted_report(company: Company, year: int) -> Report | None:
+    query = select(Report).where(
+        Report.company_id == company.id, Report.year == year, Report.state == ReportState.ACCEPTED
     )
-    return and_(
-        Membership.top_member_since.is_not(None),
-        Membership.standing == Standing.ACTIVE,
-        Membership.first_unreported_year > last_ended,
-        latest_accepted.exists(),
+    return db.session.scalar(query)
+
+
+def award_for(company: Company, year: int) -> TopMemberAward | None:
+    query = select(TopMemberAward).where(
+        TopMemberAward.company_id == company.id, TopMemberAward.year == year
     )
+    return db.session.scalar(query)
 
 
-def recognise(company: Company, staff: User, on: date) -> None:
-    """:raises DomainError: for staff who may not see the company, a member already recognised,
-    or one that does not qualify (the message says why)."""
-    if not is_party(Party.STAFF, staff, company):
-        raise DomainError.on(None, _("Only staff who may see the company may do this."))
-    if company.membership is not None and company.membership.top_member_since is not None:
-        raise DomainError.on(None, _("This member is already recognised."))
-    reasons = reasons_not_qualifying(company, on)
-    if reasons:
-        raise DomainError.on(None, " ".join(reasons))
-    company.membership.top_member_since = utcnow()
-    db.session.flush()
-    audit.record(AuditAction.TOP_MEMBER_RECOGNISED, actor=staff, company=company)
+def name_top_member(
+    company: Company, year: int, actor: User, citation: str | None = None
+) -> TopMemberAward:
+    """Name the member a Top Member of reporting year `year` (again, if it was withdrawn).
 
-
-def end_recognition(company: Company, actor: User | None, reason: str) -> None:
-    """End the recognition on record; `actor` None when the daily run finds it lapsed.
-
-    :raises DomainError: for a member not recognised, or staff who may not see it.
+    :raises DomainError: for a representative or company user, a member not in good standing,
+        one whose report for `year` is not accepted, or one already named for `year`.
     """
-    if actor is not None and not is_party(Party.STAFF, actor, company):
-        raise DomainError.on(None, _("Only staff who may see the company may do this."))
-    membership = company.membership
-    if membership is None or membership.top_member_since is None:
-        raise DomainError.on(None, _("This member is not recognised as a Top Member."))
-    membership.top_member_since = None
+    _check_actor(actor)
+    if company.stage is not Stage.ACTIVE:
+        raise DomainError.on(None, _("Only members in good standing can be Top Members."))
+    if accepted_report(company, year) is None:
+        raise DomainError.on(None, _("Its report for %(year)s is not accepted.", year=year))
+    award = award_for(company, year)
+    if award is not None and award.is_standing:
+        raise DomainError.on(None, _("It is already a Top Member of %(year)s.", year=year))
+    if award is None:
+        award = TopMemberAward(company_id=company.id, year=year)
+        db.session.add(award)
+    award.named_by_id, award.named_at = actor.id, utcnow()
+    award.citation = (citation or "").strip() or None
+    award.withdrawn_at = award.withdrawn_by_id = award.withdrawal_reason = None
     db.session.flush()
-    audit.record(AuditAction.TOP_MEMBER_ENDED, actor=actor, company=company, comment=reason)
+    audit.record(AuditAction.TOP_MEMBER_RECOGNISED, actor=actor, company=company, year=year)
+    return award
 
 
-def lapse_recognitions(on: date) -> int:
-    """End every recognition whose member no longer qualifies; returns how many ended."""
-    query = select(Company).join(Membership).where(Membership.top_member_since.is_not(None))
-    ended = 0
-    for company in db.session.scalars(query).all():
-        reasons = reasons_not_qualifying(company, on)
-        if reasons:
-            end_recognition(company, None, " ".join(reasons))
-            ended += 1
-    db.session.commit()
-    return ended
+def withdraw_title(company: Company, year: int, actor: User, reason: str) -> TopMemberAward:
+    """Withdraw the member's title for `year`, with the reason; the row stays on record.
+
+    :raises DomainError: for a representative or company user, no reason, or a title not held.
+    """
+    _check_actor(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.on("reason", _("Say why the title is withdrawn."))
+    award = award_for(company, year)
+    if award is None or not award.is_standing:
+        raise DomainError.on(None, _("It is not a Top Member of %(year)s.", year=year))
+    award.withdrawn_at, award.withdrawn_by_id, award.withdrawal_reason = utcnow(), actor.id, reason
+    db.session.flush()
+    audit.record(
+        AuditAction.TOP_MEMBER_ENDED, actor=actor, company=company, year=year, comment=reason
+    )
+    return award

@@ -17,12 +17,11 @@ from tracker.outbox import queue_email
 from tracker.page_cache import cached_value
 from tracker.permissions import get_company_for_staff_or_404, staff_required
 from tracker.reports import dashboard as dashboard_data
-from tracker.reports import lifecycle, queries, recognition, services
+from tracker.reports import lifecycle, queries, services
 from tracker.reports.content import differences
 from tracker.reports.forms import (
     AcceptReportForm,
     ExtensionForm,
-    RecognitionForm,
     ReportFilterForm,
     ReturnReportForm,
 )
@@ -243,34 +242,6 @@ def extension(company_id: int):
         f"{form.due_on.data:%d %B %Y}.",
         "success",
     )
-    return redirect(url_for("review.detail", company_id=company.id))
-
-
-@bp.post("/companies/<int:company_id>/top-member")
-@staff_required
-def top_member(company_id: int):
-    """Recognise the member as a Top Member, or (with `end`) end the recognition."""
-    company = get_company_for_staff_or_404(company_id, current_user)
-    form = RecognitionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        if request.form.get("end"):
-            reason = (form.end_reason.data or "").strip() or "Ended by staff."
-            recognition.end_recognition(company, current_user, reason)
-        else:
-            recognition.recognise(company, current_user, services.today())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("review.detail", company_id=company.id))
-    db.session.commit()
-    state = (
-        "recognised as a Top Member"
-        if company.membership.top_member_since
-        else "no longer a Top Member"
-    )
-    flash(f"{company.display_name} is {state}.", "success")
     return redirect(url_for("review.detail", company_id=company.id))
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import company_user_required, own_company_or_404
-from tracker.reports import documents, services
+from tracker.reports import documents, notifications, services
 from tracker.reports.content import differences, snapshot
 from tracker.reports.forms import ReportForm, StartReportForm, SubmitReportForm
 from tracker.reports.models import Report, TrainingFormat
@@ -301,6 +301,7 @@ def submit(year: int):
         abort(400)
     try:
         services.submit_report(report, current_user, form.seen_version, services.today())
+        notifications.queue_submission_notices(report, current_user)  # sent after the commit
         db.session.commit()
     except (services.ReportConflict, StaleDataError):
         db.session.rollback()

@@ -1,0 +1,71 @@
+"""E-mail about a report handed in: a receipt for the company, and a notice for those who
+review it (ECPAT reviewers and administrators, and the Local Code Representatives of the
+countries it operates in). Queued in the submitting transaction; delivered after the commit.
+Decisions (accept, return) e-mail the company from the review view (`review_views.decide`)."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from tracker.auth.models import Role, StaffCountry, User
+from tracker.extensions import db
+from tracker.outbox import queue_email
+from tracker.reports.models import Report
+from tracker.urls import public_url
+
+
+def reviewers_of(report: Report) -> list[User]:
+    """Active ECPAT reviewers and administrators, and the active representatives of the
+    company's countries, each once, by id."""
+    in_its_countries = select(StaffCountry.user_id).where(
+        StaffCountry.country_code.in_(report.company.country_codes)
+    )
+    query = (
+        select(User)
+        .where(
+            User.deactivated_at.is_(None),
+            or_(
+                User.role.in_((Role.REVIEWER, Role.ADMIN)),
+                (User.role == Role.REPRESENTATIVE) & User.id.in_(in_its_countries),
+            ),
+        )
+        .order_by(User.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def company_recipients(report: Report, submitter: User) -> list[User]:
+    """Who at the company gets the receipt: the one who submitted, and the owner."""
+    people = [submitter]
+    owner = report.company.owner
+    if owner is not None and owner.id != submitter.id:
+        people.append(owner)
+    return people
+
+
+def queue_submission_notices(report: Report, submitter: User) -> None:
+    """Queue the receipt and the reviewers' notice of the report's latest version."""
+    version = report.latest_submission.number
+    context = dict(company=report.company, year=report.year, version=version, submitter=submitter)
+    for person in company_recipients(report, submitter):
+        queue_email(
+            person.email,
+            _l("Your %(year)s annual report is submitted", year=report.year),
+            "report_submitted",
+            locale=person.locale,
+            link=public_url("reports.index"),
+            **context,
+        )
+    link = public_url("report_review.detail", report_id=report.id)
+    for person in reviewers_of(report):
+        queue_email(
+            person.email,
+            _l(
+                "%(company)s submitted its %(year)s annual report",
+                company=report.company.display_name,
+                year=report.year,
+            ),
+            "report_submitted_staff",
+            locale=person.locale,
+            link=link,
+            **context,
+        )
