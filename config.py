@@ -105,6 +105,13 @@ class Config:
     REPORT_EXTENSION_MAX_MONTHS = int(os.environ.get("REPORT_EXTENSION_MAX_MONTHS", "12"))
     # Members this many days past a due date are listed for staff to consider suspending.
     OVERDUE_SUSPENSION_DAYS = int(os.environ.get("OVERDUE_SUSPENSION_DAYS", "180"))
+    # When an accepted report shows a criterion implemented (tracker/reports/implementation.py,
+    # shown to staff on "How implementation is judged"): criterion 2 needs this percent of
+    # employees trained, criterion 3 this percent of supplier contracts with the clause,
+    # criterion 4 this many ways of informing travellers.
+    TRAINING_COVERAGE_MIN = float(os.environ.get("TRAINING_COVERAGE_MIN", "50"))
+    CONTRACT_CLAUSE_MIN = float(os.environ.get("CONTRACT_CLAUSE_MIN", "50"))
+    TRAVELLER_CHANNELS_MIN = int(os.environ.get("TRAVELLER_CHANNELS_MIN", "1"))
 
     # Languages of the pages a business or the public sees (staff pages may stay English).
     LANGUAGES = ("en", "fr", "es")

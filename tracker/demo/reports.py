@@ -344,7 +344,7 @@ class ReportMaker:
         if answers["cases_reported"]:
             candidates.append(Section.CASES)
         chosen = self.random.sample(candidates, self.random.randint(1, 3))
-        return sorted(chosen, key=lambda section: section.number)
+        return sorted(chosen, key=list(Section).index)
 
     def _weakened(self, answers: dict, training: list[dict], sections: list[Section]):
         """A first version the reviewer returned, with what the comments on `sections` ask."""

@@ -10,7 +10,7 @@ itself: staff recognise the member again once it qualifies again.
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, select
 
 from tracker import audit
 from tracker.audit import AuditAction
@@ -20,24 +20,17 @@ from tracker.companies.models import Company, Membership, Stage, Standing
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.reports import services
-from tracker.reports.content import training_totals
-from tracker.reports.models import Report, ReportState, TrainingRow
+from tracker.reports import implementation, services
+from tracker.reports.models import Report, ReportState
 from tracker.reports.standing import ReportingStanding
 from tracker.reports.standing_query import thresholds
 
 
 def criteria_met(content: dict) -> dict[int, bool]:
     """Criterion number (1-5) -> whether a report's answers show it implemented. The sixth,
-    reporting every year, is met by the report being accepted at all."""
-    employees, trained = training_totals(content.get("training", []))
-    return {
-        1: content.get("policy_adopted") is True,
-        2: trained > 0,
-        3: (content.get("contracts_with_clause") or 0) > 0,
-        4: bool(content.get("traveller_channels")),
-        5: bool(content.get("stakeholder_organisations") or content.get("stakeholder_activities")),
-    }
+    reporting every year, is met by the report being accepted at all. The rule and its
+    settings are in `reports.implementation`."""
+    return implementation.criteria_met(content)
 
 
 def unmet_criteria(content: dict) -> list[str]:
@@ -82,25 +75,9 @@ def is_top_member(company: Company, on: date) -> bool:
     )
 
 
-def _filled(column) -> ColumnElement[bool]:
-    return and_(column.is_not(None), column != "")
-
-
 def _criteria_implemented() -> ColumnElement[bool]:
-    """On Report: `criteria_met` all true. An accepted report's answers are its last
-    submission's (it is locked from submission on), so its columns can be read."""
-    trained = select(TrainingRow.id).where(
-        TrainingRow.report_id == Report.id,
-        TrainingRow.employees.is_not(None),
-        TrainingRow.trained > 0,
-    )
-    return and_(
-        Report.policy_adopted.is_(True),
-        func.coalesce(Report.contracts_with_clause, 0) > 0,
-        func.coalesce(func.json_array_length(Report.traveller_channels), 0) > 0,
-        or_(_filled(Report.stakeholder_organisations), _filled(Report.stakeholder_activities)),
-        trained.exists(),
-    )
+    """On Report: `criteria_met` all true (`implementation.criteria_implemented`)."""
+    return implementation.criteria_implemented()
 
 
 def top_member(on: date) -> ColumnElement[bool]:

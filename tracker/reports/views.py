@@ -20,9 +20,14 @@ from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.reports import documents, services
-from tracker.reports.content import differences, snapshot
+from tracker.reports.content import DATE_FIELDS, differences, snapshot
 from tracker.reports.forms import ReportForm, StartReportForm, SubmitReportForm
-from tracker.reports.models import Report, TrainingFormat
+from tracker.reports.models import (
+    NOT_APPLICABLE_SECTIONS,
+    Report,
+    TrainingFormat,
+    not_applicable_field,
+)
 from tracker.reports.presenting import report_page_context
 from tracker.write_limits import limit_company_writes
 
@@ -103,7 +108,9 @@ def edit(year: int):
 
 def form_data(report: Report) -> dict:
     """The report's answers as the form's data (the radio as yes/no, rows with their ids)."""
-    data = {name: getattr(report, name) for name in services.Answers.__dataclass_fields__}
+    data = {name: getattr(report, name) for name in services.ANSWER_COLUMNS}
+    for section in NOT_APPLICABLE_SECTIONS:
+        data[f"{section.value}_na"] = report.is_not_applicable(section)
     data["policy_adopted"] = {True: "yes", False: "no", None: None}[report.policy_adopted]
     data["training"] = (
         []
@@ -210,6 +217,10 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
     return services.Answers(
         policy_adopted=adopted,
         policy_adopted_on=form.policy_adopted_on.data if adopted else None,
+        policy_focal_person=_text(form.policy_focal_person.data),
+        policy_focal_person_role=_text(form.policy_focal_person_role.data),
+        policy_reporting_procedure=_text(form.policy_reporting_procedure.data),
+        policy_board_approved_on=form.policy_board_approved_on.data,
         contracts_total=form.contracts_total.data,
         contracts_with_clause=form.contracts_with_clause.data,
         traveller_channels=tuple(form.traveller_channels.data or ()),
@@ -218,6 +229,13 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
         stakeholder_activities=_text(form.stakeholder_activities.data),
         cases_reported=form.cases_reported.data,
         cases_text=_text(form.cases_text.data),
+        **{
+            not_applicable_field(section): _text(form[not_applicable_field(section)].data)
+            for section in NOT_APPLICABLE_SECTIONS
+        },
+        not_applicable=frozenset(
+            section for section in NOT_APPLICABLE_SECTIONS if form[f"{section.value}_na"].data
+        ),
         training=tuple(training),
     )
 
@@ -267,13 +285,13 @@ def answers_from_form_safely(form: ReportForm, report: Report) -> dict:
         answers = answers_from(form, report)
     except DomainError:
         return {}
-    typed = {
-        name: getattr(answers, name)
-        for name in services.Answers.__dataclass_fields__
-        if name != "training"
-    }
-    if typed["policy_adopted_on"] is not None:
-        typed["policy_adopted_on"] = typed["policy_adopted_on"].isoformat()
+    typed = {name: getattr(answers, name) for name in services.ANSWER_COLUMNS}
+    for section in NOT_APPLICABLE_SECTIONS:  # a reason counts only with its box ticked
+        if section not in answers.not_applicable:
+            typed[not_applicable_field(section)] = None
+    for name in DATE_FIELDS:
+        if typed.get(name) is not None:
+            typed[name] = typed[name].isoformat()
     typed["traveller_channels"] = list(typed["traveller_channels"])
     return typed
 
