@@ -199,6 +199,11 @@ def _answers(report: Report, joined: datetime, trained: tuple[int | None, int | 
     return Answers(
         policy_adopted=True,
         policy_adopted_on=joined.date() - timedelta(days=10),
+        policy_focal_person="Somchai Wong",
+        policy_focal_person_role="Guest Relations Manager",
+        policy_reporting_procedure="Staff tell the duty manager at once; the focal person "
+        "calls the tourist police and the national child helpline (1387).",
+        policy_board_approved_on=joined.date() - timedelta(days=20),
         contracts_total=42,
         contracts_with_clause=35,
         traveller_channels=(

@@ -94,6 +94,16 @@ ANSWER_COLUMNS = tuple(
 )
 
 
+def answers_of(report: Report, **changes) -> Answers:
+    """The report's answers as they stand (its "not applicable" boxes too), with `changes`."""
+    kept = {name: getattr(report, name) for name in ANSWER_COLUMNS}
+    kept["traveller_channels"] = tuple(report.traveller_channels or ())
+    kept["not_applicable"] = frozenset(
+        section for section in NOT_APPLICABLE_SECTIONS if report.is_not_applicable(section)
+    )
+    return Answers(**(kept | changes))
+
+
 class ReportConflict(Exception):
     """The report changed after the person saving it loaded it: nothing was saved."""
 
