@@ -387,6 +387,7 @@ CASES += [
     ),
     Case("GET", "/review/reports/", STAFF_PAGE),
     Case("GET", "/review/reports/dashboard", STAFF_PAGE),
+    Case("GET", "/review/reports/implementation", STAFF_PAGE),
     Case(
         "GET",
         "/review/reports/dashboard/<name>.csv",
