@@ -15,7 +15,7 @@ from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.reports import implementation, recognition, services, training_csv
 from tracker.reports.content import differences, snapshot
-from tracker.reports.models import Report, Section
+from tracker.reports.models import Report, ReportState, Section
 
 ON = date(2026, 2, 1)
 CHECKED = 'checked id="contracts_na" name="contracts_na" type="checkbox" value="y"'
@@ -341,3 +341,27 @@ def test_suspected_cases_are_never_public(client, reviewer, members):  # noqa: F
         text = client.get(path).get_data(as_text=True)
         assert "tourist police" not in text, path
         assert "cases_reported" not in text and "cases_text" not in text, path
+
+
+def test_demo_reports_give_procedures_and_criteria_not_applicable(runner):
+    result = runner.invoke(args=["demo-data", "--companies", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    accepted = list(db.session.scalars(select(Report).where(Report.state == ReportState.ACCEPTED)))
+    with_procedures = [r for r in accepted if r.policy_focal_person]
+    not_applicable_contracts = [r for r in accepted if r.contracts_na_reason]
+    assert with_procedures and not_applicable_contracts
+    assert all(r.contracts_total is None for r in not_applicable_contracts)
+    for report in accepted:  # a submission reads as its report's columns
+        content = report.latest_submission.content
+        assert content["contracts_na_reason"] == report.contracts_na_reason
+        assert content["policy_focal_person"] == report.policy_focal_person
+    # The rule and its SQL twin agree on the demo data too.
+    met = {
+        r.id
+        for r in accepted
+        if all(recognition.criteria_met(r.latest_submission.content).values())
+    }
+    ids = [r.id for r in accepted]
+    query = select(Report.id).where(Report.id.in_(ids), implementation.criteria_implemented())
+    assert set(db.session.scalars(query)) == met
+    assert 0 < len(met) < len(accepted)
