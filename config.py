@@ -84,7 +84,12 @@ class Config:
     # Stored policy documents per report: the draft's one plus one per version submitted with
     # another file (a replaced draft file is deleted); beyond this, uploads are refused.
     REPORT_DOCUMENTS_MAX = int(os.environ.get("REPORT_DOCUMENTS_MAX", "20"))
-    BODY_LIMITS = {"reports.edit": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH}
+    # Evidence files (PDF, PNG, JPEG) per report, of the policy document's size at most.
+    REPORT_EVIDENCE_MAX = int(os.environ.get("REPORT_EVIDENCE_MAX", "30"))
+    BODY_LIMITS = {
+        "reports.edit": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH,
+        "report_evidence.add": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH,
+    }
 
     # Where businesses and the public write to ECPAT about The Code (shown on Contact, Privacy).
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "thecode@ecpat.org")

@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.languages.views import bp as languages_bp
     from tracker.main.views import bp as main_bp
     from tracker.membership.views import bp as membership_bp
+    from tracker.reports.evidence_views import bp as report_evidence_bp
     from tracker.reports.review_views import bp as report_review_bp
     from tracker.reports.training_views import bp as report_training_bp
     from tracker.reports.views import bp as reports_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         membership_bp,
         reports_bp,
         report_training_bp,
+        report_evidence_bp,
         review_bp,
         report_review_bp,
         staff_bp,

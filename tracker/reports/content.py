@@ -30,6 +30,7 @@ class Field:
 
 
 NOT_APPLICABLE_LABEL = _l("Not applicable, because")
+EVIDENCE_LABEL = _l("Evidence")
 FIELDS: tuple[Field, ...] = (
     *(
         Field(not_applicable_field(section), section, NOT_APPLICABLE_LABEL, "text")
@@ -78,6 +79,10 @@ def snapshot(report: Report) -> dict:
         if answers[name] is not None:
             answers[name] = answers[name].isoformat()
     answers["traveller_channels"] = list(answers["traveller_channels"] or [])
+    answers["evidence"] = [
+        {"id": item.id, "section": item.section.value, "name": item.name, "size": item.size}
+        for item in getattr(report, "evidence", None) or []
+    ]
     answers["training"] = [
         {
             "country_code": row.country_code,
@@ -174,7 +179,20 @@ def differences(before: dict, after: dict) -> list[Difference]:
         )[0]
         != pair[1]
     ]
+    found += _evidence_differences(before.get("evidence", []), after.get("evidence", []))
     return found + _training_differences(before.get("training", []), after.get("training", []))
+
+
+def evidence_names(items: list[dict], section: Section) -> str:
+    return ", ".join(item["name"] for item in items if item["section"] == section.value)
+
+
+def _evidence_differences(before: list[dict], after: list[dict]) -> list[Difference]:
+    return [
+        Difference(section, str(EVIDENCE_LABEL), *pair)
+        for section in NOT_APPLICABLE_SECTIONS
+        if (pair := (evidence_names(before, section), evidence_names(after, section)))[0] != pair[1]
+    ]
 
 
 def _training_differences(before: list[dict], after: list[dict]) -> list[Difference]:

@@ -286,3 +286,25 @@ class ReportFilterForm(BaseForm):
     def accepted(self, name: str):
         field = self[name]
         return None if field.errors else field.data
+
+
+class EvidenceForm(BaseForm):
+    """One file backing the answers of one criterion."""
+
+    section = SelectField(
+        _l("Criterion"),
+        validators=[InputRequired(message=_l("Choose a criterion."))],
+        invalid_choice_message=_l("Choose a criterion from the list."),
+    )
+    file = FileField(
+        _l("File (PDF, PNG or JPEG)"),
+        description=_l("At most 5 MB: a document, a photo of a poster, a training certificate."),
+        render_kw={"accept": "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form: the headings are in the reader's language.
+        self.section.choices = select_choices(
+            [(s.value, s.heading) for s in NOT_APPLICABLE_SECTIONS], _l("Choose a criterion")
+        )

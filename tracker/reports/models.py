@@ -203,6 +203,11 @@ class Report(db.Model):
     submissions: Mapped[list["ReportSubmission"]] = relationship(
         back_populates="report", order_by="ReportSubmission.number"
     )
+    evidence: Mapped[list["ReportEvidence"]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        order_by="(ReportEvidence.section, ReportEvidence.id)",
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -252,6 +257,32 @@ class TrainingRow(db.Model):
         if not self.employees or self.trained is None:
             return None
         return self.trained / self.employees
+
+
+class ReportEvidence(db.Model):
+    """A file backing a criterion's answers (PDF, PNG or JPEG, checked on upload).
+
+    Kept once a version was submitted with it (reviewers of that version still read it); only
+    files added since the last submission can be removed from the draft."""
+
+    __tablename__ = "report_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    section: Mapped[Section] = mapped_column(enum_column_type(Section, "report_section"))
+    # The stored file's name (reports.documents), and the uploader's.
+    stored: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    report: Mapped[Report] = relationship(back_populates="evidence")
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/jpeg": "jpg"}.get(self.content_type, "pdf")
 
 
 class ReviewOutcome(LabelledEnum):

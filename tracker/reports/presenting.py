@@ -43,6 +43,7 @@ class SectionView:
     lines: list[Line]
     comment: str | None  # the reviewer's, when the report came back
     not_applicable: bool = False  # the member says why the criterion does not apply
+    evidence: tuple[dict, ...] = ()  # the files backing the answers (id, name, size)
 
 
 def sections_of(answers: dict, last_year: dict | None, comments: dict[str, str]) -> list:
@@ -68,7 +69,8 @@ def sections_of(answers: dict, last_year: dict | None, comments: dict[str, str])
                 or (last_year is not None and not_applicable(last_year, section))
             )
         ]
-        views.append(SectionView(section, lines, comments.get(section.value), na))
+        files = tuple(i for i in answers.get("evidence", []) if i["section"] == section.value)
+        views.append(SectionView(section, lines, comments.get(section.value), na, files))
     return views
 
 

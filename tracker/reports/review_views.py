@@ -115,6 +115,7 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
         standing=services.standing_for(report.company, services.today()),
         section_labels={section.value: section.label for section in Section},
         implemented=implementation.criteria_met(context["answers"]),
+        staff_view=True,
         **context,
     )
     return page, status

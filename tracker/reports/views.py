@@ -16,12 +16,14 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.auth.forms import EmptyForm
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.reports import documents, services
 from tracker.reports.content import DATE_FIELDS, differences, snapshot
-from tracker.reports.forms import ReportForm, StartReportForm, SubmitReportForm
+from tracker.reports.evidence import is_removable
+from tracker.reports.forms import EvidenceForm, ReportForm, StartReportForm, SubmitReportForm
 from tracker.reports.models import (
     NOT_APPLICABLE_SECTIONS,
     Report,
@@ -248,7 +250,7 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def render_edit(report: Report, form: ReportForm, conflict=None):
+def render_edit(report: Report, form: ReportForm, conflict=None, evidence_form=None):
     # A file input cannot be filled in again by the server: say so when a chosen file was lost.
     upload = form.policy_document.data
     return render_template(
@@ -257,6 +259,9 @@ def render_edit(report: Report, form: ReportForm, conflict=None):
         conflict=conflict,
         upload_dropped=request.method == "POST" and bool(getattr(upload, "filename", "")),
         inline=is_inline(report),
+        evidence_form=evidence_form or EvidenceForm(formdata=None),
+        evidence_removable={e.id for e in report.evidence if is_removable(report, e)},
+        remove_form=EmptyForm(formdata=None),
         **report_page_context(report),
     )
 
