@@ -159,3 +159,17 @@ def services_snapshot(report):
     from tracker.reports.content import snapshot
 
     return snapshot(report)
+
+
+def test_the_demo_members_accepted_report_carries_evidence(runner, folder):
+    from tests.test_cli import DEMO_OWNER
+    from tracker.auth.services import find_user
+
+    result = runner.invoke(args=["demo-data", "--companies", "0"])
+    assert result.exit_code == 0, result.output
+    company = find_user(DEMO_OWNER).company
+    accepted = min(services.reports_of(company), key=lambda report: report.year)
+    (item,) = accepted.evidence
+    assert item.section is Section.TRAINING and item.content_type == "application/pdf"
+    assert accepted.latest_submission.content["evidence"][0]["name"] == item.name
+    assert documents.path_of(item.stored, folder).is_file()

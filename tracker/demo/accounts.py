@@ -18,6 +18,7 @@ from tracker.companies.services import (
     sign_code,
     submit_application,
 )
+from tracker.demo.criteria import add_demo_evidence
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.reports import documents, services
@@ -150,6 +151,8 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     services.return_report(report, reviewer, {Section.TRAINING: comment}, "", report.version)
     stamps.stamp(first + timedelta(days=6))
     services.save_draft(report, _answers(report, joined, (96, 28)), owner, report.version)
+    training_record = ["Andaman Sea Hotels Co., Ltd.", "Code training attendance, all properties"]
+    add_demo_evidence(report, owner, _policy_pdf(training_record))
     second = first + timedelta(days=9)
     services.submit_report(report, owner, report.version, today)
     stamps.stamp(second)

@@ -61,3 +61,17 @@ def criteria_answers(rng: random.Random, answers: dict, year_end: date) -> dict:
             "travellers_text": None,
         }
     return extra
+
+
+def add_demo_evidence(report, owner, pdf: bytes) -> None:
+    """A training record as evidence for criterion 2, checked and stored as an upload is."""
+    from flask import current_app
+
+    from tracker.reports import documents, evidence
+    from tracker.reports.models import Section
+
+    limit = current_app.config["REPORT_DOCUMENT_MAX_BYTES"]
+    content_type = evidence.checked_type(pdf, limit)
+    stored = documents.store(pdf, documents.folder())
+    name = "training-attendance.pdf"
+    evidence.add_evidence(report, Section.TRAINING, stored, name, len(pdf), content_type, owner)

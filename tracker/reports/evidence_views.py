@@ -31,6 +31,8 @@ COMPANY = "/company/reports/<int:year>/evidence"
 @limit_company_writes
 def add(year: int):
     report = own_report_or_404(year)
+    if not report.is_editable:
+        return redirect(url_for("reports.preview", year=year))
     form = EvidenceForm()
     stored = None
     try:
