@@ -84,7 +84,12 @@ class Config:
     # Stored policy documents per report: the draft's one plus one per version submitted with
     # another file (a replaced draft file is deleted); beyond this, uploads are refused.
     REPORT_DOCUMENTS_MAX = int(os.environ.get("REPORT_DOCUMENTS_MAX", "20"))
-    BODY_LIMITS = {"reports.edit": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH}
+    # Evidence files (PDF, PNG, JPEG) per report, of the policy document's size at most.
+    REPORT_EVIDENCE_MAX = int(os.environ.get("REPORT_EVIDENCE_MAX", "30"))
+    BODY_LIMITS = {
+        "reports.edit": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH,
+        "report_evidence.add": REPORT_DOCUMENT_MAX_BYTES + MAX_CONTENT_LENGTH,
+    }
 
     # Where businesses and the public write to ECPAT about The Code (shown on Contact, Privacy).
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "thecode@ecpat.org")
@@ -105,6 +110,13 @@ class Config:
     REPORT_EXTENSION_MAX_MONTHS = int(os.environ.get("REPORT_EXTENSION_MAX_MONTHS", "12"))
     # Members this many days past a due date are listed for staff to consider suspending.
     OVERDUE_SUSPENSION_DAYS = int(os.environ.get("OVERDUE_SUSPENSION_DAYS", "180"))
+    # When an accepted report shows a criterion implemented (tracker/reports/implementation.py,
+    # shown to staff on "How implementation is judged"): criterion 2 needs this percent of
+    # employees trained, criterion 3 this percent of supplier contracts with the clause,
+    # criterion 4 this many ways of informing travellers.
+    TRAINING_COVERAGE_MIN = float(os.environ.get("TRAINING_COVERAGE_MIN", "50"))
+    CONTRACT_CLAUSE_MIN = float(os.environ.get("CONTRACT_CLAUSE_MIN", "50"))
+    TRAVELLER_CHANNELS_MIN = int(os.environ.get("TRAVELLER_CHANNELS_MIN", "1"))
 
     # Languages of the pages a business or the public sees (staff pages may stay English).
     LANGUAGES = ("en", "fr", "es")

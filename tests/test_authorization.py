@@ -27,7 +27,7 @@ from tracker.companies.models import (
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
 from tracker.reports import documents
-from tracker.reports.models import Report, ReportState
+from tracker.reports.models import Report, ReportEvidence, ReportState, Section
 from tracker.reports.views import document_folder
 from tracker.tokens import make_token
 
@@ -54,7 +54,7 @@ SIGNATURE = {
     "signatory_name": "Ana Lee",
     "signatory_title": "CEO",
     "authority": "y",
-    "criteria_version": "2024.1",
+    "criteria_version": "2026.1",
     **{f"criterion_{n}": "y" for n in range(1, 7)},
 }
 
@@ -392,6 +392,32 @@ CASES += [
     ),
     Case("GET", "/review/reports/", STAFF_PAGE),
     Case("GET", "/review/reports/dashboard", STAFF_PAGE),
+    Case("GET", "/review/reports/implementation", STAFF_PAGE),
+    Case(
+        "GET",
+        "/review/reports/<int:report_id>/evidence/<int:evidence_id>",
+        IN_COUNTRY_STAFF_PAGE,
+        R + "/evidence/{e}",
+    ),
+    # Evidence of M's draft: a post without a file is 400 for its owner, others find nothing.
+    Case(
+        "POST",
+        "/company/reports/<int:year>/evidence",
+        outcomes(company=404, owner_m=400),
+        MR + "/evidence",
+    ),
+    Case(
+        "POST",
+        "/company/reports/<int:year>/evidence/<int:evidence_id>/remove",
+        outcomes(company=404, owner_m=MR + "#evidence"),
+        MR + "/evidence/{e}/remove",
+    ),
+    Case(
+        "GET",
+        "/company/reports/<int:year>/evidence/<int:evidence_id>",
+        M_REPORT_PAGE,
+        MR + "/evidence/{e}",
+    ),
     Case(
         "GET",
         "/review/reports/dashboard/<name>.csv",
@@ -485,6 +511,14 @@ def people(company_a, owner_a, company_b, owner_b, applicant, reviewer, admin, r
     report_m = Report(company=company_m, year=2025, state=ReportState.DRAFT)
     report_m.policy_document = documents.store(pdf_bytes(), document_folder())
     report_m.policy_document_name = "policy.pdf"
+    evidence_m = ReportEvidence(
+        section=Section.TRAINING,
+        stored=documents.store(pdf_bytes(), document_folder()),
+        name="certificate.pdf",
+        size=100,
+        content_type="application/pdf",
+    )
+    report_m.evidence.append(evidence_m)
     db.session.add(report_m)
     plan_b = Plan(company=company_b, year=2026, state=PlanState.DRAFT)
     db.session.add(plan_b)
@@ -492,6 +526,7 @@ def people(company_a, owner_a, company_b, owner_b, applicant, reviewer, admin, r
     return SimpleNamespace(
         plan_b=plan_b,
         report_m=report_m,
+        evidence_m=evidence_m,
         company_a=company_a,
         company_b=company_b,
         owner_a=owner_a,
@@ -560,6 +595,7 @@ def fill(path: str, people) -> str:
         m=people.company_m.id,
         r=people.report_m.id,
         p=people.plan_b.id,
+        e=people.evidence_m.id,
         m_number=people.company_m.membership_number,
         m_slug=people.company_m.slug,
         confirm_token=make_token(

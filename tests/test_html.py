@@ -221,6 +221,10 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
         "report_errors": fetch(
             client, "/company/reports/2025", {"version": str(report.version), "cases_reported": "x"}
         ),
+        # "Not applicable" ticked without its reason: the error beside the reason.
+        "report_na_errors": fetch(
+            client, "/company/reports/2025", {"version": str(report.version), "training_na": "y"}
+        ),
         "report_preview": fetch(client, "/company/reports/2025/preview"),
         "report_print": fetch(client, "/company/reports/2025/print"),
         "training_import": fetch(client, "/company/reports/2025/training/import"),
@@ -241,6 +245,7 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
             client, f"/review/reports/{report.id}/return", {"version": str(report.version)}
         ),
         "dashboard": fetch(client, "/review/reports/dashboard"),
+        "implementation_rules": fetch(client, "/review/reports/implementation"),
         "company_reporting": fetch(client, f"/review/companies/{company.id}"),
         "extension_errors": fetch(
             client,

@@ -86,7 +86,14 @@ def test_the_certificate_names_the_member_its_number_date_and_the_criteria(clien
     ):
         assert text in html
     titles = re.findall(r"<li><strong>([^<]+)</strong>:", html)
-    assert titles == ["Policy", "Training", "Contracts", "Travellers", "Stakeholders", "Reporting"]
+    assert titles == [
+        "Policy and procedures",
+        "Training",
+        "Contracts",
+        "Travellers",
+        "Stakeholders",
+        "Reporting annually",
+    ]
     assert re.search(r'<button type="button" class="button" data-print>', html)
 
 

@@ -32,6 +32,9 @@ def complete_answers(report: Report, trained: int = 8) -> services.Answers:
     return services.Answers(
         policy_adopted=True,
         policy_adopted_on=date(2024, 2, 1),
+        policy_focal_person="Mai Chan",
+        policy_focal_person_role="Human Resources Manager",
+        policy_reporting_procedure="Staff tell the duty manager, who calls the police.",
         contracts_total=20,
         contracts_with_clause=15,
         traveller_channels=(TravellerChannel.WEBSITE.value, TravellerChannel.BOOKING.value),

@@ -32,6 +32,8 @@ def form_fields(report: Report, **changes) -> dict:
         "version": str(report.version),
         "policy_adopted": "yes",
         "policy_adopted_on": "2024-02-01",
+        "policy_focal_person": "Mai Chan",
+        "policy_reporting_procedure": "Staff tell the duty manager, who calls the police.",
         "contracts_total": "20",
         "contracts_with_clause": "15",
         "traveller_channels": ["website", "booking"],

@@ -16,16 +16,24 @@ class Criterion:
     text: str
 
 
+# The titles as The Code words them; shared by every version (the signed text is `text`).
+POLICY = _l("Policy and procedures")
+TRAINING = _l("Training")
+CONTRACTS = _l("Contracts")
+TRAVELLERS = _l("Travellers")
+STAKEHOLDERS = _l("Stakeholders")
+REPORTING = _l("Reporting annually")
+
 CRITERIA_VERSIONS: dict[str, tuple[Criterion, ...]] = {
     "2024.1": (
         Criterion(
             1,
-            _l("Policy"),
+            POLICY,
             _l("Establish a policy and procedures against sexual exploitation of children."),
         ),
         Criterion(
             2,
-            _l("Training"),
+            TRAINING,
             _l(
                 "Train employees in children's rights, the prevention of sexual "
                 "exploitation and how to report suspected cases."
@@ -33,7 +41,7 @@ CRITERIA_VERSIONS: dict[str, tuple[Criterion, ...]] = {
         ),
         Criterion(
             3,
-            _l("Contracts"),
+            CONTRACTS,
             _l(
                 "Include a clause in contracts throughout the value chain "
                 "stating a common repudiation and zero tolerance of sexual exploitation of "
@@ -42,7 +50,7 @@ CRITERIA_VERSIONS: dict[str, tuple[Criterion, ...]] = {
         ),
         Criterion(
             4,
-            _l("Travellers"),
+            TRAVELLERS,
             _l(
                 "Provide information to travellers on children's rights, the "
                 "prevention of sexual exploitation of children and how to report suspected "
@@ -51,18 +59,28 @@ CRITERIA_VERSIONS: dict[str, tuple[Criterion, ...]] = {
         ),
         Criterion(
             5,
-            _l("Stakeholders"),
+            STAKEHOLDERS,
             _l(
                 "Support, collaborate and engage stakeholders in the "
                 "prevention of sexual exploitation of children."
             ),
         ),
-        Criterion(
-            6, _l("Reporting"), _l("Report annually on the implementation of the six criteria.")
-        ),
+        Criterion(6, REPORTING, _l("Report annually on the implementation of the six criteria.")),
     ),
 }
-CURRENT_VERSION = "2024.1"
+# 2026.1: criterion 1 now covers the regulation of voluntourism; the others read as before.
+CRITERIA_VERSIONS["2026.1"] = (
+    Criterion(
+        1,
+        POLICY,
+        _l(
+            "Establish a policy and procedures against sexual exploitation of children, "
+            "including the regulation of voluntourism."
+        ),
+    ),
+    *CRITERIA_VERSIONS["2024.1"][1:],
+)
+CURRENT_VERSION = "2026.1"
 
 
 def criteria(version: str = CURRENT_VERSION) -> tuple[Criterion, ...]:

@@ -18,6 +18,7 @@ from tracker.companies.services import (
     sign_code,
     submit_application,
 )
+from tracker.demo.criteria import add_demo_evidence
 from tracker.demo.plans import approve_demo_plan, backdate_demo_plan
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -159,6 +160,8 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     services.return_report(report, reviewer, {Section.TRAINING: comment}, "", report.version)
     stamps.stamp(first + timedelta(days=6))
     services.save_draft(report, _answers(report, joined, (96, 28)), owner, report.version)
+    training_record = ["Andaman Sea Hotels Co., Ltd.", "Code training attendance, all properties"]
+    add_demo_evidence(report, owner, _policy_pdf(training_record))
     second = first + timedelta(days=9)
     services.submit_report(report, owner, report.version, today)
     stamps.stamp(second)
@@ -208,6 +211,11 @@ def _answers(report: Report, joined: datetime, trained: tuple[int | None, int | 
     return Answers(
         policy_adopted=True,
         policy_adopted_on=joined.date() - timedelta(days=10),
+        policy_focal_person="Somchai Wong",
+        policy_focal_person_role="Guest Relations Manager",
+        policy_reporting_procedure="Staff tell the duty manager at once; the focal person "
+        "calls the tourist police and the national child helpline (1387).",
+        policy_board_approved_on=joined.date() - timedelta(days=20),
         contracts_total=42,
         contracts_with_clause=35,
         traveller_channels=(

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from sqlalchemy import insert
 
 from tracker.companies.models import CompanyType, Standing
+from tracker.demo.criteria import criteria_answers
 from tracker.extensions import db
 from tracker.reports.content import row_key, snapshot
 from tracker.reports.models import (
@@ -315,6 +316,7 @@ class ReportMaker:
             "cases_reported": cases,
             "cases_text": rng.choice(CASE_TEXTS) if cases else None,
         }
+        answers |= criteria_answers(rng, answers, self.calendar.year(year).end)
         return answers, training
 
     def _unfinished(self, answers: dict, training: list[dict]) -> tuple[dict, list[dict]]:
@@ -344,7 +346,7 @@ class ReportMaker:
         if answers["cases_reported"]:
             candidates.append(Section.CASES)
         chosen = self.random.sample(candidates, self.random.randint(1, 3))
-        return sorted(chosen, key=lambda section: section.number)
+        return sorted(chosen, key=list(Section).index)
 
     def _weakened(self, answers: dict, training: list[dict], sections: list[Section]):
         """A first version the reviewer returned, with what the comments on `sections` ask."""
@@ -356,7 +358,7 @@ class ReportMaker:
                 for row in training:
                     if row["trained"]:
                         row["trained"] //= 2
-            elif section is Section.CONTRACTS:
+            elif section is Section.CONTRACTS and answers["contracts_with_clause"]:
                 answers["contracts_with_clause"] //= 3
             elif section is Section.TRAVELLERS:
                 answers["traveller_channels"] = answers["traveller_channels"][:1]

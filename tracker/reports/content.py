@@ -11,7 +11,14 @@ from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from tracker.countries import country_name
-from tracker.reports.models import Report, Section, TrainingFormat, TravellerChannel
+from tracker.reports.models import (
+    NOT_APPLICABLE_SECTIONS,
+    Report,
+    Section,
+    TrainingFormat,
+    TravellerChannel,
+    not_applicable_field,
+)
 
 
 @dataclass(frozen=True)
@@ -22,10 +29,25 @@ class Field:
     kind: str  # how the value reads: text, number, bool, date, channels, document
 
 
+NOT_APPLICABLE_LABEL = _l("Not applicable, because")
+EVIDENCE_LABEL = _l("Evidence")
 FIELDS: tuple[Field, ...] = (
+    *(
+        Field(not_applicable_field(section), section, NOT_APPLICABLE_LABEL, "text")
+        for section in NOT_APPLICABLE_SECTIONS
+    ),
     Field("policy_adopted", Section.POLICY, _l("Policy adopted"), "bool"),
     Field("policy_adopted_on", Section.POLICY, _l("Adopted on"), "date"),
     Field("policy_document_name", Section.POLICY, _l("Policy document"), "text"),
+    Field("policy_focal_person", Section.POLICY, _l("Focal person"), "text"),
+    Field("policy_focal_person_role", Section.POLICY, _l("Focal person's role"), "text"),
+    Field(
+        "policy_reporting_procedure",
+        Section.POLICY,
+        _l("How staff report a suspected case"),
+        "text",
+    ),
+    Field("policy_board_approved_on", Section.POLICY, _l("Approved by the board on"), "date"),
     Field("contracts_total", Section.CONTRACTS, _l("Supplier contracts"), "number"),
     Field(
         "contracts_with_clause",
@@ -47,14 +69,20 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD_NAMES = tuple(field.name for field in FIELDS)
 TRAINING_NUMBERS = ("employees", "trained", "format", "hours")
+DATE_FIELDS = tuple(field.name for field in FIELDS if field.kind == "date")
 
 
 def snapshot(report: Report) -> dict:
     """The report's answers as JSON values (dates as ISO text), training rows included."""
     answers = {name: getattr(report, name) for name in FIELD_NAMES}
-    if answers["policy_adopted_on"] is not None:
-        answers["policy_adopted_on"] = answers["policy_adopted_on"].isoformat()
+    for name in DATE_FIELDS:
+        if answers[name] is not None:
+            answers[name] = answers[name].isoformat()
     answers["traveller_channels"] = list(answers["traveller_channels"] or [])
+    answers["evidence"] = [
+        {"id": item.id, "section": item.section.value, "name": item.name, "size": item.size}
+        for item in getattr(report, "evidence", None) or []
+    ]
     answers["training"] = [
         {
             "country_code": row.country_code,
@@ -68,6 +96,11 @@ def snapshot(report: Report) -> dict:
         for row in report.training
     ]
     return answers
+
+
+def not_applicable(answers: dict, section: Section) -> bool:
+    """Whether a set of answers says the section does not apply (a reason is given)."""
+    return section.may_be_not_applicable and bool(answers.get(not_applicable_field(section)))
 
 
 def row_key(row: dict) -> tuple[str, str]:
@@ -146,7 +179,20 @@ def differences(before: dict, after: dict) -> list[Difference]:
         )[0]
         != pair[1]
     ]
+    found += _evidence_differences(before.get("evidence", []), after.get("evidence", []))
     return found + _training_differences(before.get("training", []), after.get("training", []))
+
+
+def evidence_names(items: list[dict], section: Section) -> str:
+    return ", ".join(item["name"] for item in items if item["section"] == section.value)
+
+
+def _evidence_differences(before: list[dict], after: list[dict]) -> list[Difference]:
+    return [
+        Difference(section, str(EVIDENCE_LABEL), *pair)
+        for section in NOT_APPLICABLE_SECTIONS
+        if (pair := (evidence_names(before, section), evidence_names(after, section)))[0] != pair[1]
+    ]
 
 
 def _training_differences(before: list[dict], after: list[dict]) -> list[Difference]:

@@ -30,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports.models import Report, ReportSubmission
+from tracker.reports.models import Report, ReportEvidence, ReportSubmission
 from tracker.reports.pdf_check import CheckedPdf, DocumentError, check_pdf
 
 __all__ = ["CheckedPdf", "DocumentError", "check_pdf", "delete", "folder", "path_of", "store"]
@@ -91,8 +91,11 @@ NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|;]+')
 STEM_LENGTH = 100
 
 
-def download_headers(original: str | None) -> dict[str, str]:
-    """Headers that make a browser save the file as a PDF, whatever the uploader called it.
+def download_headers(
+    original: str | None, extension: str = "pdf", content_type: str = "application/pdf"
+) -> dict[str, str]:
+    """Headers that make a browser save the file as a PDF (or the checked image type),
+    whatever the uploader called it.
 
     The name is derived from the uploader's with its extension replaced by ".pdf" (a name
     ending in .html or .exe would open as a web page or run as a program once saved); a name
@@ -100,12 +103,12 @@ def download_headers(original: str | None) -> dict[str, str]:
     """
     stem = _stem(original or "")
     ascii_stem = UNSAFE_IN_NAME.sub("_", _ascii(stem)).strip(" ._") or "policy"
-    disposition = f'attachment; filename="{ascii_stem[:STEM_LENGTH]}.pdf"'
+    disposition = f'attachment; filename="{ascii_stem[:STEM_LENGTH]}.{extension}"'
     full = NOT_IN_FILE_NAMES.sub("_", stem).strip(" .")[:STEM_LENGTH]
     if full and full != ascii_stem[:STEM_LENGTH]:
-        disposition += "; filename*=UTF-8''" + quote(f"{full}.pdf", safe="!#$&+-.^_`|~")
+        disposition += "; filename*=UTF-8''" + quote(f"{full}.{extension}", safe="!#$&+-.^_`|~")
     return {
-        "Content-Type": "application/pdf",
+        "Content-Type": content_type,
         "Content-Disposition": disposition,
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-cache",
@@ -170,7 +173,8 @@ def in_use(names: Iterable[str]) -> set[str]:
     versions = select(ReportSubmission.policy_document).where(
         ReportSubmission.policy_document.in_(names)
     )
-    return set(db.session.scalars(drafts.union(versions)))
+    evidence = select(ReportEvidence.stored).where(ReportEvidence.stored.in_(names))
+    return set(db.session.scalars(drafts.union(versions, evidence)))
 
 
 def remove_unused(names: Iterable[str | None], folder: Path) -> int:

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FloatField,
@@ -12,13 +13,20 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker.formutils import BaseForm, BaseSubForm, select_choices
-from tracker.reports.models import Section, TrainingFormat, TravellerChannel
+from tracker.reports.models import (
+    NOT_APPLICABLE_SECTIONS,
+    Section,
+    TrainingFormat,
+    TravellerChannel,
+    not_applicable_field,
+)
 from tracker.reports.services import MAX_COUNT, MAX_HOURS
 from tracker.review.forms import check_version
 
@@ -87,7 +95,7 @@ class TrainingRowForm(BaseSubForm):
     )
 
 
-class ReportForm(BaseForm):
+class _ReportForm(BaseForm):
     version = HiddenField(validators=[check_report_version])
     # 1. Policy
     policy_adopted = RadioField(
@@ -97,6 +105,26 @@ class ReportForm(BaseForm):
     )
     policy_adopted_on = DateField(
         _l("Date adopted"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
+    policy_focal_person = StringField(
+        _l("Focal person for child protection (name)"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    policy_focal_person_role = StringField(
+        _l("Focal person's role"),
+        description=_l("For example: Human Resources Manager."),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization-title"},
+    )
+    policy_reporting_procedure = text_area(
+        _l("How staff report a suspected case"),
+        description=_l("To whom staff report inside the company, and who informs the authorities."),
+    )
+    policy_board_approved_on = DateField(
+        _l("Date the board approved the policy"),
         validators=[Optional()],
         render_kw={"type": "date"},
     )
@@ -125,6 +153,39 @@ class ReportForm(BaseForm):
     @property
     def seen_version(self) -> int:
         return int(self.version.data)
+
+    def not_applicable_fields(self, section: Section):
+        """The section's "not applicable" box and its reason, or None for suspected cases."""
+        if not section.may_be_not_applicable:
+            return None
+        name = not_applicable_field(section)
+        return self[f"{section.value}_na"], self[name]
+
+
+def report_form_class():
+    """The report form: the questions, and "not applicable, because ..." per criterion 1-5."""
+
+    class ReportForm(_ReportForm):
+        pass
+
+    for section in NOT_APPLICABLE_SECTIONS:
+        setattr(
+            ReportForm,
+            f"{section.value}_na",
+            BooleanField(_l("This criterion does not apply to our company")),
+        )
+        setattr(
+            ReportForm,
+            not_applicable_field(section),
+            text_area(
+                _l("Why it does not apply"),
+                description=_l("For example: we have no supplier contracts."),
+            ),
+        )
+    return ReportForm
+
+
+ReportForm = report_form_class()
 
 
 class SubmitReportForm(BaseForm):
@@ -235,3 +296,25 @@ class ReportFilterForm(BaseForm):
     def accepted(self, name: str):
         field = self[name]
         return None if field.errors else field.data
+
+
+class EvidenceForm(BaseForm):
+    """One file backing the answers of one criterion."""
+
+    section = SelectField(
+        _l("Criterion"),
+        validators=[InputRequired(message=_l("Choose a criterion."))],
+        invalid_choice_message=_l("Choose a criterion from the list."),
+    )
+    file = FileField(
+        _l("File (PDF, PNG or JPEG)"),
+        description=_l("At most 5 MB: a document, a photo of a poster, a training certificate."),
+        render_kw={"accept": "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form: the headings are in the reader's language.
+        self.section.choices = select_choices(
+            [(s.value, s.heading) for s in NOT_APPLICABLE_SECTIONS], _l("Choose a criterion")
+        )

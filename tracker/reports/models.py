@@ -53,8 +53,9 @@ class ReportState(LabelledEnum):
 
 
 class Section(LabelledEnum):
-    """The report's sections, one per criterion of The Code (the sixth is the report itself,
-    so its section asks about suspected cases reported to the authorities)."""
+    """The report's sections: one per criterion 1-5 of The Code, then the suspected cases
+    reported, a section of its own that is never published. Criterion 6, reporting annually,
+    is the report itself."""
 
     POLICY = "policy"
     TRAINING = "training"
@@ -64,19 +65,40 @@ class Section(LabelledEnum):
     CASES = "cases"
 
     @property
-    def number(self) -> int:
-        return list(Section).index(self) + 1
+    def criterion(self) -> int | None:
+        """The criterion of The Code the section reports on; None for suspected cases."""
+        return None if self is Section.CASES else list(Section).index(self) + 1
+
+    @property
+    def may_be_not_applicable(self) -> bool:
+        """Whether a member may answer "not applicable, because ..." (criteria 1 to 5)."""
+        return self.criterion is not None
 
     @property
     def label(self) -> str:
         return {
-            "policy": _l("Policy"),
+            "policy": _l("Policy and procedures"),
             "training": _l("Staff training"),
             "contracts": _l("Contracts"),
             "travellers": _l("Information for travellers"),
             "stakeholders": _l("Stakeholders"),
             "cases": _l("Suspected cases reported"),
         }[self.value]
+
+    @property
+    def heading(self) -> str:
+        """As the report's pages title it: "1. Policy and procedures"; cases unnumbered."""
+        if self.criterion is None:
+            return str(self.label)
+        return f"{self.criterion}. {self.label}"
+
+
+NOT_APPLICABLE_SECTIONS = tuple(section for section in Section if section.may_be_not_applicable)
+
+
+def not_applicable_field(section: Section) -> str:
+    """The column (and answer) holding why a section does not apply: set means "N/A"."""
+    return f"{section.value}_na_reason"
 
 
 class TrainingFormat(LabelledEnum):
@@ -147,6 +169,11 @@ class Report(db.Model):
     policy_document: Mapped[str | None] = mapped_column(String(64), index=True)
     policy_document_name: Mapped[str | None] = mapped_column(String(200))  # the uploader's
     policy_document_size: Mapped[int | None] = mapped_column(Integer)
+    # The procedures that go with the policy: who is the focal person, how staff report.
+    policy_focal_person: Mapped[str | None] = mapped_column(String(200))
+    policy_focal_person_role: Mapped[str | None] = mapped_column(String(200))
+    policy_reporting_procedure: Mapped[str | None] = mapped_column(Text)
+    policy_board_approved_on: Mapped[date | None] = mapped_column(Date)
     # 3. Contracts
     contracts_total: Mapped[int | None] = mapped_column(Integer)
     contracts_with_clause: Mapped[int | None] = mapped_column(Integer)
@@ -156,7 +183,13 @@ class Report(db.Model):
     # 5. Stakeholders
     stakeholder_organisations: Mapped[str | None] = mapped_column(Text)
     stakeholder_activities: Mapped[str | None] = mapped_column(Text)
-    # 6. Suspected cases reported to authorities or hotlines
+    # "Not applicable, because ...": the reason per criterion 1-5; None means it applies.
+    policy_na_reason: Mapped[str | None] = mapped_column(Text)
+    training_na_reason: Mapped[str | None] = mapped_column(Text)
+    contracts_na_reason: Mapped[str | None] = mapped_column(Text)
+    travellers_na_reason: Mapped[str | None] = mapped_column(Text)
+    stakeholders_na_reason: Mapped[str | None] = mapped_column(Text)
+    # Suspected cases reported to authorities or hotlines: never published.
     cases_reported: Mapped[int | None] = mapped_column(Integer)
     cases_text: Mapped[str | None] = mapped_column(Text)
 
@@ -170,12 +203,20 @@ class Report(db.Model):
     submissions: Mapped[list["ReportSubmission"]] = relationship(
         back_populates="report", order_by="ReportSubmission.number"
     )
+    evidence: Mapped[list["ReportEvidence"]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        order_by="(ReportEvidence.section, ReportEvidence.id)",
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_editable(self) -> bool:
         return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+
+    def is_not_applicable(self, section: Section) -> bool:
+        return section.may_be_not_applicable and bool(getattr(self, not_applicable_field(section)))
 
     @property
     def latest_submission(self) -> "ReportSubmission | None":
@@ -216,6 +257,32 @@ class TrainingRow(db.Model):
         if not self.employees or self.trained is None:
             return None
         return self.trained / self.employees
+
+
+class ReportEvidence(db.Model):
+    """A file backing a criterion's answers (PDF, PNG or JPEG, checked on upload).
+
+    Kept once a version was submitted with it (reviewers of that version still read it); only
+    files added since the last submission can be removed from the draft."""
+
+    __tablename__ = "report_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    section: Mapped[Section] = mapped_column(enum_column_type(Section, "report_section"))
+    # The stored file's name (reports.documents), and the uploader's.
+    stored: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    report: Mapped[Report] = relationship(back_populates="evidence")
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/jpeg": "jpg"}.get(self.content_type, "pdf")
 
 
 class ReviewOutcome(LabelledEnum):

@@ -11,6 +11,7 @@ from tracker.reports.content import (
     FIELDS,
     coverage,
     in_words,
+    not_applicable,
     percent,
     row_in_words,
     row_key,
@@ -18,7 +19,7 @@ from tracker.reports.content import (
     snapshot,
     training_totals,
 )
-from tracker.reports.models import Report, Section
+from tracker.reports.models import Report, Section, not_applicable_field
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,15 @@ class SectionView:
     section: Section
     lines: list[Line]
     comment: str | None  # the reviewer's, when the report came back
+    not_applicable: bool = False  # the member says why the criterion does not apply
+    evidence: tuple[dict, ...] = ()  # the files backing the answers (id, name, size)
 
 
 def sections_of(answers: dict, last_year: dict | None, comments: dict[str, str]) -> list:
     """The answers grouped by section in the report's order (training has its own table)."""
     views = []
     for section in Section:
+        na = not_applicable(answers, section)
         lines = [
             Line(
                 field.name,
@@ -55,9 +59,18 @@ def sections_of(answers: dict, last_year: dict | None, comments: dict[str, str])
                 in_words(field.kind, last_year.get(field.name)) if last_year else None,
             )
             for field in FIELDS
+            # A section that does not apply reads as its reason; other questions were skipped.
             if field.section is section
+            and (not na or field.name == not_applicable_field(section))
+            # The reason line only where the member gave one, this year or last.
+            and (
+                field.name != not_applicable_field(section)
+                or na
+                or (last_year is not None and not_applicable(last_year, section))
+            )
         ]
-        views.append(SectionView(section, lines, comments.get(section.value)))
+        files = tuple(i for i in answers.get("evidence", []) if i["section"] == section.value)
+        views.append(SectionView(section, lines, comments.get(section.value), na, files))
     return views
 
 
@@ -107,7 +120,13 @@ def report_page_context(report: Report, answers: dict | None = None) -> dict:
         "training": training_of(answers, last_year),
         "totals": totals_of(answers),
         "last_year": last_year,
-        "last_year_lines": {line.name: line.last_year for view in sections for line in view.lines},
+        # Every answer of last year, whatever this year's sections show.
+        "last_year_lines": {
+            field.name: in_words(field.kind, last_year.get(field.name))
+            for field in FIELDS
+            if last_year is not None
+        },
+        "sections_by_name": {section.value: section for section in Section},
         # The form's rows are the live report's: last year beside each, by row id.
         "rows_last_year": {
             row.id: line.last_year

@@ -22,27 +22,21 @@ from tracker.companies.models import Company, Membership, Stage, Standing
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.reports.content import training_totals
+from tracker.reports import implementation
 from tracker.reports.models import Report, ReportState, TopMemberAward
 
 
 def criteria_met(content: dict) -> dict[int, bool]:
     """Criterion number (1-5) -> whether a report's answers show it implemented. The sixth,
-    reporting every year, is met by the report being accepted at all."""
-    employees, trained = training_totals(content.get("training", []))
-    return {
-        1: content.get("policy_adopted") is True,
-        2: trained > 0,
-        3: (content.get("contracts_with_clause") or 0) > 0,
-        4: bool(content.get("traveller_channels")),
-        5: bool(content.get("stakeholder_organisations") or content.get("stakeholder_activities")),
-    }
+    reporting every year, is met by the report being accepted at all. The rule and its
+    settings are in `reports.implementation`."""
+    return implementation.criteria_met(content)
 
 
 def unmet_criteria(content: dict) -> list[str]:
     """The criteria an accepted report's answers do not show as implemented, by name."""
     names = {
-        1: _("Policy"),
+        1: _("Policy and procedures"),
         2: _("Staff training"),
         3: _("Contracts"),
         4: _("Information for travellers"),

@@ -17,7 +17,7 @@ from tracker.outbox import queue_email
 from tracker.page_cache import cached_value
 from tracker.permissions import get_company_for_staff_or_404, staff_required
 from tracker.reports import dashboard as dashboard_data
-from tracker.reports import lifecycle, queries, services
+from tracker.reports import implementation, lifecycle, queries, services
 from tracker.reports.content import differences
 from tracker.reports.forms import (
     AcceptReportForm,
@@ -113,6 +113,8 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
         may_decide=lifecycle.allowed(AuditAction.REPORT_ACCEPTED, report, current_user),
         standing=services.standing_for(report.company, services.today()),
         section_labels={section.value: section.label for section in Section},
+        implemented=implementation.criteria_met(context["answers"]),
+        staff_view=True,
         **context,
     )
     return page, status
@@ -250,6 +252,21 @@ LISTS = {
     "extended": "Members with a later due date",
     "suspension": "Members to consider for suspension",
 }
+
+
+@bp.get("/implementation")
+@staff_required
+def implementation_rules():
+    """How implementation is judged: the rule per criterion with its configured settings."""
+    limits = implementation.thresholds()
+    return render_template(
+        "reports/review/implementation.html",
+        rules=implementation.rules(limits),
+        settings=[
+            (key, current_app.config.get(key, default), implementation.SETTINGS_HELP[key])
+            for key, default in implementation.DEFAULTS.items()
+        ],
+    )
 
 
 @bp.get("/dashboard")

@@ -19,8 +19,10 @@ from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.reports import lifecycle, position  # noqa: F401 (position keeps its hooks)
+from tracker.reports.completeness import missing_answers
 from tracker.reports.content import row_key, snapshot
 from tracker.reports.models import (
+    NOT_APPLICABLE_SECTIONS,
     Report,
     ReportExtension,
     ReportState,
@@ -30,6 +32,7 @@ from tracker.reports.models import (
     TrainingFormat,
     TrainingRow,
     TravellerChannel,
+    not_applicable_field,
 )
 from tracker.reports.periods import ReportingCalendar, ReportingYear
 from tracker.reports.standing import Standing, standing_of
@@ -63,6 +66,10 @@ class Answers:
 
     policy_adopted: bool | None = None
     policy_adopted_on: date | None = None
+    policy_focal_person: str | None = None
+    policy_focal_person_role: str | None = None
+    policy_reporting_procedure: str | None = None
+    policy_board_approved_on: date | None = None
     contracts_total: int | None = None
     contracts_with_clause: int | None = None
     traveller_channels: tuple[str, ...] = ()
@@ -71,7 +78,31 @@ class Answers:
     stakeholder_activities: str | None = None
     cases_reported: int | None = None
     cases_text: str | None = None
+    # "Not applicable, because ...": the reason per section; None where the criterion applies.
+    policy_na_reason: str | None = None
+    training_na_reason: str | None = None
+    contracts_na_reason: str | None = None
+    travellers_na_reason: str | None = None
+    stakeholders_na_reason: str | None = None
+    # The sections the member ticked "not applicable" for: each needs its reason.
+    not_applicable: frozenset[Section] = frozenset()
     training: tuple[TrainingInput, ...] = field(default_factory=tuple)
+
+
+# The answers that are columns of Report under the same name.
+ANSWER_COLUMNS = tuple(
+    name for name in Answers.__dataclass_fields__ if name not in ("training", "not_applicable")
+)
+
+
+def answers_of(report: Report, **changes) -> Answers:
+    """The report's answers as they stand (its "not applicable" boxes too), with `changes`."""
+    kept = {name: getattr(report, name) for name in ANSWER_COLUMNS}
+    kept["traveller_channels"] = tuple(report.traveller_channels or ())
+    kept["not_applicable"] = frozenset(
+        section for section in NOT_APPLICABLE_SECTIONS if report.is_not_applicable(section)
+    )
+    return Answers(**(kept | changes))
 
 
 class ReportConflict(Exception):
@@ -193,6 +224,11 @@ def copy_answers(source: Report, target: Report) -> None:
     for name in (
         "policy_adopted",
         "policy_adopted_on",
+        "policy_focal_person",
+        "policy_focal_person_role",
+        "policy_reporting_procedure",
+        "policy_board_approved_on",
+        *(not_applicable_field(section) for section in NOT_APPLICABLE_SECTIONS),
         "policy_document",
         "policy_document_name",
         "policy_document_size",
@@ -235,9 +271,11 @@ def save_draft(report: Report, answers: Answers, user: User, seen_version: int) 
     errors = answer_errors(report, answers)
     if errors:
         raise DomainError(*errors)
-    for name in Answers.__dataclass_fields__:
-        if name != "training":
-            setattr(report, name, getattr(answers, name))
+    for name in ANSWER_COLUMNS:
+        setattr(report, name, getattr(answers, name))
+    for section in NOT_APPLICABLE_SECTIONS:  # a reason without the box ticked is not kept
+        if section not in answers.not_applicable:
+            setattr(report, not_applicable_field(section), None)
     report.traveller_channels = list(answers.traveller_channels)
     rows = {row.id: row for row in report.training}
     for given in answers.training:
@@ -253,8 +291,15 @@ def save_draft(report: Report, answers: Answers, user: User, seen_version: int) 
 def answer_errors(report: Report, answers: Answers) -> list[tuple[str, str]]:
     """The rules every save keeps, as (form field, message) pairs."""
     errors = []
-    if answers.policy_adopted_on is not None and answers.policy_adopted_on > today():
-        errors.append(("policy_adopted_on", _("The date cannot be in the future.")))
+    for name in ("policy_adopted_on", "policy_board_approved_on"):
+        if getattr(answers, name) is not None and getattr(answers, name) > today():
+            errors.append((name, _("The date cannot be in the future.")))
+    for section in answers.not_applicable:
+        name = not_applicable_field(section)
+        if not section.may_be_not_applicable:
+            errors.append((None, _("Only criteria 1 to 5 may be not applicable.")))
+        elif not (getattr(answers, name) or "").strip():
+            errors.append((name, _("Say why this criterion does not apply to your company.")))
     if not _in_range(answers.contracts_total) or not _in_range(answers.contracts_with_clause):
         errors.append(("contracts_total", _("Give a whole number from 0 to 10,000,000.")))
     elif (answers.contracts_with_clause or 0) > (answers.contracts_total or 0):
@@ -291,37 +336,6 @@ def _in_range(number: int | None) -> bool:
 
 
 # -- Submitting and reviewing ---------------------------------------------------------------
-
-
-def missing_answers(report: Report) -> list[tuple[Section, str]]:
-    """What a report still lacks before it can be submitted, section by section."""
-    missing: list[tuple[Section, str]] = []
-    add = missing.append
-    if report.policy_adopted is None:
-        add((Section.POLICY, _("Say whether your company has adopted a policy.")))
-    elif report.policy_adopted and report.policy_adopted_on is None:
-        add((Section.POLICY, _("Give the date the policy was adopted.")))
-    if report.policy_adopted and not report.policy_document:
-        add((Section.POLICY, _("Upload the policy document (PDF).")))
-    for row in report.training:
-        if row.employees is None or row.trained is None:
-            add((Section.TRAINING, _("Give employees and trained people for every row.")))
-            break
-    if any(row.trained and row.format is None for row in report.training):
-        add((Section.TRAINING, _("Give the training format for every row with trained people.")))
-    if report.contracts_total is None or report.contracts_with_clause is None:
-        add((Section.CONTRACTS, _("Give the number of contracts and how many have the clause.")))
-    if not report.traveller_channels:
-        add((Section.TRAVELLERS, _("Say how travellers are informed.")))
-    elif TravellerChannel.OTHER.value in report.traveller_channels and not report.travellers_text:
-        add((Section.TRAVELLERS, _("Describe the other ways travellers are informed.")))
-    if not (report.stakeholder_organisations or report.stakeholder_activities):
-        add((Section.STAKEHOLDERS, _("Name the organisations you worked with, or what you did.")))
-    if report.cases_reported is None:
-        add((Section.CASES, _("Give the number of suspected cases reported (0 if none).")))
-    elif report.cases_reported > 0 and not report.cases_text:
-        add((Section.CASES, _("Describe the cases you reported and to whom.")))
-    return missing
 
 
 def submit_report(report: Report, user: User, seen_version: int, on: date) -> ReportSubmission:

@@ -178,13 +178,7 @@ def answers_with(report: Report, parsed: ParsedTraining) -> services.Answers:
         or services.TrainingInput(row.id, row.employees, row.trained, row.format, row.hours)
         for row in report.training
     )
-    kept = {
-        name: getattr(report, name)
-        for name in services.Answers.__dataclass_fields__
-        if name not in ("training", "traveller_channels")
-    }
-    channels = tuple(report.traveller_channels or ())
-    return services.Answers(**kept, traveller_channels=channels, training=training)
+    return services.answers_of(report, training=training)
 
 
 def _lines(text: str) -> list[tuple[int, list[str]]]:

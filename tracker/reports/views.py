@@ -16,13 +16,20 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.auth.forms import EmptyForm
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.reports import documents, notifications, services
-from tracker.reports.content import differences, snapshot
-from tracker.reports.forms import ReportForm, StartReportForm, SubmitReportForm
-from tracker.reports.models import Report, TrainingFormat
+from tracker.reports.content import DATE_FIELDS, differences, snapshot
+from tracker.reports.evidence import is_removable
+from tracker.reports.forms import EvidenceForm, ReportForm, StartReportForm, SubmitReportForm
+from tracker.reports.models import (
+    NOT_APPLICABLE_SECTIONS,
+    Report,
+    TrainingFormat,
+    not_applicable_field,
+)
 from tracker.reports.presenting import report_page_context
 from tracker.write_limits import limit_company_writes
 
@@ -103,7 +110,9 @@ def edit(year: int):
 
 def form_data(report: Report) -> dict:
     """The report's answers as the form's data (the radio as yes/no, rows with their ids)."""
-    data = {name: getattr(report, name) for name in services.Answers.__dataclass_fields__}
+    data = {name: getattr(report, name) for name in services.ANSWER_COLUMNS}
+    for section in NOT_APPLICABLE_SECTIONS:
+        data[f"{section.value}_na"] = report.is_not_applicable(section)
     data["policy_adopted"] = {True: "yes", False: "no", None: None}[report.policy_adopted]
     data["training"] = (
         []
@@ -210,6 +219,10 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
     return services.Answers(
         policy_adopted=adopted,
         policy_adopted_on=form.policy_adopted_on.data if adopted else None,
+        policy_focal_person=_text(form.policy_focal_person.data),
+        policy_focal_person_role=_text(form.policy_focal_person_role.data),
+        policy_reporting_procedure=_text(form.policy_reporting_procedure.data),
+        policy_board_approved_on=form.policy_board_approved_on.data,
         contracts_total=form.contracts_total.data,
         contracts_with_clause=form.contracts_with_clause.data,
         traveller_channels=tuple(form.traveller_channels.data or ()),
@@ -218,6 +231,13 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
         stakeholder_activities=_text(form.stakeholder_activities.data),
         cases_reported=form.cases_reported.data,
         cases_text=_text(form.cases_text.data),
+        **{
+            not_applicable_field(section): _text(form[not_applicable_field(section)].data)
+            for section in NOT_APPLICABLE_SECTIONS
+        },
+        not_applicable=frozenset(
+            section for section in NOT_APPLICABLE_SECTIONS if form[f"{section.value}_na"].data
+        ),
         training=tuple(training),
     )
 
@@ -230,7 +250,7 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def render_edit(report: Report, form: ReportForm, conflict=None):
+def render_edit(report: Report, form: ReportForm, conflict=None, evidence_form=None):
     # A file input cannot be filled in again by the server: say so when a chosen file was lost.
     upload = form.policy_document.data
     return render_template(
@@ -239,6 +259,9 @@ def render_edit(report: Report, form: ReportForm, conflict=None):
         conflict=conflict,
         upload_dropped=request.method == "POST" and bool(getattr(upload, "filename", "")),
         inline=is_inline(report),
+        evidence_form=evidence_form or EvidenceForm(formdata=None),
+        evidence_removable={e.id for e in report.evidence if is_removable(report, e)},
+        remove_form=EmptyForm(formdata=None),
         **report_page_context(report),
     )
 
@@ -267,13 +290,13 @@ def answers_from_form_safely(form: ReportForm, report: Report) -> dict:
         answers = answers_from(form, report)
     except DomainError:
         return {}
-    typed = {
-        name: getattr(answers, name)
-        for name in services.Answers.__dataclass_fields__
-        if name != "training"
-    }
-    if typed["policy_adopted_on"] is not None:
-        typed["policy_adopted_on"] = typed["policy_adopted_on"].isoformat()
+    typed = {name: getattr(answers, name) for name in services.ANSWER_COLUMNS}
+    for section in NOT_APPLICABLE_SECTIONS:  # a reason counts only with its box ticked
+        if section not in answers.not_applicable:
+            typed[not_applicable_field(section)] = None
+    for name in DATE_FIELDS:
+        if typed.get(name) is not None:
+            typed[name] = typed[name].isoformat()
     typed["traveller_channels"] = list(typed["traveller_channels"])
     return typed
 

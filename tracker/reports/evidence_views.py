@@ -1,0 +1,129 @@
+"""Evidence files per criterion: the company adds and removes them on its draft; the company
+and staff who may see the report download them (always as attachments, never shown inline)."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.auth.forms import EmptyForm
+from tracker.domain import DomainError, populate_errors
+from tracker.extensions import db
+from tracker.permissions import company_user_required, staff_required
+from tracker.reports import documents, evidence, queries
+from tracker.reports.forms import EvidenceForm, ReportForm
+from tracker.reports.models import Report, ReportEvidence, Section
+from tracker.reports.views import (
+    document_folder,
+    form_data,
+    own_report_or_404,
+    render_edit,
+    safe_filename,
+)
+from tracker.write_limits import limit_company_writes
+
+bp = Blueprint("report_evidence", __name__)
+COMPANY = "/company/reports/<int:year>/evidence"
+
+
+@bp.post(COMPANY)
+@company_user_required
+@limit_company_writes
+def add(year: int):
+    report = own_report_or_404(year)
+    if not report.is_editable:
+        return redirect(url_for("reports.preview", year=year))
+    form = EvidenceForm()
+    stored = None
+    try:
+        if not form.validate_on_submit():
+            raise DomainError()
+        data, name, content_type = checked_file(form)
+        stored = documents.store(data, document_folder())
+        evidence.add_evidence(
+            report, Section(form.section.data), stored, name, len(data), content_type, current_user
+        )
+        db.session.commit()
+    except (DomainError, StaleDataError) as error:
+        db.session.rollback()
+        if stored is not None:
+            documents.delete(stored, document_folder())
+        if isinstance(error, DomainError):
+            populate_errors(form, error)
+        else:
+            form.file.errors = [_("A colleague changed the report meanwhile. Try again.")]
+        edit_form = ReportForm(formdata=None, data=form_data(report))
+        edit_form.version.data = str(report.version)
+        return render_edit(report, edit_form, evidence_form=form), 400
+    flash(_("The file is added to the report."), "success")
+    return redirect(url_for("reports.edit", year=year, _anchor="evidence"))
+
+
+def checked_file(form: EvidenceForm) -> tuple[bytes, str, str]:
+    """:raises DomainError: on the file field, for no file or one we refuse."""
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        raise DomainError.on("file", _("Choose a file."))
+    limit = current_app.config["REPORT_DOCUMENT_MAX_BYTES"]
+    data = upload.stream.read(limit + 1)
+    try:
+        content_type = evidence.checked_type(data, limit)
+    except documents.DocumentError as error:
+        raise DomainError.on("file", error.message) from None
+    return data, safe_filename(upload.filename), content_type
+
+
+@bp.post(COMPANY + "/<int:evidence_id>/remove")
+@company_user_required
+@limit_company_writes
+def remove(year: int, evidence_id: int):
+    report = own_report_or_404(year)
+    item = evidence_of_or_404(report, evidence_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        stored = evidence.remove_evidence(report, item, current_user)
+        db.session.commit()
+    except (DomainError, StaleDataError) as error:
+        db.session.rollback()
+        flash(str(error) if isinstance(error, DomainError) else _("Try again."), "error")
+        return redirect(url_for("reports.edit", year=year, _anchor="evidence"))
+    documents.remove_unused([stored], document_folder())
+    flash(_("The file is removed from the report."), "success")
+    return redirect(url_for("reports.edit", year=year, _anchor="evidence"))
+
+
+@bp.get(COMPANY + "/<int:evidence_id>")
+@company_user_required
+def download(year: int, evidence_id: int):
+    return send_evidence(evidence_of_or_404(own_report_or_404(year), evidence_id))
+
+
+@bp.get("/review/reports/<int:report_id>/evidence/<int:evidence_id>")
+@staff_required
+def staff_download(report_id: int, evidence_id: int):
+    report = queries.report_for_staff(report_id, current_user)
+    if report is None:
+        abort(404)
+    return send_evidence(evidence_of_or_404(report, evidence_id))
+
+
+def evidence_of_or_404(report: Report, evidence_id: int) -> ReportEvidence:
+    item = db.session.get(ReportEvidence, evidence_id)
+    if item is None or item.report_id != report.id:
+        abort(404)
+    return item
+
+
+def send_evidence(item: ReportEvidence):
+    try:
+        path = documents.path_of(item.stored, document_folder())
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, max_age=0)
+    response.headers.update(
+        documents.download_headers(item.name, item.extension, item.content_type)
+    )
+    return response

@@ -1,0 +1,167 @@
+"""When a report shows a criterion of The Code "implemented": the one rule, its settings, its
+SQL twin, and the words staff read on "How implementation is judged".
+
+The thresholds are settings (config keys with the defaults below), so ECPAT can tighten them
+without a release. Never one trained person or one contract: training and contracts count as a
+share. A criterion the member says does not apply, with its reason, counts as met: reviewers
+read the reason and return the report if they do not accept it.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from tracker.reports.content import not_applicable, training_totals
+from tracker.reports.models import Report, Section, TrainingRow, not_applicable_field
+
+# Setting -> default. Percentages are of employees (training) and of contracts (the clause).
+DEFAULTS = {
+    "TRAINING_COVERAGE_MIN": 50,
+    "CONTRACT_CLAUSE_MIN": 50,
+    "TRAVELLER_CHANNELS_MIN": 1,
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    training_coverage: float  # percent of employees trained, over all rows
+    contract_clause: float  # percent of supplier contracts with the clause
+    traveller_channels: int  # ways of informing travellers
+
+    @classmethod
+    def from_config(cls, config) -> "Thresholds":
+        """The configured thresholds; a missing key takes its default.
+
+        :raises ValueError: for a percentage outside 1-100 or fewer than one channel, so a
+            mistyped setting stops the app instead of calling every criterion met.
+        """
+        value = {key: config.get(key, default) for key, default in DEFAULTS.items()}
+        thresholds = cls(
+            float(value["TRAINING_COVERAGE_MIN"]),
+            float(value["CONTRACT_CLAUSE_MIN"]),
+            int(value["TRAVELLER_CHANNELS_MIN"]),
+        )
+        if not (0 < thresholds.training_coverage <= 100 and 0 < thresholds.contract_clause <= 100):
+            raise ValueError("TRAINING_COVERAGE_MIN and CONTRACT_CLAUSE_MIN are percentages 1-100")
+        if thresholds.traveller_channels < 1:
+            raise ValueError("TRAVELLER_CHANNELS_MIN must be at least 1")
+        return thresholds
+
+
+def thresholds() -> Thresholds:
+    return Thresholds.from_config(current_app.config)
+
+
+def _share_met(part: int, whole: int, percent: float) -> bool:
+    """`part` is at least `percent` % of `whole` (and there is a whole to count)."""
+    return whole > 0 and part * 100 >= percent * whole
+
+
+def criteria_met(content: dict, limits: Thresholds | None = None) -> dict[int, bool]:
+    """Criterion number (1-5) -> whether a report's answers show it implemented. The sixth,
+    reporting annually, is met by the report being accepted at all."""
+    limits = limits or thresholds()
+    employees, trained = training_totals(content.get("training", []))
+    rules = {
+        Section.POLICY: content.get("policy_adopted") is True
+        and bool(content.get("policy_focal_person"))
+        and bool(content.get("policy_reporting_procedure")),
+        Section.TRAINING: _share_met(trained, employees, limits.training_coverage),
+        Section.CONTRACTS: _share_met(
+            content.get("contracts_with_clause") or 0,
+            content.get("contracts_total") or 0,
+            limits.contract_clause,
+        ),
+        Section.TRAVELLERS: len(content.get("traveller_channels") or [])
+        >= limits.traveller_channels,
+        Section.STAKEHOLDERS: bool(content.get("stakeholder_organisations")),
+    }
+    return {
+        section.criterion: not_applicable(content, section) or met for section, met in rules.items()
+    }
+
+
+def _filled(column) -> ColumnElement[bool]:
+    return and_(column.is_not(None), column != "")
+
+
+def _share_met_sql(part, whole, percent: float) -> ColumnElement[bool]:
+    return and_(whole > 0, part * 100 >= whole * percent)
+
+
+def criteria_implemented(limits: Thresholds | None = None) -> ColumnElement[bool]:
+    """On Report: `criteria_met` all true, from the report's columns (an accepted report's
+    answers are its last submission's: it is locked from submission on)."""
+    limits = limits or thresholds()
+    counted = and_(
+        TrainingRow.report_id == Report.id,
+        TrainingRow.employees.is_not(None),
+        TrainingRow.trained.is_not(None),
+    )
+    employees = select(func.coalesce(func.sum(TrainingRow.employees), 0)).where(counted)
+    trained = select(func.coalesce(func.sum(TrainingRow.trained), 0)).where(counted)
+    rules = {
+        Section.POLICY: and_(
+            Report.policy_adopted.is_(True),
+            _filled(Report.policy_focal_person),
+            _filled(Report.policy_reporting_procedure),
+        ),
+        Section.TRAINING: _share_met_sql(
+            trained.scalar_subquery(), employees.scalar_subquery(), limits.training_coverage
+        ),
+        Section.CONTRACTS: _share_met_sql(
+            func.coalesce(Report.contracts_with_clause, 0),
+            func.coalesce(Report.contracts_total, 0),
+            limits.contract_clause,
+        ),
+        Section.TRAVELLERS: func.coalesce(func.json_array_length(Report.traveller_channels), 0)
+        >= limits.traveller_channels,
+        Section.STAKEHOLDERS: _filled(Report.stakeholder_organisations),
+    }
+    return and_(
+        *(
+            or_(_filled(getattr(Report, not_applicable_field(section))), met)
+            for section, met in rules.items()
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    criterion: int
+    title: str
+    rule: str
+
+
+def rules(limits: Thresholds | None = None) -> list[Rule]:
+    """The rule per criterion in words, with the configured thresholds (for staff, in English
+    as every staff page)."""
+    limits = limits or thresholds()
+    words = {
+        Section.POLICY: "A policy adopted, with its procedures: a focal person named and the "
+        "procedure for reporting a suspected case described",
+        Section.TRAINING: f"At least {_number(limits.training_coverage)}% of employees (over "
+        "all countries and properties) trained during the year",
+        Section.CONTRACTS: f"At least {_number(limits.contract_clause)}% of supplier contracts "
+        "include the clause",
+        Section.TRAVELLERS: f"Travellers informed in at least {limits.traveller_channels} of "
+        "the listed ways",
+        Section.STAKEHOLDERS: "At least one stakeholder organisation named",
+    }
+    na = ", or the member says why the criterion does not apply."
+    return [
+        Rule(section.criterion, str(section.label), text + na) for section, text in words.items()
+    ]
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+SETTINGS_HELP = {
+    "TRAINING_COVERAGE_MIN": "Percent of employees trained for criterion 2 (default 50).",
+    "CONTRACT_CLAUSE_MIN": "Percent of supplier contracts with the clause for criterion 3 "
+    "(default 50).",
+    "TRAVELLER_CHANNELS_MIN": "Ways of informing travellers for criterion 4 (default 1).",
+}
