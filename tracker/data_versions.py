@@ -66,7 +66,7 @@ PUBLIC_RECORD: dict[str, Watched] = {
     "Company": Watched(
         fields(
             "legal_name display_name type hq_country website slug search_name stored_stage"
-            " operations"
+            " operations publish_properties publish_legal_name"
         ),
         _company_on_record,
     ),
@@ -83,6 +83,8 @@ PUBLIC_RECORD: dict[str, Watched] = {
     # (the profile lists reports, standings and figures follow them).
     "Report": Watched(fields("state"), _always, rows=False),
     "ReportExtension": Watched(fields("company_id year due_on"), _always),
+    # The profile says which version of the criteria a member signed: signing again is public.
+    "Signature": Watched(fields("criteria_version"), lambda row: _company_on_record(row.company)),
 }
 
 

@@ -49,7 +49,11 @@ SIGNATORY = obj(
     {
         "slug": {"type": "string"},
         "name": {"type": "string"},
-        "legal_name": {"type": "string"},
+        "legal_name": {
+            "type": "string",
+            "nullable": True,
+            "description": "null when the member chooses not to list its legal name",
+        },
         "type": {"type": "string", "enum": [kind.value for kind in CompanyType]},
         "website": {"type": "string", "nullable": True},
         "membership_number": {"type": "string", "pattern": "^TC-[0-9]{6,}$"},
@@ -83,6 +87,11 @@ SIGNATORY_DETAIL = obj(
                     "last_reported_implemented": {"type": "integer", "nullable": True},
                 }
             ),
+        },
+        "signed": {
+            **obj({"criteria_version": {"type": "string"}, "signed_on": DATE}),
+            "nullable": True,
+            "description": "The version of the criteria the member signed last, and when",
         },
         "reports": {
             "type": "array",

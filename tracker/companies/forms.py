@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.criteria import criteria
 from tracker.companies.models import CompanyType, RevenueBand
 from tracker.companies.properties import decoded
 from tracker.countries import country_choices
@@ -175,7 +175,7 @@ class SignForm(BaseForm):
     )
 
 
-def sign_form_for(version: str = CURRENT_VERSION) -> SignForm:
+def sign_form_for(version: str | None = None) -> SignForm:
     """A SignForm with one required checkbox per criterion of `version`."""
 
     class VersionedSignForm(SignForm):
