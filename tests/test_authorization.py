@@ -53,7 +53,7 @@ SIGNATURE = {
     "signatory_name": "Ana Lee",
     "signatory_title": "CEO",
     "authority": "y",
-    "criteria_version": "2024.1",
+    "criteria_version": "1",
     **{f"criterion_{n}": "y" for n in range(1, 7)},
 }
 

@@ -27,7 +27,7 @@ SIGNATURE = {
     "signatory_name": "Ana Lee",
     "signatory_title": "CEO",
     "authority": "y",
-    "criteria_version": "2024.1",
+    "criteria_version": "1",
     **{f"criterion_{n}": "y" for n in range(1, 7)},
 }
 
@@ -75,7 +75,7 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     db.session.refresh(company)
     assert company.is_member
     assert company.membership_number == f"TC-{company.id:06d}"
-    assert company.signatures[0].criteria_version == "2024.1"
+    assert company.signatures[0].criteria_version == "1"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-3:] == ["application.submitted", "application.approved", "company.signed"]
     assert b"Member" in client.get("/company/").data

@@ -275,3 +275,19 @@ class ImportForm(BaseForm):
             self.rows.errors = [*self.rows.errors, _("Paste the rows or choose a file.")]
             return False
         return valid
+
+
+class PublicationForm(BaseForm):
+    publish_properties = BooleanField(
+        _l("List our properties publicly"),
+        description=_l(
+            "The names and cities of your properties on your profile, country pages and in the "
+            "open data. The countries where you operate are always listed."
+        ),
+    )
+    publish_legal_name = BooleanField(
+        _l("List our legal name publicly"),
+        description=_l(
+            "Your legal name beside your public name, and in the search. ECPAT always sees it."
+        ),
+    )
