@@ -145,13 +145,16 @@ FILTER_PARAMETERS = [
     query(
         "type", {"type": "string", "enum": [kind.value for kind in CompanyType]}, "Type of business"
     ),
-    query(
-        "standing", {"type": "string", "enum": [s.value for s in PublicStanding]}, "Public standing"
-    ),
     query("sort", {"type": "string", "enum": [sort.value for sort in Sort]}, "Order"),
     query("per_page", {"type": "integer", "enum": list(PAGE_SIZES)}, "Members per page"),
     query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number"),
 ]
+
+
+def standing_parameter() -> dict:
+    """The standings the publication rules let the public see (config.py) are those it filters."""
+    in_use = [standing.value for standing in PublicStanding.in_use()]
+    return query("standing", {"type": "string", "enum": in_use}, "Public standing")
 
 
 def errors(*codes: int) -> dict:
@@ -198,7 +201,7 @@ def paths() -> dict:
             "get": {
                 "operationId": "listSignatories",
                 "summary": "Members of The Code, filtered and paginated",
-                "parameters": FILTER_PARAMETERS,
+                "parameters": [*FILTER_PARAMETERS, standing_parameter()],
                 "responses": ok(listing, "A page of members") | errors(400, 429),
             }
         },

@@ -300,8 +300,9 @@ class Company(db.Model):
 
     @property
     def public_legal_name(self) -> str | None:
-        """The legal name, unless the member chose not to list it."""
-        return self.legal_name if self.publish_legal_name else None
+        """The legal name, unless the member chose not to list it (None before the first
+        flush is the default: listed)."""
+        return None if self.publish_legal_name is False else self.legal_name
 
     def __repr__(self) -> str:
         return f"<Company {self.id} {self.display_name!r} {self.stage}>"
@@ -459,7 +460,7 @@ class Operation(db.Model):
     def is_public(self) -> bool:
         """Whether the public sees the row's text (SQL twin: `queries.public_operation`):
         staff have seen it, and the member lists its properties."""
-        return self.reviewed and self.company.publish_properties
+        return self.reviewed and self.company.publish_properties is not False
 
     @property
     def public_property_name(self) -> str | None:

@@ -1,7 +1,7 @@
 """Company services: applying, editing, signing. They flush; the view commits."""
 
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -64,7 +64,9 @@ class SignatureInput:
     signatory_title: str
     accepted_criteria: tuple[int, ...]
     authority_confirmed: bool
-    criteria_version: str  # the version the signatory read: it must still be in force
+    # The version the signatory read (the sign page sends it): it must still be in force.
+    # None, for callers without a page (the CLI, imports), means the version in force.
+    criteria_version: str | None = None
 
 
 def check_details(details: CompanyDetails) -> None:
@@ -277,6 +279,8 @@ def sign_code(company: Company, signer: User, signature: SignatureInput) -> Sign
         is not its owner, or not every criterion of the current version is accepted with
         authority confirmed.
     """
+    if signature.criteria_version is None:
+        signature = replace(signature, criteria_version=current_version())
     again = company.must_sign_again
     if not (company.may_sign or again):
         raise DomainError.on(None, _("Only an approved application can be signed."))
