@@ -22,7 +22,7 @@ def rules(app, monkeypatch):
     return set_rules
 
 
-def test_by_default_suspended_members_leave_the_list_and_overdue_is_shown(client, members):
+def test_by_default_suspended_members_leave_the_list_and_overdue_is_shown(client, members):  # noqa: F811
     page = client.get("/signatories")
     assert "Suspended Tours" not in names_on(page)
     assert "Report overdue" in page.get_data(as_text=True)
@@ -30,7 +30,7 @@ def test_by_default_suspended_members_leave_the_list_and_overdue_is_shown(client
     assert client.get("/signatories?standing=suspended").status_code == 400
 
 
-def test_suspended_members_are_listed_as_such_when_the_setting_says_so(client, members, rules):
+def test_suspended_members_are_listed_as_such_when_the_setting_says_so(client, members, rules):  # noqa: F811
     rules(PUBLISH_SUSPENDED=True)
     suspended = db.session.query(Company).filter_by(display_name="Suspended Tours").one()
     assert suspended.is_listed_publicly
@@ -49,7 +49,7 @@ def test_suspended_members_are_listed_as_such_when_the_setting_says_so(client, m
     assert "Suspended Tours" not in good
 
 
-def test_overdue_reports_are_not_said_when_the_setting_hides_them(client, members, rules):
+def test_overdue_reports_are_not_said_when_the_setting_hides_them(client, members, rules):  # noqa: F811
     rules(PUBLISH_OVERDUE=False)
     late = members["late"]
     text = client.get("/signatories").get_data(as_text=True)

@@ -28,6 +28,7 @@ from tracker.companies.models import (
     Standing,
     bump_version,
 )
+from tracker.demo import publication
 from tracker.demo.accounts import DEMO_PASSWORD, demo_reviewer
 from tracker.demo.reports import Member, ReportMaker
 from tracker.extensions import db
@@ -207,6 +208,8 @@ def load_companies(
         _load_batch(generator, reports, start, size)
         db.session.commit()
         progress(size)
+    publication.choose(generator.random)
+    db.session.commit()
     bump_version(db.session)  # bulk inserts pass by the flush hook that does it otherwise
     # Fresh statistics, or the query planner goes on believing the tables are empty.
     db.session.execute(text("ANALYZE"))
