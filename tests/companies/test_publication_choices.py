@@ -96,3 +96,15 @@ def test_a_colleague_may_not_open_the_page(client, auth, member_and_owner):
     auth.login(colleague.email)
     assert client.get("/company/publication").status_code == 403
     assert 'href="/company/publication"' not in client.get("/company/").get_data(as_text=True)
+
+
+def test_a_choice_reaches_the_kept_public_pages_at_once(client, auth, member_and_owner):
+    company, owner = member_and_owner
+    company.legal_name = "Lotus Hospitality Holdings Ltd"
+    db.session.commit()
+    profile = f"/signatories/{company.slug}"
+    assert "Lotus Hospitality Holdings Ltd" in client.get(profile).get_data(as_text=True)
+    auth.login(owner.email)
+    client.submit("/company/publication", {"publish_properties": "y"})
+    auth.logout()
+    assert "Lotus Hospitality Holdings Ltd" not in client.get(profile).get_data(as_text=True)
