@@ -38,6 +38,8 @@ def edit_form(company, **changes) -> dict:
     return values | changes
 
 
+
+
 @pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.ACTIVE])
 def test_resaving_contact_details_moves_the_staff_version_only(client, auth, stage):
     """An applicant's and a member's contact details are nobody's business but staff's."""

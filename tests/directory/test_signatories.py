@@ -349,6 +349,8 @@ def test_public_pages_learn_of_a_change_within_the_version_ttl(app, client, memb
 KEPT = ["/", "/signatories", "/signatories?country=TH", "/countries/TH"]
 
 
+
+
 @pytest.fixture
 def small_cache(app, monkeypatch):
     """The shared cache holds 20 entries: a flood of 60 pages would fill it three times over."""

@@ -305,6 +305,7 @@ class TestExtension:
             services.grant_extension(company, year, due_on, reason, reviewer, ON)
         assert error.value.errors[0][0] == field
 
+
     def test_an_extension_may_reach_the_bound(self, app, reviewer, monkeypatch):
         company, _owner = member()
         services.grant_extension(company, 2025, date(2027, 3, 31), "Flood", reviewer, ON)
