@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.companies.test_services import SIGNATURE
-from tests.factories import CompanyFactory, UserFactory
+from tests.factories import CompanyFactory, UserFactory, staff
 from tests.reports.helpers import member
 from tracker.audit import AuditEntry
+from tracker.auth.models import Role
 from tracker.companies import services
 from tracker.companies.criteria import CRITERIA_VERSIONS, criteria, current_version
 from tracker.companies.models import Signature, Stage, Standing
@@ -155,3 +156,15 @@ def test_the_profile_and_api_say_which_version_was_signed(client, signed_member)
     assert "Signed The Code, criteria version 1, on March 3, 2026." in profile
     detail = client.get(f"/api/v1/signatories/{company.slug}").get_json()["data"]
     assert detail["signed"] == {"criteria_version": "1", "signed_on": "2026-03-03"}
+
+
+def test_staff_see_the_version_signed_and_the_choices(client, auth, signed_member, version_2):
+    company, _owner = signed_member
+    company.publish_legal_name = False
+    reviewer = staff(Role.REVIEWER, email="staff.reviewer@example.com")
+    db.session.commit()
+    auth.login(reviewer.email)
+    text = client.get(f"/review/companies/{company.id}").get_data(as_text=True)
+    assert "Signed criteria version 1 on March 3, 2026" in text
+    assert "asked to sign the version in force" in text
+    assert "Publishes its properties: yes; its legal name: no" in text
