@@ -100,6 +100,15 @@ class Config:
         "CONCERN_CONTACTS_FILE", str(INSTANCE_DIR / "concern_contacts.json")
     )
 
+    # The version of the criteria in force (tracker/companies/criteria.py). Publishing a later
+    # version asks every member to sign it again (dashboard notice, then the sign page).
+    CRITERIA_VERSION = os.environ.get("CRITERIA_VERSION", "2")
+    # ECPAT's publication rules. A member whose annual report is overdue stays listed, marked
+    # "Report overdue" (true); a suspended member leaves the public list (false) - set them the
+    # other way to hide overdue members' standing or to list suspended members, marked as such.
+    PUBLISH_OVERDUE = os.environ.get("PUBLISH_OVERDUE", "true").lower() in ("1", "true", "yes")
+    PUBLISH_SUSPENDED = os.environ.get("PUBLISH_SUSPENDED", "false").lower() in ("1", "true", "yes")
+
     # Annual reports (tracker/reports/periods.py): the reporting year starts in this month (1:
     # the calendar year) and its report is due on this day after it ends.
     REPORTING_YEAR_START_MONTH = int(os.environ.get("REPORTING_YEAR_START_MONTH", "1"))

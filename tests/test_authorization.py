@@ -54,7 +54,7 @@ SIGNATURE = {
     "signatory_name": "Ana Lee",
     "signatory_title": "CEO",
     "authority": "y",
-    "criteria_version": "2026.1",
+    "criteria_version": "2",
     **{f"criterion_{n}": "y" for n in range(1, 7)},
 }
 
@@ -77,7 +77,13 @@ PROPERTY_FORM = outcomes(company=400, applicant=404)
 STAFF_PAGE = outcomes(staff=200)
 IN_COUNTRY_STAFF_PAGE = outcomes(staff=200, rep_fr=404)
 DECISION = outcomes(staff="/review/", rep_fr=404)
+
+
 # Buttons of company A's owner on A's colleagues and invitations; other companies find nothing.
+def OWNERS(outcome) -> dict[str, object]:  # noqa: N802 (reads as a constant in the table)
+    return dict.fromkeys(("owner_a", "owner_b", "owner_m"), outcome)
+
+
 OWNER_A_ACTION = outcomes(owner_a="/company/colleagues", owner_b=404, owner_m=404, applicant=404)
 
 
@@ -183,6 +189,11 @@ CASES = [
     Case("GET", "/company/properties/import", COMPANY_PAGE),
     Case("POST", "/company/properties/import", COMPANY_PAGE),
     Case("GET", "/company/properties.csv", COMPANY_PAGE),
+    # Each owner chooses what the public sees of its company; colleagues may not.
+    Case("GET", "/company/publication", outcomes(company=403, **OWNERS(200), applicant=404)),
+    Case(
+        "POST", "/company/publication", outcomes(company=403, **OWNERS("/company/"), applicant=404)
+    ),
     Case("GET", "/company/colleagues", COMPANY_PAGE),
     Case("POST", "/company/colleagues", COMPANY_PAGE),
     Case(

@@ -33,7 +33,7 @@ SIGNATURE = {
     "signatory_name": "Bea Martin",
     "signatory_title": "Managing Director",
     "authority": "y",
-    "criteria_version": "2026.1",
+    "criteria_version": "2",
     **{f"criterion_{n}": "y" for n in range(1, 7)},
 }
 REGISTRATION = {

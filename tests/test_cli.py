@@ -124,6 +124,12 @@ def test_demo_data_loads_realistic_companies(runner):
         .group_by(Operation.company_id)
     ).all()
     assert max(n for _, n in chain_countries) > 1
+    # A few members keep their properties or legal name off the public list, as audited.
+    for column in (Company.publish_properties, Company.publish_legal_name):
+        private = select(func.count(Company.id)).where(column.is_(False))
+        assert db.session.scalar(private) > 0
+    changed = select(func.count()).where(AuditEntry.action == "company.publication_choices_changed")
+    assert db.session.scalar(changed) > 0
 
 
 def test_demo_members_are_consistent(runner):

@@ -370,3 +370,31 @@ def test_plan_pages_are_valid(client, auth, reviewer, rep_th, vnu, tmp_path):
     auth.login(rep_th.email)
     pages["plan_detail_rep"] = fetch(client, f"/review/plans/{plan.id}")
     assert vnu(pages, tmp_path) == []
+
+
+def test_publication_and_new_criteria_pages_are_valid(
+    app, client, auth, vnu, tmp_path, monkeypatch
+):
+    from tests.companies.test_criteria_versions import signed
+
+    company, owner = report_member(display_name="Lotus Tours", countries=("TH",))
+    signed(company, owner)
+    monkeypatch.setitem(app.config, "CRITERIA_VERSION", "2")
+    contacts = tmp_path / "contacts.json"
+    contacts.write_text(
+        json.dumps({"TH": [{"kind": "police", "name": "Tourist Police", "phone": "1155"}]}),
+        encoding="utf-8",
+    )
+    monkeypatch.setitem(app.config, "CONCERN_CONTACTS_FILE", str(contacts))
+    pages = {
+        "profile_signed": fetch(client, f"/signatories/{company.slug}"),
+        "country_concern": fetch(client, "/countries/TH"),
+    }
+    auth.login(owner.email)
+    pages |= {
+        "dashboard_sign_again": fetch(client, "/company/"),
+        "sign_again": fetch(client, "/company/sign"),
+        "sign_again_errors": fetch(client, "/company/sign", {"signatory_name": ""}),
+        "publication": fetch(client, "/company/publication"),
+    }
+    assert vnu(pages, tmp_path) == []

@@ -29,7 +29,7 @@ SIGNATURE = {
     "signatory_name": "Ana Lee",
     "signatory_title": "CEO",
     "authority": "y",
-    "criteria_version": "2026.1",
+    "criteria_version": "2",
     **{f"criterion_{n}": "y" for n in range(1, 7)},
 }
 
@@ -95,7 +95,7 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     db.session.refresh(company)
     assert company.is_member
     assert company.membership_number == f"TC-{company.id:06d}"
-    assert company.signatures[0].criteria_version == "2026.1"
+    assert company.signatures[0].criteria_version == "2"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-5:] == [
         "application.submitted",

@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.two_factor_views import bp as two_factor_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.properties_views import bp as properties_bp
+    from tracker.companies.publication_views import bp as publication_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.directory.certificate_views import bp as certificates_bp
     from tracker.directory.check_views import bp as supplier_check_bp
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
         two_factor_bp,
         companies_bp,
         properties_bp,
+        publication_bp,
         membership_bp,
         plans_bp,
         reports_bp,

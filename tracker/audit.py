@@ -27,6 +27,8 @@ class AuditAction(LabelledEnum):
     APPLICATION_APPROVED = "application.approved"
     COMPANY_UPDATED = "company.updated"
     COMPANY_SIGNED = "company.signed"
+    CRITERIA_SIGNED_AGAIN = "company.criteria_signed_again"
+    PUBLICATION_CHOICES_CHANGED = "company.publication_choices_changed"
     PROPERTIES_PUBLISHED = "company.properties_published"
     CHANGE_REQUESTED = "change.requested"
     CHANGE_RETURNED = "change.returned"
@@ -85,6 +87,8 @@ ACTION_TITLES = {
     AuditAction.APPLICATION_APPROVED: _l("Application approved"),
     AuditAction.COMPANY_UPDATED: _l("Company details changed"),
     AuditAction.COMPANY_SIGNED: _l("The Code signed"),
+    AuditAction.CRITERIA_SIGNED_AGAIN: _l("New version of the criteria signed"),
+    AuditAction.PUBLICATION_CHOICES_CHANGED: _l("Publication choices changed"),
     AuditAction.PROPERTIES_PUBLISHED: _l("New properties published after review"),
     AuditAction.CHANGE_REQUESTED: _l("Change of details asked for review"),
     AuditAction.CHANGE_RETURNED: _l("Change of details returned for corrections"),

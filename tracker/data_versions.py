@@ -66,7 +66,7 @@ PUBLIC_RECORD: dict[str, Watched] = {
     "Company": Watched(
         fields(
             "legal_name display_name type hq_country website slug search_name stored_stage"
-            " operations"
+            " operations publish_properties publish_legal_name"
         ),
         _company_on_record,
     ),
@@ -85,6 +85,8 @@ PUBLIC_RECORD: dict[str, Watched] = {
     "ReportExtension": Watched(fields("company_id year due_on"), _always),
     # Top Member titles are published from the moment they are named or withdrawn.
     "TopMemberAward": Watched(fields("year withdrawn_at"), _always),
+    # The profile says which version of the criteria a member signed: signing again is public.
+    "Signature": Watched(fields("criteria_version"), lambda row: _company_on_record(row.company)),
 }
 
 

@@ -264,7 +264,7 @@ def test_sign_code(approved, owner_b):
     assert (datetime.now(UTC) - approved.joined_at).total_seconds() < 60
     [stored] = approved.signatures
     assert stored.user_id == owner_b.id
-    assert stored.criteria_version == "2026.1"
+    assert stored.criteria_version == "2"
     assert stored.accepted_criteria == [1, 2, 3, 4, 5, 6]
     assert stored.authority_confirmed
     assert (stored.signatory_name, stored.signatory_title) == ("Ana Lee", "CEO")
@@ -274,7 +274,7 @@ def test_sign_code(approved, owner_b):
     assert entry.actor_id == owner_b.id
     assert (entry.from_status, entry.to_status) == ("approved", "active")
     assert entry.details["membership_number"] == approved.membership_number
-    assert entry.details["criteria_version"] == "2026.1"
+    assert entry.details["criteria_version"] == "2"
 
 
 @pytest.mark.parametrize("stage", list(Stage))

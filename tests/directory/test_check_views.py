@@ -237,6 +237,7 @@ def test_the_api_answers_json(client, register):
         "no_match": 1,
         "errors": 0,
         "not_checked": 0,
+        "members": 0,
     }
     first, second, third = data["results"]
     assert first == {

@@ -393,13 +393,18 @@ def test_training_coverage_comes_from_accepted_reports_only(client, reviewer, mo
     assert "No annual report accepted by ECPAT gives staff-training figures" in other_country
 
 
-def test_the_concern_panel_gives_advice_that_holds_everywhere(app, client):
+def test_the_concern_panel_follows_ecpats_order_and_never_sends_reports_to_ecpat(app, client):
     text = client.get("/countries/TH").get_data(as_text=True)
     assert "Where to report a concern in Thailand" in text
-    assert "call the local emergency number or the police" in text
-    email = app.config["CONTACT_EMAIL"]
-    assert f'<a href="mailto:{email}">{email}</a>' in text
-    assert "Contacts in Thailand" not in text  # no file: no national contact is made up
+    emergency = text.index("call the local emergency number or the police")
+    helpline = text.index('href="https://childhelplineinternational.org/helplines/"')
+    online = text.index('href="https://www.inhope.org/EN/articles/report-here"')
+    assert emergency < helpline < online
+    assert "mailto:" not in text.split('id="concern-heading"')[1].split("</section>")[0]
+    assert app.config["CONTACT_EMAIL"] not in text.split('id="concern-heading"')[1]
+    assert "Other contacts in Thailand" not in text  # no file: no national contact is made up
+    french = client.get("/countries/TH", headers={"Accept-Language": "fr"})
+    assert "Child Helpline International" in french.get_data(as_text=True)
 
 
 def test_verified_national_contacts_come_from_the_deployments_file(
@@ -408,6 +413,7 @@ def test_verified_national_contacts_come_from_the_deployments_file(
     contacts = {
         "TH": [
             {
+                "kind": "helpline",
                 "name": "Checked Hotline",
                 "phone": "+66 2 000 0000",
                 "url": "https://hotline.example/th",
@@ -415,6 +421,10 @@ def test_verified_national_contacts_come_from_the_deployments_file(
             },
             {"name": "Bad Link", "url": "javascript:alert(1)"},
             {"phone": "+66 1"},  # no name
+            {"kind": "e-mail ECPAT", "name": "Unknown Kind"},
+            {"kind": "police", "name": "Tourist Police", "phone": "1155"},
+            {"kind": "online", "name": "Checked Portal", "url": "https://portal.example/th"},
+            {"name": "Kept Without Kind", "phone": "+66 2 111 1111"},
         ],
         "ZZ": [{"name": "Nowhere"}],
     }
@@ -422,8 +432,13 @@ def test_verified_national_contacts_come_from_the_deployments_file(
     path.write_text(json.dumps(contacts), encoding="utf-8")
     monkeypatch.setitem(app.config, "CONCERN_CONTACTS_FILE", str(path))
     text = client.get("/countries/TH").get_data(as_text=True)
-    assert "Contacts in Thailand" in text and "Checked Hotline" in text
+    assert "Checked Hotline" in text and "Unknown Kind" not in text
     assert '<a href="tel:+6620000000">+66 2 000 0000</a>' in text
+    # Police first, then the helpline, then the portal; a contact without a kind comes last.
+    order = ["Tourist Police", "Checked Hotline", "Checked Portal", "Other contacts in Thailand"]
+    positions = [text.index(name) for name in order]
+    assert positions == sorted(positions)
+    assert text.index("Kept Without Kind") > positions[-1]
     assert 'href="https://hotline.example/th"' in text and "Every day" in text
     assert "Bad Link" not in text and "javascript:" not in text
     french = client.get("/countries/TH", headers={"Accept-Language": "fr"})
@@ -440,4 +455,4 @@ def test_a_broken_contacts_file_shows_no_contacts_and_breaks_nothing(
     monkeypatch.setitem(app.config, "CONCERN_CONTACTS_FILE", str(path))
     response = client.get("/countries/TH")
     assert response.status_code == 200
-    assert "Contacts in Thailand" not in response.get_data(as_text=True)
+    assert "Other contacts in Thailand" not in response.get_data(as_text=True)

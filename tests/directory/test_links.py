@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests.reports.helpers import member
+from tracker.directory.concern_contacts import HELPLINE_DIRECTORY, ONLINE_REPORTING_DIRECTORY
 
 HOSTILE = {
     "_external": "1",
@@ -18,6 +19,8 @@ HOSTILE = {
     "utm_source": '"><script>',
 }
 LINK = re.compile(r'href="([^"]*)"')
+# Fixed addresses a page gives on purpose (where to report a concern): no filter builds them.
+FIXED_ELSEWHERE = {HELPLINE_DIRECTORY, ONLINE_REPORTING_DIRECTORY}
 
 
 @pytest.fixture()
@@ -38,7 +41,7 @@ def test_unknown_query_names_never_reach_a_link(client, many_members, url):
     given = dict(pair.split("=") for pair in query.split("&"))
     response = client.get(path, query_string=given | HOSTILE)
     assert response.status_code in (200, 404)
-    for link in links_on(response):
+    for link in set(links_on(response)) - FIXED_ELSEWHERE:
         assert not link.startswith(("http", "javascript", "//")) or "tracker.test" in link, link
         for name in HOSTILE:
             assert name not in link, link

@@ -49,7 +49,11 @@ SIGNATORY = obj(
     {
         "slug": {"type": "string"},
         "name": {"type": "string"},
-        "legal_name": {"type": "string"},
+        "legal_name": {
+            "type": "string",
+            "nullable": True,
+            "description": "null when the member chooses not to list its legal name",
+        },
         "type": {"type": "string", "enum": [kind.value for kind in CompanyType]},
         "website": {"type": "string", "nullable": True},
         "membership_number": {"type": "string", "pattern": "^TC-[0-9]{6,}$"},
@@ -84,6 +88,11 @@ SIGNATORY_DETAIL = obj(
                     "last_reported_implemented": {"type": "integer", "nullable": True},
                 }
             ),
+        },
+        "signed": {
+            **obj({"criteria_version": {"type": "string"}, "signed_on": DATE}),
+            "nullable": True,
+            "description": "The version of the criteria the member signed last, and when",
         },
         "reports": {
             "type": "array",
@@ -137,13 +146,16 @@ FILTER_PARAMETERS = [
     query(
         "type", {"type": "string", "enum": [kind.value for kind in CompanyType]}, "Type of business"
     ),
-    query(
-        "standing", {"type": "string", "enum": [s.value for s in PublicStanding]}, "Public standing"
-    ),
     query("sort", {"type": "string", "enum": [sort.value for sort in Sort]}, "Order"),
     query("per_page", {"type": "integer", "enum": list(PAGE_SIZES)}, "Members per page"),
     query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number"),
 ]
+
+
+def standing_parameter() -> dict:
+    """The standings the publication rules let the public see (config.py) are those it filters."""
+    in_use = [standing.value for standing in PublicStanding.in_use()]
+    return query("standing", {"type": "string", "enum": in_use}, "Public standing")
 
 
 def errors(*codes: int) -> dict:
@@ -190,7 +202,7 @@ def paths() -> dict:
             "get": {
                 "operationId": "listSignatories",
                 "summary": "Members of The Code, filtered and paginated",
-                "parameters": FILTER_PARAMETERS,
+                "parameters": [*FILTER_PARAMETERS, standing_parameter()],
                 "responses": ok(listing, "A page of members") | errors(400, 429),
             }
         },

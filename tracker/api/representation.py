@@ -12,7 +12,7 @@ def signatory(item: Listed) -> dict:
     return {
         "slug": company.slug,
         "name": company.display_name,
-        "legal_name": company.legal_name,
+        "legal_name": company.public_legal_name,  # None when the member does not list it
         "type": company.type.value,
         "website": company.website,
         "membership_number": company.membership_number,
@@ -29,11 +29,19 @@ def signatory(item: Listed) -> dict:
 
 def signatory_detail(profile: Profile) -> dict:
     company = profile.company
+    signature = company.latest_signature
     return signatory(profile.listed) | {
+        "signed": {
+            "criteria_version": signature.criteria_version,
+            "signed_on": signature.signed_at.date().isoformat(),
+        }
+        if signature
+        else None,
         "operations": [
             {
                 "country": operation.country_code,
-                # Text staff have not seen yet stays private (Operation.reviewed).
+                # Text staff have not seen yet, or of a member not listing its properties,
+                # stays private (Operation.is_public).
                 "property_name": operation.public_property_name,
                 "city": operation.public_city,
             }

@@ -1,11 +1,13 @@
 """The six criteria of The Code, by version. A signature records the version it accepted.
 
 A new wording is a new entry here (never an edit of a published one), so every past signature
-keeps pointing at the exact text its signatory saw.
+keeps pointing at the exact text its signatory saw. Which version is in force is the deployment's
+CRITERIA_VERSION setting: publishing a new version asks every member to sign it again.
 """
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 
@@ -25,7 +27,7 @@ STAKEHOLDERS = _l("Stakeholders")
 REPORTING = _l("Reporting annually")
 
 CRITERIA_VERSIONS: dict[str, tuple[Criterion, ...]] = {
-    "2024.1": (
+    "1": (
         Criterion(
             1,
             POLICY,
@@ -68,8 +70,9 @@ CRITERIA_VERSIONS: dict[str, tuple[Criterion, ...]] = {
         Criterion(6, REPORTING, _l("Report annually on the implementation of the six criteria.")),
     ),
 }
-# 2026.1: criterion 1 now covers the regulation of voluntourism; the others read as before.
-CRITERIA_VERSIONS["2026.1"] = (
+# Version 2 words criterion 1 as The Code does now: procedures, and the regulation of
+# voluntourism; the other five are those of version 1.
+CRITERIA_VERSIONS["2"] = (
     Criterion(
         1,
         POLICY,
@@ -78,14 +81,21 @@ CRITERIA_VERSIONS["2026.1"] = (
             "including the regulation of voluntourism."
         ),
     ),
-    *CRITERIA_VERSIONS["2024.1"][1:],
+    *CRITERIA_VERSIONS["1"][1:],
 )
-CURRENT_VERSION = "2026.1"
+FIRST_VERSION = "1"
 
 
-def criteria(version: str = CURRENT_VERSION) -> tuple[Criterion, ...]:
-    """The criteria of one version.
+def current_version() -> str:
+    """The version members sign now: the CRITERIA_VERSION setting (config.py), version 1 unless a
+    deployment published a later one."""
+    version = current_app.config.get("CRITERIA_VERSION") or FIRST_VERSION
+    return version if version in CRITERIA_VERSIONS else FIRST_VERSION
+
+
+def criteria(version: str | None = None) -> tuple[Criterion, ...]:
+    """The criteria of one version (by default the one in force).
 
     :raises KeyError: for an unknown version.
     """
-    return CRITERIA_VERSIONS[version]
+    return CRITERIA_VERSIONS[version or current_version()]

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.criteria import criteria
 from tracker.companies.models import CompanyType, RevenueBand
 from tracker.companies.properties import decoded
 from tracker.countries import country_choices
@@ -175,7 +175,7 @@ class SignForm(BaseForm):
     )
 
 
-def sign_form_for(version: str = CURRENT_VERSION) -> SignForm:
+def sign_form_for(version: str | None = None) -> SignForm:
     """A SignForm with one required checkbox per criterion of `version`."""
 
     class VersionedSignForm(SignForm):
@@ -275,3 +275,19 @@ class ImportForm(BaseForm):
             self.rows.errors = [*self.rows.errors, _("Paste the rows or choose a file.")]
             return False
         return valid
+
+
+class PublicationForm(BaseForm):
+    publish_properties = BooleanField(
+        _l("List our properties publicly"),
+        description=_l(
+            "The names and cities of your properties on your profile, country pages and in the "
+            "open data. The countries where you operate are always listed."
+        ),
+    )
+    publish_legal_name = BooleanField(
+        _l("List our legal name publicly"),
+        description=_l(
+            "Your legal name beside your public name, and in the search. ECPAT always sees it."
+        ),
+    )

@@ -7,6 +7,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.companies import naming
+from tracker.companies.criteria import current_version
+from tracker.companies.publication import publishes_suspended
 from tracker.data_versions import PUBLIC, STAFF, bump
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
@@ -20,6 +22,11 @@ class CompanyType(LabelledEnum):
     TRAVEL_AGENCY = "travel_agency"
     TRANSPORT = "transport"
     TOURISM_ASSOCIATION = "tourism_association"
+    AIRPORT = "airport"
+    CRUISE_LINE = "cruise_line"
+    ONLINE_PLATFORM = "online_platform"
+    VOLUNTEERING_ORGANISATION = "volunteering_organisation"
+    CORPORATE_TRAVEL_BUYER = "corporate_travel_buyer"
     OTHER = "other"
 
     @property
@@ -32,6 +39,11 @@ class CompanyType(LabelledEnum):
             "travel_agency": _l("Travel agency"),
             "transport": _l("Transport"),
             "tourism_association": _l("Tourism association"),
+            "airport": _l("Airport"),
+            "cruise_line": _l("Cruise line"),
+            "online_platform": _l("Online travel or ICT platform"),
+            "volunteering_organisation": _l("Volunteering organisation"),
+            "corporate_travel_buyer": _l("Corporate travel buyer"),
             "other": _l("Other"),
         }[self.value]
 
@@ -123,6 +135,11 @@ class Stage(LabelledEnum):
         }[self.value]
 
 
+def listed_stages() -> tuple[Stage, ...]:
+    """The stages the public list shows (tracker/companies/publication.py sets the rule)."""
+    return (Stage.ACTIVE, Stage.SUSPENDED) if publishes_suspended() else (Stage.ACTIVE,)
+
+
 class Company(db.Model):
     __tablename__ = "companies"
     __table_args__ = (
@@ -161,6 +178,10 @@ class Company(db.Model):
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
+    # The member's publication choices (its settings page): whether the public sees its
+    # properties (names and cities; countries are always listed) and its legal name.
+    publish_properties: Mapped[bool] = mapped_column(default=True, server_default=true())
+    publish_legal_name: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The application's state. Changed only by `lifecycle.transition`, like the membership's.
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column_type(ApplicationStatus, "company_status"), index=True
@@ -248,6 +269,21 @@ class Company(db.Model):
         return self.stage is Stage.APPROVED
 
     @property
+    def latest_signature(self) -> "Signature | None":
+        return self.signatures[-1] if self.signatures else None
+
+    @property
+    def must_sign_again(self) -> bool:
+        """A member (or suspended member) whose signature names an earlier version of the
+        criteria than the one in force: it is asked to sign the new version."""
+        signature = self.latest_signature
+        return (
+            self.stage in (Stage.ACTIVE, Stage.SUSPENDED)
+            and signature is not None
+            and signature.criteria_version != current_version()
+        )
+
+    @property
     def may_edit(self) -> bool:
         """Withdrawn and expelled companies stay on record as they were when they left."""
         return self.stage not in (Stage.WITHDRAWN, Stage.EXPELLED)
@@ -258,7 +294,15 @@ class Company(db.Model):
 
     @property
     def is_listed_publicly(self) -> bool:
-        return self.is_member
+        """Members, and suspended members where the deployment publishes them (the SQL twin:
+        `queries.listed_publicly`)."""
+        return self.stage in listed_stages()
+
+    @property
+    def public_legal_name(self) -> str | None:
+        """The legal name, unless the member chose not to list it (None before the first
+        flush is the default: listed)."""
+        return None if self.publish_legal_name is False else self.legal_name
 
     def __repr__(self) -> str:
         return f"<Company {self.id} {self.display_name!r} {self.stage}>"
@@ -410,12 +454,18 @@ class Operation(db.Model):
     company: Mapped[Company] = relationship(back_populates="operations")
 
     @property
+    def is_public(self) -> bool:
+        """Whether the public sees the row's text (SQL twin: `queries.public_operation`):
+        staff have seen it, and the member lists its properties."""
+        return self.reviewed and self.company.publish_properties is not False
+
+    @property
     def public_property_name(self) -> str | None:
-        return self.property_name if self.reviewed else None
+        return self.property_name if self.is_public else None
 
     @property
     def public_city(self) -> str | None:
-        return self.city if self.reviewed else None
+        return self.city if self.is_public else None
 
 
 class Signature(db.Model):

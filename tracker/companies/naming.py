@@ -26,8 +26,9 @@ def slug_base(display_name: str) -> str:
 
 
 def name_company(session: Session, company) -> None:
-    """Keep `company`'s search name and slug up to date with its names, in its flush."""
-    search_name = f"{folded(company.display_name)} | {folded(company.legal_name)}"
+    """Keep `company`'s search name and slug up to date with its names, in its flush. The
+    public finds a member by its legal name only if the member lists it."""
+    search_name = f"{folded(company.display_name)} | {folded(company.public_legal_name)}"
     if company.search_name != search_name:
         company.search_name = search_name
     base = slug_base(company.display_name)

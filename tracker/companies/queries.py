@@ -7,15 +7,18 @@ review services all go through `visible_to`, so the rule cannot drift apart.
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, select, true
 
 from tracker.auth.models import Role, StaffCountry, User
 from tracker.companies.models import (
     ChangeRequest,
     ChangeRequestStatus,
     Company,
+    Membership,
     Operation,
     Stage,
+    Standing,
+    listed_stages,
 )
 
 
@@ -62,6 +65,22 @@ def with_pending_change() -> ColumnElement[bool]:
     return Company.id.in_(pending)
 
 
+def listed_publicly() -> ColumnElement[bool]:
+    """The condition on Company for being listed (SQL twin of `Company.is_listed_publicly`)."""
+    return Company.stored_stage.in_(listed_stages())
+
+
+def membership_listed() -> ColumnElement[bool]:
+    """The same condition on Membership, for queries walking the memberships alone."""
+    return Membership.standing.in_([Standing(stage.value) for stage in listed_stages()])
+
+
+def public_operation() -> ColumnElement[bool]:
+    """The condition on Operation for its text being public (SQL twin of `Operation.is_public`)."""
+    listing = select(Company.id).where(Company.publish_properties.is_(True)).correlate(None)
+    return and_(Operation.reviewed.is_(True), Operation.company_id.in_(listing))
+
+
 def publicly_listed() -> Select:
-    """Companies the public directory lists: members of The Code in good standing."""
-    return select(Company).where(in_stage(Stage.ACTIVE))
+    """Companies the public directory lists: members of The Code (publication rules apply)."""
+    return select(Company).where(listed_publicly())

@@ -1,7 +1,7 @@
 """Company services: applying, editing, signing. They flush; the view commits."""
 
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Invitation, Role, User
-from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.criteria import criteria, current_version
 from tracker.companies.lifecycle import Party, is_party, membership_number, transition
 from tracker.companies.models import (
     Company,
@@ -64,7 +64,9 @@ class SignatureInput:
     signatory_title: str
     accepted_criteria: tuple[int, ...]
     authority_confirmed: bool
-    criteria_version: str = CURRENT_VERSION
+    # The version the signatory read (the sign page sends it): it must still be in force.
+    # None, for callers without a page (the CLI, imports), means the version in force.
+    criteria_version: str | None = None
 
 
 def check_details(details: CompanyDetails) -> None:
@@ -270,36 +272,40 @@ def change_requests_for(company: Company) -> bool:
 
 
 def sign_code(company: Company, signer: User, signature: SignatureInput) -> Signature:
-    """Record the signature and make the company a member.
+    """Record the signature: an approved company becomes a member; a member asked to sign a new
+    version of the criteria (`Company.must_sign_again`) stays one, now under that version.
 
-    :raises DomainError: if the company is not approved, the signer is not its owner, or not
-        every criterion of the current version is accepted with authority confirmed.
+    :raises DomainError: if the company is neither approved nor asked to sign again, the signer
+        is not its owner, or not every criterion of the current version is accepted with
+        authority confirmed.
     """
-    if not company.may_sign:
+    if signature.criteria_version is None:
+        signature = replace(signature, criteria_version=current_version())
+    again = company.must_sign_again
+    if not (company.may_sign or again):
         raise DomainError.on(None, _("Only an approved application can be signed."))
-    if signer.company_id != company.id or not signer.is_owner:
-        raise DomainError.on(None, _("Only the company's owner can sign The Code."))
-    if signature.criteria_version != CURRENT_VERSION:
-        raise DomainError.on(
-            None,
-            _("The criteria have changed since this page was opened. Read them again and sign."),
+    _check_signature(company, signer, signature)
+    if again:
+        audit.record(
+            AuditAction.CRITERIA_SIGNED_AGAIN,
+            actor=signer,
+            company=company,
+            criteria_version=signature.criteria_version,
+            previous_version=company.latest_signature.criteria_version,
+        )
+    else:
+        transition(
+            company,
+            AuditAction.COMPANY_SIGNED,
+            signer,
+            criteria_version=signature.criteria_version,
+            membership_number=membership_number(company.id),
         )
     required = {criterion.number for criterion in criteria(signature.criteria_version)}
-    if set(signature.accepted_criteria) != required:
-        raise DomainError.on(None, _("Accept all six criteria to sign The Code."))
-    if not signature.authority_confirmed:
-        raise DomainError.on("authority", _("Confirm that you may sign for the company."))
-    transition(
-        company,
-        AuditAction.COMPANY_SIGNED,
-        signer,
-        criteria_version=signature.criteria_version,
-        membership_number=membership_number(company.id),
-    )
     record = Signature(
         company=company,
         user=signer,
-        signed_at=company.joined_at,
+        signed_at=utcnow() if again else company.joined_at,
         signatory_name=signature.signatory_name.strip(),
         signatory_title=signature.signatory_title.strip(),
         criteria_version=signature.criteria_version,
@@ -309,6 +315,23 @@ def sign_code(company: Company, signer: User, signature: SignatureInput) -> Sign
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def _check_signature(company: Company, signer: User, signature: SignatureInput) -> None:
+    """:raises DomainError: unless the owner accepts every criterion of the version in force,
+    with authority confirmed."""
+    if signer.company_id != company.id or not signer.is_owner:
+        raise DomainError.on(None, _("Only the company's owner can sign The Code."))
+    if signature.criteria_version != current_version():
+        raise DomainError.on(
+            None,
+            _("The criteria have changed since this page was opened. Read them again and sign."),
+        )
+    required = {criterion.number for criterion in criteria(signature.criteria_version)}
+    if set(signature.accepted_criteria) != required:
+        raise DomainError.on(None, _("Accept all six criteria to sign The Code."))
+    if not signature.authority_confirmed:
+        raise DomainError.on("authority", _("Confirm that you may sign for the company."))
 
 
 def latest_decision(company: Company) -> AuditEntry | None:

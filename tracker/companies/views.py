@@ -9,7 +9,7 @@ from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
 from tracker.companies import change_requests, properties, services
 from tracker.companies import colleagues as colleague_services
-from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.criteria import criteria, current_version
 from tracker.companies.forms import (
     FULL_OPERATIONS,
     MAX_OPERATIONS,
@@ -91,7 +91,8 @@ def dashboard():
         change_request=change_requests.open_request(company),
         decision=services.latest_decision(company),
         history=company_history(company),
-        signature=(company.signatures or [None])[-1],
+        signature=company.latest_signature,
+        criteria_version=current_version(),
         standing=report_services.standing_for(company, report_services.today()),
         reports=report_services.reports_of(company) if company.has_membership else [],
         plan=plan_services.plan_for(company),
@@ -192,12 +193,14 @@ def sent_back_reason(company) -> str | None:
 @company_user_required
 def sign():
     company = own_company_or_404()
-    if not company.may_sign or not current_user.is_owner:
+    again = company.must_sign_again
+    if not (company.may_sign or again) or not current_user.is_owner:
         abort(403)
-    form = sign_form_for(CURRENT_VERSION)
+    version = current_version()
+    form = sign_form_for(version)
     if form.validate_on_submit():
         accepted = tuple(
-            c.number for c in criteria() if getattr(form, f"criterion_{c.number}").data
+            c.number for c in criteria(version) if getattr(form, f"criterion_{c.number}").data
         )
         signature = services.SignatureInput(
             signatory_name=form.signatory_name.data,
@@ -212,20 +215,24 @@ def sign():
             populate_errors(form, error)
         else:
             db.session.commit()
-            flash(
-                _(
-                    "Welcome to The Code! Your membership number is %(number)s.",
-                    number=company.membership_number,
-                ),
-                "success",
-            )
+            flash(signed_message(company, again, version), "success")
             return redirect(url_for("companies.dashboard"))
     return render_template(
         "companies/sign.html",
         form=form,
         company=company,
-        criteria=criteria(),
-        version=CURRENT_VERSION,
+        criteria=criteria(version),
+        version=version,
+        again=again,
+    )
+
+
+def signed_message(company, again: bool, version: str) -> str:
+    if again:
+        return _("Thank you: you signed version %(version)s of the criteria.", version=version)
+    return _(
+        "Welcome to The Code! Your membership number is %(number)s.",
+        number=company.membership_number,
     )
 
 

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from tracker.auth.models import Role, User
 from tracker.companies import naming
-from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.criteria import FIRST_VERSION, criteria
 from tracker.companies.lifecycle import membership_number
 from tracker.companies.models import (
     ApplicationStatus,
@@ -29,7 +29,7 @@ from tracker.companies.models import (
     bump_version,
 )
 from tracker.demo import plans as demo_plans
-from tracker.demo import recognition
+from tracker.demo import publication, recognition
 from tracker.demo.accounts import DEMO_PASSWORD, demo_reviewer
 from tracker.demo.reports import Member, ReportMaker
 from tracker.extensions import db
@@ -53,6 +53,11 @@ TYPE_WEIGHTS = {
     CompanyType.AIRLINE: 3,
     CompanyType.TRANSPORT: 7,
     CompanyType.TOURISM_ASSOCIATION: 5,
+    CompanyType.AIRPORT: 1,
+    CompanyType.CRUISE_LINE: 1,
+    CompanyType.ONLINE_PLATFORM: 2,
+    CompanyType.VOLUNTEERING_ORGANISATION: 2,
+    CompanyType.CORPORATE_TRAVEL_BUYER: 1,
     CompanyType.OTHER: 5,
 }
 STAGE_WEIGHTS = {
@@ -76,6 +81,11 @@ NAME_SUFFIX = {
     CompanyType.AIRLINE: "Airways",
     CompanyType.TRANSPORT: "Transport",
     CompanyType.TOURISM_ASSOCIATION: "Tourism Association",
+    CompanyType.AIRPORT: "Airport",
+    CompanyType.CRUISE_LINE: "Cruises",
+    CompanyType.ONLINE_PLATFORM: "Online",
+    CompanyType.VOLUNTEERING_ORGANISATION: "Volunteers",
+    CompanyType.CORPORATE_TRAVEL_BUYER: "Corporate Travel",
     CompanyType.OTHER: "Group",
 }
 
@@ -205,6 +215,7 @@ def load_companies(
         generator.now,
         demo_reviewer().id,
     )
+    publication.choose(generator.random)
     db.session.commit()
     bump_version(db.session)  # bulk inserts pass by the flush hook that does it otherwise
     # Fresh statistics, or the query planner goes on believing the tables are empty.
@@ -260,7 +271,7 @@ def _load_batch(generator: DemoGenerator, reports: ReportMaker, start: int, size
 
 
 def _sign_all(signed: list[tuple[int, int, dict]]) -> None:
-    numbers = list(criteria())
+    numbers = list(criteria(FIRST_VERSION))
     joined = {cid: row["joined_at"] for cid, _, row in signed}
     db.session.execute(
         insert(Signature),
@@ -270,7 +281,7 @@ def _sign_all(signed: list[tuple[int, int, dict]]) -> None:
                 "user_id": uid,
                 "signatory_name": row["contact_name"],
                 "signatory_title": "Managing Director",
-                "criteria_version": CURRENT_VERSION,
+                "criteria_version": FIRST_VERSION,
                 "accepted_criteria": [c.number for c in numbers],
                 "authority_confirmed": True,
                 "signed_at": joined[cid],

@@ -61,6 +61,11 @@ EMPLOYEES = {
     CompanyType.AIRLINE: (50, 1500),
     CompanyType.TRANSPORT: (10, 300),
     CompanyType.TOURISM_ASSOCIATION: (2, 20),
+    CompanyType.AIRPORT: (100, 2000),
+    CompanyType.CRUISE_LINE: (200, 3000),
+    CompanyType.ONLINE_PLATFORM: (20, 500),
+    CompanyType.VOLUNTEERING_ORGANISATION: (2, 30),
+    CompanyType.CORPORATE_TRAVEL_BUYER: (5, 100),
     CompanyType.OTHER: (2, 80),
 }
 FORMATS = {TrainingFormat.E_LEARNING: 45, TrainingFormat.CLASSROOM: 25, TrainingFormat.BOTH: 30}

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from tracker.companies.criteria import CURRENT_VERSION, criteria
+from tracker.companies.criteria import criteria
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.qr import qr_svg
 from tracker.urls import public_url
@@ -27,5 +27,5 @@ def detail():
         verify_url=verify_url,
         qr=qr_svg(verify_url, _("QR code that opens %(url)s", url=verify_url)),
         # The criteria as worded in the version the company signed.
-        criteria=criteria(signature.criteria_version if signature else CURRENT_VERSION),
+        criteria=criteria(signature.criteria_version if signature else None),
     )

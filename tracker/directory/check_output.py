@@ -42,7 +42,7 @@ def _match(result: Result) -> dict | None:
     profile, verify = _links(result)
     return {
         "display_name": company.display_name,
-        "legal_name": company.legal_name,
+        "legal_name": company.public_legal_name,
         "membership_number": company.membership_number,
         "countries": result.countries,
         "profile_url": profile,
@@ -59,6 +59,7 @@ def summary_json(summary: Summary) -> dict:
         "no_match": summary.no_match,
         "errors": summary.errors,
         "not_checked": summary.not_checked,
+        "members": summary.members,  # members whose reporting is not published
     }
 
 
@@ -107,7 +108,7 @@ def csv_row(result: Result) -> list:
         result.label.label,
         result.confidence,
         company.display_name,
-        company.legal_name,
+        company.public_legal_name,
         company.membership_number,
         result.standing.label,
         result.since.isoformat(),

@@ -172,12 +172,14 @@ _RESULT = {
                 "good_standing",
                 "report_overdue",
                 "top_member",
+                "member",
                 "suspended",
                 "withdrawn",
                 "expelled",
                 None,
             ],
-            "description": "Suspended, withdrawn and expelled companies are NOT members",
+            "description": "Suspended, withdrawn and expelled companies are NOT members; "
+            "member: a member, where overdue reports are not published",
         },
         "since": {
             "type": "string",
@@ -211,6 +213,7 @@ _SUMMARY = {
             "no_match",
             "errors",
             "not_checked",
+            "members",
         )
     },
 }

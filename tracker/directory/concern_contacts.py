@@ -1,12 +1,15 @@
 """Verified national contacts for reporting a concern about a child, from a deployment's file.
 
-The tracker ships none: a wrong hotline number on a child-protection page does harm, so every
-contact is one that the deployment has checked and put in CONCERN_CONTACTS_FILE, a JSON object
-of country codes to lists of contacts:
+The page follows ECPAT's guidance, in its order: the emergency number and the police first, then
+the national child helpline, then the online reporting portals (KINDS). The tracker ships no
+national contact: a wrong hotline number on a child-protection page does harm, so every contact
+is one that the deployment has checked and put in CONCERN_CONTACTS_FILE, a JSON object of
+country codes to lists of contacts:
 
-    {"TH": [{"name": "…", "phone": "…", "url": "https://…", "email": "…", "note": "…"}]}
+    {"TH": [{"kind": "helpline", "name": "…", "phone": "…", "url": "https://…", "note": "…"}]}
 
-`name` is required, the rest optional; `name` and `note` may instead be objects of language
+`kind` is one of KINDS (a contact without one is listed last, as "other contacts"); `name` is
+required, the rest optional; `name` and `note` may instead be objects of language
 codes to text ({"en": "…", "fr": "…"}), English being the fallback. A missing file means no
 contacts. An entry that breaks these rules is left out and logged, so that one typo neither
 shows a broken link nor takes every country's page down. The file is read again when it changes.
@@ -24,6 +27,12 @@ from tracker.countries import is_country_code
 from tracker.languages.selection import current_language
 
 MAX_TEXT = 500
+# ECPAT's order: emergency and police first, then the child helpline, then online reporting.
+KINDS = ("emergency", "police", "helpline", "online", "other")
+# Where a reader finds what a country's file does not give: directories kept by the networks
+# of child helplines and of online reporting hotlines.
+HELPLINE_DIRECTORY = "https://childhelplineinternational.org/helplines/"
+ONLINE_REPORTING_DIRECTORY = "https://www.inhope.org/EN/articles/report-here"
 PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{1,30}")
 WEB = re.compile(r"https?://[^\s<>\"]+")  # no javascript: or data: links
 EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
@@ -32,6 +41,7 @@ EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 @dataclass(frozen=True)
 class Contact:
     name: str
+    kind: str = "other"
     phone: str | None = None
     url: str | None = None
     email: str | None = None
@@ -40,6 +50,13 @@ class Contact:
     @property
     def phone_link(self) -> str | None:
         return "tel:" + re.sub(r"[^0-9+]", "", self.phone) if self.phone else None
+
+
+def contacts_by_kind(country: str) -> dict[str, list[Contact]]:
+    """The verified contacts for `country` by kind, each kind in the file's order (KINDS lists
+    the order the page follows)."""
+    contacts = contacts_for(country)
+    return {kind: [c for c in contacts if c.kind == kind] for kind in KINDS}
 
 
 def contacts_for(country: str) -> list[Contact]:
@@ -83,6 +100,7 @@ def _valid(entry) -> bool:
     if not isinstance(entry, dict) or not _text_ok(entry.get("name"), required=True):
         return False
     checks = {
+        "kind": lambda v: v in KINDS,
         "phone": lambda v: isinstance(v, str) and PHONE.fullmatch(v),
         "url": lambda v: isinstance(v, str) and len(v) <= MAX_TEXT and WEB.fullmatch(v),
         "email": lambda v: isinstance(v, str) and len(v) <= 254 and EMAIL.fullmatch(v),
@@ -107,6 +125,7 @@ def _one_text(text) -> bool:
 def _contact(entry: dict, language: str) -> Contact:
     return Contact(
         name=_in(entry["name"], language),
+        kind=entry.get("kind") or "other",
         phone=entry.get("phone"),
         url=entry.get("url"),
         email=entry.get("email"),

@@ -12,8 +12,8 @@ from datetime import date
 
 from sqlalchemy import distinct, func, select
 
-from tracker.companies.models import Company, CompanyType, Operation, Stage
-from tracker.companies.queries import in_stage
+from tracker.companies.models import Company, CompanyType, Operation
+from tracker.companies.queries import listed_publicly
 from tracker.extensions import db
 from tracker.page_cache import public_cached_value
 from tracker.reports import services
@@ -56,7 +56,7 @@ def _members_by_country() -> list[CountryCount]:
     query = (
         select(Operation.country_code, Company.type, func.count(distinct(Operation.company_id)))
         .join(Company, Company.id == Operation.company_id)
-        .where(in_stage(Stage.ACTIVE))
+        .where(listed_publicly())
         .group_by(Operation.country_code, Company.type)
     )
     counts: dict[str, dict[CompanyType, int]] = {}
@@ -105,7 +105,7 @@ def _coverage(country: str, years: list[int]) -> list[YearCoverage]:
             TrainingRow.trained.is_not(None),
             Report.year.in_(years),
             Report.state == ReportState.ACCEPTED,
-            Report.company_id.in_(select(Company.id).where(in_stage(Stage.ACTIVE))),
+            Report.company_id.in_(select(Company.id).where(listed_publicly())),
         )
         .group_by(Report.year)
         .order_by(Report.year)

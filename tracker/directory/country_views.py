@@ -1,14 +1,13 @@
 """Public pages per country: the world map of members, and each country's members."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from tracker import charts
 from tracker.countries import collation_key, country_name, is_country_code
-from tracker.directory import country_figures, listing, worldmap
-from tracker.directory.concern_contacts import contacts_for
+from tracker.directory import concern_contacts, country_figures, listing, worldmap
 from tracker.directory.country_filters import CountryFilterForm
 from tracker.page_cache import public_cached_value, public_page
 from tracker.reports import services
@@ -71,8 +70,9 @@ def render_country(code: str, form: CountryFilterForm, page: listing.Page | None
         properties_shown=PROPERTIES_SHOWN,
         coverage=coverage,
         coverage_chart=coverage_chart(code, coverage),
-        contacts=contacts_for(code),
-        contact_email=current_app.config["CONTACT_EMAIL"],
+        contacts=concern_contacts.contacts_by_kind(code),
+        helpline_directory=concern_contacts.HELPLINE_DIRECTORY,
+        online_reporting_directory=concern_contacts.ONLINE_REPORTING_DIRECTORY,
     )
 
 

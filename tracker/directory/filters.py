@@ -53,6 +53,9 @@ class DirectoryFilterForm(BaseForm):
         present = MultiDict({key: value for key, value in formdata.items(multi=True) if value})
         super().__init__(present, **kwargs)
         self.country.choices = select_choices(country_choices(), _l("All countries"))
+        # Only the standings the publication rules let the public see.
+        in_use = [(item.value, item.label) for item in PublicStanding.in_use()]
+        self.standing.choices = select_choices(in_use, _l("Any standing"))
 
     @property
     def link_args(self) -> dict[str, str]:

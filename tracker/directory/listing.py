@@ -24,10 +24,15 @@ from tracker.companies.models import (
     CompanyType,
     Membership,
     Operation,
-    Stage,
     Standing,
 )
-from tracker.companies.queries import in_stage, operating_in
+from tracker.companies.publication import publishes_suspended, shows_overdue
+from tracker.companies.queries import (
+    listed_publicly,
+    membership_listed,
+    operating_in,
+    public_operation,
+)
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum
 from tracker.page_cache import public_cached_value
@@ -44,6 +49,9 @@ class PublicStanding(LabelledEnum):
     GOOD = "good_standing"
     OVERDUE = "report_overdue"
     TOP_MEMBER = "top_member"
+    # Only under the publication rules that call for them (tracker/companies/publication.py):
+    MEMBER = "member"  # overdue not published: a member, its reporting not said
+    SUSPENDED = "suspended"  # suspended members published
 
     @property
     def label(self) -> str:
@@ -51,13 +59,25 @@ class PublicStanding(LabelledEnum):
             "good_standing": _l("In good standing"),
             "report_overdue": _l("Report overdue"),
             "top_member": _l("Top Member"),
+            "member": _l("Member"),
+            "suspended": _l("Membership suspended"),
         }[self.value]
 
     @property
     def tone(self) -> str:
-        return {"good_standing": "success", "report_overdue": "warning", "top_member": "success"}[
-            self.value
-        ]
+        return {
+            "good_standing": "success",
+            "report_overdue": "warning",
+            "top_member": "success",
+            "member": "neutral",
+            "suspended": "danger",
+        }[self.value]
+
+    @classmethod
+    def in_use(cls) -> list["PublicStanding"]:
+        """The standings the public sees under the deployment's publication rules."""
+        shown = [cls.GOOD, cls.OVERDUE] if shows_overdue() else [cls.MEMBER]
+        return [*shown, cls.TOP_MEMBER, *([cls.SUSPENDED] if publishes_suspended() else [])]
 
 
 class Sort(LabelledEnum):
@@ -160,17 +180,25 @@ def overdue(on: date) -> ColumnElement[bool]:
 
 
 def standing_condition(standing: PublicStanding, on: date) -> ColumnElement[bool]:
-    members = select(Membership.company_id)
-    if standing is PublicStanding.OVERDUE:
-        return Company.id.in_(members.where(overdue(on)))
-    if standing is PublicStanding.TOP_MEMBER:
-        return Company.id.in_(members.where(recognition.latest_title_holder()))
-    return Company.id.in_(members.where(~overdue(on)))
+    """The SQL twin of `standing_of`: members whose public standing is `standing`."""
+    if standing not in PublicStanding.in_use():
+        return false()
+    active = Membership.standing == Standing.ACTIVE
+    condition = {
+        PublicStanding.SUSPENDED: Membership.standing == Standing.SUSPENDED,
+        PublicStanding.OVERDUE: and_(active, overdue(on)),
+        # An overdue report comes first (`standing_of`): the title shows once it is in.
+        PublicStanding.TOP_MEMBER: and_(active, ~overdue(on), recognition.latest_title_holder()),
+        # A Top Member is in good standing too; with overdue unpublished, all are members.
+        PublicStanding.GOOD: and_(active, ~overdue(on)),
+        PublicStanding.MEMBER: active,
+    }[standing]
+    return Company.id.in_(select(Membership.company_id).where(condition))
 
 
 def matching(filters: Filters, on: date) -> Select:
     """The ids of the members `filters` ask for, unordered."""
-    query = select(Company.id).where(in_stage(Stage.ACTIVE))
+    query = select(Company.id).where(listed_publicly())
     if filters.q.strip() and not filters.words:
         return query.where(false())  # only punctuation: no name has it
     for word in filters.words:  # folded words are letters and digits: no LIKE wildcards
@@ -179,10 +207,13 @@ def matching(filters: Filters, on: date) -> Select:
         query = query.where(Company.type == filters.type)
     if filters.country is not None:
         if filters.city:
-            in_city = select(Operation.company_id).where(
-                Operation.country_code == filters.country,
-                Operation.city == filters.city,
-                Operation.reviewed.is_(True),
+            in_city = (
+                select(Operation.company_id)
+                .where(
+                    Operation.country_code == filters.country,
+                    Operation.city == filters.city,
+                )
+                .where(public_operation())
             )
             query = query.where(Company.id.in_(in_city))
         else:
@@ -197,9 +228,7 @@ def ordered(query: Select, sort: Sort) -> Select:
         return query.order_by(Company.search_name, Company.id)
     # By joining date, walked along the memberships' index of members by date: a member's
     # membership is active exactly when the company is listed.
-    query = query.join(Membership, Membership.company_id == Company.id).where(
-        Membership.standing == Standing.ACTIVE
-    )
+    query = query.join(Membership, Membership.company_id == Company.id).where(membership_listed())
     return query.order_by(*by_date(sort))
 
 
@@ -215,7 +244,7 @@ def ids_in_order(filters: Filters, on: date) -> Select:
         # Every member by date: the memberships' index alone, not a company looked up per row.
         return (
             select(Membership.company_id)
-            .where(Membership.standing == Standing.ACTIVE)
+            .where(membership_listed())
             .order_by(*by_date(filters.sort))
         )
     return ordered(matching(filters, on), filters.sort)
@@ -258,11 +287,15 @@ def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]
             Membership.company_id,
             overdue(on),
             recognition.latest_title_holder(),
+            Membership.standing,
             recognition.latest_named_year_query(),
         ).where(Membership.company_id.in_(ids))
     ).all()
-    standings = {cid: standing_of(bool(late), bool(top)) for cid, late, top, _year in rows}
-    year = rows[0][3] if rows else None
+    standings = {
+        company_id: standing_of(bool(late), bool(top), standing is Standing.SUSPENDED)
+        for company_id, late, top, standing, _year in rows
+    }
+    year = rows[0][4] if rows else None
     return [
         Listed(
             company=companies[company_id],
@@ -279,14 +312,17 @@ def listed(ids: list[int], on: date, country: str | None = None) -> list[Listed]
     ]
 
 
-def standing_of(is_overdue: bool, is_top_member: bool) -> PublicStanding:
+def standing_of(is_overdue: bool, is_top_member: bool, suspended: bool = False) -> PublicStanding:
+    """What the public reads of a listed member's standing, under the publication rules."""
+    if suspended:  # listed only when suspended members are published
+        return PublicStanding.SUSPENDED
     if is_overdue:
-        return PublicStanding.OVERDUE
+        return PublicStanding.OVERDUE if shows_overdue() else PublicStanding.MEMBER
     # An overdue report comes first: a Top Member of last year that owes this year's report
     # is shown as overdue (its title is back once the report is in).
     if is_top_member:  # recognition.latest_title_holder: the rule staff see too
         return PublicStanding.TOP_MEMBER
-    return PublicStanding.GOOD
+    return PublicStanding.GOOD if shows_overdue() else PublicStanding.MEMBER
 
 
 def cities_in(country: str) -> list[str]:
@@ -297,8 +333,8 @@ def cities_in(country: str) -> list[str]:
         .where(
             Operation.country_code == country,
             Operation.city.is_not(None),
-            Operation.reviewed.is_(True),  # a city staff have not seen yet is not public
-            in_stage(Stage.ACTIVE),
+            public_operation(),  # unseen by staff, or the member lists no properties
+            listed_publicly(),
         )
         .distinct()
         .order_by(Operation.city)

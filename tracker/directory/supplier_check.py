@@ -78,13 +78,19 @@ class CheckStanding(LabelledEnum):
     GOOD = "good_standing"
     OVERDUE = "report_overdue"
     TOP_MEMBER = "top_member"
+    MEMBER = "member"  # overdue reports not published (PUBLISH_OVERDUE false)
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
     EXPELLED = "expelled"
 
     @property
     def is_member(self) -> bool:
-        return self in (CheckStanding.GOOD, CheckStanding.OVERDUE, CheckStanding.TOP_MEMBER)
+        return self in (
+            CheckStanding.GOOD,
+            CheckStanding.OVERDUE,
+            CheckStanding.TOP_MEMBER,
+            CheckStanding.MEMBER,
+        )
 
     @property
     def tone(self) -> str:
@@ -98,6 +104,7 @@ class CheckStanding(LabelledEnum):
             "good_standing": _l("Member in good standing"),
             "top_member": _l("Top Member, in good standing"),
             "report_overdue": _l("Member, annual report overdue"),
+            "member": _l("Member"),
             "suspended": _l("Not a member: suspended"),
             "withdrawn": _l("Not a member: withdrew"),
             "expelled": _l("Not a member: expelled"),
@@ -150,6 +157,7 @@ class Summary:
     no_match: int
     errors: int
     not_checked: int = 0
+    members: int = 0  # members whose reporting standing is not published (PUBLISH_OVERDUE)
 
 
 @dataclass(frozen=True)
@@ -315,4 +323,5 @@ def summarise(results: list[Result]) -> Summary:
         no_match=sum(r.company is None and r.error is None and r.checked for r in results),
         errors=sum(r.error is not None for r in results),
         not_checked=sum(not r.checked for r in results),
+        members=sum(s is CheckStanding.MEMBER for s in standings),
     )

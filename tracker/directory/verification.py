@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from tracker.companies.models import Company, Membership, Stage
+from tracker.companies.publication import shows_overdue
 from tracker.extensions import db
 from tracker.reports import recognition, services
 from tracker.reports.standing import ReportingStanding
@@ -58,10 +59,10 @@ def verify(number: str, on: date) -> Verification | None:
         number=company.membership.number,
         current=True,
         name=company.display_name,
-        legal_name=company.legal_name,
+        legal_name=company.public_legal_name or "",
         since=company.membership.joined_at,
         standing=standing.kind,
-        overdue_since=standing.due if overdue else None,
+        overdue_since=standing.due if overdue and shows_overdue() else None,
         # Overdue comes first, as in the directory's lists (listing.standing_of).
         top_member_year=None if overdue else recognition.latest_title(company),
     )
