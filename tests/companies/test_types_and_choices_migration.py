@@ -9,7 +9,7 @@ from tests.reports.helpers import member
 from tracker.companies.models import Company, CompanyType, Signature
 from tracker.extensions import db
 
-BEFORE = "d7b3f2a8c6e1"  # the revision before company types and publication choices
+BEFORE = "c4a91e7d2b58"  # the revision before company types and publication choices
 
 
 def test_existing_signatures_become_version_1_and_companies_stay_listed():

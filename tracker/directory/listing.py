@@ -173,9 +173,14 @@ def overdue(on: date) -> ColumnElement[bool]:
         .where(extension.company_id == Membership.company_id, extension.year == owed)
         .scalar_subquery()
     )
+    # Two-valued on purpose: without an extension `extended_until < on` is NULL, and a NULL
+    # would drop the member from `~overdue(on)` (good standing, Top Member) as well.
     return and_(
         owed <= last_ended,
-        or_(extended_until < on, and_(extended_until.is_(None), owed <= passed)),
+        or_(
+            and_(extended_until.is_not(None), extended_until < on),
+            and_(extended_until.is_(None), owed <= passed),
+        ),
     )
 
 
