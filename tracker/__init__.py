@@ -97,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.api.views import bp as api_bp
     from tracker.auth.two_factor_views import bp as two_factor_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.billing.staff_views import bp as billing_staff_bp
+    from tracker.billing.views import bp as billing_bp
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.directory.certificate_views import bp as certificates_bp
@@ -127,6 +129,8 @@ def register_blueprints(app: Flask) -> None:
         companies_bp,
         properties_bp,
         membership_bp,
+        billing_bp,
+        billing_staff_bp,
         reports_bp,
         report_training_bp,
         review_bp,

@@ -61,6 +61,11 @@ class AuditAction(LabelledEnum):
     REPORT_EXTENSION_GRANTED = "report.extension_granted"
     TOP_MEMBER_RECOGNISED = "membership.top_member_recognised"
     TOP_MEMBER_ENDED = "membership.top_member_ended"
+    FEE_CHANGED = "billing.fee_changed"
+    DISCOUNT_ADDED = "billing.discount_added"
+    INVOICE_ISSUED = "invoice.issued"
+    INVOICE_PAID = "invoice.paid"
+    INVOICE_WAIVED = "invoice.waived"
 
     @property
     def label(self) -> str:
@@ -115,6 +120,11 @@ ACTION_TITLES = {
     AuditAction.REPORT_EXTENSION_GRANTED: _l("Later due date granted for an annual report"),
     AuditAction.TOP_MEMBER_RECOGNISED: _l("Recognised as a Top Member"),
     AuditAction.TOP_MEMBER_ENDED: _l("Top Member recognition ended"),
+    AuditAction.FEE_CHANGED: _l("Fee table changed"),
+    AuditAction.DISCOUNT_ADDED: _l("Discount added"),
+    AuditAction.INVOICE_ISSUED: _l("Invoice issued"),
+    AuditAction.INVOICE_PAID: _l("Invoice payment recorded"),
+    AuditAction.INVOICE_WAIVED: _l("Invoice waived"),
 }
 
 

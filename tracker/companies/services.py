@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Invitation, Role, User
+from tracker.billing import services as billing
 from tracker.companies.criteria import CURRENT_VERSION, criteria
 from tracker.companies.lifecycle import Party, is_party, membership_number, transition
 from tracker.companies.models import (
@@ -279,6 +280,8 @@ def sign_code(company: Company, signer: User, signature: SignatureInput) -> Sign
         raise DomainError.on(None, _("Only an approved application can be signed."))
     if signer.company_id != company.id or not signer.is_owner:
         raise DomainError.on(None, _("Only the company's owner can sign The Code."))
+    if not billing.joining_settled(company):
+        raise DomainError.on(None, _("Sign once the invoice is paid."))
     if signature.criteria_version != CURRENT_VERSION:
         raise DomainError.on(
             None,

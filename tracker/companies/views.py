@@ -7,6 +7,7 @@ from flask_login import current_user
 from tracker.auth import invitations as auth_invitations
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
+from tracker.billing import services as billing
 from tracker.companies import change_requests, properties, services
 from tracker.companies import colleagues as colleague_services
 from tracker.companies.criteria import CURRENT_VERSION, criteria
@@ -93,6 +94,8 @@ def dashboard():
         signature=(company.signatures or [None])[-1],
         standing=report_services.standing_for(company, report_services.today()),
         reports=report_services.reports_of(company) if company.has_membership else [],
+        open_invoices=billing.open_invoices_of(company),
+        today=billing.today(),
     )
 
 
@@ -223,6 +226,9 @@ def sign():
         company=company,
         criteria=criteria(),
         version=CURRENT_VERSION,
+        invoice=billing.joining_invoice(company),
+        settled=billing.joining_settled(company),
+        today=billing.today(),
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role, User
+from tracker.billing import services as billing
 from tracker.companies import queries
 from tracker.companies.lifecycle import transition
 from tracker.companies.models import Company, Stage
@@ -151,6 +152,7 @@ def _decide(company: Company, reviewer: User, action: AuditAction, **details) ->
 def approve_application(company: Company, reviewer: User) -> None:
     """:raises DomainError: if the application is not waiting or not the reviewer's to decide."""
     _decide(company, reviewer, AuditAction.APPLICATION_APPROVED)
+    billing.issue_joining_invoice(company, reviewer)  # moves to plan approval (issue 15)
 
 
 def return_application(company: Company, reviewer: User, comment: str) -> None:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.audit import AuditAction
+from tracker.billing import services as billing
 from tracker.companies import change_requests
 from tracker.companies import services as company_services
 from tracker.companies.changes import described
@@ -197,6 +198,8 @@ def render_detail(company, extension_form=None, **forms):
         requested=described(change_requests.requested_changes(company, request.proposed))
         if request
         else [],
+        invoices=billing.invoices_of(company),
+        today=billing.today(),
         **reporting,
         **forms,
     )
