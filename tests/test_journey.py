@@ -1,9 +1,12 @@
 """The whole journey through the test client: register, confirm, apply, approve, sign."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from tracker.audit import AuditEntry
 from tracker.auth.services import find_user
+from tracker.billing.models import Invoice
 from tracker.companies.models import ApplicationStatus, Company
 from tracker.extensions import db
 
@@ -68,6 +71,24 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     assert company.status is ApplicationStatus.APPROVED
     assert smtp.to("ana@sunrise.example")[-1]["Subject"].endswith("approved")
 
+    # The joining invoice (band 500k-2.5M: EUR 300) must be paid before the owner signs.
+    invoice = db.session.scalar(select(Invoice))
+    number = f"TC-INV-{datetime.now(UTC).year}-00001"
+    assert (invoice.number, invoice.amount, invoice.currency) == (number, 300, "EUR")
+    auth.logout()
+    auth.login("ana@sunrise.example", "long enough pw")
+    page = client.get("/company/sign").get_data(as_text=True)
+    assert "Sign once the invoice is paid" in page and number in page
+    assert client.submit("/company/sign", SIGNATURE).status_code == 200
+    db.session.refresh(company)
+    assert not company.has_membership
+
+    auth.logout()
+    auth.login(reviewer.email)
+    payment = {"paid_on": "2026-12-01", "method": "bank_transfer", "reference": "SWIFT 123"}
+    response = client.submit(f"/review/invoices/{invoice.id}/pay", {**payment, "version": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
     auth.logout()
     auth.login("ana@sunrise.example", "long enough pw")
     response = client.submit("/company/sign", SIGNATURE)
@@ -77,5 +98,11 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     assert company.membership_number == f"TC-{company.id:06d}"
     assert company.signatures[0].criteria_version == "2024.1"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions[-3:] == ["application.submitted", "application.approved", "company.signed"]
+    assert actions[-5:] == [
+        "application.submitted",
+        "application.approved",
+        "invoice.issued",
+        "invoice.paid",
+        "company.signed",
+    ]
     assert b"Member" in client.get("/company/").data
