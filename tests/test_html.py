@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from sqlalchemy import select
 
 from tests.factories import PASSWORD, CompanyFactory, owner_of
 from tests.reports.helpers import member as report_member
 from tests.reports.helpers import ready_report
 from tracker import audit
 from tracker.auth.models import Invitation
+from tracker.billing.models import Invoice
 from tracker.companies.models import (
+    ApplicationStatus,
     ChangeRequest,
     ChangeRequestStatus,
     CompanyType,
@@ -304,4 +307,29 @@ def test_two_factor_pages_are_valid(client, auth, owner_a, vnu, tmp_path):
     auth.login(owner_a.email, second_factor=False)
     pages["two_factor_verify"] = fetch(client, "/account/two-factor/")
     pages["two_factor_verify_errors"] = fetch(client, "/account/two-factor/", {"code": "1"})
+    assert vnu(pages, tmp_path) == []
+
+
+def test_billing_pages_are_valid(client, auth, reviewer, admin, vnu, tmp_path):
+    company = CompanyFactory(status=ApplicationStatus.APPROVED, paid=False, countries=("TH",))
+    invoice = db.session.scalars(select(Invoice)).one()
+    auth.login(owner_of(company, email="owner.billing@example.com").email)
+    pages = {
+        "invoices": fetch(client, "/company/invoices/"),
+        "invoice": fetch(client, f"/company/invoices/{invoice.number}"),
+        "sign_gate": fetch(client, "/company/sign"),
+        "dashboard_unpaid": fetch(client, "/company/"),
+    }
+    auth.logout()
+    auth.login(reviewer.email)
+    pages["staff_invoices"] = fetch(client, "/review/invoices")
+    pages["staff_invoice"] = fetch(client, f"/review/invoices/{invoice.id}")
+    pages["pay_errors"] = fetch(
+        client, f"/review/invoices/{invoice.id}/pay", {"paid_on": "", "version": "1"}
+    )
+    pages["company_with_invoice"] = fetch(client, f"/review/companies/{company.id}")
+    auth.logout()
+    auth.login(admin.email)
+    pages["fees"] = fetch(client, "/review/fees")
+    pages["discount_errors"] = fetch(client, "/review/fees/discounts", {"name": ""})
     assert vnu(pages, tmp_path) == []

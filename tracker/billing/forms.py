@@ -27,7 +27,7 @@ class PaymentForm(VersionedForm):
     paid_on = DateField("Paid on", validators=[InputRequired("Give the date of the payment.")])
     method = SelectField(
         "Method",
-        choices=select_choices(PaymentMethod.choices()),
+        choices=select_choices(PaymentMethod.choices(), "Choose the method"),
         validators=[DataRequired("Choose how it was paid.")],
     )
     reference = StringField(
@@ -60,7 +60,9 @@ class FeeForm(VersionedForm):
 class DiscountForm(BaseForm):
     name = StringField("Name", validators=[DataRequired("Name the discount."), Length(max=120)])
     kind = SelectField(
-        "Kind", choices=select_choices(DiscountKind.choices()), validators=[DataRequired()]
+        "Kind",
+        choices=select_choices(DiscountKind.choices(), "Choose the kind"),
+        validators=[DataRequired("Choose the kind.")],
     )
     value = IntegerField(
         "Value (percent, or whole amount)",
