@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tracker.audit import AuditEntry
 from tracker.billing import services
 from tracker.billing.models import Invoice, InvoiceKind, PaymentMethod
 from tracker.companies.models import Company, Stage
@@ -69,5 +70,12 @@ def overdue_renewal(company: Company, staff) -> Invoice:
     invoice = services.issue_invoice(company, InvoiceKind.RENEWAL, year, staff)
     invoice.issued_at -= timedelta(days=45)
     invoice.due_on -= timedelta(days=45)
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.company_id == company.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).one()
+    entry.created_at = invoice.issued_at
     db.session.flush()
     return invoice
