@@ -434,6 +434,13 @@ CASES += [
         outcomes(company=404, owner_b=200),
         "/company/invoices/{b_invoice}",
     ),
+    # Owners confirm their band for a renewal; none is due for these (M joined this year).
+    Case(
+        "POST",
+        "/company/invoices/renew",
+        outcomes(company="/company/invoices/", colleague_a=403, applicant=404),
+        data={"year": "2026", "confirmed": "y"},
+    ),
     Case("GET", "/review/invoices", STAFF_PAGE),
     Case("GET", "/review/invoices/<int:invoice_id>", outcomes(staff=200, rep_fr=404), IM),
     Case(

@@ -1,14 +1,14 @@
 """Billing pages: the company's invoices, the sign gate, staff recording and the fee table."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.factories import CompanyFactory, UserFactory, joining_invoice, owner_of
 from tracker.audit import AuditEntry
-from tracker.billing.models import Discount, FeeBand, Invoice, InvoiceState
-from tracker.billing.services import today
-from tracker.companies.models import ApplicationStatus, RevenueBand
+from tracker.billing.models import Discount, FeeBand, Invoice, InvoiceKind, InvoiceState
+from tracker.billing.services import renewal_year, today
+from tracker.companies.models import ApplicationStatus, RevenueBand, Stage
 from tracker.extensions import db
 
 
@@ -175,3 +175,47 @@ def test_admin_adds_a_discount(client, auth, admin):
     assert db.session.scalars(select(Discount.name)).all() == ["PATA"]
     refused = client.submit("/review/fees/discounts", {**data, "reason": ""})
     assert refused.status_code == 400 and 'value="PATA"' in refused.get_data(as_text=True)
+
+
+def veteran_member():
+    company = CompanyFactory(stage=Stage.ACTIVE, revenue_band=RevenueBand.UP_TO_2_5M)
+    company.membership.joined_at = datetime(2024, 3, 1, tzinfo=UTC)
+    db.session.commit()
+    return company
+
+
+def test_member_confirms_its_band_and_gets_the_renewal_invoice(client, auth):
+    company = veteran_member()
+    owner = owner_of(company)
+    auth.login(owner.email)
+    year = today().year
+    assert f"Confirm your revenue band for {year}" in client.get("/company/").get_data(as_text=True)
+    refused = client.submit("/company/invoices/renew", {"year": str(year)})
+    assert refused.status_code == 302 and db.session.scalar(select(func.count(Invoice.id))) == 1
+    response = client.submit("/company/invoices/renew", {"year": str(year), "confirmed": "y"})
+    renewal = db.session.scalar(select(Invoice).where(Invoice.kind == InvoiceKind.RENEWAL))
+    assert (renewal.year, renewal.amount, renewal.state) == (year, 300, InvoiceState.ISSUED)
+    assert response.location == f"/company/invoices/{renewal.number}"
+    # Once issued, no second renewal for the year.
+    again = client.submit("/company/invoices/renew", {"year": str(year), "confirmed": "y"})
+    assert again.status_code == 302
+    assert db.session.scalar(select(func.count(Invoice.id))) == 2
+    page = client.get("/company/invoices/").get_data(as_text=True)
+    assert "Confirm your revenue band" not in page and renewal.number in page
+
+
+def test_only_the_owner_confirms_the_band(client, auth):
+    company = veteran_member()
+    colleague = UserFactory(company=company)
+    auth.login(colleague.email)
+    page = client.get("/company/invoices/").get_data(as_text=True)
+    assert "owner confirms it." in page and "Confirm and receive" not in page
+    data = {"year": str(today().year), "confirmed": "y"}
+    assert client.submit("/company/invoices/renew", data).status_code == 403
+    assert db.session.scalar(select(func.count(Invoice.id))) == 1
+
+
+def test_no_renewal_in_the_joining_year():
+    company = CompanyFactory(stage=Stage.ACTIVE)
+    assert renewal_year(company, today()) is None
+    assert renewal_year(veteran_member(), today()) == today().year

@@ -1,7 +1,17 @@
 """Staff forms: the fee table, discounts, recording a payment and waiving an invoice."""
 
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
 
 from tracker.billing.models import DiscountKind, PaymentMethod
 from tracker.billing.services import MAX_FEE
@@ -54,6 +64,16 @@ class FeeForm(VersionedForm):
     currency = StringField(
         "Currency",
         validators=[DataRequired("Give a three-letter currency code."), Length(3, 3)],
+    )
+
+
+class RenewalForm(BaseForm):
+    """The member confirms its revenue band for the year; the renewal invoice follows."""
+
+    year = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    confirmed = BooleanField(
+        _l("Our annual revenue is still in this band."),
+        validators=[DataRequired(_l("Confirm the revenue band, or change it in your profile."))],
     )
 
 

@@ -278,6 +278,32 @@ def joining_settled(company: Company) -> bool:
     return invoice is not None and invoice.is_settled
 
 
+def renewal_year(company: Company, on: date) -> int | None:
+    """The membership year a member owes a renewal invoice for (the calendar year of `on`,
+    once it joined in an earlier one and none is issued yet), or None."""
+    if not (company.is_member or company.is_suspended) or company.joined_at.year >= on.year:
+        return None
+    issued = select(Invoice.id).where(
+        Invoice.company_id == company.id,
+        Invoice.kind == InvoiceKind.RENEWAL,
+        Invoice.year == on.year,
+    )
+    return None if db.session.scalar(issued) is not None else on.year
+
+
+def confirm_band_and_renew(company: Company, owner: User, year: int, on: date) -> Invoice:
+    """The owner confirms the revenue band on record for `year`; its renewal invoice follows.
+    (A band that changed is changed through the profile first, which staff review.)
+
+    :raises DomainError: for anyone but the owner, or if no renewal is due for `year`.
+    """
+    if owner.company_id != company.id or not owner.is_owner:
+        raise DomainError.on(None, _("Only the company's owner can confirm the revenue band."))
+    if renewal_year(company, on) != year:
+        raise DomainError.on(None, _("No renewal is due for %(year)s.", year=year))
+    return issue_invoice(company, InvoiceKind.RENEWAL, year, owner)
+
+
 def invoices_of(company: Company) -> list[Invoice]:
     """The company's invoices, newest first."""
     query = (

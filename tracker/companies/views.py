@@ -95,6 +95,7 @@ def dashboard():
         standing=report_services.standing_for(company, report_services.today()),
         reports=report_services.reports_of(company) if company.has_membership else [],
         open_invoices=billing.open_invoices_of(company),
+        renewal_year=billing.renewal_year(company, billing.today()),
         today=billing.today(),
     )
 
