@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyotp
@@ -332,4 +333,11 @@ def test_billing_pages_are_valid(client, auth, reviewer, admin, vnu, tmp_path):
     auth.login(admin.email)
     pages["fees"] = fetch(client, "/review/fees")
     pages["discount_errors"] = fetch(client, "/review/fees/discounts", {"name": ""})
+    auth.logout()
+    veteran = CompanyFactory(stage=Stage.ACTIVE)
+    veteran.membership.joined_at = datetime(2024, 3, 1, tzinfo=UTC)
+    db.session.commit()
+    auth.login(owner_of(veteran, email="owner.veteran@example.com").email)
+    pages["renewal_due"] = fetch(client, "/company/invoices/")
+    pages["dashboard_renewal"] = fetch(client, "/company/")
     assert vnu(pages, tmp_path) == []
