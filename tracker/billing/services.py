@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import contains_eager
 
 from tracker import audit
 from tracker.audit import AuditAction
@@ -325,6 +326,7 @@ def list_invoices(staff: User, overdue_only: bool, on: date) -> Select:
         select(Invoice)
         .join(Company, Invoice.company_id == Company.id)
         .where(condition, queries.visible_to(staff))
+        .options(contains_eager(Invoice.company))  # the list names each company
         .order_by(Invoice.due_on, Invoice.id)
     )
 
