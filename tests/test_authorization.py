@@ -457,6 +457,14 @@ CASES += [
         IM + "/waive",
         {"reason": "Hardship after the floods."},
     ),
+    # No discount exists: the choice is refused beside the field.
+    Case(
+        "POST",
+        "/review/invoices/<int:invoice_id>/discount",
+        outcomes(reviewer=400, admin=400, rep_th=403, rep_fr=404),
+        IM + "/discount",
+        {"discount": "1"},
+    ),
     Case("GET", "/review/fees", outcomes(admin=200)),
     # The same fee saved again: nothing changes for the tests that follow.
     Case(

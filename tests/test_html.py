@@ -21,7 +21,7 @@ from tests.reports.helpers import member as report_member
 from tests.reports.helpers import ready_report
 from tracker import audit
 from tracker.auth.models import Invitation
-from tracker.billing.models import Invoice
+from tracker.billing.models import Discount, DiscountKind, Invoice
 from tracker.companies.models import (
     ApplicationStatus,
     ChangeRequest,
@@ -322,6 +322,8 @@ def test_billing_pages_are_valid(client, auth, reviewer, admin, vnu, tmp_path):
         "dashboard_unpaid": fetch(client, "/company/"),
     }
     auth.logout()
+    db.session.add(Discount(name="PATA", kind=DiscountKind.AMOUNT, value=10, reason="Partner"))
+    db.session.commit()  # so the staff page offers to apply it
     auth.login(reviewer.email)
     pages["staff_invoices"] = fetch(client, "/review/invoices")
     pages["staff_invoice"] = fetch(client, f"/review/invoices/{invoice.id}")

@@ -66,6 +66,7 @@ class AuditAction(LabelledEnum):
     INVOICE_ISSUED = "invoice.issued"
     INVOICE_PAID = "invoice.paid"
     INVOICE_WAIVED = "invoice.waived"
+    INVOICE_DISCOUNTED = "invoice.discounted"
 
     @property
     def label(self) -> str:
@@ -125,6 +126,7 @@ ACTION_TITLES = {
     AuditAction.INVOICE_ISSUED: _l("Invoice issued"),
     AuditAction.INVOICE_PAID: _l("Invoice payment recorded"),
     AuditAction.INVOICE_WAIVED: _l("Invoice waived"),
+    AuditAction.INVOICE_DISCOUNTED: _l("Discount applied to an invoice"),
 }
 
 

@@ -6,7 +6,14 @@ from sqlalchemy import func, select
 
 from tests.factories import CompanyFactory, UserFactory, joining_invoice, owner_of
 from tracker.audit import AuditEntry
-from tracker.billing.models import Discount, FeeBand, Invoice, InvoiceKind, InvoiceState
+from tracker.billing.models import (
+    Discount,
+    DiscountKind,
+    FeeBand,
+    Invoice,
+    InvoiceKind,
+    InvoiceState,
+)
 from tracker.billing.services import renewal_year, today
 from tracker.companies.models import ApplicationStatus, RevenueBand, Stage
 from tracker.extensions import db
@@ -219,3 +226,29 @@ def test_no_renewal_in_the_joining_year():
     company = CompanyFactory(stage=Stage.ACTIVE)
     assert renewal_year(company, today()) is None
     assert renewal_year(veteran_member(), today()) == today().year
+
+
+def test_reviewer_applies_a_discount_to_an_open_invoice(client, auth, reviewer):
+    company, invoice = unpaid_company(revenue_band=RevenueBand.UP_TO_50M)
+    discount = Discount(name="PATA", kind=DiscountKind.PERCENTAGE, value=25, reason="Partner")
+    db.session.add(discount)
+    db.session.commit()
+    auth.login(reviewer.email)
+    assert "Apply the discount" in client.get(f"/review/invoices/{invoice.id}").get_data(
+        as_text=True
+    )
+    data = {"discount": str(discount.id), "version": "1"}
+    response = client.submit(f"/review/invoices/{invoice.id}/discount", data)
+    assert response.status_code == 302
+    invoice = db.session.get(Invoice, invoice.id)
+    # The 800 fee of the band less 25%: 200 off, 600 due.
+    assert (invoice.fee, invoice.discount_amount, invoice.amount) == (800, 200, 600)
+    assert (invoice.discount_name, invoice.discount_reason) == ("PATA", "Partner")
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert (entry.action, entry.details["amount"]) == ("invoice.discounted", 600)
+    stale = client.submit(f"/review/invoices/{invoice.id}/discount", data)
+    assert stale.status_code == 409
+    unknown = client.submit(
+        f"/review/invoices/{invoice.id}/discount", {"discount": "999", "version": "2"}
+    )
+    assert unknown.status_code == 400

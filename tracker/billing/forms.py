@@ -46,6 +46,15 @@ class PaymentForm(VersionedForm):
     )
 
 
+class ApplyDiscountForm(VersionedForm):
+    discount = SelectField("Discount", validators=[DataRequired("Choose the discount to apply.")])
+
+    def __init__(self, discounts=(), **kwargs):
+        super().__init__(**kwargs)
+        pairs = [(str(discount.id), discount.name) for discount in discounts]
+        self.discount.choices = select_choices(pairs, "Choose a discount")
+
+
 class WaiveForm(VersionedForm):
     reason = TextAreaField(
         "Why is the invoice waived?",

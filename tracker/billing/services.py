@@ -378,6 +378,28 @@ def record_payment(
     )
 
 
+def apply_discount(invoice: Invoice, staff: User, discount: Discount, seen_version: int) -> None:
+    """Take `discount` off the invoice's fee (replacing any discount it had).
+
+    :raises DomainError: for anyone but ECPAT staff, or an invoice not open.
+    :raises InvoiceConflict: if the invoice changed since version `seen_version` was read.
+    """
+    _check_settle(invoice, staff, seen_version)
+    invoice.discount_amount = discount.reduction(invoice.fee)
+    invoice.discount_name, invoice.discount_reason = discount.name, discount.reason
+    invoice.amount = invoice.fee - invoice.discount_amount
+    db.session.flush()
+    audit.record(
+        AuditAction.INVOICE_DISCOUNTED,
+        actor=staff,
+        company=invoice.company,
+        number=invoice.number,
+        discount=discount.name,
+        amount=invoice.amount,
+        comment=discount.reason,
+    )
+
+
 def waive_invoice(invoice: Invoice, staff: User, reason: str, seen_version: int) -> None:
     """Waive the invoice: the company owes nothing for it.
 

@@ -6,8 +6,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.billing import services
-from tracker.billing.forms import DiscountForm, FeeForm, PaymentForm, WaiveForm
-from tracker.billing.models import DiscountKind, FeeBand, Invoice, PaymentMethod
+from tracker.billing.forms import (
+    ApplyDiscountForm,
+    DiscountForm,
+    FeeForm,
+    PaymentForm,
+    WaiveForm,
+)
+from tracker.billing.models import Discount, DiscountKind, FeeBand, Invoice, PaymentMethod
 from tracker.companies import queries
 from tracker.companies.models import Company
 from tracker.domain import DomainError, populate_errors
@@ -51,8 +57,10 @@ def index():
 
 
 def render_invoice(invoice: Invoice, status: int = 200, **forms):
+    forms.setdefault("discount_form", ApplyDiscountForm(services.discounts()))
     for name, form_class in (("payment_form", PaymentForm), ("waive_form", WaiveForm)):
-        form = forms.setdefault(name, form_class())
+        forms.setdefault(name, form_class())
+    for form in forms.values():
         if not form.version.data:
             form.version.data = str(invoice.version)
     page = render_template(
@@ -106,6 +114,17 @@ def pay(invoice_id: int):
     return settle(
         invoice_id, PaymentForm(), "payment_form", record, "Payment of {number} recorded."
     )
+
+
+@bp.post("/invoices/<int:invoice_id>/discount")
+@staff_required
+def discount(invoice_id: int):
+    def record(invoice, form):
+        chosen = db.session.get(Discount, int(form.discount.data))  # one of the choices
+        services.apply_discount(invoice, current_user, chosen, form.seen_version)
+
+    form = ApplyDiscountForm(services.discounts())
+    return settle(invoice_id, form, "discount_form", record, "Discount applied to {number}.")
 
 
 @bp.post("/invoices/<int:invoice_id>/waive")
