@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tests.factories import CompanyFactory, joining_invoice, owner_of, staff
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role
-from tracker.billing import services
+from tracker.billing import fees, services
 from tracker.billing.models import (
     Discount,
     DiscountKind,
@@ -49,7 +49,7 @@ def approved(**kwargs):
     ],
 )
 def test_the_migration_seeds_the_fee_scale(band, amount):
-    row = services.fee_for(band)
+    row = fees.fee_for(band)
     assert (row.amount, row.currency) == (amount, "EUR")
 
 
@@ -64,7 +64,7 @@ def test_the_migration_seeds_the_fee_scale(band, amount):
 )
 def test_quote_takes_the_discount_off_the_fee(kind, value, band, reduction, due):
     discount = Discount(name="Partner", kind=kind, value=value, reason="Partner association")
-    price = services.quote(band, discount)
+    price = fees.quote(band, discount)
     assert (price.discount_amount, price.amount, price.discount_reason) == (
         reduction,
         due,
@@ -278,12 +278,12 @@ def test_open_invoice_list_is_scoped_and_filters_overdue(rep_th, reviewer):
 
 
 def test_only_admins_change_fees(reviewer, admin, restore_fees):
-    row = services.fee_for(RevenueBand.UP_TO_500K)
+    row = fees.fee_for(RevenueBand.UP_TO_500K)
     with pytest.raises(DomainError, match="administrator"):
-        services.update_fee(row, 60, "EUR", reviewer, row.version)
+        fees.update_fee(row, 60, "EUR", reviewer, row.version)
     with pytest.raises(DomainError, match="currency"):
-        services.update_fee(row, 60, "E1", admin, row.version)
-    services.update_fee(row, 60, "chf", admin, row.version)
+        fees.update_fee(row, 60, "E1", admin, row.version)
+    fees.update_fee(row, 60, "chf", admin, row.version)
     db.session.commit()
     assert (row.amount, row.currency) == (60, "CHF")
     entry = db.session.scalars(select(AuditEntry)).one()
@@ -295,21 +295,21 @@ def test_only_admins_change_fees(reviewer, admin, restore_fees):
 
 
 def test_fee_change_refused_for_a_version_not_read(admin, restore_fees):
-    row = services.fee_for(RevenueBand.UP_TO_500K)
-    with pytest.raises(services.InvoiceConflict, match="changed this fee"):
-        services.update_fee(row, 70, "EUR", admin, row.version + 1)
+    row = fees.fee_for(RevenueBand.UP_TO_500K)
+    with pytest.raises(fees.InvoiceConflict, match="changed this fee"):
+        fees.update_fee(row, 70, "EUR", admin, row.version + 1)
 
 
 def test_discounts_need_a_reason_and_a_sensible_value(admin, reviewer):
-    values = services.DiscountInput("Partner", DiscountKind.PERCENTAGE, 20, "PATA members")
+    values = fees.DiscountInput("Partner", DiscountKind.PERCENTAGE, 20, "PATA members")
     with pytest.raises(DomainError, match="administrator"):
-        services.add_discount(reviewer, values)
+        fees.add_discount(reviewer, values)
     with pytest.raises(DomainError, match="from 1 to 100"):
-        services.add_discount(admin, values.__class__("P", DiscountKind.PERCENTAGE, 120, "x"))
+        fees.add_discount(admin, values.__class__("P", DiscountKind.PERCENTAGE, 120, "x"))
     with pytest.raises(DomainError, match="reason"):
-        services.add_discount(admin, values.__class__("P", DiscountKind.AMOUNT, 20, " "))
-    discount = services.add_discount(admin, values)
-    assert services.discounts() == [discount]
+        fees.add_discount(admin, values.__class__("P", DiscountKind.AMOUNT, 20, " "))
+    discount = fees.add_discount(admin, values)
+    assert fees.discounts() == [discount]
     with pytest.raises(DomainError, match="exists already"):
-        services.add_discount(admin, values)
+        fees.add_discount(admin, values)
     assert actions() == ["billing.discount_added"]

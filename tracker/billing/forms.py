@@ -13,8 +13,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
+from tracker.billing.fees import MAX_FEE
 from tracker.billing.models import DiscountKind, PaymentMethod
-from tracker.billing.services import MAX_FEE
 from tracker.formutils import BaseForm, select_choices
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.billing import fees as fee_table
 from tracker.billing import services
 from tracker.billing.forms import (
     ApplyDiscountForm,
@@ -57,7 +58,7 @@ def index():
 
 
 def render_invoice(invoice: Invoice, status: int = 200, **forms):
-    forms.setdefault("discount_form", ApplyDiscountForm(services.discounts()))
+    forms.setdefault("discount_form", ApplyDiscountForm(fee_table.discounts()))
     for name, form_class in (("payment_form", PaymentForm), ("waive_form", WaiveForm)):
         forms.setdefault(name, form_class())
     for form in forms.values():
@@ -123,7 +124,7 @@ def discount(invoice_id: int):
         chosen = db.session.get(Discount, int(form.discount.data))  # one of the choices
         services.apply_discount(invoice, current_user, chosen, form.seen_version)
 
-    form = ApplyDiscountForm(services.discounts())
+    form = ApplyDiscountForm(fee_table.discounts())
     return settle(invoice_id, form, "discount_form", record, "Discount applied to {number}.")
 
 
@@ -137,7 +138,7 @@ def waive(invoice_id: int):
 
 
 def render_fees(status: int = 200, fee_forms: dict | None = None, discount_form=None):
-    rows = services.fee_table()
+    rows = fee_table.fee_table()
     fee_forms = fee_forms or {}
     for row in rows:
         if row.id not in fee_forms:
@@ -149,7 +150,7 @@ def render_fees(status: int = 200, fee_forms: dict | None = None, discount_form=
         rows=rows,
         fee_forms=fee_forms,
         discount_form=discount_form or DiscountForm(formdata=None),
-        discounts=services.discounts(),
+        discounts=fee_table.discounts(),
     )
     return page, status
 
@@ -175,13 +176,13 @@ def update_fee(fee_id: int):
     form = FeeForm()
     if form.validate_on_submit():
         try:
-            services.update_fee(
+            fee_table.update_fee(
                 row, form.amount.data, form.currency.data, current_user, form.seen_version
             )
         except DomainError as error:
             db.session.rollback()
             populate_errors(form, error)
-            status = 409 if isinstance(error, services.InvoiceConflict) else 400
+            status = 409 if isinstance(error, fee_table.InvoiceConflict) else 400
             return render_fees(status, {fee_id: form})
         db.session.commit()
         flash(f"The fee of the band {row.band.label} is saved.", "success")
@@ -194,11 +195,11 @@ def update_fee(fee_id: int):
 def add_discount():
     form = DiscountForm()
     if form.validate_on_submit():
-        values = services.DiscountInput(
+        values = fee_table.DiscountInput(
             form.name.data, DiscountKind(form.kind.data), form.value.data, form.reason.data
         )
         try:
-            services.add_discount(current_user, values)
+            fee_table.add_discount(current_user, values)
         except DomainError as error:
             db.session.rollback()
             populate_errors(form, error)

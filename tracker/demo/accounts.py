@@ -117,7 +117,7 @@ def _create_demo_owner(email: str) -> None:
     )
     company = submit_application(owner, details)
     reviewer = demo_reviewer()
-    demo_billing.services.seed_fee_table()  # as the migrations do, should it be missing
+    demo_billing.fees.seed_fee_table()  # as the migrations do, should it be missing
     approve_application(company, reviewer)
     demo_billing.settle_joining(company, reviewer)
     all_criteria = tuple(criterion.number for criterion in criteria())

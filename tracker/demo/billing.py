@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tracker.audit import AuditEntry
-from tracker.billing import services
+from tracker.billing import fees, services
 from tracker.billing.models import Invoice, InvoiceKind, PaymentMethod
 from tracker.companies.models import Company, Stage
 from tracker.extensions import db
@@ -29,7 +29,7 @@ def load_billing(staff) -> None:
     """Invoices for companies that have none (idempotent): approved companies' joining
     invoices in turn awaiting payment, overdue and waived; members' paid; and an overdue
     renewal for the demo member. Flushes; the caller commits."""
-    services.seed_fee_table()
+    fees.seed_fee_table()
     invoiced = select(Invoice.company_id)
     approved = db.session.scalars(
         select(Company)
