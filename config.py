@@ -127,6 +127,18 @@ class Config:
     CONTRACT_CLAUSE_MIN = float(os.environ.get("CONTRACT_CLAUSE_MIN", "50"))
     TRAVELLER_CHANNELS_MIN = int(os.environ.get("TRAVELLER_CHANNELS_MIN", "1"))
 
+    # Invoices (tracker/billing): due this many days after they are issued; the issuer printed
+    # on them.
+    INVOICE_DUE_DAYS = int(os.environ.get("INVOICE_DUE_DAYS", "30"))
+    INVOICE_ISSUER = {
+        "name": os.environ.get("INVOICE_ISSUER_NAME", "ECPAT International"),
+        "address": os.environ.get(
+            "INVOICE_ISSUER_ADDRESS", "328/1 Phaya Thai Road, Ratchathewi, Bangkok 10400, Thailand"
+        ),
+        "email": os.environ.get("INVOICE_ISSUER_EMAIL", "thecode@ecpat.org"),
+        "bank": os.environ.get("INVOICE_ISSUER_BANK", ""),
+    }
+
     # Languages of the pages a business or the public sees (staff pages may stay English).
     LANGUAGES = ("en", "fr", "es")
     BABEL_DEFAULT_LOCALE = "en"

@@ -1,11 +1,13 @@
 """factory_boy factories for the models; they commit, like a finished request would."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from tracker.auth.models import Role, StaffCountry, User
+from tracker.billing.models import DEFAULT_FEES, Invoice, InvoiceKind, InvoiceState, PaymentMethod
+from tracker.billing.services import next_number
 from tracker.companies.models import (
     ApplicationStatus,
     Company,
@@ -51,8 +53,43 @@ class CompanyFactory(BaseFactory):
         stage = Stage.SUBMITTED  # a membership stage makes a signed company with a membership
         membership_number = factory.Sequence(lambda n: f"TC-9{n:05d}")
 
+    @factory.post_generation
+    def paid(obj, create, extracted, **kwargs):
+        """Approved (and signed) companies get a joining invoice, paid unless `paid=False`
+        (then it awaits payment); `paid__none=True` gives them none at all."""
+        if not create or obj.status is not ApplicationStatus.APPROVED or kwargs.get("none"):
+            return
+        joining_invoice(obj, paid=extracted is not False)
+
 
 STANDINGS = {standing.value for standing in Standing}
+
+
+def joining_invoice(company: Company, paid: bool = True, **values) -> Invoice:
+    """A joining invoice of this year at the company's default fee, paid by bank transfer."""
+    now = datetime.now(UTC)
+    fee = DEFAULT_FEES[company.revenue_band]
+    invoice = Invoice(
+        number=next_number(now.year),
+        company=company,
+        year=now.year,
+        kind=InvoiceKind.JOINING,
+        band=company.revenue_band,
+        fee=fee,
+        amount=fee,
+        currency="EUR",
+        issued_at=now,
+        due_on=now.date() + timedelta(days=30),
+        state=InvoiceState.PAID if paid else InvoiceState.ISSUED,
+        paid_on=now.date() if paid else None,
+        payment_method=PaymentMethod.BANK_TRANSFER if paid else None,
+        payment_reference="Factory transfer" if paid else None,
+    )
+    for name, value in values.items():
+        setattr(invoice, name, value)
+    db.session.add(invoice)
+    db.session.commit()
+    return invoice
 
 
 def _application_status(stage: Stage) -> ApplicationStatus:

@@ -7,13 +7,15 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import CompanyFactory, UserFactory, owner_of
+from tests.factories import CompanyFactory, UserFactory, joining_invoice, owner_of
 from tests.fixtures.headers import assert_no_framing
 from tests.reports.test_views import pdf_bytes
 from tracker.audit import AuditEntry
 from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, OwnershipOffer, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
+from tracker.billing.models import FeeBand, Invoice, InvoiceKind
+from tracker.billing.services import joining_invoice as joining_invoice_of
 from tracker.companies.change_requests import open_request
 from tracker.companies.models import (
     ApplicationStatus,
@@ -21,6 +23,7 @@ from tracker.companies.models import (
     ChangeRequestStatus,
     Company,
     Membership,
+    RevenueBand,
     Signature,
     Stage,
 )
@@ -502,6 +505,65 @@ CASES += [
     ),
 ]
 
+# Billing: B's joining invoice (paid, by the factory) for its people; M's renewal awaits payment.
+IM = "/review/invoices/{im}"
+SETTLE = outcomes(reviewer=IM, admin=IM, rep_th=403, rep_fr=404)
+CASES += [
+    Case("GET", "/company/invoices/", outcomes(company=200, applicant=404)),
+    Case(
+        "GET",
+        "/company/invoices/<number>",
+        outcomes(company=404, owner_b=200),
+        "/company/invoices/{b_invoice}",
+    ),
+    # Owners confirm their band for a renewal; none is due for these (M joined this year).
+    Case(
+        "POST",
+        "/company/invoices/renew",
+        outcomes(company="/company/invoices/", colleague_a=403, applicant=404),
+        data={"year": "2026", "confirmed": "y"},
+    ),
+    Case("GET", "/review/invoices", STAFF_PAGE),
+    Case("GET", "/review/invoices/<int:invoice_id>", outcomes(staff=200, rep_fr=404), IM),
+    Case(
+        "POST",
+        "/review/invoices/<int:invoice_id>/pay",
+        SETTLE,
+        IM + "/pay",
+        {"paid_on": "2026-01-15", "method": "bank_transfer", "reference": "SWIFT 42"},
+    ),
+    Case(
+        "POST",
+        "/review/invoices/<int:invoice_id>/waive",
+        SETTLE,
+        IM + "/waive",
+        {"reason": "Hardship after the floods."},
+    ),
+    # No discount exists: the choice is refused beside the field.
+    Case(
+        "POST",
+        "/review/invoices/<int:invoice_id>/discount",
+        outcomes(reviewer=400, admin=400, rep_th=403, rep_fr=404),
+        IM + "/discount",
+        {"discount": "1"},
+    ),
+    Case("GET", "/review/fees", outcomes(admin=200)),
+    # The same fee saved again: nothing changes for the tests that follow.
+    Case(
+        "POST",
+        "/review/fees/<int:fee_id>",
+        outcomes(admin="/review/fees"),
+        "/review/fees/{fee}",
+        {"amount": "50", "currency": "EUR"},
+    ),
+    Case(
+        "POST",
+        "/review/fees/discounts",
+        outcomes(admin="/review/fees"),
+        data={"name": "Partner", "kind": "percentage", "value": "20", "reason": "Partner body"},
+    ),
+]
+
 MATRIX = [pytest.param(case, role, id=f"{case.id} as {role}") for case in CASES for role in ROLES]
 
 
@@ -534,8 +596,10 @@ def people(company_a, owner_a, company_b, owner_b, applicant, reviewer, admin, r
     plan_b = Plan(company=company_b, year=2026, state=PlanState.DRAFT)
     db.session.add(plan_b)
     db.session.commit()
+    invoice_m = joining_invoice(company_m, paid=False, kind=InvoiceKind.RENEWAL)
     return SimpleNamespace(
         plan_b=plan_b,
+        invoice_m=invoice_m,
         report_m=report_m,
         evidence_m=evidence_m,
         company_a=company_a,
@@ -576,7 +640,19 @@ def db_state() -> tuple:
         select(Report.id, Report.state, Report.version).order_by(Report.id)
     ).all()
     plans = db.session.execute(select(Plan.id, Plan.state, Plan.version).order_by(Plan.id)).all()
-    return tuple(companies), tuple(counts), tuple(requests), tuple(reports), tuple(plans)
+    invoices = db.session.execute(
+        select(Invoice.id, Invoice.state, Invoice.version).order_by(Invoice.id)
+    ).all()
+    fees = db.session.execute(select(FeeBand.band, FeeBand.amount, FeeBand.version)).all()
+    billing = (tuple(invoices), tuple(sorted(fees)))
+    return (
+        tuple(companies),
+        tuple(counts),
+        tuple(requests),
+        tuple(reports),
+        tuple(plans),
+        billing,
+    )
 
 
 def fill(path: str, people) -> str:
@@ -607,6 +683,9 @@ def fill(path: str, people) -> str:
         r=people.report_m.id,
         p=people.plan_b.id,
         e=people.evidence_m.id,
+        im=people.invoice_m.id,
+        b_invoice=joining_invoice_of(people.company_b).number,
+        fee=db.session.scalar(select(FeeBand.id).where(FeeBand.band == RevenueBand.UP_TO_500K)),
         m_number=people.company_m.membership_number,
         m_slug=people.company_m.slug,
         confirm_token=make_token(
@@ -641,6 +720,7 @@ def test_access(client, auth, people, case: Case, role: str):
         expected = expected.replace("{m}", str(people.company_m.id))
         expected = expected.replace("{r}", str(people.report_m.id))
         expected = expected.replace("{p}", str(people.plan_b.id))
+        expected = expected.replace("{im}", str(people.invoice_m.id))
     if expected == LOGIN:
         assert response.status_code == 302
         assert urlsplit(response.location).path == "/account/login"

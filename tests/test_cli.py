@@ -178,12 +178,15 @@ def test_demo_member_went_through_the_real_journey(runner):
         "application.approved",
         "plan.submitted",
         "plan.approved",
+        "invoice.issued",
+        "invoice.paid",
         "company.signed",
         "report.submitted",
         "report.returned",
         "report.resubmitted",
         "report.accepted",
         *extended,
+        "invoice.issued",  # this year's renewal, overdue
     ]
     dates = db.session.scalars(
         select(AuditEntry.created_at)

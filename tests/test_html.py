@@ -9,10 +9,12 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyotp
 import pytest
+from sqlalchemy import select
 
 from tests.factories import PASSWORD, CompanyFactory, owner_of
 from tests.plans.helpers import complete_input as complete_plan
@@ -20,7 +22,9 @@ from tests.reports.helpers import accepted_report, ready_report, top_member
 from tests.reports.helpers import member as report_member
 from tracker import audit
 from tracker.auth.models import Invitation
+from tracker.billing.models import Discount, DiscountKind, Invoice
 from tracker.companies.models import (
+    ApplicationStatus,
     ChangeRequest,
     ChangeRequestStatus,
     CompanyType,
@@ -397,4 +401,38 @@ def test_publication_and_new_criteria_pages_are_valid(
         "sign_again_errors": fetch(client, "/company/sign", {"signatory_name": ""}),
         "publication": fetch(client, "/company/publication"),
     }
+    assert vnu(pages, tmp_path) == []
+
+
+def test_billing_pages_are_valid(client, auth, reviewer, admin, vnu, tmp_path):
+    company = CompanyFactory(status=ApplicationStatus.APPROVED, paid=False, countries=("TH",))
+    invoice = db.session.scalars(select(Invoice)).one()
+    auth.login(owner_of(company, email="owner.billing@example.com").email)
+    pages = {
+        "invoices": fetch(client, "/company/invoices/"),
+        "invoice": fetch(client, f"/company/invoices/{invoice.number}"),
+        "sign_gate": fetch(client, "/company/sign"),
+        "dashboard_unpaid": fetch(client, "/company/"),
+    }
+    auth.logout()
+    db.session.add(Discount(name="PATA", kind=DiscountKind.AMOUNT, value=10, reason="Partner"))
+    db.session.commit()  # so the staff page offers to apply it
+    auth.login(reviewer.email)
+    pages["staff_invoices"] = fetch(client, "/review/invoices")
+    pages["staff_invoice"] = fetch(client, f"/review/invoices/{invoice.id}")
+    pages["pay_errors"] = fetch(
+        client, f"/review/invoices/{invoice.id}/pay", {"paid_on": "", "version": "1"}
+    )
+    pages["company_with_invoice"] = fetch(client, f"/review/companies/{company.id}")
+    auth.logout()
+    auth.login(admin.email)
+    pages["fees"] = fetch(client, "/review/fees")
+    pages["discount_errors"] = fetch(client, "/review/fees/discounts", {"name": ""})
+    auth.logout()
+    veteran = CompanyFactory(stage=Stage.ACTIVE)
+    veteran.membership.joined_at = datetime(2024, 3, 1, tzinfo=UTC)
+    db.session.commit()
+    auth.login(owner_of(veteran, email="owner.veteran@example.com").email)
+    pages["renewal_due"] = fetch(client, "/company/invoices/")
+    pages["dashboard_renewal"] = fetch(client, "/company/")
     assert vnu(pages, tmp_path) == []

@@ -1,10 +1,13 @@
 """The whole journey through the test client: register, confirm, apply, approve, plan, sign."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from tests.plans.helpers import form_fields
 from tracker.audit import AuditEntry
 from tracker.auth.services import find_user
+from tracker.billing.models import Invoice
 from tracker.companies.models import ApplicationStatus, Company
 from tracker.extensions import db
 from tracker.plans import services as plan_services
@@ -87,6 +90,23 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     response = client.submit(f"/review/plans/{plan.id}/approve", {"version": str(plan.version)})
     assert response.status_code == 302
     assert plan_services.plan_approved(company)
+    # The joining invoice (band 500k-2.5M: EUR 300) must be paid before the owner signs.
+    invoice = db.session.scalar(select(Invoice))
+    number = f"TC-INV-{datetime.now(UTC).year}-00001"
+    assert (invoice.number, invoice.amount, invoice.currency) == (number, 300, "EUR")
+    auth.logout()
+    auth.login("ana@sunrise.example", "long enough pw")
+    page = client.get("/company/sign").get_data(as_text=True)
+    assert "Sign once the invoice is paid" in page and number in page
+    assert client.submit("/company/sign", SIGNATURE).status_code == 200
+    db.session.refresh(company)
+    assert not company.has_membership
+
+    auth.logout()
+    auth.login(reviewer.email)
+    payment = {"paid_on": "2026-12-01", "method": "bank_transfer", "reference": "SWIFT 123"}
+    response = client.submit(f"/review/invoices/{invoice.id}/pay", {**payment, "version": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)
 
     auth.logout()
     auth.login("ana@sunrise.example", "long enough pw")
@@ -102,6 +122,8 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
         "application.approved",
         "plan.submitted",
         "plan.approved",
+        "invoice.issued",
+        "invoice.paid",
         "company.signed",
     ]
     assert b"Member" in client.get("/company/").data

@@ -32,7 +32,6 @@ def test_top_member_since_becomes_an_award_of_the_last_ended_year():
     """Issue 15 item 10: members recognised under the old rule keep their title, as Top
     Members of the last ended reporting year; downgrading gives the latest list back."""
     from datetime import UTC, datetime
-
     from types import SimpleNamespace
 
     from sqlalchemy import text

@@ -97,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.api.views import bp as api_bp
     from tracker.auth.two_factor_views import bp as two_factor_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.billing.staff_views import bp as billing_staff_bp
+    from tracker.billing.views import bp as billing_bp
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.publication_views import bp as publication_bp
     from tracker.companies.views import bp as companies_bp
@@ -134,6 +136,8 @@ def register_blueprints(app: Flask) -> None:
         publication_bp,
         membership_bp,
         plans_bp,
+        billing_bp,
+        billing_staff_bp,
         reports_bp,
         report_training_bp,
         report_evidence_bp,

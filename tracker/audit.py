@@ -67,6 +67,12 @@ class AuditAction(LabelledEnum):
     PLAN_RESUBMITTED = "plan.resubmitted"
     PLAN_RETURNED = "plan.returned"
     PLAN_APPROVED = "plan.approved"
+    FEE_CHANGED = "billing.fee_changed"
+    DISCOUNT_ADDED = "billing.discount_added"
+    INVOICE_ISSUED = "invoice.issued"
+    INVOICE_PAID = "invoice.paid"
+    INVOICE_WAIVED = "invoice.waived"
+    INVOICE_DISCOUNTED = "invoice.discounted"
 
     @property
     def label(self) -> str:
@@ -127,6 +133,12 @@ ACTION_TITLES = {
     AuditAction.PLAN_RESUBMITTED: _l("Implementation plan changed and resubmitted"),
     AuditAction.PLAN_RETURNED: _l("Implementation plan returned for changes"),
     AuditAction.PLAN_APPROVED: _l("Implementation plan approved"),
+    AuditAction.FEE_CHANGED: _l("Fee table changed"),
+    AuditAction.DISCOUNT_ADDED: _l("Discount added"),
+    AuditAction.INVOICE_ISSUED: _l("Invoice issued"),
+    AuditAction.INVOICE_PAID: _l("Invoice payment recorded"),
+    AuditAction.INVOICE_WAIVED: _l("Invoice waived"),
+    AuditAction.INVOICE_DISCOUNTED: _l("Discount applied to an invoice"),
 }
 
 

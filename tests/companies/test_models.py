@@ -34,19 +34,6 @@ def test_only_hotels_have_properties():
     }
 
 
-@pytest.mark.parametrize(
-    ("band", "fee"),
-    [
-        (RevenueBand.UP_TO_500K, 50),
-        (RevenueBand.UP_TO_2_5M, 300),
-        (RevenueBand.UP_TO_50M, 800),
-        (RevenueBand.ABOVE_50M, 2000),
-    ],
-)
-def test_revenue_band_annual_fee(band, fee):
-    assert band.annual_fee == fee
-
-
 def test_every_revenue_band_has_a_label():
     assert len({band.label for band in RevenueBand}) == len(RevenueBand)
 

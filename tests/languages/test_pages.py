@@ -59,8 +59,9 @@ def test_dashboard_dates_money_and_countries_in_spanish(client, auth):
     auth.login(owner.email)
     html = page(client, "/company/", cookie="es")
     assert "Dónde se encuentra" in html and "Miembro desde el" in html
-    assert "50\u00a0€" in html  # the fee of the lowest band, in the Spanish layout
     assert html.index("Alemania") < html.index("Sudáfrica")
+    invoices = page(client, "/company/invoices/", cookie="es")
+    assert "50\u00a0€" in invoices  # the joining fee of the lowest band, in the Spanish layout
 
 
 def test_e_mails_go_out_in_the_recipients_language(client, auth, smtp, reviewer, owner_a):

@@ -109,7 +109,7 @@ class CompanyForm(BaseForm):
         choices=select_choices(RevenueBand.choices(), _l("Choose a revenue band")),
         validators=[DataRequired(message=_l("Choose your annual revenue from the list."))],
         invalid_choice_message=_l("Choose your annual revenue from the list."),
-        description=_l("Sets the annual fee: €50, €300, €800 or €2,000."),
+        description=_l("It sets the annual fee, from ECPAT's fee table."),
     )
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=120)])
     contact_email = EmailField(

@@ -54,7 +54,7 @@ class CompanyType(LabelledEnum):
 
 
 class RevenueBand(LabelledEnum):
-    """Annual revenue bands in euros; each sets the annual fee."""
+    """Annual revenue bands in euros; each has its annual fee in the fee table (billing)."""
 
     UP_TO_500K = "up_to_500k"
     UP_TO_2_5M = "500k_to_2_5m"
@@ -69,12 +69,6 @@ class RevenueBand(LabelledEnum):
             "2_5m_to_50m": _l("€2.5 million to €50 million"),
             "above_50m": _l("Above €50 million"),
         }[self.value]
-
-    @property
-    def annual_fee(self) -> int:
-        return {"up_to_500k": 50, "500k_to_2_5m": 300, "2_5m_to_50m": 800, "above_50m": 2000}[
-            self.value
-        ]
 
 
 class ApplicationStatus(LabelledEnum):

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Invitation, Role, User
+from tracker.billing import services as billing
 from tracker.companies.criteria import criteria, current_version
 from tracker.companies.lifecycle import Party, is_party, membership_number, transition
 from tracker.companies.models import (
@@ -285,6 +286,9 @@ def sign_code(company: Company, signer: User, signature: SignatureInput) -> Sign
     if not (company.may_sign or again):
         raise DomainError.on(None, _("Only an approved application can be signed."))
     _check_signature(company, signer, signature)
+    # The joining fee comes first (plan approved, invoice issued, paid or waived).
+    if not again and not billing.joining_settled(company):
+        raise DomainError.on(None, _("Sign once the invoice is paid."))
     if again:
         audit.record(
             AuditAction.CRITERIA_SIGNED_AGAIN,

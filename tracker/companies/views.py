@@ -7,6 +7,7 @@ from flask_login import current_user
 from tracker.auth import invitations as auth_invitations
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
+from tracker.billing import services as billing
 from tracker.companies import change_requests, properties, services
 from tracker.companies import colleagues as colleague_services
 from tracker.companies.criteria import criteria, current_version
@@ -97,6 +98,9 @@ def dashboard():
         reports=report_services.reports_of(company) if company.has_membership else [],
         plan=plan_services.plan_for(company),
         plan_approved=plan_services.plan_approved(company),
+        open_invoices=billing.open_invoices_of(company),
+        renewal_year=billing.renewal_year(company, billing.today()),
+        today=billing.today(),
     )
 
 
@@ -224,6 +228,9 @@ def sign():
         criteria=criteria(version),
         version=version,
         again=again,
+        invoice=billing.joining_invoice(company),
+        settled=billing.joining_settled(company),
+        today=billing.today(),
     )
 
 

@@ -4,8 +4,10 @@ from tracker.demo.accounts import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
+    demo_reviewer,
     ensure_demo_accounts,
 )
+from tracker.demo.billing import load_billing
 from tracker.demo.bulk import company_count, load_companies
 
 __all__ = [
@@ -13,6 +15,8 @@ __all__ = [
     "DEMO_PASSWORD",
     "DEMO_TOTP_SECRET",
     "company_count",
+    "demo_reviewer",
+    "load_billing",
     "ensure_demo_accounts",
     "load_companies",
 ]

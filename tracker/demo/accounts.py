@@ -18,6 +18,7 @@ from tracker.companies.services import (
     sign_code,
     submit_application,
 )
+from tracker.demo import billing as demo_billing
 from tracker.demo.criteria import add_demo_evidence
 from tracker.demo.plans import approve_demo_plan, backdate_demo_plan
 from tracker.extensions import db
@@ -118,11 +119,14 @@ def _create_demo_owner(email: str) -> None:
     )
     company = submit_application(owner, details)
     reviewer = demo_reviewer()
+    demo_billing.fees.seed_fee_table()  # as the migrations do, should it be missing
     approve_application(company, reviewer)
     approve_demo_plan(company, owner, reviewer)
+    demo_billing.settle_joining(company, reviewer)
     all_criteria = tuple(criterion.number for criterion in criteria())
     sign_code(company, owner, SignatureInput("Demo Owner", "Managing Director", all_criteria, True))
     _give_history(company, owner, reviewer)
+    demo_billing.overdue_renewal(company, reviewer)
 
 
 def _give_history(company, owner: User, reviewer: User) -> None:
@@ -145,8 +149,10 @@ def _give_history(company, owner: User, reviewer: User) -> None:
         joined,  # signed
     )
     backdate_demo_plan(company, journey[2], journey[3])
-    for entry, moment in zip(stamps.entries(), journey, strict=True):
+    joining = [entry for entry in stamps.entries() if not entry.action.startswith("invoice.")]
+    for entry, moment in zip(joining, journey, strict=True):
         entry.created_at = moment
+    _back_date_joining_invoice(company, joined, stamps)
 
     report = services.start_report(company, before.year, owner, today)
     services.save_draft(report, _answers(report, joined, (48, 10)), owner, report.version)
@@ -188,6 +194,21 @@ def _give_history(company, owner: User, reviewer: User) -> None:
         extension.granted_at = min(_at(last.due - timedelta(days=5)), utcnow())
         stamps.stamp(extension.granted_at)
     db.session.flush()
+
+
+def _back_date_joining_invoice(company, joined: datetime, stamps: "_Stamps") -> None:
+    """The joining invoice issued at approval and paid the day before signing."""
+    invoice = demo_billing.services.joining_invoice(company)
+    invoice.issued_at = joined - timedelta(days=3)
+    invoice.due_on = invoice.issued_at.date() + timedelta(days=30)
+    invoice.paid_on = invoice.recorded_at = joined - timedelta(days=1)
+    invoice.paid_on = invoice.paid_on.date()
+    invoice.year = joined.year
+    for entry in stamps.entries():
+        if entry.action == "invoice.issued":
+            entry.created_at = invoice.issued_at
+        elif entry.action == "invoice.paid":
+            entry.created_at = invoice.recorded_at
 
 
 def _answers(report: Report, joined: datetime, trained: tuple[int | None, int | None]) -> Answers:

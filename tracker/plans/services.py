@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, exists, select
 
 from tracker.audit import AuditAction
 from tracker.auth.models import User
+from tracker.billing import services as billing
 from tracker.companies.models import Company, Stage
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -275,7 +276,8 @@ def approve_plan(plan: Plan, staff: User, comment: str = "", seen_version: int |
     plan.approved_at = utcnow()
     plan.approved_by = staff
     lifecycle.transition(plan, AuditAction.PLAN_APPROVED, staff, comment=comment.strip() or None)
-    # billing: issue the joining invoice here
+    # The joining fee follows the plan: the company signs once the invoice is settled.
+    billing.issue_joining_invoice(plan.company, staff)
 
 
 def _decide(plan: Plan, staff: User, outcome, comment: str, comments: dict[str, str]) -> None:

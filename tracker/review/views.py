@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.audit import AuditAction
+from tracker.billing import services as billing
 from tracker.companies import change_requests
 from tracker.companies import services as company_services
 from tracker.companies.changes import described
@@ -199,6 +200,8 @@ def render_detail(company, extension_form=None, **forms):
         if request
         else [],
         company_plan=plan_services.plan_for(company),
+        invoices=billing.invoices_of(company),
+        today=billing.today(),
         **reporting,
         **forms,
     )

@@ -1,0 +1,1 @@
+"""Fees, invoices and payments: record-keeping only, no payment gateway."""

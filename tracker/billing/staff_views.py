@@ -1,0 +1,210 @@
+"""Staff pages of billing: open and overdue invoices, recording payment or a waiver, and the
+fee table that administrators keep."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.billing import fees as fee_table
+from tracker.billing import services
+from tracker.billing.forms import (
+    ApplyDiscountForm,
+    DiscountForm,
+    FeeForm,
+    PaymentForm,
+    WaiveForm,
+)
+from tracker.billing.models import Discount, DiscountKind, FeeBand, Invoice, PaymentMethod
+from tracker.companies import queries
+from tracker.companies.models import Company
+from tracker.domain import DomainError, populate_errors
+from tracker.extensions import db
+from tracker.models_base import MAX_ID
+from tracker.permissions import admin_required, staff_required
+
+bp = Blueprint("billing_staff", __name__, url_prefix="/review")
+
+
+def get_invoice_or_404(invoice_id: int) -> Invoice:
+    """An invoice of a company the staff user may see.
+
+    :raises NotFound: if it does not exist or its company lies outside a representative's
+        countries.
+    """
+    if not 0 < invoice_id <= MAX_ID:
+        abort(404)
+    query = (
+        select(Invoice)
+        .join(Company, Invoice.company_id == Company.id)
+        .where(Invoice.id == invoice_id, queries.visible_to(current_user))
+    )
+    invoice = db.session.scalar(query)
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+@bp.get("/invoices")
+@staff_required
+def index():
+    overdue = request.args.get("show") == "overdue"
+    today = services.today()
+    invoices = db.paginate(
+        services.list_invoices(current_user, overdue, today), per_page=50, error_out=False
+    )
+    return render_template(
+        "billing/staff_index.html", invoices=invoices, overdue=overdue, today=today
+    )
+
+
+def render_invoice(invoice: Invoice, status: int = 200, **forms):
+    forms.setdefault("discount_form", ApplyDiscountForm(fee_table.discounts()))
+    for name, form_class in (("payment_form", PaymentForm), ("waive_form", WaiveForm)):
+        forms.setdefault(name, form_class())
+    for form in forms.values():
+        if not form.version.data:
+            form.version.data = str(invoice.version)
+    page = render_template(
+        "billing/staff_detail.html",
+        invoice=invoice,
+        issuer=services.issuer(),
+        today=services.today(),
+        may_settle=services.may_settle(current_user, invoice),
+        **forms,
+    )
+    return page, status
+
+
+@bp.get("/invoices/<int:invoice_id>")
+@staff_required
+def detail(invoice_id: int):
+    return render_invoice(get_invoice_or_404(invoice_id))
+
+
+def settle(invoice_id: int, form, form_key: str, action, message: str):
+    """Shared flow of recording a payment or a waiver: validate, act, commit, redirect."""
+    invoice = get_invoice_or_404(invoice_id)
+    if current_user.role not in services.SETTLING_ROLES:
+        abort(403)  # representatives see invoices; ECPAT staff settle them
+    if not form.validate_on_submit():
+        return render_invoice(invoice, 400, **{form_key: form})
+    try:
+        action(invoice, form)
+    except services.InvoiceConflict as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return render_invoice(db.session.get(Invoice, invoice_id), 409)
+    except DomainError as error:
+        db.session.rollback()
+        populate_errors(form, error)
+        return render_invoice(db.session.get(Invoice, invoice_id), 400, **{form_key: form})
+    db.session.commit()
+    flash(message.format(number=invoice.number), "success")
+    return redirect(url_for("billing_staff.detail", invoice_id=invoice.id))
+
+
+@bp.post("/invoices/<int:invoice_id>/pay")
+@staff_required
+def pay(invoice_id: int):
+    def record(invoice, form):
+        payment = services.PaymentInput(
+            form.paid_on.data, PaymentMethod(form.method.data), form.reference.data
+        )
+        services.record_payment(invoice, current_user, payment, form.seen_version, services.today())
+
+    return settle(
+        invoice_id, PaymentForm(), "payment_form", record, "Payment of {number} recorded."
+    )
+
+
+@bp.post("/invoices/<int:invoice_id>/discount")
+@staff_required
+def discount(invoice_id: int):
+    def record(invoice, form):
+        chosen = db.session.get(Discount, int(form.discount.data))  # one of the choices
+        services.apply_discount(invoice, current_user, chosen, form.seen_version)
+
+    form = ApplyDiscountForm(fee_table.discounts())
+    return settle(invoice_id, form, "discount_form", record, "Discount applied to {number}.")
+
+
+@bp.post("/invoices/<int:invoice_id>/waive")
+@staff_required
+def waive(invoice_id: int):
+    def record(invoice, form):
+        services.waive_invoice(invoice, current_user, form.reason.data, form.seen_version)
+
+    return settle(invoice_id, WaiveForm(), "waive_form", record, "Invoice {number} waived.")
+
+
+def render_fees(status: int = 200, fee_forms: dict | None = None, discount_form=None):
+    rows = fee_table.fee_table()
+    fee_forms = fee_forms or {}
+    for row in rows:
+        if row.id not in fee_forms:
+            fee_forms[row.id] = FeeForm(formdata=None, obj=row)
+            fee_forms[row.id].version.data = str(row.version)
+        distinct_ids(fee_forms[row.id], f"fee-{row.id}")
+    page = render_template(
+        "billing/fees.html",
+        rows=rows,
+        fee_forms=fee_forms,
+        discount_form=discount_form or DiscountForm(formdata=None),
+        discounts=fee_table.discounts(),
+    )
+    return page, status
+
+
+def distinct_ids(form, prefix: str) -> None:
+    """Give one band's fields ids of their own: the page shows a form per band."""
+    for field in form:
+        field.id = field.label.field_id = f"{prefix}-{field.name}"
+
+
+@bp.get("/fees")
+@admin_required
+def fees():
+    return render_fees()
+
+
+@bp.post("/fees/<int:fee_id>")
+@admin_required
+def update_fee(fee_id: int):
+    row = db.session.get(FeeBand, fee_id) if 0 < fee_id <= MAX_ID else None
+    if row is None:
+        abort(404)
+    form = FeeForm()
+    if form.validate_on_submit():
+        try:
+            fee_table.update_fee(
+                row, form.amount.data, form.currency.data, current_user, form.seen_version
+            )
+        except DomainError as error:
+            db.session.rollback()
+            populate_errors(form, error)
+            status = 409 if isinstance(error, fee_table.InvoiceConflict) else 400
+            return render_fees(status, {fee_id: form})
+        db.session.commit()
+        flash(f"The fee of the band {row.band.label} is saved.", "success")
+        return redirect(url_for("billing_staff.fees"))
+    return render_fees(400, {fee_id: form})
+
+
+@bp.post("/fees/discounts")
+@admin_required
+def add_discount():
+    form = DiscountForm()
+    if form.validate_on_submit():
+        values = fee_table.DiscountInput(
+            form.name.data, DiscountKind(form.kind.data), form.value.data, form.reason.data
+        )
+        try:
+            fee_table.add_discount(current_user, values)
+        except DomainError as error:
+            db.session.rollback()
+            populate_errors(form, error)
+            return render_fees(400, discount_form=form)
+        db.session.commit()
+        flash(f"The discount {values.name.strip()} is added.", "success")
+        return redirect(url_for("billing_staff.fees"))
+    return render_fees(400, discount_form=form)

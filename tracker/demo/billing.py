@@ -1,0 +1,86 @@
+"""Demo invoices in every state: paid, waived, awaiting payment and overdue."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tracker.audit import AuditEntry
+from tracker.billing import fees, services
+from tracker.billing.models import Invoice, InvoiceKind, PaymentMethod
+from tracker.companies.models import Company, Stage
+from tracker.extensions import db
+from tracker.plans.services import with_approved_plan
+
+# Members of the bulk data given a paid joining invoice (more would only slow the loader).
+MEMBERS_INVOICED = 300
+
+
+def settle_joining(company: Company, staff) -> Invoice:
+    """The joining invoice issued when the plan was approved, recorded as paid by bank transfer today."""
+    invoice = services.issue_joining_invoice(company, staff)
+    if invoice.is_open:
+        payment = services.PaymentInput(
+            services.today(), PaymentMethod.BANK_TRANSFER, f"Transfer {invoice.number}"
+        )
+        services.record_payment(invoice, staff, payment, invoice.version, services.today())
+    return invoice
+
+
+def load_billing(staff) -> None:
+    """Invoices for companies that have none (idempotent): approved companies' joining
+    invoices in turn awaiting payment, overdue and waived; members' paid; and an overdue
+    renewal for the demo member. Flushes; the caller commits."""
+    fees.seed_fee_table()
+    invoiced = select(Invoice.company_id)
+    approved = db.session.scalars(
+        select(Company)
+        .where(
+            Company.stored_stage == Stage.APPROVED,
+            Company.id.not_in(invoiced),
+            with_approved_plan(),  # invoiced when staff approve the plan
+        )
+        .order_by(Company.id)
+    )
+    for index, company in enumerate(approved):
+        invoice = services.issue_joining_invoice(company, staff)
+        if index % 3 == 1:  # issued six weeks ago: past its due date
+            invoice.issued_at -= timedelta(days=42)
+            invoice.due_on -= timedelta(days=42)
+        elif index % 3 == 2:
+            reason = "Partner association member in its first year: fee waived by ECPAT."
+            services.waive_invoice(invoice, staff, reason, invoice.version)
+    members = db.session.scalars(
+        select(Company)
+        .where(Company.stored_stage == Stage.ACTIVE, Company.id.not_in(invoiced))
+        .order_by(Company.id)
+        .limit(MEMBERS_INVOICED)
+    )
+    for company in members:
+        settle_joining(company, staff)
+    db.session.flush()
+
+
+def overdue_renewal(company: Company, staff) -> Invoice:
+    """This year's renewal of a member who joined before, issued 45 days ago and unpaid."""
+    year = services.today().year
+    existing = db.session.scalar(
+        select(Invoice).where(
+            Invoice.company_id == company.id,
+            Invoice.kind == InvoiceKind.RENEWAL,
+            Invoice.year == year,
+        )
+    )
+    if existing is not None:
+        return existing
+    invoice = services.issue_invoice(company, InvoiceKind.RENEWAL, year, staff)
+    invoice.issued_at -= timedelta(days=45)
+    invoice.due_on -= timedelta(days=45)
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.company_id == company.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).one()
+    entry.created_at = invoice.issued_at
+    db.session.flush()
+    return invoice
