@@ -117,7 +117,7 @@ def test_register_confirm_apply_approve_sign(client, auth, smtp, reviewer):
     assert company.membership_number == f"TC-{company.id:06d}"
     assert company.signatures[0].criteria_version == "2"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions[-5:] == [
+    assert actions[-7:] == [
         "application.submitted",
         "application.approved",
         "plan.submitted",

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from tests.factories import CompanyFactory, joining_invoice, owner_of, staff
+from tests.plans.helpers import approved_plan
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role
 from tracker.billing import fees, services
@@ -96,12 +97,15 @@ def test_numbers_given_in_parallel_transactions_never_repeat(app):
     assert sorted(numbers) == [f"TC-INV-2030-{n:05d}" for n in range(1, 11)]
 
 
-def test_approval_issues_the_joining_invoice_from_the_fee_table(reviewer, restore_fees):
+def test_plan_approval_issues_the_joining_invoice_from_the_fee_table(reviewer, restore_fees):
     company = CompanyFactory(revenue_band=RevenueBand.UP_TO_50M)
+    owner_of(company)
     fee = db.session.scalar(select(FeeBand).where(FeeBand.band == RevenueBand.UP_TO_50M))
     fee.amount = 750  # an administrator's change applies to invoices issued after it
     approve_application(company, reviewer)
     db.session.commit()
+    assert services.joining_invoice(company) is None  # not before the plan is approved
+    approved_plan(company, reviewer)
     invoice = services.joining_invoice(company)
     assert (invoice.kind, invoice.amount, invoice.fee, invoice.state) == (
         InvoiceKind.JOINING,

@@ -17,10 +17,14 @@ from tracker.billing.models import (
 from tracker.billing.services import renewal_year, today
 from tracker.companies.models import ApplicationStatus, RevenueBand, Stage
 from tracker.extensions import db
+from tracker.plans.models import Plan, PlanState
 
 
 def unpaid_company(**kwargs):
+    """An approved company whose plan is approved and whose joining invoice awaits payment."""
     company = CompanyFactory(status=ApplicationStatus.APPROVED, paid=False, **kwargs)
+    db.session.add(Plan(company=company, year=company.created_at.year, state=PlanState.APPROVED))
+    db.session.commit()
     return company, db.session.scalars(select(Invoice)).one()
 
 
@@ -73,6 +77,8 @@ def test_dashboard_names_the_unpaid_invoice(client, auth):
 
 def test_dashboard_says_nothing_of_paid_invoices(client, auth):
     company = CompanyFactory(status=ApplicationStatus.APPROVED)
+    db.session.add(Plan(company=company, year=company.created_at.year, state=PlanState.APPROVED))
+    db.session.commit()
     auth.login(owner_of(company).email)
     page = client.get("/company/").get_data(as_text=True)
     assert "TC-INV-" not in page and "Sign The Code" in page

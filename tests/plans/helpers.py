@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.plans import services
 from tracker.plans.models import Plan, PlanCriterion
@@ -39,4 +40,13 @@ def submitted_plan(company, user) -> Plan:
     plan = services.start_plan(company, user)
     services.save_draft(plan, complete_input(), user, plan.version)
     services.submit_plan(plan, user, plan.version)
+    return plan
+
+
+def approved_plan(company, staff) -> Plan:
+    """The company's plan, submitted by its owner and approved by `staff` (committed): the
+    joining invoice is issued with it, unless the company has one already."""
+    plan = submitted_plan(company, company.owner)
+    services.approve_plan(plan, staff, seen_version=plan.version)
+    db.session.commit()
     return plan

@@ -16,7 +16,7 @@ MEMBERS_INVOICED = 300
 
 
 def settle_joining(company: Company, staff) -> Invoice:
-    """The joining invoice issued when the plan was approved, recorded as paid by bank transfer today."""
+    """The joining invoice issued when the plan was approved, paid by bank transfer today."""
     invoice = services.issue_joining_invoice(company, staff)
     if invoice.is_open:
         payment = services.PaymentInput(
