@@ -1,7 +1,8 @@
 """Shared read queries on companies, as selects that views page and stream.
 
-The one place that says which companies a staff member may see: representatives see a company
-when one of its operations lies in one of their countries. The queue, the detail page and the
+The one place that says which companies a staff member may see: representatives see the members
+assigned to their organisation wherever they are, and other companies when one of their
+operations lies in one of their organisation's countries. The queue, the detail page and the
 review services all go through `visible_to`, so the rule cannot drift apart.
 """
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 
-from tracker.auth.models import Role, StaffCountry, User
+from tracker.auth.models import RepresentativeCountry, Role, User
 from tracker.companies.models import (
     ChangeRequest,
     ChangeRequestStatus,
@@ -28,7 +29,10 @@ def operating_in(countries: Iterable[str] | Select) -> ColumnElement[bool]:
 
 
 def staff_countries(user: User) -> Select:
-    return select(StaffCountry.country_code).where(StaffCountry.user_id == user.id)
+    """The country codes of a representative's organisation (none without one)."""
+    return select(RepresentativeCountry.country_code).where(
+        RepresentativeCountry.representative_id == user.representative_id
+    )
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -37,7 +41,11 @@ def visible_to(user: User) -> ColumnElement[bool]:
         return false()
     if user.role is not Role.REPRESENTATIVE:
         return true()
-    return operating_in(staff_countries(user))
+    if user.representative_id is None:
+        return false()
+    return (Company.representative_id == user.representative_id) | operating_in(
+        staff_countries(user)
+    )
 
 
 def companies_visible_to(user: User) -> Select:

@@ -14,9 +14,10 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tracker import audit
 from tracker.audit import AuditAction
-from tracker.auth.models import User
+from tracker.auth.models import Decision, User
 from tracker.companies.lifecycle import Party, is_party
 from tracker.companies.models import Company, Membership, Stage, Standing
+from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -125,8 +126,7 @@ def top_member(on: date) -> ColumnElement[bool]:
 def recognise(company: Company, staff: User, on: date) -> None:
     """:raises DomainError: for staff who may not see the company, a member already recognised,
     or one that does not qualify (the message says why)."""
-    if not is_party(Party.STAFF, staff, company):
-        raise DomainError.on(None, _("Only staff who may see the company may do this."))
+    _check_staff(staff, company)
     if company.membership is not None and company.membership.top_member_since is not None:
         raise DomainError.on(None, _("This member is already recognised."))
     reasons = reasons_not_qualifying(company, on)
@@ -137,13 +137,20 @@ def recognise(company: Company, staff: User, on: date) -> None:
     audit.record(AuditAction.TOP_MEMBER_RECOGNISED, actor=staff, company=company)
 
 
+def _check_staff(staff: User, company: Company) -> None:
+    if not is_party(Party.STAFF, staff, company):
+        raise DomainError.on(None, _("Only staff who may see the company may do this."))
+    if not may_decide(staff, Decision.TOP_MEMBER):
+        raise DomainError.on(None, _("Only ECPAT staff may take this decision."))
+
+
 def end_recognition(company: Company, actor: User | None, reason: str) -> None:
     """End the recognition on record; `actor` None when the daily run finds it lapsed.
 
     :raises DomainError: for a member not recognised, or staff who may not see it.
     """
-    if actor is not None and not is_party(Party.STAFF, actor, company):
-        raise DomainError.on(None, _("Only staff who may see the company may do this."))
+    if actor is not None:
+        _check_staff(actor, company)
     membership = company.membership
     if membership is None or membership.top_member_since is None:
         raise DomainError.on(None, _("This member is not recognised as a Top Member."))
