@@ -1,8 +1,7 @@
 """factory_boy factories for the models; they commit, like a finished request would."""
 
-from datetime import UTC, datetime
-
 import secrets
+from datetime import UTC, datetime
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory

@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reports.review_views import bp as report_review_bp
     from tracker.reports.training_views import bp as report_training_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.representatives.views import bp as representatives_bp
     from tracker.review.views import bp as review_bp
     from tracker.staff.views import bp as staff_bp
 
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
         review_bp,
         report_review_bp,
         staff_bp,
+        representatives_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

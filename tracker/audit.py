@@ -114,7 +114,9 @@ ACTION_TITLES = {
     AuditAction.REPRESENTATIVE_ASSIGNED: _l("Local Code Representative assigned"),
     AuditAction.REPRESENTATIVE_PERMISSION_CHANGED: _l("Representatives' permission changed"),
     AuditAction.APPROVAL_RECOMMENDED: _l("Approval recommended by the representative"),
-    AuditAction.REPORT_APPROVAL_RECOMMENDED: _l("Report approval recommended by the representative"),
+    AuditAction.REPORT_APPROVAL_RECOMMENDED: _l(
+        "Report approval recommended by the representative"
+    ),
     AuditAction.TWO_FACTOR_ENABLED: _l("Two-step sign-in turned on"),
     AuditAction.TWO_FACTOR_DISABLED: _l("Two-step sign-in turned off"),
     AuditAction.RECOVERY_CODE_USED: _l("Signed in with a recovery code"),

@@ -1,4 +1,4 @@
-"""Accounts: users with a role, their sign-in sessions, representative organisations, invitations."""
+"""Accounts: users with a role, sign-in sessions, representative organisations, invitations."""
 
 from datetime import datetime
 

@@ -29,6 +29,7 @@ from tracker.reports.forms import (
 from tracker.reports.models import Report, ReportState, ReportSubmission, Section
 from tracker.reports.presenting import report_page_context
 from tracker.reports.views import send_document
+from tracker.representatives.services import may_recommend_report
 from tracker.review.services import country_scope
 from tracker.review.views import Page
 from tracker.review.views import render_detail as render_company
@@ -111,7 +112,9 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
         changes=differences(previous.content, shown.content) if previous else [],
         accept_form=accept_form,
         return_form=return_form,
-        may_decide=lifecycle.allowed(AuditAction.REPORT_ACCEPTED, report, current_user),
+        may_accept=lifecycle.allowed(AuditAction.REPORT_ACCEPTED, report, current_user),
+        may_return=lifecycle.allowed(AuditAction.REPORT_RETURNED, report, current_user),
+        may_recommend=may_recommend_report(report, current_user),
         standing=services.standing_for(report.company, services.today()),
         section_labels={section.value: section.label for section in Section},
         **context,

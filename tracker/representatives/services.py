@@ -12,8 +12,10 @@ from tracker.auth.models import (
     Representative,
     RepresentativeCountry,
     RepresentativePermission,
+    Role,
     User,
 )
+from tracker.companies.lifecycle import Party, is_party
 from tracker.companies.models import Company
 from tracker.countries import is_country_code
 from tracker.decisions import may_decide, permission_table
@@ -36,7 +38,11 @@ def list_representatives() -> list[Representative]:
 
 
 def get_representative(representative_id: int) -> Representative | None:
-    return db.session.get(Representative, representative_id) if 0 < representative_id <= MAX_ID else None
+    return (
+        db.session.get(Representative, representative_id)
+        if 0 < representative_id <= MAX_ID
+        else None
+    )
 
 
 def covering(country_code: str) -> Select:
@@ -44,7 +50,11 @@ def covering(country_code: str) -> Select:
     in_country = select(RepresentativeCountry.representative_id).where(
         RepresentativeCountry.country_code == country_code
     )
-    return select(Representative).where(Representative.id.in_(in_country)).order_by(Representative.name)
+    return (
+        select(Representative)
+        .where(Representative.id.in_(in_country))
+        .order_by(Representative.name)
+    )
 
 
 def _clean(details: RepresentativeDetails, current: Representative | None) -> RepresentativeDetails:
@@ -127,7 +137,9 @@ def _snapshot(representative: Representative) -> dict:
     }
 
 
-def assign_representative(staff: User, company: Company, representative: Representative | None) -> None:
+def assign_representative(
+    staff: User, company: Company, representative: Representative | None
+) -> None:
     """Let `representative` support `company` (None: ECPAT itself); audited.
 
     :raises DomainError: for a representative account (ECPAT staff assign members).
@@ -144,7 +156,12 @@ def assign_representative(staff: User, company: Company, representative: Represe
         AuditAction.REPRESENTATIVE_ASSIGNED,
         actor=staff,
         company=company,
-        changes={"representative": [old.name if old else None, representative.name if representative else None]},
+        changes={
+            "representative": [
+                old.name if old else None,
+                representative.name if representative else None,
+            ]
+        },
     )
 
 
@@ -172,3 +189,62 @@ def set_permissions(admin: User, allowed: dict[Decision, bool]) -> list[Decision
             changes={"allowed": [current[decision], allowed[decision]]},
         )
     return changed
+
+
+def recommend_approval(company: Company, actor: User, comment: str) -> None:
+    """Record a representative's recommendation to approve the application, for staff to read.
+
+    :raises DomainError: without a comment, for someone the permission table does not allow or
+        who may not see the company, or an application not waiting for review.
+    """
+    _check_may_recommend(actor, company, comment)
+    if not company.awaits_review:
+        raise DomainError.on(None, _("This application is not waiting for a decision."))
+    audit.record(
+        AuditAction.APPROVAL_RECOMMENDED, actor=actor, company=company, comment=comment.strip()
+    )
+
+
+def recommend_report_approval(report, actor: User, comment: str) -> None:
+    """Record a recommendation to accept a submitted report, for staff to read.
+
+    :raises DomainError: as recommend_approval, or a report not waiting for a decision.
+    """
+    from tracker.reports.models import ReportState
+
+    _check_may_recommend(actor, report.company, comment)
+    if report.state is not ReportState.SUBMITTED:
+        raise DomainError.on(None, _("This report is not waiting for a decision."))
+    audit.record(
+        AuditAction.REPORT_APPROVAL_RECOMMENDED,
+        actor=actor,
+        company=report.company,
+        year=report.year,
+        report_id=report.id,
+        comment=comment.strip(),
+    )
+
+
+def may_recommend(company: Company, user: User) -> bool:
+    """Whether to offer `user` the recommendation on an application: representatives only
+    (ECPAT staff decide themselves), when the table allows it and the application waits."""
+    return _offers_recommendation(user) and company.awaits_review
+
+
+def may_recommend_report(report, user: User) -> bool:
+    from tracker.reports.models import ReportState
+
+    return _offers_recommendation(user) and report.state is ReportState.SUBMITTED
+
+
+def _offers_recommendation(user: User) -> bool:
+    return user.role is Role.REPRESENTATIVE and may_decide(user, Decision.RECOMMEND_APPROVAL)
+
+
+def _check_may_recommend(actor: User, company: Company, comment: str) -> None:
+    if not may_decide(actor, Decision.RECOMMEND_APPROVAL):
+        raise DomainError.on(None, _("Only ECPAT staff may take this decision."))
+    if not is_party(Party.STAFF, actor, company):
+        raise DomainError.on(None, _("Only staff who may see the company may do this."))
+    if not comment.strip():
+        raise DomainError.on("comment", _("Say why you recommend approval."))

@@ -22,6 +22,7 @@ from tracker.outbox import queue_email
 from tracker.page_cache import cached_page, cached_value
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.reports.presenting import staff_panel
+from tracker.representatives.panel import representative_panel
 from tracker.review import services
 from tracker.review.changes import changes_since
 from tracker.review.forms import (
@@ -46,6 +47,13 @@ SANCTIONS = {
     "suspend": AuditAction.MEMBERSHIP_SUSPENDED,
     "reinstate": AuditAction.MEMBERSHIP_REINSTATED,
     "expel": AuditAction.MEMBERSHIP_EXPELLED,
+}
+# Every decision on the page, shown only to whom may take it (the representatives' table too).
+DECIDED = {
+    "approve": AuditAction.APPLICATION_APPROVED,
+    "return": AuditAction.APPLICATION_RETURNED,
+    "reject": AuditAction.APPLICATION_REJECTED,
+    **SANCTIONS,
 }
 
 MAX_PAGE = 100_000
@@ -191,13 +199,14 @@ def render_detail(company, extension_form=None, **forms):
         "review/detail.html",
         company=company,
         history=company_history(company),
-        may={name: allowed(action, company, current_user) for name, action in SANCTIONS.items()},
+        may={name: allowed(action, company, current_user) for name, action in DECIDED.items()},
         change_request=request,
         unreviewed=company_services.unreviewed_operations(company),
         requested=described(change_requests.requested_changes(company, request.proposed))
         if request
         else [],
         **reporting,
+        **representative_panel(company, current_user),
         **forms,
     )
 

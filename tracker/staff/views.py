@@ -15,8 +15,8 @@ from tracker.mail_limits import limit_mail_per_address
 from tracker.models_base import MAX_ID
 from tracker.outbox import queue_email
 from tracker.permissions import admin_required
-from tracker.staff import services
 from tracker.representatives.services import get_representative, list_representatives
+from tracker.staff import services
 from tracker.staff.forms import StaffInviteForm
 from tracker.urls import public_url
 
