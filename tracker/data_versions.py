@@ -66,7 +66,7 @@ PUBLIC_RECORD: dict[str, Watched] = {
     "Company": Watched(
         fields(
             "legal_name display_name type hq_country website slug search_name stored_stage"
-            " operations"
+            " operations representative representative_id"
         ),
         _company_on_record,
     ),
@@ -83,6 +83,9 @@ PUBLIC_RECORD: dict[str, Watched] = {
     # (the profile lists reports, standings and figures follow them).
     "Report": Watched(fields("state"), _always, rows=False),
     "ReportExtension": Watched(fields("company_id year due_on"), _always),
+    # Country pages and members' profiles show representatives' public contact.
+    "Representative": Watched(fields("name website email phone countries"), _always),
+    "RepresentativeCountry": Watched(fields("country_code"), _always),
 }
 
 

@@ -10,8 +10,10 @@ from tracker.countries import collation_key, country_name, is_country_code
 from tracker.directory import country_figures, listing, worldmap
 from tracker.directory.concern_contacts import contacts_for
 from tracker.directory.country_filters import CountryFilterForm
+from tracker.extensions import db
 from tracker.page_cache import public_cached_value, public_page
 from tracker.reports import services
+from tracker.representatives.services import covering
 
 bp = Blueprint("countries", __name__)
 
@@ -72,6 +74,7 @@ def render_country(code: str, form: CountryFilterForm, page: listing.Page | None
         coverage=coverage,
         coverage_chart=coverage_chart(code, coverage),
         contacts=contacts_for(code),
+        representatives=list(db.session.scalars(covering(code))),
         contact_email=current_app.config["CONTACT_EMAIL"],
     )
 
