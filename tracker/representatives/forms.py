@@ -62,6 +62,7 @@ class AssignForm(BaseForm):
     representative = SelectField(
         "Local Code Representative",
         choices=[],
+        default="",
         invalid_choice_message="Choose a representative from the list.",
     )
 

@@ -22,6 +22,7 @@ class StaffInviteForm(BaseForm):
     representative = SelectField(
         "Organisation (representatives only)",
         choices=[],
+        default="",
         invalid_choice_message="Choose an organisation from the list.",
     )
 
