@@ -53,6 +53,8 @@ def demo_data(count: int, if_empty: bool, seed: int | None) -> None:
             length=count, label="Adding companies", show_pos=True, show_eta=True
         ) as bar:
             demo.load_companies(count, seed=seed, progress=bar.update)
+        demo.ensure_demo_representatives()
+        db.session.commit()
         click.echo(f"The database now holds {demo.company_count():,} companies.")
     print_demo_accounts()
 

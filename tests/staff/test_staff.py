@@ -57,8 +57,12 @@ def test_an_invited_representative_joins_its_organisation(app, client, auth, smt
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"role": "representative"}, "representative", "Choose the organisation the representative works for"),
-        ({"role": "reviewer", "representative": "{org}"}, "representative", "Only representatives"),
+        (
+            {"role": "representative"},
+            "representative",
+            "Choose the organisation the representative works for",
+        ),
+        ({"role": "reviewer", "representative": "{org}"}, "representative", "Only represent"),
         ({"role": "company"}, "role", "Choose a role from the list."),
         ({"role": ""}, "role", "Choose a role from the list."),
         ({"role": "admin", "email": "admin@example.com"}, "email", "already has an account"),

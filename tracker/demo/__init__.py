@@ -7,6 +7,7 @@ from tracker.demo.accounts import (
     ensure_demo_accounts,
 )
 from tracker.demo.bulk import company_count, load_companies
+from tracker.demo.representatives import ensure_demo_representatives
 
 __all__ = [
     "DEMO_ACCOUNTS",
@@ -14,5 +15,6 @@ __all__ = [
     "DEMO_TOTP_SECRET",
     "company_count",
     "ensure_demo_accounts",
+    "ensure_demo_representatives",
     "load_companies",
 ]

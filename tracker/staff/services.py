@@ -49,7 +49,9 @@ def check_organisation(role: Role, representative: Representative | None) -> Non
     if not role.is_staff:
         raise DomainError.on("role", "Choose a staff role.")
     if role is Role.REPRESENTATIVE and representative is None:
-        raise DomainError.on("representative", "Choose the organisation the representative works for.")
+        raise DomainError.on(
+            "representative", "Choose the organisation the representative works for."
+        )
     if role is not Role.REPRESENTATIVE and representative is not None:
         raise DomainError.on("representative", "Only representatives belong to an organisation.")
 
