@@ -14,7 +14,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from tests.factories import PASSWORD, CompanyFactory, owner_of
+from tests.factories import PASSWORD, CompanyFactory, owner_of, representative
 from tests.reports.helpers import member as report_member
 from tests.reports.helpers import ready_report
 from tracker import audit
@@ -304,4 +304,29 @@ def test_two_factor_pages_are_valid(client, auth, owner_a, vnu, tmp_path):
     auth.login(owner_a.email, second_factor=False)
     pages["two_factor_verify"] = fetch(client, "/account/two-factor/")
     pages["two_factor_verify_errors"] = fetch(client, "/account/two-factor/", {"code": "1"})
+    assert vnu(pages, tmp_path) == []
+
+
+def test_representative_pages_are_valid(client, auth, admin, rep_th, company_a, vnu, tmp_path):
+    organisation = representative(
+        "Child Safe & Co", ("TH", "KH"), website="https://cs.example/?a=1&b=2", email="a@cs.example"
+    )
+    member = CompanyFactory(stage=Stage.ACTIVE, countries=("TH",), representative=organisation)
+    db.session.commit()
+    pages = {
+        "country": fetch(client, "/countries/TH"),
+        "profile": fetch(client, f"/signatories/{member.slug}"),
+    }
+    auth.login(admin.email)
+    pages |= {
+        "index": fetch(client, "/review/representatives"),
+        "new": fetch(client, "/review/representatives/new"),
+        "new_errors": fetch(client, "/review/representatives/new", {"website": "x"}),
+        "edit": fetch(client, f"/review/representatives/{organisation.id}"),
+        "staff": fetch(client, "/review/staff"),
+        "detail_admin": fetch(client, f"/review/companies/{company_a.id}"),
+    }
+    auth.logout()
+    auth.login(rep_th.email)
+    pages["detail_representative"] = fetch(client, f"/review/companies/{company_a.id}")
     assert vnu(pages, tmp_path) == []

@@ -34,7 +34,7 @@ class RepresentativeForm(BaseForm):
             Length(max=255),
             URL(message="Enter a full address, e.g. https://example.org"),
         ],
-        render_kw={"type": "url"},
+        render_kw={"inputmode": "url"},  # type=url would make a mistyped value invalid HTML
     )
     email = EmailField(
         "Public contact e-mail",
