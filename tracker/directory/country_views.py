@@ -10,10 +10,9 @@ from tracker.countries import collation_key, country_name, is_country_code
 from tracker.directory import country_figures, listing, worldmap
 from tracker.directory.concern_contacts import contacts_for
 from tracker.directory.country_filters import CountryFilterForm
-from tracker.extensions import db
 from tracker.page_cache import public_cached_value, public_page
 from tracker.reports import services
-from tracker.representatives.services import covering
+from tracker.representatives.services import public_contacts
 
 bp = Blueprint("countries", __name__)
 
@@ -74,7 +73,8 @@ def render_country(code: str, form: CountryFilterForm, page: listing.Page | None
         coverage=coverage,
         coverage_chart=coverage_chart(code, coverage),
         contacts=contacts_for(code),
-        representatives=list(db.session.scalars(covering(code))),
+        # One small query, and the page itself is kept (public_page): no figure to keep apart.
+        representatives=public_contacts(code),
         contact_email=current_app.config["CONTACT_EMAIL"],
     )
 

@@ -45,6 +45,24 @@ def get_representative(representative_id: int) -> Representative | None:
     )
 
 
+@dataclass(frozen=True)
+class PublicContact:
+    """What the public sees of a representative: kept with the public pages' figures."""
+
+    name: str
+    website: str | None
+    email: str | None
+    phone: str | None
+
+
+def public_contacts(country_code: str) -> list[PublicContact]:
+    """The public contact of each organisation covering a country, by name."""
+    return [
+        PublicContact(org.name, org.website, org.email, org.phone)
+        for org in db.session.scalars(covering(country_code))
+    ]
+
+
 def covering(country_code: str) -> Select:
     """The organisations covering a country, by name, for its public page."""
     in_country = select(RepresentativeCountry.representative_id).where(
