@@ -146,3 +146,48 @@ def test_a_changed_contact_shows_on_the_kept_country_page(client):
     organisation.email = "new@childsafe.example"
     db.session.commit()
     assert "new@childsafe.example" in client.get("/countries/TH").get_data(as_text=True)
+
+
+def test_organisations_with_the_same_countries_keep_their_own_queue_counts(app, client, auth):
+    from tests.factories import staff
+    from tests.fixtures.two_factor import two_factor_columns
+    from tracker.auth.models import Role
+
+    first, second = representative("First", ("TH",)), representative("Second", ("TH",))
+    CompanyFactory(display_name="Bangkok Tours", countries=("TH",))
+    CompanyFactory(display_name="Lima Trips", countries=("PE",), representative=first)
+    one = staff(
+        Role.REPRESENTATIVE, representative=first, email="one@example.com", **two_factor_columns()
+    )
+    two = staff(
+        Role.REPRESENTATIVE, representative=second, email="two@example.com", **two_factor_columns()
+    )
+    db.session.commit()
+    submitted = '">Application under review</a>: {}</li>'
+    auth.login(one.email)
+    page = client.get("/review/?status=").get_data(as_text=True)
+    assert "Lima Trips" in page and submitted.format(2) in page
+    auth.logout()
+    auth.login(two.email)  # same countries, other members: the kept counts are not shared
+    page = client.get("/review/?status=").get_data(as_text=True)
+    assert "Bangkok Tours" in page and "Lima Trips" not in page
+    assert submitted.format(1) in page
+
+
+def test_a_representative_returns_or_recommends_a_report_but_does_not_accept_it(
+    client, auth, rep_th
+):
+    from tests.reports.helpers import member, ready_report
+    from tracker.reports import services as reports
+
+    company, owner = member(countries=("TH",))
+    report = ready_report(company, owner)
+    reports.submit_report(report, owner, report.version, reports.today())
+    db.session.commit()
+    auth.login(rep_th.email)
+    page = client.get(f"/review/reports/{report.id}").get_data(as_text=True)
+    assert "Return the report" in page and "Recommend approval" in page
+    assert "Accept the report" not in page
+    response = client.submit(f"/review/reports/{report.id}/recommend", {"comment": "Complete."})
+    assert response.location == f"/review/reports/{report.id}"
+    assert actions()[-1] == AuditAction.REPORT_APPROVAL_RECOMMENDED

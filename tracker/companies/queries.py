@@ -48,6 +48,13 @@ def visible_to(user: User) -> ColumnElement[bool]:
     )
 
 
+def visibility_key(user: User) -> str:
+    """Equal for staff who see the same companies under visible_to: for keeping shared figures."""
+    if user.role is not Role.REPRESENTATIVE:
+        return "all"
+    return f"org:{user.representative_id}"  # its countries and its members are the organisation's
+
+
 def companies_visible_to(user: User) -> Select:
     return select(Company).where(visible_to(user))
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker import charts
 from tracker.audit import AuditAction
 from tracker.companies.models import CompanyType
+from tracker.companies.queries import visibility_key
 from tracker.countries import country_choices, country_name
 from tracker.csv_export import csv_response
 from tracker.domain import DomainError, populate_errors
@@ -294,7 +295,7 @@ def dashboard():
     # 100,000 members the figures take a second to count, and staff open the page often.
     figures = cached_value(
         "report-dashboard",
-        (scope_key(scope), on.isoformat(), year),
+        (visibility_key(current_user), on.isoformat(), year),
         lambda: dashboard_data.figures(current_user, on, scope, year),
     )
     return render_template(
@@ -306,11 +307,6 @@ def dashboard():
         charts=dashboard_charts(figures, figures["coverage_year"]),
         **figures,
     )
-
-
-def scope_key(scope: list[str] | None) -> str:
-    """Staff with the same countries see the same figures."""
-    return "all" if scope is None else "in:" + ",".join(scope)
 
 
 def dashboard_charts(figures: dict, coverage_year: int | None) -> dict:
@@ -357,10 +353,9 @@ def dashboard_csv(name: str):
     if name not in LISTS:
         abort(404)
     on = services.today()
-    scope = country_scope(current_user)
     rows = cached_value(
         "report-list",
-        (scope_key(scope), on.isoformat(), name),
+        (visibility_key(current_user), on.isoformat(), name),
         lambda: dashboard_data.listed(current_user, on, name, limit=None),
     )
     header = ["membership_number", "company", "hq_country", "year", "due", "days_overdue"]

@@ -13,6 +13,7 @@ from tracker.companies.changes import described
 from tracker.companies.history import company_history
 from tracker.companies.lifecycle import allowed
 from tracker.companies.models import Company
+from tracker.companies.queries import visibility_key
 from tracker.countries import by_name, country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -102,7 +103,7 @@ def render_queue() -> str:
         page=page,
         more_than=total > SEARCH_COUNT_LIMIT and bool(name),
         rows=queue_rows(services.page_of(query, page_number, per_page)),
-        **counts_for(current_user, scope),
+        **counts_for(current_user),
         scope=scope,
     )
 
@@ -136,9 +137,9 @@ class Page:
         return self.page + 1
 
 
-def counts_for(user, scope: list[str] | None) -> dict:
-    """The counts beside the queue: the same for everyone with the same countries, so they are
-    kept (until the data changes) for all of them."""
+def counts_for(user) -> dict:
+    """The counts beside the queue: the same for everyone who sees the same companies, so they
+    are kept (until the data changes) for all of them."""
 
     def count() -> dict:
         return {
@@ -146,10 +147,7 @@ def counts_for(user, scope: list[str] | None) -> dict:
             "pending_changes": services.count_pending_changes(user),
         }
 
-    # None: every country; a list (maybe empty): only those.
-    return cached_value(
-        "queue-counts", ("all" if scope is None else f"in:{','.join(scope)}",), count
-    )
+    return cached_value("queue-counts", (visibility_key(user),), count)
 
 
 @dataclass(frozen=True)
