@@ -47,7 +47,7 @@ def get_representative(representative_id: int) -> Representative | None:
 
 @dataclass(frozen=True)
 class PublicContact:
-    """What the public sees of a representative: kept with the public pages' figures."""
+    """What the public sees of a representative, and nothing more."""
 
     name: str
     website: str | None
