@@ -117,7 +117,7 @@ def prepare(url: str, companies: int):
 
     from config import DevelopmentConfig
     from tracker import create_app
-    from tracker.auth.models import Role, StaffCountry, User
+    from tracker.auth.models import Representative, RepresentativeCountry, Role, User
     from tracker.companies.models import Company
     from tracker.demo import DEMO_TOTP_SECRET, load_companies
     from tracker.extensions import db
@@ -158,7 +158,12 @@ def prepare(url: str, companies: int):
                         role=role,
                         password_hash=password,
                         email_confirmed_at=datetime.now(UTC),
-                        staff_countries=[StaffCountry(country_code=c) for c in countries],
+                        representative=Representative(
+                            name="Bench representative",
+                            countries=[RepresentativeCountry(country_code=c) for c in countries],
+                        )
+                        if countries
+                        else None,
                     )
                 )
         # Staff sign in with a second factor: every staff account here gets the demo key.

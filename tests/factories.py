@@ -1,11 +1,12 @@
 """factory_boy factories for the models; they commit, like a finished request would."""
 
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from tracker.auth.models import Role, StaffCountry, User
+from tracker.auth.models import Representative, RepresentativeCountry, Role, User
 from tracker.billing.models import DEFAULT_FEES, Invoice, InvoiceKind, InvoiceState, PaymentMethod
 from tracker.billing.services import next_number
 from tracker.companies.models import (
@@ -134,7 +135,18 @@ def owner_of(company: Company, **kwargs) -> User:
     return UserFactory(company=company, is_owner=True, **kwargs)
 
 
+def representative(name: str, countries: tuple[str, ...], **kwargs) -> Representative:
+    """A Local Code Representative organisation covering `countries`."""
+    organisation = Representative(name=name, **kwargs)
+    organisation.countries = [RepresentativeCountry(country_code=c) for c in countries]
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
 def staff(role: Role, countries: tuple[str, ...] = (), **kwargs) -> User:
-    return UserFactory(
-        role=role, staff_countries=[StaffCountry(country_code=c) for c in countries], **kwargs
-    )
+    """A staff account; a representative with `countries` gets an organisation covering them."""
+    if role is Role.REPRESENTATIVE and countries and "representative" not in kwargs:
+        name = f"Representative {' '.join(countries)} {secrets.token_hex(3)}"
+        kwargs["representative"] = representative(name, countries)
+    return UserFactory(role=role, **kwargs)

@@ -80,6 +80,8 @@ PROPERTY_FORM = outcomes(company=400, applicant=404)
 STAFF_PAGE = outcomes(staff=200)
 IN_COUNTRY_STAFF_PAGE = outcomes(staff=200, rep_fr=404)
 DECISION = outcomes(staff="/review/", rep_fr=404)
+# Only ECPAT staff approve or reject: a representative is refused on the company's page.
+ECPAT_DECISION = outcomes(staff="/review/", rep_th="/review/companies/{a}", rep_fr=404)
 
 
 # Buttons of company A's owner on A's colleagues and invitations; other companies find nothing.
@@ -104,7 +106,7 @@ class Case:
 
 
 CONFIRM, RESET, INVITE = "{confirm_token}", "{reset_token}", "{invite_token}"
-STAFF, REP_FR_COUNTRIES = "{staff_token}", "/review/staff/{rep_fr}/countries"
+STAFF, REP_FR_ORG = "{staff_token}", "/review/representatives/{rep_fr_org}"
 OWNERSHIP = "{ownership_token}"
 LOGIN_PAGE, TWO_FACTOR_SETTINGS = "/account/login", "/account/two-factor/settings"
 A, A_APPROVE = "/review/companies/{a}", "/review/companies/{a}/approve"
@@ -250,13 +252,39 @@ CASES = [
         outcomes(admin="/review/staff"),
         data={"email": "new.staff@example.com", "role": "reviewer"},
     ),
-    Case("GET", "/review/staff/<int:user_id>/countries", outcomes(admin=200), REP_FR_COUNTRIES),
+    Case("GET", "/review/representatives", outcomes(admin=200)),
     Case(
         "POST",
-        "/review/staff/<int:user_id>/countries",
-        outcomes(admin="/review/staff"),
-        REP_FR_COUNTRIES,
-        {"countries": ["FR", "BE"]},
+        "/review/representatives/permissions",
+        outcomes(admin="/review/representatives"),
+        data={"return_application": "y"},
+    ),
+    Case("GET", "/review/representatives/new", outcomes(admin=200)),
+    # Nothing filled in: refused beside the fields.
+    Case("POST", "/review/representatives/new", outcomes(admin=200)),
+    Case("GET", "/review/representatives/<int:representative_id>", outcomes(admin=200), REP_FR_ORG),
+    Case(
+        "POST",
+        "/review/representatives/<int:representative_id>",
+        outcomes(admin="/review/representatives"),
+        REP_FR_ORG,
+        {"name": "Child Safe France", "countries": ["FR", "BE"]},
+    ),
+    # ECPAT staff assign; a representative is refused with a message on the company's page.
+    Case(
+        "POST",
+        "/review/companies/<int:company_id>/representative",
+        SANCTION,
+        M + "/representative",
+        {"representative": ""},
+    ),
+    # M is a member, not an application: nothing to recommend, said on its page.
+    Case(
+        "POST",
+        "/review/companies/<int:company_id>/recommend",
+        SANCTION,
+        M + "/recommend",
+        {"comment": "Ready."},
     ),
     Case(
         "POST",
@@ -302,7 +330,7 @@ CASES = [
     Case(
         "POST",
         "/review/companies/<int:company_id>/approve",
-        DECISION,
+        ECPAT_DECISION,
         A_APPROVE,
         {"confirmed": "yes"},
     ),
@@ -316,7 +344,7 @@ CASES = [
     Case(
         "POST",
         "/review/companies/<int:company_id>/reject",
-        DECISION,
+        ECPAT_DECISION,
         "/review/companies/{a}/reject",
         {"reason": "Not a travel company."},
     ),
@@ -442,6 +470,13 @@ CASES += [
     Case("GET", "/review/reports/<int:report_id>/policy", IN_COUNTRY_STAFF_PAGE, R + "/policy"),
     # A draft: nothing to decide, and the reviewer is sent back to the report.
     Case("POST", "/review/reports/<int:report_id>/accept", REPORT_DECISION, R + "/accept"),
+    Case(
+        "POST",
+        "/review/reports/<int:report_id>/recommend",
+        REPORT_DECISION,
+        R + "/recommend",
+        {"comment": "Complete."},
+    ),
     Case(
         "POST",
         "/review/reports/<int:report_id>/return",
@@ -671,6 +706,7 @@ def fill(path: str, people) -> str:
     db.session.commit()
     return path.format(
         rep_fr=people.rep_fr.id,
+        rep_fr_org=people.rep_fr.representative_id,
         invitation=invitation.id,
         colleague_a=people.colleague_a.id,
         offer=offer.id,
@@ -721,6 +757,7 @@ def test_access(client, auth, people, case: Case, role: str):
         expected = expected.replace("{r}", str(people.report_m.id))
         expected = expected.replace("{p}", str(people.plan_b.id))
         expected = expected.replace("{im}", str(people.invoice_m.id))
+        expected = expected.replace("{a}", str(people.company_a.id))
     if expected == LOGIN:
         assert response.status_code == 302
         assert urlsplit(response.location).path == "/account/login"

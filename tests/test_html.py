@@ -16,7 +16,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, CompanyFactory, owner_of
+from tests.factories import PASSWORD, CompanyFactory, owner_of, representative
 from tests.plans.helpers import complete_input as complete_plan
 from tests.reports.helpers import accepted_report, ready_report, top_member
 from tests.reports.helpers import member as report_member
@@ -435,4 +435,29 @@ def test_billing_pages_are_valid(client, auth, reviewer, admin, vnu, tmp_path):
     auth.login(owner_of(veteran, email="owner.veteran@example.com").email)
     pages["renewal_due"] = fetch(client, "/company/invoices/")
     pages["dashboard_renewal"] = fetch(client, "/company/")
+    assert vnu(pages, tmp_path) == []
+
+
+def test_representative_pages_are_valid(client, auth, admin, rep_th, company_a, vnu, tmp_path):
+    organisation = representative(
+        "Child Safe & Co", ("TH", "KH"), website="https://cs.example/?a=1&b=2", email="a@cs.example"
+    )
+    member = CompanyFactory(stage=Stage.ACTIVE, countries=("TH",), representative=organisation)
+    db.session.commit()
+    pages = {
+        "country": fetch(client, "/countries/TH"),
+        "profile": fetch(client, f"/signatories/{member.slug}"),
+    }
+    auth.login(admin.email)
+    pages |= {
+        "index": fetch(client, "/review/representatives"),
+        "new": fetch(client, "/review/representatives/new"),
+        "new_errors": fetch(client, "/review/representatives/new", {"website": "x"}),
+        "edit": fetch(client, f"/review/representatives/{organisation.id}"),
+        "staff": fetch(client, "/review/staff"),
+        "detail_admin": fetch(client, f"/review/companies/{company_a.id}"),
+    }
+    auth.logout()
+    auth.login(rep_th.email)
+    pages["detail_representative"] = fetch(client, f"/review/companies/{company_a.id}")
     assert vnu(pages, tmp_path) == []

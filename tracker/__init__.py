@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reports.top_member_views import bp as top_members_bp
     from tracker.reports.training_views import bp as report_training_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.representatives.views import bp as representatives_bp
     from tracker.review.plan_views import bp as plan_review_bp
     from tracker.review.views import bp as review_bp
     from tracker.staff.views import bp as staff_bp
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         plan_review_bp,
         top_members_bp,
         staff_bp,
+        representatives_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -73,6 +73,12 @@ class AuditAction(LabelledEnum):
     INVOICE_PAID = "invoice.paid"
     INVOICE_WAIVED = "invoice.waived"
     INVOICE_DISCOUNTED = "invoice.discounted"
+    REPRESENTATIVE_CREATED = "representative.created"
+    REPRESENTATIVE_UPDATED = "representative.updated"
+    REPRESENTATIVE_ASSIGNED = "company.representative_assigned"
+    REPRESENTATIVE_PERMISSION_CHANGED = "representative.permission_changed"
+    APPROVAL_RECOMMENDED = "application.approval_recommended"
+    REPORT_APPROVAL_RECOMMENDED = "report.approval_recommended"
 
     @property
     def label(self) -> str:
@@ -117,6 +123,14 @@ ACTION_TITLES = {
     AuditAction.STAFF_COUNTRIES_CHANGED: _l("Representative's countries changed"),
     AuditAction.STAFF_DEACTIVATED: _l("Staff account deactivated"),
     AuditAction.STAFF_REACTIVATED: _l("Staff account reactivated"),
+    AuditAction.REPRESENTATIVE_CREATED: _l("Local Code Representative added"),
+    AuditAction.REPRESENTATIVE_UPDATED: _l("Local Code Representative changed"),
+    AuditAction.REPRESENTATIVE_ASSIGNED: _l("Local Code Representative assigned"),
+    AuditAction.REPRESENTATIVE_PERMISSION_CHANGED: _l("Representatives' permission changed"),
+    AuditAction.APPROVAL_RECOMMENDED: _l("Approval recommended by the representative"),
+    AuditAction.REPORT_APPROVAL_RECOMMENDED: _l(
+        "Report approval recommended by the representative"
+    ),
     AuditAction.TWO_FACTOR_ENABLED: _l("Two-step sign-in turned on"),
     AuditAction.TWO_FACTOR_DISABLED: _l("Two-step sign-in turned off"),
     AuditAction.RECOVERY_CODE_USED: _l("Signed in with a recovery code"),

@@ -54,6 +54,7 @@ def demo_data(count: int, if_empty: bool, seed: int | None) -> None:
         ) as bar:
             demo.load_companies(count, seed=seed, progress=bar.update)
         demo.load_billing(demo.demo_reviewer())
+        demo.ensure_demo_representatives()
         db.session.commit()
         click.echo(f"The database now holds {demo.company_count():,} companies.")
     print_demo_accounts()

@@ -66,7 +66,7 @@ PUBLIC_RECORD: dict[str, Watched] = {
     "Company": Watched(
         fields(
             "legal_name display_name type hq_country website slug search_name stored_stage"
-            " operations publish_properties publish_legal_name"
+            " operations publish_properties publish_legal_name representative representative_id"
         ),
         _company_on_record,
     ),
@@ -87,6 +87,9 @@ PUBLIC_RECORD: dict[str, Watched] = {
     "TopMemberAward": Watched(fields("year withdrawn_at"), _always),
     # The profile says which version of the criteria a member signed: signing again is public.
     "Signature": Watched(fields("criteria_version"), lambda row: _company_on_record(row.company)),
+    # Country pages and members' profiles show representatives' public contact.
+    "Representative": Watched(fields("name website email phone countries"), _always),
+    "RepresentativeCountry": Watched(fields("country_code"), _always),
 }
 
 

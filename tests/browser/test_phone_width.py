@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import TIMEOUT_MS, import_or_skip
-from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of, staff
+from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of, representative, staff
 from tests.fixtures import two_factor
 from tests.fixtures.applications import return_for_changes
 from tests.reports.helpers import complete_answers, ready_report
@@ -67,6 +67,11 @@ def long_user(tag: str, **kwargs) -> User:
 
 
 def long_staff(role: Role, tag: str, countries: tuple[str, ...] = ()) -> User:
+    if role is Role.REPRESENTATIVE:
+        organisation = representative(
+            f"{LONG_NAME} {tag}", countries, website=LONG_URL, email=long_email(tag + ".org")
+        )
+        return staff(role, name=LONG_NAME, email=long_email(tag), representative=organisation)
     return staff(role, countries, name=LONG_NAME, email=long_email(tag))
 
 
@@ -112,7 +117,7 @@ def staff_invitation_link() -> dict:
     invitation = StaffInvitation(
         email=long_email("newstaff"),
         role=Role.REPRESENTATIVE,
-        countries=["TH", "KH", "LA", "VN", "MM", "CD", "CF"],
+        representative=representative(LONG_NAME, ("TH", "KH", "LA", "VN", "MM", "CD", "CF")),
         invited_by=admin,
     )
     issue_token(invitation)
@@ -302,7 +307,7 @@ def staff_accounts() -> dict:
         StaffInvitation(
             email=long_email("newstaff"),
             role=Role.REPRESENTATIVE,
-            countries=["TH", "KH", "LA", "VN", "MM", "CD", "CF"],
+            representative=rep.representative,
             invited_by=admin,
         )
     )
@@ -565,7 +570,10 @@ SCREENS = {
         "/review/companies/{company.id}", reviewing(suspended_member)
     ),
     "staff accounts": Screen("/review/staff", staff_accounts),
-    "staff countries": Screen("/review/staff/{rep.id}/countries", staff_accounts),
+    "representatives": Screen("/review/representatives", staff_accounts),
+    "representative organisation": Screen(
+        "/review/representatives/{rep.representative_id}", staff_accounts
+    ),
     "404, not in the representative's countries": Screen(
         "/review/companies/{company.id}", company_outside_representative, status=404
     ),

@@ -4,9 +4,10 @@ each as the person doing it sees it."""
 import pytest
 
 from tests.browser.conftest import deliver_queued, import_or_skip
-from tests.factories import CompanyFactory, owner_of, staff
+from tests.factories import CompanyFactory, owner_of, representative, staff
 from tracker.auth.models import Role
 from tracker.companies.models import Stage
+from tracker.extensions import db
 
 pytestmark = pytest.mark.browser
 sync_api = import_or_skip("playwright.sync_api")
@@ -72,11 +73,15 @@ def test_admin_invites_a_representative_changes_countries_and_deactivates(
     page: Page, browser_auth, smtp
 ):
     admin = staff(Role.ADMIN, email="admin@ecpat.example", name="Ada Admin")
+    representative("Child Safe Thailand", ("TH",))
+    db.session.commit()
     browser_auth.login(admin.email)
     page.get_by_role("link", name="Staff", exact=True).click()
     page.get_by_label("New staff member's e-mail address").fill("rita@ecpat.example")
     page.get_by_label("Role").select_option(label="Local Code Representative")
-    page.get_by_label("Countries (representatives only)").select_option(label=["Thailand"])
+    page.get_by_label("Organisation (representatives only)").select_option(
+        label="Child Safe Thailand"
+    )
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_role("status")).to_contain_text("We sent an invitation to rita@")
     browser_auth.logout()
@@ -89,12 +94,11 @@ def test_admin_invites_a_representative_changes_countries_and_deactivates(
 
     browser_auth.login(admin.email)
     page.goto("/review/staff")
-    page.get_by_role("link", name="Change countries of Rita").click()
-    page.get_by_label("Countries (representatives only)").select_option(
-        label=["Thailand", "Cambodia"]
-    )
+    page.get_by_role("row", name="Rita").get_by_role("link", name="Child Safe Thailand").click()
+    page.get_by_label("Countries").select_option(label=["Thailand", "Cambodia"])
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status")).to_contain_text("Rita's countries are saved.")
+    expect(page.get_by_role("status")).to_contain_text("Child Safe Thailand is saved.")
+    page.goto("/review/staff")
     expect(page.get_by_role("row", name="Rita")).to_contain_text("Cambodia, Thailand")
     page.get_by_role("button", name="Deactivate Rita").click()
     expect(page.get_by_role("row", name="Rita")).to_contain_text("Deactivated")

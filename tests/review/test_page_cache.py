@@ -8,7 +8,7 @@ from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, owner_of, staff
 from tests.fixtures.applications import return_for_changes
 from tests.fixtures.sql import sql_statements
-from tracker.auth.models import Role, StaffCountry
+from tracker.auth.models import RepresentativeCountry, Role
 from tracker.companies import services
 from tracker.companies.models import Stage, Standing
 from tracker.extensions import db
@@ -70,7 +70,7 @@ def test_a_representatives_new_countries_show_at_once(client, auth):
     rep = staff(Role.REPRESENTATIVE, ("TH",), email="rep@example.com")
     auth.login(rep.email)
     assert "Paris Tours" not in queue(client)
-    db.session.add(StaffCountry(user_id=rep.id, country_code="FR"))
+    db.session.add(RepresentativeCountry(representative=rep.representative, country_code="FR"))
     db.session.commit()
     assert "Paris Tours" in queue(client)
 

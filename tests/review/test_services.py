@@ -55,8 +55,15 @@ def company_with(stage: Stage, **kwargs) -> Company:
 # decisions
 
 
-@pytest.mark.parametrize("decision", DECISIONS)
-@pytest.mark.parametrize("reviewer_fixture", ["reviewer", "admin", "rep_th"])
+# Representatives return applications; approving and rejecting are ECPAT's (the permission table).
+DECIDERS = [
+    *(("reviewer", name) for name in DECISIONS),
+    *(("admin", name) for name in DECISIONS),
+    ("rep_th", "return"),
+]
+
+
+@pytest.mark.parametrize(("reviewer_fixture", "decision"), DECIDERS)
 def test_decision_records_audit_row(request, company_a, decision, reviewer_fixture):
     reviewer = request.getfixturevalue(reviewer_fixture)
     _, args, to_status, action = DECISIONS[decision]
@@ -117,8 +124,17 @@ def test_representative_outside_the_countries_is_refused(company_a, rep_fr, deci
 
 def test_representative_for_any_of_the_countries_may_decide(company_a):
     rep_kh = staff(Role.REPRESENTATIVE, ("FR", "KH"))
-    services.approve_application(company_a, rep_kh)
-    assert company_a.status is ApplicationStatus.APPROVED
+    services.return_application(company_a, rep_kh, "Add your policy.")
+    assert company_a.status is ApplicationStatus.RETURNED
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_representatives_never_approve_or_reject(company_a, rep_th, decision):
+    with pytest.raises(DomainError, match="Only ECPAT staff may take this decision"):
+        decide(decision, company_a, rep_th)
+    db.session.rollback()
+    assert company_a.status is ApplicationStatus.SUBMITTED
+    assert audit_rows() == []
 
 
 @pytest.mark.parametrize("decision", DECISIONS)

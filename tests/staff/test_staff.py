@@ -1,9 +1,9 @@
-"""Administrators invite staff, change representatives' countries, deactivate and reactivate."""
+"""Administrators invite staff (representatives into their organisation), deactivate, reactivate."""
 
 import pytest
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, UserFactory, staff
+from tests.factories import PASSWORD, UserFactory, representative, staff
 from tests.fixtures.two_factor import login
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role, StaffInvitation, User
@@ -26,14 +26,17 @@ def as_admin(client, auth, admin):
     return admin
 
 
-def test_an_invited_representative_joins_with_role_and_countries(app, client, auth, smtp, as_admin):
+def test_an_invited_representative_joins_its_organisation(app, client, auth, smtp, as_admin):
+    organisation = representative("Mekong Child Safe", ("TH", "LA"))
+    db.session.commit()
     response = client.submit(
         "/review/staff/invite",
-        {"email": "Nok@ECPAT.example", "role": "representative", "countries": ["TH", "LA"]},
+        {"email": "Nok@ECPAT.example", "role": "representative", "representative": organisation.id},
     )
     assert (response.status_code, response.location) == (302, "/review/staff")
     [message] = smtp.to("nok@ecpat.example")
-    assert "Local Code Representative for Laos, Thailand" in message.get_payload()
+    payload = message.get_payload()
+    assert "Local Code Representative for Mekong Child Safe (Laos, Thailand)" in payload
     link = smtp.link("nok@ecpat.example", "/account/staff-invitation/")
     auth.logout()
 
@@ -41,7 +44,8 @@ def test_an_invited_representative_joins_with_role_and_countries(app, client, au
     response = client.submit(link, JOIN)
     assert (response.status_code, response.location) == (302, "/review/")
     user = find_user("nok@ecpat.example")
-    assert (user.role, user.country_codes) == (Role.REPRESENTATIVE, ["LA", "TH"])
+    assert (user.role, user.representative_id) == (Role.REPRESENTATIVE, organisation.id)
+    assert user.country_codes == ["LA", "TH"]
     assert user.name == "Nok Chai"
     # Signed in, and sent to set up a second factor before anything else.
     assert client.get("/review/").location == "/account/two-factor/setup"
@@ -53,15 +57,22 @@ def test_an_invited_representative_joins_with_role_and_countries(app, client, au
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"role": "representative"}, "countries", "needs at least one country"),
-        ({"role": "reviewer", "countries": ["TH"]}, "countries", "Only representatives"),
+        (
+            {"role": "representative"},
+            "representative",
+            "Choose the organisation the representative works for",
+        ),
+        ({"role": "reviewer", "representative": "{org}"}, "representative", "Only represent"),
         ({"role": "company"}, "role", "Choose a role from the list."),
         ({"role": ""}, "role", "Choose a role from the list."),
         ({"role": "admin", "email": "admin@example.com"}, "email", "already has an account"),
-        ({"role": "admin", "countries": ["XX"]}, "countries", "is not a valid choice"),
+        ({"role": "admin", "representative": "999"}, "representative", "Choose an organisation"),
     ],
 )
 def test_a_bad_invitation_is_refused_beside_its_field(client, smtp, as_admin, data, field, message):
+    organisation = representative("Mekong Child Safe", ("TH",))
+    db.session.commit()
+    data = {key: value.replace("{org}", str(organisation.id)) for key, value in data.items()}
     response = client.submit("/review/staff/invite", {"email": "new@ecpat.example", **data})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -70,24 +81,10 @@ def test_a_bad_invitation_is_refused_beside_its_field(client, smtp, as_admin, da
     assert smtp.messages == []
 
 
-def test_changing_a_representatives_countries_is_audited(client, as_admin, rep_fr):
-    response = client.submit(f"/review/staff/{rep_fr.id}/countries", {"countries": ["BE", "FR"]})
-    assert response.status_code == 302
-    db.session.refresh(rep_fr)
-    assert rep_fr.country_codes == ["BE", "FR"]
-    entry = db.session.scalars(select(AuditEntry)).one()
-    assert (entry.action, entry.subject_user_id, entry.actor_id) == (
-        AuditAction.STAFF_COUNTRIES_CHANGED,
-        rep_fr.id,
-        as_admin.id,
-    )
-    assert entry.details["changes"] == {"countries": [["FR"], ["BE", "FR"]]}
-
-
-def test_countries_are_only_for_representatives(client, as_admin, reviewer, applicant):
-    assert client.get(f"/review/staff/{reviewer.id}/countries").status_code == 404
-    assert client.get(f"/review/staff/{applicant.id}/countries").status_code == 404
-    assert client.get("/review/staff/99999999999/countries").status_code == 404
+def test_the_countries_page_is_gone_with_countries_on_the_organisation(client, as_admin, rep_fr):
+    assert client.get(f"/review/staff/{rep_fr.id}/countries").status_code == 404
+    page = client.get("/review/staff").get_data(as_text=True)
+    assert f"/review/representatives/{rep_fr.representative_id}" in page
 
 
 def test_deactivation_signs_the_person_out_at_once_and_keeps_them_out(app, as_admin, rep_th):
@@ -138,13 +135,15 @@ def test_company_accounts_are_not_managed_here(client, as_admin, applicant):
 
 
 def test_inviting_again_renews_the_pending_invitation(admin):
-    first = services.invite_staff(admin, "x@ecpat.example", Role.REVIEWER, [])
-    again = services.invite_staff(admin, "X@ecpat.example", Role.REPRESENTATIVE, ["TH"])
-    assert again.id == first.id and (again.role, again.countries) == (Role.REPRESENTATIVE, ["TH"])
+    organisation = representative("Mekong Child Safe", ("TH",))
+    first = services.invite_staff(admin, "x@ecpat.example", Role.REVIEWER)
+    again = services.invite_staff(admin, "X@ecpat.example", Role.REPRESENTATIVE, organisation)
+    assert again.id == first.id
+    assert (again.role, again.representative) == (Role.REPRESENTATIVE, organisation)
 
 
 def test_an_address_registered_meanwhile_cannot_join(admin):
-    invitation = services.invite_staff(admin, "x@ecpat.example", Role.REVIEWER, [])
+    invitation = services.invite_staff(admin, "x@ecpat.example", Role.REVIEWER)
     UserFactory(email="x@ecpat.example")
     with pytest.raises(DomainError, match="already has an account"):
         services.accept_staff_invitation(invitation, "X", "long enough pw")

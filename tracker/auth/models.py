@@ -1,10 +1,10 @@
-"""Accounts: users with a role, their sign-in sessions, representatives' countries, invitations."""
+"""Accounts: users with a role, sign-in sessions, representative organisations, invitations."""
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -48,6 +48,10 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             "two_factor_enabled_at IS NULL OR totp_secret IS NOT NULL", name="two_factor_secret"
         ),
+        # Only representative accounts belong to a representative organisation.
+        CheckConstraint(
+            "role = 'representative' OR representative_id IS NULL", name="representative_org"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +60,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column_type(Role, "user_role"), default=Role.COMPANY)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    # The organisation a representative account works for; its countries are theirs.
+    representative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("representatives.id"), index=True
+    )
     is_owner: Mapped[bool] = mapped_column(default=False)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -70,9 +78,7 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     company: Mapped["Company | None"] = relationship(back_populates="users")  # noqa: F821
-    staff_countries: Mapped[list["StaffCountry"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", order_by="StaffCountry.country_code"
-    )
+    representative: Mapped["Representative | None"] = relationship(back_populates="users")
 
     @property
     def is_active(self) -> bool:
@@ -125,23 +131,138 @@ class User(UserMixin, db.Model):
 
     @property
     def country_codes(self) -> list[str]:
-        return [row.country_code for row in self.staff_countries]
+        """A representative's countries: its organisation's; nobody else is limited to some."""
+        return self.representative.country_codes if self.representative is not None else []
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
 
 
-class StaffCountry(db.Model):
-    """A country a local representative is responsible for."""
+class Decision(LabelledEnum):
+    """A decision on a company's file; the permission table says which a representative takes.
 
-    __tablename__ = "staff_countries"
-    __table_args__ = (UniqueConstraint("user_id", "country_code", name="uq_staff_country"),)
+    The first four are editable by administrators (RepresentativePermission rows); the others
+    are ECPAT's own and never open to representatives (see ECPAT_ONLY).
+    """
+
+    RETURN_APPLICATION = "return_application"
+    RETURN_REPORT = "return_report"
+    RECOMMEND_APPROVAL = "recommend_approval"
+    RETURN_PLAN = "return_plan"
+    APPROVE_APPLICATION = "approve_application"
+    REJECT_APPLICATION = "reject_application"
+    ACCEPT_REPORT = "accept_report"
+    SUSPEND = "suspend"
+    REINSTATE = "reinstate"
+    EXPEL = "expel"
+    WAIVE_FEES = "waive_fees"
+    APPROVE_PLAN = "approve_plan"
+    TOP_MEMBER = "top_member"
+    GRANT_EXTENSION = "grant_extension"
+    ASSIGN_REPRESENTATIVE = "assign_representative"
+
+    @property
+    def label(self) -> str:
+        return {
+            "return_application": _l("Return an application with comments"),
+            "return_report": _l("Return a report with comments"),
+            "recommend_approval": _l("Recommend approval of an application or report"),
+            "return_plan": _l("Return an implementation plan with comments"),
+            "approve_application": _l("Approve an application"),
+            "reject_application": _l("Reject an application"),
+            "accept_report": _l("Accept a report"),
+            "suspend": _l("Suspend a membership"),
+            "reinstate": _l("Reinstate a membership"),
+            "expel": _l("Expel a member"),
+            "waive_fees": _l("Waive fees"),
+            "approve_plan": _l("Approve an implementation plan"),
+            "top_member": _l("Name a Top Member"),
+            "grant_extension": _l("Grant a later report due date"),
+            "assign_representative": _l("Assign a member to a representative"),
+        }[self.value]
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether administrators may open this decision to representatives."""
+        return self not in ECPAT_ONLY
+
+
+# ECPAT staff decide these; a representative supports and recommends (issue 15 item 11).
+ECPAT_ONLY = frozenset(
+    {
+        Decision.APPROVE_APPLICATION,
+        Decision.REJECT_APPLICATION,
+        Decision.ACCEPT_REPORT,
+        Decision.SUSPEND,
+        Decision.REINSTATE,
+        Decision.EXPEL,
+        Decision.WAIVE_FEES,
+        Decision.APPROVE_PLAN,
+        Decision.TOP_MEMBER,
+        Decision.GRANT_EXTENSION,
+        Decision.ASSIGN_REPRESENTATIVE,
+    }
+)
+# What a new table allows representatives: the supporting decisions, all of them.
+DEFAULT_PERMISSIONS = {decision: True for decision in Decision if decision.is_editable}
+
+
+class Representative(db.Model):
+    """A Local Code Representative: an organisation supporting members in its countries."""
+
+    __tablename__ = "representatives"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    website: Mapped[str | None] = mapped_column(String(255))
+    # The public contact shown on country pages and members' profiles.
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    countries: Mapped[list["RepresentativeCountry"]] = relationship(
+        back_populates="representative",
+        cascade="all, delete-orphan",
+        order_by="RepresentativeCountry.country_code",
+    )
+    users: Mapped[list[User]] = relationship(back_populates="representative", order_by="User.email")
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [row.country_code for row in self.countries]
+
+    def __repr__(self) -> str:
+        return f"<Representative {self.name}>"
+
+
+class RepresentativeCountry(db.Model):
+    """A country a representative organisation covers."""
+
+    __tablename__ = "representative_countries"
+    __table_args__ = (
+        UniqueConstraint("representative_id", "country_code", name="uq_representative_country"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    representative_id: Mapped[int] = mapped_column(
+        ForeignKey("representatives.id", ondelete="CASCADE")
+    )
     country_code: Mapped[str] = mapped_column(String(2), index=True)
 
-    user: Mapped[User] = relationship(back_populates="staff_countries")
+    representative: Mapped[Representative] = relationship(back_populates="countries")
+
+
+class RepresentativePermission(db.Model):
+    """Whether representatives may take one editable decision; one row per Decision."""
+
+    __tablename__ = "representative_permissions"
+
+    decision: Mapped[Decision] = mapped_column(
+        enum_column_type(Decision, "representative_decision"), primary_key=True
+    )
+    allowed: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class EmailedLink:
@@ -189,11 +310,13 @@ class StaffInvitation(EmailedLink, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     role: Mapped[Role] = mapped_column(enum_column_type(Role, "staff_invitation_role"))
-    countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Representatives join an organisation, whose countries they then cover.
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("representatives.id"))
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     invited_by: Mapped[User] = relationship()
+    representative: Mapped[Representative | None] = relationship()
 
 
 class OwnershipOffer(EmailedLink, db.Model):

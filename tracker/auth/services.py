@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import audit
 from tracker.auth import sessions
-from tracker.auth.models import Role, StaffCountry, User
+from tracker.auth.models import Representative, Role, User
 from tracker.countries import is_country_code
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -125,6 +125,17 @@ class StaffAccount:
     countries: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _organisation_for(account: StaffAccount) -> Representative:
+    """The organisation named after the account, made with its countries if there is none."""
+    from tracker.representatives import services as representatives  # a feature on top of auth
+
+    existing = db.session.scalar(select(Representative).where(Representative.name == account.name))
+    if existing is not None:
+        return existing
+    details = representatives.RepresentativeDetails(name=account.name, countries=account.countries)
+    return representatives.create_representative(None, details)
+
+
 def create_staff(account: StaffAccount) -> User:
     """Create a confirmed staff account.
 
@@ -148,9 +159,8 @@ def create_staff(account: StaffAccount) -> User:
         email_confirmed_at=utcnow(),
     )
     user.set_password(account.password)
-    user.staff_countries = [
-        StaffCountry(country_code=code) for code in sorted(set(account.countries))
-    ]
+    if account.role is Role.REPRESENTATIVE:
+        user.representative = _organisation_for(account)
     db.session.add(user)
     db.session.flush()
     audit.record("staff.created", role=account.role.value, countries=list(account.countries))

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
-from tracker.auth.models import Role, User
+from tracker.auth.models import Decision, Role, User
 from tracker.companies import queries
 from tracker.companies.models import ApplicationStatus, Company, Membership, Stage, Standing
+from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -71,6 +72,17 @@ TRANSITIONS: dict[AuditAction, Transition] = {
         _t(A.MEMBERSHIP_WITHDRAWN, {Stage.ACTIVE, Stage.SUSPENDED}, Stage.WITHDRAWN, Party.OWNER),
     )
 }
+# The staff moves that are decisions in the representatives' permission table.
+DECISIONS: dict[AuditAction, Decision] = {
+    A.APPLICATION_RETURNED: Decision.RETURN_APPLICATION,
+    A.APPLICATION_REJECTED: Decision.REJECT_APPLICATION,
+    A.APPLICATION_APPROVED: Decision.APPROVE_APPLICATION,
+    A.MEMBERSHIP_SUSPENDED: Decision.SUSPEND,
+    A.MEMBERSHIP_REINSTATED: Decision.REINSTATE,
+    A.MEMBERSHIP_EXPELLED: Decision.EXPEL,
+    A.REPORT_RETURNED: Decision.RETURN_REPORT,
+    A.REPORT_ACCEPTED: Decision.ACCEPT_REPORT,
+}
 del A
 
 
@@ -92,7 +104,24 @@ def is_party(party: Party, user: User, company: Company) -> bool:
 def allowed(action: AuditAction, company: Company, user: User) -> bool:
     """Whether `user` may make `action` now; for showing or hiding a button."""
     rule = TRANSITIONS[action]
-    return company.stage in rule.sources and is_party(rule.party, user, company)
+    return company.stage in rule.sources and may_act(action, rule.party, user, company)
+
+
+def may_act(action: AuditAction, party: Party, user: User, company: Company) -> bool:
+    """Whether `user` acts as `party` towards `company` and may take the decision `action` is."""
+    decision = DECISIONS.get(action)
+    if decision is not None and not may_decide(user, decision):
+        return False
+    return is_party(party, user, company)
+
+
+def check_may_act(action: AuditAction, party: Party, user: User, company: Company) -> None:
+    """:raises DomainError: unless `user` may act (may_act), saying why."""
+    if not is_party(party, user, company):
+        raise DomainError.on(None, _("Only %(party)s may do this.", party=party.label))
+    decision = DECISIONS.get(action)
+    if decision is not None and not may_decide(user, decision):
+        raise DomainError.on(None, _("Only ECPAT staff may take this decision."))
 
 
 def transition(company: Company, action: AuditAction, actor: User, **details) -> AuditEntry:
@@ -101,8 +130,7 @@ def transition(company: Company, action: AuditAction, actor: User, **details) ->
     :raises DomainError: if `actor` may not make it, or not from the company's current stage.
     """
     rule = TRANSITIONS[action]
-    if not is_party(rule.party, actor, company):
-        raise DomainError.on(None, _("Only %(party)s may do this.", party=rule.party.label))
+    check_may_act(action, rule.party, actor, company)
     source = company.stage
     if source not in rule.sources:
         stage = source.label if source else _("New application")

@@ -188,6 +188,10 @@ class Company(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: two reviewers deciding at once cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The Local Code Representative supporting the member, set by staff; None: ECPAT itself.
+    representative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("representatives.id"), index=True
+    )
 
     operations: Mapped[list["Operation"]] = relationship(
         back_populates="company",
@@ -195,6 +199,7 @@ class Company(db.Model):
         order_by="(Operation.country_code, Operation.id)",
     )
     users: Mapped[list["User"]] = relationship(back_populates="company")  # noqa: F821
+    representative: Mapped["Representative | None"] = relationship()  # noqa: F821
     signatures: Mapped[list["Signature"]] = relationship(
         back_populates="company", order_by="Signature.signed_at"
     )

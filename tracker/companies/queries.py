@@ -1,7 +1,8 @@
 """Shared read queries on companies, as selects that views page and stream.
 
-The one place that says which companies a staff member may see: representatives see a company
-when one of its operations lies in one of their countries. The queue, the detail page and the
+The one place that says which companies a staff member may see: representatives see the members
+assigned to their organisation wherever they are, and other companies when one of their
+operations lies in one of their organisation's countries. The queue, the detail page and the
 review services all go through `visible_to`, so the rule cannot drift apart.
 """
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Select, and_, false, select, true
 
-from tracker.auth.models import Role, StaffCountry, User
+from tracker.auth.models import RepresentativeCountry, Role, User
 from tracker.companies.models import (
     ChangeRequest,
     ChangeRequestStatus,
@@ -31,7 +32,10 @@ def operating_in(countries: Iterable[str] | Select) -> ColumnElement[bool]:
 
 
 def staff_countries(user: User) -> Select:
-    return select(StaffCountry.country_code).where(StaffCountry.user_id == user.id)
+    """The country codes of a representative's organisation (none without one)."""
+    return select(RepresentativeCountry.country_code).where(
+        RepresentativeCountry.representative_id == user.representative_id
+    )
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -40,7 +44,39 @@ def visible_to(user: User) -> ColumnElement[bool]:
         return false()
     if user.role is not Role.REPRESENTATIVE:
         return true()
-    return operating_in(staff_countries(user))
+    if user.representative_id is None:
+        return false()
+    return (Company.representative_id == user.representative_id) | operating_in(
+        staff_countries(user)
+    )
+
+
+def staff_seeing(company: Company) -> Select:
+    """The active staff who may see `company` (`visible_to` read from the company's side), by
+    id: ECPAT reviewers and administrators, and the representatives of the organisation it is
+    assigned to or of one of its countries. Who is told of what the company hands in."""
+    covering = select(RepresentativeCountry.representative_id).where(
+        RepresentativeCountry.country_code.in_(company.country_codes)
+    )
+    organisations = User.representative_id.in_(covering)
+    if company.representative_id is not None:
+        organisations = organisations | (User.representative_id == company.representative_id)
+    return (
+        select(User)
+        .where(
+            User.deactivated_at.is_(None),
+            User.role.in_((Role.REVIEWER, Role.ADMIN))
+            | ((User.role == Role.REPRESENTATIVE) & organisations),
+        )
+        .order_by(User.id)
+    )
+
+
+def visibility_key(user: User) -> str:
+    """Equal for staff who see the same companies under visible_to: for keeping shared figures."""
+    if user.role is not Role.REPRESENTATIVE:
+        return "all"
+    return f"org:{user.representative_id}"  # its countries and its members are the organisation's
 
 
 def companies_visible_to(user: User) -> Select:

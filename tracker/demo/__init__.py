@@ -9,6 +9,7 @@ from tracker.demo.accounts import (
 )
 from tracker.demo.billing import load_billing
 from tracker.demo.bulk import company_count, load_companies
+from tracker.demo.representatives import ensure_demo_representatives
 
 __all__ = [
     "DEMO_ACCOUNTS",
@@ -18,5 +19,6 @@ __all__ = [
     "demo_reviewer",
     "load_billing",
     "ensure_demo_accounts",
+    "ensure_demo_representatives",
     "load_companies",
 ]

@@ -11,6 +11,7 @@ from tracker.directory import concern_contacts, country_figures, listing, worldm
 from tracker.directory.country_filters import CountryFilterForm
 from tracker.page_cache import public_cached_value, public_page
 from tracker.reports import services
+from tracker.representatives.services import public_contacts
 
 bp = Blueprint("countries", __name__)
 
@@ -73,6 +74,8 @@ def render_country(code: str, form: CountryFilterForm, page: listing.Page | None
         contacts=concern_contacts.contacts_by_kind(code),
         helpline_directory=concern_contacts.HELPLINE_DIRECTORY,
         online_reporting_directory=concern_contacts.ONLINE_REPORTING_DIRECTORY,
+        # One small query, and the page itself is kept (public_page): no figure to keep apart.
+        representatives=public_contacts(code),
     )
 
 

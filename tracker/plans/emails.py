@@ -1,32 +1,17 @@
 """E-mail about implementation plans, queued in the transaction of the change they report."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 
-from tracker.auth.models import Role, StaffCountry, User
-from tracker.extensions import db
+from tracker.auth.models import User
+from tracker.companies import queries
 from tracker.outbox import queue_email
 from tracker.plans.models import OTHER_SECTION, Plan, PlanCriterion
 from tracker.urls import public_url
 
 
 def reviewers_of(plan: Plan) -> list[User]:
-    """The active staff who may see the plan's company: reviewers and administrators, and the
-    representatives of one of its countries."""
-    countries = plan.company.country_codes
-    in_countries = select(StaffCountry.user_id).where(StaffCountry.country_code.in_(countries))
-    query = (
-        select(User)
-        .where(
-            User.deactivated_at.is_(None),
-            or_(
-                User.role.in_([Role.REVIEWER, Role.ADMIN]),
-                (User.role == Role.REPRESENTATIVE) & User.id.in_(in_countries),
-            ),
-        )
-        .order_by(User.id)
-    )
-    return list(db.session.scalars(query))
+    """Who reviews what the company hands in: the staff who may see it."""
+    return list(db.session.scalars(queries.staff_seeing(plan.company)))
 
 
 def company_recipients(plan: Plan, also: User | None = None) -> list[User]:

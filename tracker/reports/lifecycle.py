@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import User
-from tracker.companies.lifecycle import Party, is_party
+from tracker.companies.lifecycle import Party, check_may_act, may_act
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -45,7 +45,7 @@ del A, S
 def allowed(action: AuditAction, report: Report, user: User) -> bool:
     """Whether `user` may make `action` on `report` now; for showing or hiding a button."""
     rule = REPORT_TRANSITIONS[action]
-    return report.state in rule.sources and is_party(rule.party, user, report.company)
+    return report.state in rule.sources and may_act(action, rule.party, user, report.company)
 
 
 def transition(report: Report, action: AuditAction, actor: User, **details) -> AuditEntry:
@@ -54,8 +54,7 @@ def transition(report: Report, action: AuditAction, actor: User, **details) -> A
     :raises DomainError: if `actor` may not make it, or not from the report's current state.
     """
     rule = REPORT_TRANSITIONS[action]
-    if not is_party(rule.party, actor, report.company):
-        raise DomainError.on(None, _("Only %(party)s may do this.", party=rule.party.label))
+    check_may_act(action, rule.party, actor, report.company)
     source = report.state
     if source not in rule.sources:
         raise DomainError.on(None, _("This is not possible now (%(state)s).", state=source.label))

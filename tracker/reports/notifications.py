@@ -4,33 +4,17 @@ countries it operates in). Queued in the submitting transaction; delivered after
 Decisions (accept, return) e-mail the company from the review view (`review_views.decide`)."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 
-from tracker.auth.models import Role, StaffCountry, User
-from tracker.extensions import db
+from tracker.auth.models import User
+from tracker.companies import queries
 from tracker.outbox import queue_email
 from tracker.reports.models import Report
 from tracker.urls import public_url
 
 
 def reviewers_of(report: Report) -> list[User]:
-    """Active ECPAT reviewers and administrators, and the active representatives of the
-    company's countries, each once, by id."""
-    in_its_countries = select(StaffCountry.user_id).where(
-        StaffCountry.country_code.in_(report.company.country_codes)
-    )
-    query = (
-        select(User)
-        .where(
-            User.deactivated_at.is_(None),
-            or_(
-                User.role.in_((Role.REVIEWER, Role.ADMIN)),
-                (User.role == Role.REPRESENTATIVE) & User.id.in_(in_its_countries),
-            ),
-        )
-        .order_by(User.id)
-    )
-    return list(db.session.scalars(query))
+    """Who reviews what the company hands in: the staff who may see it."""
+    return list(db.session.scalars(queries.staff_seeing(report.company)))
 
 
 def company_recipients(report: Report, submitter: User) -> list[User]:

@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from tracker import audit
 from tracker.audit import AuditAction
-from tracker.auth.models import User
+from tracker.auth.models import Decision, User
 from tracker.companies.models import Company, Membership, Stage, Standing
+from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -154,8 +155,8 @@ def named_years() -> list[int]:
 
 
 def _check_actor(actor: User) -> None:
-    # Only ECPAT staff name Top Members (issue 15: representatives support, ECPAT decides).
-    if not actor.role.is_ecpat:
+    # Only ECPAT staff name Top Members (representatives support, ECPAT decides).
+    if not may_decide(actor, Decision.TOP_MEMBER):
         raise DomainError.on(None, _("Only ECPAT staff name Top Members."))
 
 

@@ -43,7 +43,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.models import Role, StaffCountry, User
+from tracker.auth.models import RepresentativeCountry, Role, User
 from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.outbox import queue_email
@@ -117,8 +117,8 @@ def _reporting():
 def _representatives() -> dict[str, list[Recipient]]:
     """Active Local Code Representatives by country code."""
     rows = db.session.execute(
-        select(StaffCountry.country_code, User.email, User.locale)
-        .join(User, StaffCountry.user_id == User.id)
+        select(RepresentativeCountry.country_code, User.email, User.locale)
+        .join(User, RepresentativeCountry.representative_id == User.representative_id)
         .where(User.role == Role.REPRESENTATIVE, User.deactivated_at.is_(None))
         .order_by(User.id)
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker import charts
 from tracker.audit import AuditAction
 from tracker.companies.models import CompanyType
+from tracker.companies.queries import visibility_key
 from tracker.countries import country_choices, country_name
 from tracker.csv_export import csv_response
 from tracker.domain import DomainError, populate_errors
@@ -28,6 +29,7 @@ from tracker.reports.forms import (
 from tracker.reports.models import Report, ReportState, ReportSubmission, Section
 from tracker.reports.presenting import report_page_context
 from tracker.reports.views import send_document
+from tracker.representatives.services import may_recommend_report
 from tracker.review.services import country_scope
 from tracker.review.views import Page
 from tracker.review.views import render_detail as render_company
@@ -110,7 +112,9 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
         changes=differences(previous.content, shown.content) if previous else [],
         accept_form=accept_form,
         return_form=return_form,
-        may_decide=lifecycle.allowed(AuditAction.REPORT_ACCEPTED, report, current_user),
+        may_accept=lifecycle.allowed(AuditAction.REPORT_ACCEPTED, report, current_user),
+        may_return=lifecycle.allowed(AuditAction.REPORT_RETURNED, report, current_user),
+        may_recommend=may_recommend_report(report, current_user),
         standing=services.standing_for(report.company, services.today()),
         section_labels={section.value: section.label for section in Section},
         implemented=implementation.criteria_met(context["answers"]),
@@ -279,7 +283,7 @@ def dashboard():
     # 100,000 members the figures take a second to count, and staff open the page often.
     figures = cached_value(
         "report-dashboard",
-        (scope_key(scope), on.isoformat(), year),
+        (visibility_key(current_user), on.isoformat(), year),
         lambda: dashboard_data.figures(current_user, on, scope, year),
     )
     return render_template(
@@ -291,11 +295,6 @@ def dashboard():
         charts=dashboard_charts(figures, figures["coverage_year"]),
         **figures,
     )
-
-
-def scope_key(scope: list[str] | None) -> str:
-    """Staff with the same countries see the same figures."""
-    return "all" if scope is None else "in:" + ",".join(scope)
 
 
 def dashboard_charts(figures: dict, coverage_year: int | None) -> dict:
@@ -342,10 +341,9 @@ def dashboard_csv(name: str):
     if name not in LISTS:
         abort(404)
     on = services.today()
-    scope = country_scope(current_user)
     rows = cached_value(
         "report-list",
-        (scope_key(scope), on.isoformat(), name),
+        (visibility_key(current_user), on.isoformat(), name),
         lambda: dashboard_data.listed(current_user, on, name, limit=None),
     )
     header = ["membership_number", "company", "hq_country", "year", "due", "days_overdue"]

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.audit import AuditAction
-from tracker.auth.models import User
+from tracker.auth.models import Decision, User
 from tracker.companies.models import Company, Stage
+from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -436,8 +437,10 @@ def grant_extension(
 
     :raises DomainError: without a reason, for a date not after the normal due date, in the
         past or after the latest an extension may reach, or for a year the member does not owe
-        a report for.
+        a report for, or a representative (ECPAT staff set due dates).
     """
+    if not may_decide(staff, Decision.GRANT_EXTENSION):
+        raise DomainError.on(None, _("Only ECPAT staff may take this decision."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError.on("reason", _("Give the reason for the later date."))

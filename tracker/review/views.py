@@ -14,6 +14,7 @@ from tracker.companies.changes import described
 from tracker.companies.history import company_history
 from tracker.companies.lifecycle import allowed
 from tracker.companies.models import Company
+from tracker.companies.queries import visibility_key
 from tracker.countries import by_name, country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -24,6 +25,7 @@ from tracker.page_cache import cached_page, cached_value
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.plans import services as plan_services
 from tracker.reports.presenting import staff_panel
+from tracker.representatives.panel import representative_panel
 from tracker.review import services
 from tracker.review.changes import changes_since
 from tracker.review.forms import (
@@ -48,6 +50,13 @@ SANCTIONS = {
     "suspend": AuditAction.MEMBERSHIP_SUSPENDED,
     "reinstate": AuditAction.MEMBERSHIP_REINSTATED,
     "expel": AuditAction.MEMBERSHIP_EXPELLED,
+}
+# Every decision on the page, shown only to whom may take it (the representatives' table too).
+DECIDED = {
+    "approve": AuditAction.APPLICATION_APPROVED,
+    "return": AuditAction.APPLICATION_RETURNED,
+    "reject": AuditAction.APPLICATION_REJECTED,
+    **SANCTIONS,
 }
 
 MAX_PAGE = 100_000
@@ -96,7 +105,7 @@ def render_queue() -> str:
         page=page,
         more_than=total > SEARCH_COUNT_LIMIT and bool(name),
         rows=queue_rows(services.page_of(query, page_number, per_page)),
-        **counts_for(current_user, scope),
+        **counts_for(current_user),
         scope=scope,
     )
 
@@ -130,9 +139,9 @@ class Page:
         return self.page + 1
 
 
-def counts_for(user, scope: list[str] | None) -> dict:
-    """The counts beside the queue: the same for everyone with the same countries, so they are
-    kept (until the data changes) for all of them."""
+def counts_for(user) -> dict:
+    """The counts beside the queue: the same for everyone who sees the same companies, so they
+    are kept (until the data changes) for all of them."""
 
     def count() -> dict:
         return {
@@ -140,10 +149,7 @@ def counts_for(user, scope: list[str] | None) -> dict:
             "pending_changes": services.count_pending_changes(user),
         }
 
-    # None: every country; a list (maybe empty): only those.
-    return cached_value(
-        "queue-counts", ("all" if scope is None else f"in:{','.join(scope)}",), count
-    )
+    return cached_value("queue-counts", (visibility_key(user),), count)
 
 
 @dataclass(frozen=True)
@@ -193,7 +199,7 @@ def render_detail(company, extension_form=None, **forms):
         "review/detail.html",
         company=company,
         history=company_history(company),
-        may={name: allowed(action, company, current_user) for name, action in SANCTIONS.items()},
+        may={name: allowed(action, company, current_user) for name, action in DECIDED.items()},
         change_request=request,
         unreviewed=company_services.unreviewed_operations(company),
         requested=described(change_requests.requested_changes(company, request.proposed))
@@ -203,6 +209,7 @@ def render_detail(company, extension_form=None, **forms):
         invoices=billing.invoices_of(company),
         today=billing.today(),
         **reporting,
+        **representative_panel(company, current_user),
         **forms,
     )
 

@@ -1,23 +1,13 @@
 """Staff account forms."""
 
-from wtforms import SelectField, SelectMultipleField
+from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from tracker.auth.forms import email_field
 from tracker.auth.models import Role
-from tracker.countries import country_choices
 from tracker.formutils import BaseForm, select_choices
 
 STAFF_ROLES = [(role.value, role.label) for role in Role if role.is_staff]
-
-
-def countries_field() -> SelectMultipleField:
-    return SelectMultipleField(
-        "Countries (representatives only)",
-        choices=select_choices(country_choices()),
-        description="Hold Ctrl (or Cmd) to choose several.",
-        render_kw={"size": 8},
-    )
 
 
 class StaffInviteForm(BaseForm):
@@ -28,8 +18,15 @@ class StaffInviteForm(BaseForm):
         validators=[DataRequired(message="Choose a role from the list.")],
         invalid_choice_message="Choose a role from the list.",
     )
-    countries = countries_field()
+    # Choices are the organisations, set by the view; representatives take its countries.
+    representative = SelectField(
+        "Organisation (representatives only)",
+        choices=[],
+        default="",
+        invalid_choice_message="Choose an organisation from the list.",
+    )
 
-
-class CountriesForm(BaseForm):
-    countries = countries_field()
+    def set_organisations(self, organisations) -> "StaffInviteForm":
+        choices = [(str(org.id), org.name) for org in organisations]
+        self.representative.choices = select_choices(choices, "None (ECPAT staff)")
+        return self

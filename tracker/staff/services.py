@@ -1,4 +1,7 @@
-"""Staff account services: invite, join, change countries, deactivate, reactivate. They flush."""
+"""Staff account services: invite, join, deactivate, reactivate. They flush.
+
+A representative's countries are its organisation's (tracker/representatives).
+"""
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -7,9 +10,8 @@ from sqlalchemy.orm import selectinload
 from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth import invitations, sessions
-from tracker.auth.models import Role, StaffCountry, StaffInvitation, User
+from tracker.auth.models import Representative, Role, StaffInvitation, User
 from tracker.auth.services import find_user, normalise_email
-from tracker.countries import is_country_code
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import MAX_ID, utcnow
@@ -20,7 +22,7 @@ def list_staff() -> list[User]:
     query = (
         select(User)
         .where(User.role != Role.COMPANY)
-        .options(selectinload(User.staff_countries))
+        .options(selectinload(User.representative))
         .order_by(User.role, User.email)
     )
     return list(db.session.scalars(query))
@@ -41,31 +43,29 @@ def own_pending_invitation(invitation_id: int) -> StaffInvitation | None:
     return invitation if invitation is not None and invitation.is_pending else None
 
 
-def check_countries(role: Role, countries: list[str]) -> list[str]:
-    """The countries, sorted and once each, if they fit the role.
-
-    :raises DomainError: for a company role, unknown codes, a representative without countries
-        or countries for a role that sees every country.
-    """
+def check_organisation(role: Role, representative: Representative | None) -> None:
+    """:raises DomainError: for a company role, a representative without an organisation or
+    an organisation for a role that sees every country."""
     if not role.is_staff:
         raise DomainError.on("role", "Choose a staff role.")
-    if not all(is_country_code(code) for code in countries):
-        raise DomainError.on("countries", "Choose countries from the list.")
-    if role is Role.REPRESENTATIVE and not countries:
-        raise DomainError.on("countries", "A representative needs at least one country.")
-    if role is not Role.REPRESENTATIVE and countries:
-        raise DomainError.on("countries", "Only representatives are limited to countries.")
-    return sorted(set(countries))
+    if role is Role.REPRESENTATIVE and representative is None:
+        raise DomainError.on(
+            "representative", "Choose the organisation the representative works for."
+        )
+    if role is not Role.REPRESENTATIVE and representative is not None:
+        raise DomainError.on("representative", "Only representatives belong to an organisation.")
 
 
-def invite_staff(admin: User, email: str, role: Role, countries: list[str]) -> StaffInvitation:
+def invite_staff(
+    admin: User, email: str, role: Role, representative: Representative | None = None
+) -> StaffInvitation:
     """Invite a new staff member, or renew the pending invitation to the address.
 
     Renewing sends a new link (on the returned row's `token`): the earlier one stops working.
 
-    :raises DomainError: if the address has an account, or as check_countries.
+    :raises DomainError: if the address has an account, or as check_organisation.
     """
-    countries = check_countries(role, countries)
+    check_organisation(role, representative)
     email = normalise_email(email)
     if find_user(email) is not None:
         raise DomainError.on("email", "This address already has an account.")
@@ -76,11 +76,13 @@ def invite_staff(admin: User, email: str, role: Role, countries: list[str]) -> S
             StaffInvitation.cancelled_at.is_(None),
         )
     ) or StaffInvitation(email=email)
-    invitation.role, invitation.countries, invitation.invited_by = role, countries, admin
+    invitation.role, invitation.invited_by = role, admin
+    invitation.representative = representative
     invitations.issue_token(invitation)
     db.session.add(invitation)
     db.session.flush()
-    audit.record(AuditAction.STAFF_INVITED, actor=admin, email=email, role=role.value)
+    details = {"representative_id": representative.id} if representative else {}
+    audit.record(AuditAction.STAFF_INVITED, actor=admin, email=email, role=role.value, **details)
     return invitation
 
 
@@ -114,36 +116,11 @@ def accept_staff_invitation(invitation: StaffInvitation, name: str, password: st
         name=name.strip(), email=invitation.email, role=invitation.role, email_confirmed_at=utcnow()
     )
     user.set_password(password)
-    user.staff_countries = [StaffCountry(country_code=code) for code in invitation.countries]
+    user.representative = invitation.representative
     db.session.add(user)
     db.session.flush()
     audit.record(AuditAction.STAFF_JOINED, actor=user, subject_user=user, role=user.role.value)
     return user
-
-
-def set_countries(admin: User, person: User, countries: list[str]) -> None:
-    """Change a representative's countries.
-
-    :raises DomainError: for someone who is not a representative, or as check_countries.
-    """
-    if person.role is not Role.REPRESENTATIVE:
-        raise DomainError.on(None, "Only representatives are limited to countries.")
-    new = check_countries(person.role, countries)
-    old = person.country_codes
-    if new == old:
-        return
-    # Keep the rows that stay: replacing them all would insert "FR" again before the unit of
-    # work deletes the old "FR" row, which the unique constraint refuses.
-    kept = [row for row in person.staff_countries if row.country_code in new]
-    added = [StaffCountry(country_code=code) for code in new if code not in old]
-    person.staff_countries = kept + added
-    db.session.flush()
-    audit.record(
-        AuditAction.STAFF_COUNTRIES_CHANGED,
-        actor=admin,
-        subject_user=person,
-        changes={"countries": [old, new]},
-    )
 
 
 def lock_active_admins() -> list[int]:

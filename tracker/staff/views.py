@@ -15,8 +15,9 @@ from tracker.mail_limits import limit_mail_per_address
 from tracker.models_base import MAX_ID
 from tracker.outbox import queue_email
 from tracker.permissions import admin_required
+from tracker.representatives.services import get_representative, list_representatives
 from tracker.staff import services
-from tracker.staff.forms import CountriesForm, StaffInviteForm
+from tracker.staff.forms import StaffInviteForm
 from tracker.urls import public_url
 
 bp = Blueprint("staff", __name__)
@@ -27,10 +28,14 @@ def render_index(invite_form: StaffInviteForm | None = None, status: int = 200):
         "staff/index.html",
         people=services.list_staff(),
         invitations=services.pending_staff_invitations(),
-        invite_form=invite_form or StaffInviteForm(),
+        invite_form=invite_form or invite_form_with_choices(),
         button_form=EmptyForm(),
     )
     return page, status
+
+
+def invite_form_with_choices() -> StaffInviteForm:
+    return StaffInviteForm().set_organisations(list_representatives())
 
 
 @bp.get("/review/staff")
@@ -43,12 +48,13 @@ def index():
 @admin_required
 @limit_mail_per_address
 def invite():
-    form = StaffInviteForm()
+    form = invite_form_with_choices()
     if not form.validate_on_submit():
         return render_index(form)
+    representative = get_representative(int(form.representative.data or 0))
     try:
         invitation = services.invite_staff(
-            current_admin(), form.email.data, Role(form.role.data), form.countries.data
+            current_admin(), form.email.data, Role(form.role.data), representative
         )
     except DomainError as error:
         db.session.rollback()
@@ -80,26 +86,6 @@ def staff_member_or_404(user_id: int) -> User:
     if person is None or not person.is_staff:
         abort(404)
     return person
-
-
-@bp.route("/review/staff/<int:user_id>/countries", methods=["GET", "POST"])
-@admin_required
-def countries(user_id: int):
-    person = staff_member_or_404(user_id)
-    if person.role is not Role.REPRESENTATIVE:
-        abort(404)
-    form = CountriesForm(data={"countries": person.country_codes})
-    if form.validate_on_submit():
-        try:
-            services.set_countries(current_admin(), person, form.countries.data)
-        except DomainError as error:
-            db.session.rollback()
-            populate_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{person.name}'s countries are saved.", "success")
-            return redirect(url_for("staff.index"))
-    return render_template("staff/countries.html", form=form, person=person)
 
 
 def switch(user_id: int, change, message: str):
