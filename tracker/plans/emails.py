@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import User
 from tracker.companies import queries
+from tracker.extensions import db
 from tracker.outbox import queue_email
 from tracker.plans.models import OTHER_SECTION, Plan, PlanCriterion
 from tracker.urls import public_url
