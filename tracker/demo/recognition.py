@@ -27,6 +27,8 @@ def load_top_members(rng: random.Random, calendar: ReportingCalendar, now: datet
     last_ended = calendar.containing(now.date()).year - 1
     rows = []
     for year in (last_ended - 1, last_ended):
+        if db.session.scalar(select(TopMemberAward.id).where(TopMemberAward.year == year)):
+            continue  # named by an earlier run: loading more companies keeps the lists
         chosen = _chosen(rng, year)
         named_at = now - timedelta(days=30 * (last_ended - year + 1))
         rows += [
