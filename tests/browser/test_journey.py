@@ -123,6 +123,22 @@ def test_register_confirm_apply_approve_sign(page: Page, browser_auth, smtp):
     expect(page.get_by_role("status")).to_contain_text("Sunrise Hotels: implementation plan")
     browser_auth.logout()
 
+    # The plan's approval issued the joining invoice: the owner sees it and cannot sign yet.
+    browser_auth.login(OWNER, OWNER_PASSWORD)
+    page.goto("/company/sign")
+    expect(page.get_by_role("heading", name="Sign once the invoice is paid")).to_be_visible()
+    browser_auth.logout()
+
+    browser_auth.login(reviewer.email)
+    page.get_by_role("link", name="Invoices").click()
+    page.get_by_role("link", name="TC-INV-").first.click()
+    page.get_by_label("Paid on").fill("2026-12-01")
+    page.get_by_label("Method").select_option(label="Bank transfer")
+    page.get_by_label("Reference (bank or card transaction)").fill("SWIFT 123")
+    page.get_by_role("button", name="Record the payment").click()
+    expect(page.get_by_role("status")).to_contain_text("Payment of TC-INV-")
+    browser_auth.logout()
+
     browser_auth.login(OWNER, OWNER_PASSWORD)
     page.get_by_role("link", name="Sign The Code").click()
     for number in range(1, 7):

@@ -30,6 +30,10 @@ def write_report(page: Page, policy_file) -> None:
     page.get_by_role("radio", name="Yes").check()
     page.get_by_label("Date adopted").fill("2024-02-01")
     page.get_by_label("Policy document (PDF)").set_input_files(str(policy_file))
+    page.get_by_label("Focal person for child protection (name)").fill("Ana Lee")
+    page.get_by_label("How staff report a suspected case").fill(
+        "Staff call the manager on duty, who calls the police and the child helpline."
+    )
     fill_training(page, "Thailand", "40", "30")
     page.get_by_label("Supplier contracts in force at year end").fill("12")
     page.get_by_label("Of these, contracts that include the Code clause").fill("9")
