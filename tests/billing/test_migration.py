@@ -35,6 +35,7 @@ def test_members_are_paid_up_and_approved_plans_owe_their_joining_fee():
     db.session.add(Plan(company=planning, year=year, state=PlanState.SUBMITTED))
     db.session.commit()
     CompanyFactory(stage=Stage.SUBMITTED)
+    db.session.commit()  # end the read transaction: on PostgreSQL the DDL waits for its locks
     try:
         downgrade(revision=BEFORE)
     finally:

@@ -17,6 +17,7 @@ def test_members_get_an_approved_plan_and_applicants_none():
     applicants = [CompanyFactory(stage=stage) for stage in (Stage.APPROVED, Stage.SUBMITTED)]
     db.session.commit()
     joined = {company.id: company.joined_at for company in members}
+    db.session.commit()  # end the read transaction: on PostgreSQL the DDL waits for its locks
     try:
         downgrade(revision=BEFORE)
     finally:

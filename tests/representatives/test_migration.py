@@ -27,6 +27,7 @@ def test_each_distinct_set_of_countries_becomes_one_organisation(admin):
     db.session.add(invitation)
     db.session.commit()
     ids = {user.email: user.id for user in (first, second, third)}
+    db.session.commit()  # end the read transaction: on PostgreSQL the DDL waits for its locks
     try:
         downgrade(revision=BEFORE)
     finally:
