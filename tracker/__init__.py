@@ -25,6 +25,7 @@ def create_app(config_class=None) -> Flask:
     app.config.from_object(config_class)
     app.config.from_pyfile("local.cfg", silent=True)
     config_class.validate(app.config)
+    check_criteria_version(app.config.get("CRITERIA_VERSION"))
     os.makedirs(app.instance_path, exist_ok=True)
     register_hosts_and_proxies(app)
     register_security(app)
@@ -35,6 +36,18 @@ def create_app(config_class=None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def check_criteria_version(version: str | None) -> None:
+    """Refuse to start with a criteria version that does not exist: a typo would otherwise
+    have members sign a text nobody chose."""
+    from tracker.companies.criteria import CRITERIA_VERSIONS
+
+    if version and version not in CRITERIA_VERSIONS:
+        known = ", ".join(CRITERIA_VERSIONS)
+        raise RuntimeError(
+            f"CRITERIA_VERSION {version!r} is not a version of the criteria ({known})."
+        )
 
 
 def register_hosts_and_proxies(app: Flask) -> None:

@@ -177,3 +177,13 @@ def test_staff_see_the_version_signed_and_the_choices(client, auth, signed_membe
     assert "Signed criteria version 1 on March 3, 2026" in text
     assert "asked to sign the version in force" in text
     assert "Publishes its properties: yes; its legal name: no" in text
+
+
+def test_an_unknown_version_in_the_settings_refuses_to_start(make_app):
+    from config import TestingConfig
+
+    class Typo(TestingConfig):
+        CRITERIA_VERSION = "3"
+
+    with pytest.raises(RuntimeError, match="CRITERIA_VERSION '3' is not a version"):
+        make_app(Typo)
