@@ -10,10 +10,12 @@ from tests.browser.conftest import import_or_skip
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.plans.helpers import submitted_plan
 from tests.reports.helpers import complete_answers, member, ready_report
+from tracker.billing import services as billing_services
 from tracker.companies import change_requests
 from tracker.companies.models import ApplicationStatus, CompanyType, Operation, Stage
 from tracker.extensions import db
 from tracker.plans import services as plan_services
+from tracker.plans.models import Plan, PlanState
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 from tracker.review.services import return_application
@@ -207,6 +209,26 @@ SCREENS = {
     "plan form in French": Screen("/company/plan", user="owner_b", then=in_french),
     "plan form, returned": Screen("/company/plan", user="returned_plan_owner"),
     "plan queue": Screen("/review/plans/", user="reviewer", needs=("resubmitted_plan",)),
+    "invoices": Screen("/company/invoices/", user="unpaid_owner"),
+    "invoice": Screen(
+        "/company/invoices/{unpaid_invoice.number}", user="unpaid_owner", needs=("unpaid_invoice",)
+    ),
+    "sign, invoice unpaid": Screen("/company/sign", user="unpaid_owner"),
+    "staff invoices": Screen("/review/invoices", user="reviewer", needs=("unpaid_invoice",)),
+    "staff invoice": Screen(
+        "/review/invoices/{unpaid_invoice.id}", user="reviewer", needs=("unpaid_invoice",)
+    ),
+    "staff invoice with errors": Screen(
+        "/review/invoices/{unpaid_invoice.id}",
+        user="reviewer",
+        needs=("unpaid_invoice",),
+        then=submit_empty("Record the payment"),
+    ),
+    "fee table": Screen("/review/fees", user="admin"),
+    "publication choices": Screen("/company/publication", user="member_owner"),
+    "top members": Screen("/review/top-members/", user="reviewer", needs=("report_owner",)),
+    "implementation rule": Screen("/review/reports/implementation", user="reviewer"),
+    "representatives": Screen("/review/representatives", user="admin", needs=("rep_th",)),
     "plan review": Screen(
         "/review/plans/{resubmitted_plan.id}", user="reviewer", needs=("resubmitted_plan",)
     ),
@@ -214,6 +236,23 @@ SCREENS = {
         "/review/plans/{resubmitted_plan.id}", user="rep_th", needs=("resubmitted_plan",)
     ),
 }
+
+
+@pytest.fixture()
+def unpaid_owner():
+    """An approved company with an approved plan whose joining invoice awaits payment."""
+    company = CompanyFactory(
+        display_name="Iota Inns", countries=("TH",), stage=Stage.APPROVED, paid=False
+    )
+    db.session.add(Plan(company=company, year=company.created_at.year, state=PlanState.APPROVED))
+    owner = owner_of(company, email="owner.i@example.com")
+    db.session.commit()
+    return owner
+
+
+@pytest.fixture()
+def unpaid_invoice(unpaid_owner):
+    return billing_services.joining_invoice(unpaid_owner.company)
 
 
 @pytest.fixture()

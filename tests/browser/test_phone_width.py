@@ -16,13 +16,14 @@ from tests.reports.helpers import complete_answers, ready_report
 from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
+from tracker.billing import services as billing_services
 from tracker.companies import colleagues
 from tracker.companies import services as company_services
 from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation
 from tracker.extensions import db
 from tracker.membership import services as membership_services
 from tracker.plans import services as plan_services
-from tracker.plans.models import PlanCriterion
+from tracker.plans.models import Plan, PlanCriterion, PlanState
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 from tracker.tokens import make_token
@@ -209,6 +210,25 @@ def member() -> dict:
     db.session.commit()
     invite(company, owner, "invitee1", "invitee2")
     return {"user": owner, "company": company}
+
+
+def unpaid() -> dict:
+    """An approved company with an approved plan and its joining invoice awaiting payment."""
+    company = long_company(status=ApplicationStatus.APPROVED, paid=False)
+    db.session.add(Plan(company=company, year=company.created_at.year, state=PlanState.APPROVED))
+    owner = owner_of(company, name=LONG_NAME, email=long_email("owner"))
+    db.session.commit()
+    return {"user": owner, "invoice": billing_services.joining_invoice(company)}
+
+
+def staff_on(records: Callable[[], dict], role: Role) -> Callable[[], dict]:
+    """The same records, seen by a staff member of `role`."""
+
+    def seen() -> dict:
+        made = records()
+        return made | {"user": long_staff(role, role.value)}
+
+    return seen
 
 
 def member_with_change_request() -> dict:
@@ -524,6 +544,23 @@ SCREENS = {
     "withdraw": Screen("/company/withdraw", member),
     "withdraw confirmation": Screen("/company/withdraw", member, then=withdraw_reason),
     "certificate": Screen("/company/certificate", member),
+    "publication choices": Screen("/company/publication", member),
+    "dashboard, invoice to pay": Screen("/company/", unpaid),
+    "invoices": Screen("/company/invoices/", unpaid),
+    "invoice": Screen("/company/invoices/{invoice.number}", unpaid),
+    "sign form, invoice unpaid": Screen("/company/sign", unpaid),
+    "staff invoices": Screen("/review/invoices", staff_on(unpaid, Role.REVIEWER)),
+    "staff invoice": Screen("/review/invoices/{invoice.id}", staff_on(unpaid, Role.REVIEWER)),
+    "staff invoice with errors": Screen(
+        "/review/invoices/{invoice.id}",
+        staff_on(unpaid, Role.REVIEWER),
+        then=submit("Record the payment"),
+    ),
+    "fee table": Screen("/review/fees", staff_on(nothing, Role.ADMIN)),
+    "top members": Screen("/review/top-members/", staff_on(nothing, Role.REVIEWER)),
+    "implementation rule": Screen(
+        "/review/reports/implementation", staff_on(nothing, Role.REVIEWER)
+    ),
     "no certificate, suspended (403)": Screen("/company/certificate", suspended_member, status=403),
     "dashboard, hotel chain": Screen("/company/", hotel_chain),
     "edit form, hotel chain": Screen("/company/edit", hotel_chain),
