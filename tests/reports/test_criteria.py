@@ -181,8 +181,8 @@ def test_the_sql_twin_agrees_report_by_report(app, reports, coverage):
 
 
 @pytest.mark.parametrize("coverage", [50, 40, 100])
-def test_each_criterions_sql_twin_agrees_report_by_report(app, reports, coverage):
-    app.config["TRAINING_COVERAGE_MIN"] = coverage
+def test_each_criterions_sql_twin_agrees_report_by_report(app, reports, coverage, monkeypatch):
+    monkeypatch.setitem(app.config, "TRAINING_COVERAGE_MIN", coverage)
     ids = [report.id for report in reports]
     conditions = implementation.criterion_implemented()
     assert sorted(conditions) == [1, 2, 3, 4, 5]
