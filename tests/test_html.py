@@ -22,7 +22,7 @@ from tests.reports.helpers import accepted_report, ready_report, top_member
 from tests.reports.helpers import member as report_member
 from tracker import audit
 from tracker.auth.models import Invitation
-from tracker.billing.models import Discount, DiscountKind, Invoice
+from tracker.billing.models import Discount, DiscountKind, Invoice, InvoiceState
 from tracker.companies.models import (
     ApplicationStatus,
     ChangeRequest,
@@ -33,6 +33,7 @@ from tracker.companies.models import (
 )
 from tracker.extensions import db
 from tracker.plans import services as plan_services
+from tracker.plans.models import Plan, PlanState
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 
@@ -258,6 +259,23 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
         ),
     }
     assert vnu(pages, tmp_path) == []
+
+
+def test_dashboard_with_fees_plans_and_criteria_is_valid(client, auth, reviewer, vnu, tmp_path):
+    """The dashboard with every block: invoices (one unpaid past due), a plan waiting for
+    review, and an accepted report for the criteria implemented."""
+    company, owner = report_member(countries=("TH",))
+    accepted_report(company, owner, reviewer)
+    late, _ = report_member(countries=("FR",))
+    invoice = db.session.scalar(select(Invoice).where(Invoice.company == late))
+    invoice.state, invoice.paid_on, invoice.payment_method = InvoiceState.ISSUED, None, None
+    invoice.due_on = datetime(2020, 1, 31, tzinfo=UTC).date()
+    db.session.add(Plan(company=late, year=2026, state=PlanState.SUBMITTED))
+    db.session.commit()
+    auth.login(reviewer.email)
+    page = fetch(client, "/review/reports/dashboard")
+    assert 'id="criteria-heading"' in page and 'id="fees-heading"' in page
+    assert vnu({"dashboard_figures": page}, tmp_path) == []
 
 
 def test_top_member_pages_are_valid(client, auth, reviewer, vnu, tmp_path):

@@ -115,6 +115,19 @@ def _move_public_version(session: Session, flush_context) -> None:
         bump(session.connection(), STAFF, PUBLIC)
 
 
+# Rows staff figures count that change no company row: the dashboard's fees and plans pending.
+STAFF_RECORD = frozenset({"Invoice", "Plan"})
+
+
+@event.listens_for(Session, "after_flush")
+def _move_staff_version(session: Session, flush_context) -> None:
+    """After a flush that added or changed an invoice or a plan, move the staff version (kept
+    staff figures count them; the public sees neither)."""
+    flushed = (*session.new, *session.dirty, *session.deleted)
+    if any(type(obj).__name__ in STAFF_RECORD for obj in flushed):
+        bump(session.connection(), STAFF)
+
+
 # Moving and reading ---------------------------------------------------------------------------
 
 

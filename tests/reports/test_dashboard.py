@@ -2,12 +2,17 @@
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
-from tests.reports.helpers import complete_answers, member, ready_report
+from tests.factories import joining_invoice
+from tests.reports.helpers import accepted_report, complete_answers, member, ready_report
+from tracker.billing.models import Invoice, InvoiceKind, InvoiceState
 from tracker.extensions import db
+from tracker.plans.models import Plan, PlanState
 from tracker.reports import dashboard, services
 from tracker.reports.models import Section
 from tracker.reports.standing import ReportingStanding
@@ -64,7 +69,7 @@ def test_years_count_who_owed_and_who_handed_in(reporting, reviewer):
 def test_the_page_shows_charts_with_their_tables(reporting, client, auth, reviewer):
     auth.login(reviewer.email)
     page = client.get("/review/reports/dashboard").get_data(as_text=True)
-    assert page.count('role="img"') == 4
+    assert page.count('role="img"') == 5  # and criteria implemented
     assert "Reporting rate per year" in page and "Members to consider for suspension" in page
     assert "Returned Co" in page and "Extended Ltd" in page
 
@@ -121,3 +126,128 @@ def test_an_extension_shows_at_once(reporting, client, auth, reviewer):
     page = client.get("/review/reports/dashboard").get_data(as_text=True)
     extended_list = page.split("Members with a later due date")[1].split("</section>")[0]
     assert "Returned Co" in extended_list
+
+
+# -- Fees, plans pending and criteria implemented ----------------------------------------------
+
+
+def renewal(company, year: int, state: InvoiceState, **values):
+    """A renewal invoice of 100 in `state` (paid, waived and cancelled with what they need)."""
+    settled = {
+        InvoiceState.PAID: {"paid_on": date(year, 1, 15)},
+        InvoiceState.WAIVED: {"waiver_reason": "Hardship"},
+    }.get(state, {})
+    values = {"fee": 100, "amount": 100, "due_on": date(year, 1, 31)} | settled | values
+    paid = state is InvoiceState.PAID
+    return joining_invoice(
+        company, paid=paid, kind=InvoiceKind.RENEWAL, year=year, state=state, **values
+    )
+
+
+@pytest.fixture()
+def billed(reporting, reviewer):
+    """On top of `reporting` (each member's joining invoice of 2026 paid, 500 EUR):
+    renewals of 2026 awaiting payment past due (Late, in France), waived (Returned), cancelled
+    (Extended), one of 2027 not yet due (Good) and one of 2025 paid in USD (Good); a submitted
+    plan (Good, Thailand) and a returned one (Late); a second accepted 2025 report, from France,
+    with too few contracts with the clause."""
+    good, late, returned, extended = reporting
+    renewal(late, 2026, InvoiceState.ISSUED, due_on=date(2026, 10, 1))
+    renewal(returned, 2026, InvoiceState.WAIVED)
+    renewal(extended, 2026, InvoiceState.CANCELLED)
+    renewal(good, 2027, InvoiceState.ISSUED, due_on=date(2027, 1, 31))
+    renewal(good, 2025, InvoiceState.PAID, currency="USD", amount=80)
+    db.session.add(Plan(company=good, year=2026, state=PlanState.SUBMITTED))
+    db.session.add(Plan(company=late, year=2026, state=PlanState.RETURNED))
+    partial, owner = member(countries=("FR",), display_name="Partial Inns")
+    accepted_report(
+        partial,
+        owner,
+        reviewer,
+        answers=lambda r: replace(complete_answers(r), contracts_with_clause=9),
+    )
+    for invoice in db.session.scalars(select(Invoice).where(Invoice.kind == InvoiceKind.JOINING)):
+        invoice.year, invoice.amount = 2026, 500  # the factory's: a known amount and year
+    db.session.commit()
+    return reporting
+
+
+def test_fees_per_membership_year_and_currency(billed, reviewer):
+    fees = {(row.year, row.currency): row for row in dashboard.fees(reviewer, TODAY)}
+    assert sorted(fees) == [(2025, "USD"), (2026, "EUR"), (2027, "EUR")]
+    this_year = fees[2026, "EUR"]
+    assert this_year.invoiced == dashboard.Money(7, 5 * 500 + 200)  # the cancelled one not
+    assert this_year.paid == dashboard.Money(5, 2500)
+    assert this_year.waived == dashboard.Money(1, 100)
+    assert this_year.overdue == dashboard.Money(1, 100)
+    assert fees[2027, "EUR"].overdue == dashboard.Money(0, 0)  # due in January
+    assert fees[2025, "USD"].paid == dashboard.Money(1, 80)
+    # The SQL agrees with the invoices' own predicates.
+    invoices = db.session.scalars(select(Invoice).where(Invoice.year == 2026)).all()
+    assert this_year.overdue.count == sum(i.is_overdue(TODAY) for i in invoices)
+    assert this_year.paid.count == sum(i.is_paid for i in invoices)
+    assert this_year.waived.count == sum(i.is_waived for i in invoices)
+
+
+def test_plans_pending(billed, reviewer, rep_fr):
+    assert dashboard.plans_pending(reviewer) == {PlanState.SUBMITTED: 1, PlanState.RETURNED: 1}
+    assert dashboard.plans_pending(rep_fr) == {PlanState.SUBMITTED: 0, PlanState.RETURNED: 1}
+
+
+def test_implementation_rates_per_criterion(billed, reviewer, app, monkeypatch):
+    rates = dashboard.implementation_rates(reviewer)
+    assert (rates.year, rates.accepted) == (2025, 2)
+    assert rates.met == {1: 2, 2: 2, 3: 1, 4: 2, 5: 2}
+    assert rates.rate(3) == 0.5
+    monkeypatch.setitem(
+        app.config, "TRAINING_COVERAGE_MIN", 90
+    )  # 80% trained: criterion 2 no longer met
+    assert dashboard.implementation_rates(reviewer).met[2] == 0
+
+
+def test_no_implementation_rates_before_any_report_is_accepted(reviewer):
+    assert dashboard.implementation_rates(reviewer) is None
+
+
+def test_a_representative_counts_their_countries_only(billed, rep_fr):
+    fees = {(row.year, row.currency): row for row in dashboard.fees(rep_fr, TODAY)}
+    assert sorted(fees) == [(2026, "EUR")]  # Late Hotels and Partial Inns, in France
+    assert fees[2026, "EUR"].invoiced == dashboard.Money(3, 1000 + 100)
+    assert fees[2026, "EUR"].overdue == dashboard.Money(1, 100)
+    rates = dashboard.implementation_rates(rep_fr)
+    assert (rates.accepted, rates.met[3], rates.met[1]) == (1, 0, 1)
+
+
+def test_the_page_shows_fees_plans_and_criteria(billed, client, auth, reviewer):
+    auth.login(reviewer.email)
+    page = client.get("/review/reports/dashboard").get_data(as_text=True)
+    fees = page.split('id="fees-heading"')[1].split("</section>")[0]
+    assert "2026 (EUR)" in fees and "2025 (USD)" in fees
+    plans = page.split('id="plans-heading"')[1].split("</section>")[0]
+    assert (
+        'href="/review/plans/?state=submitted"' in plans and "Submitted, under review: 1" in plans
+    )
+    criteria = page.split('id="criteria-heading"')[1].split("</section>")[0]
+    assert "Criteria implemented, 2025" in page and "50%" in criteria
+    assert "Policy and procedures" in criteria
+
+
+def test_the_figures_follow_a_payment_and_a_plan_decision(billed, client, auth, reviewer):
+    _good, late, _returned, _extended = billed
+    auth.login(reviewer.email)
+    client.get("/review/reports/dashboard")  # counted and kept
+    invoice = db.session.scalar(
+        select(Invoice).where(
+            Invoice.company == late, Invoice.year == 2026, Invoice.kind == InvoiceKind.RENEWAL
+        )
+    )
+    invoice.state, invoice.paid_on = InvoiceState.PAID, TODAY
+    plan = db.session.scalar(select(Plan).where(Plan.company == late))
+    plan.state = PlanState.SUBMITTED
+    db.session.commit()
+    page = client.get("/review/reports/dashboard").get_data(as_text=True)
+    assert "Submitted, under review: 2" in page
+    fees = dashboard.fees(reviewer, TODAY)
+    assert [row.overdue.count for row in fees if row.year == 2026] == [0]
+    row = page.split('<th scope="row">2026 (EUR)</th>')[1].split("</tr>")[0]
+    assert row.split("<td>")[4].startswith("0 (")  # the overdue cell: none left

@@ -1,19 +1,24 @@
 """The staff dashboard's figures: members by standing, country and type; reporting rate and
 training coverage per year and per country; the lists of overdue, extended and to-be-suspended
-members. Everything is counted in the database, for the members the staff member may see."""
+members; fees per membership year, plans waiting for review, and how many accepted reports
+show each criterion implemented. Everything is counted in the database, for the companies the
+staff member may see."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, and_, distinct, func, select, true
 
 from tracker.auth.models import User
+from tracker.billing.models import Invoice, InvoiceState
 from tracker.companies.models import Company, CompanyType, Membership, Operation, Standing
+from tracker.companies.queries import visible_to
 from tracker.extensions import db
-from tracker.reports import services
-from tracker.reports.models import Report, TrainingRow
+from tracker.plans.models import Plan, PlanState
+from tracker.reports import implementation, services
+from tracker.reports.models import Report, ReportState, TrainingRow
 from tracker.reports.standing import HANDED_IN, ReportingStanding
 from tracker.reports.standing_query import FIRST_YEAR, due_of, standings, visible
 
@@ -50,6 +55,39 @@ class Listed:
     due: date
     days_overdue: int
     suspended: bool
+
+
+@dataclass(frozen=True)
+class Money:
+    """How many invoices, and their amount in whole units of one currency."""
+
+    count: int = 0
+    amount: int = 0
+
+
+@dataclass(frozen=True)
+class FeeFigures:
+    """The invoices of one membership year in one currency (cancelled ones are not counted)."""
+
+    year: int
+    currency: str
+    invoiced: Money
+    paid: Money
+    waived: Money
+    overdue: Money  # awaiting payment past their due date (`Invoice.is_overdue`)
+
+
+@dataclass(frozen=True)
+class ImplementationFigures:
+    """For the latest reporting year with accepted reports: how many were accepted, and how
+    many of them show each criterion (1-5) implemented under the configured rule."""
+
+    year: int
+    accepted: int
+    met: dict[int, int]
+
+    def rate(self, criterion: int) -> float | None:
+        return self.met.get(criterion, 0) / self.accepted if self.accepted else None
 
 
 def members(user: User) -> Select:
@@ -250,6 +288,80 @@ def standing_by_type(user: User, on: date) -> dict[tuple[ReportingStanding, Comp
     }
 
 
+def _companies(user: User):
+    """The condition on a company id column for the companies `user` may see (applicants too:
+    they are invoiced and plan before they are members); None when they see them all."""
+    condition = visible_to(user)
+    if condition.compare(true()):
+        return None
+    return select(Company.id).where(condition)
+
+
+def fees(user: User, on: date) -> list[FeeFigures]:
+    """Invoiced, paid, waived and overdue per membership year and currency, the latest year
+    first, for the YEARS_SHOWN years up to the one after `on`'s (renewals are issued ahead)."""
+    cancelled = Invoice.state == InvoiceState.CANCELLED
+    paid = Invoice.state == InvoiceState.PAID
+    waived = Invoice.state == InvoiceState.WAIVED
+    overdue = Invoice.overdue_clause(on)
+
+    def money(condition):
+        return (
+            func.count().filter(condition),
+            func.coalesce(func.sum(Invoice.amount).filter(condition), 0),
+        )
+
+    query = (
+        select(
+            Invoice.year,
+            Invoice.currency,
+            *money(~cancelled),
+            *money(paid),
+            *money(waived),
+            *money(overdue),
+        )
+        .where(Invoice.year.between(on.year - YEARS_SHOWN + 2, on.year + 1))
+        .group_by(Invoice.year, Invoice.currency)
+        .order_by(Invoice.year.desc(), Invoice.currency)
+    )
+    companies = _companies(user)
+    if companies is not None:
+        query = query.where(Invoice.company_id.in_(companies))
+    result = []
+    for year, currency, *counts in db.session.execute(query):
+        amounts = [Money(int(counts[i]), int(counts[i + 1])) for i in range(0, 8, 2)]
+        if amounts[0].count:
+            result.append(FeeFigures(year, currency, *amounts))
+    return result
+
+
+def plans_pending(user: User) -> dict[PlanState, int]:
+    """How many plans wait for review (submitted) and how many were returned to the company."""
+    waiting = (PlanState.SUBMITTED, PlanState.RETURNED)
+    query = select(Plan.state, func.count()).where(Plan.state.in_(waiting)).group_by(Plan.state)
+    companies = _companies(user)
+    if companies is not None:
+        query = query.where(Plan.company_id.in_(companies))
+    counts = dict.fromkeys(waiting, 0)
+    counts.update((state, count) for state, count in db.session.execute(query))
+    return counts
+
+
+def implementation_rates(user: User) -> ImplementationFigures | None:
+    """Per criterion, the accepted reports of the latest year with any (of today's members)
+    that show it implemented, counted by the rule's SQL twin; None before any is accepted."""
+    accepted = and_(Report.state == ReportState.ACCEPTED, Report.company_id.in_(members(user)))
+    year = db.session.scalar(select(func.max(Report.year)).where(accepted))
+    if year is None:
+        return None
+    conditions = implementation.criterion_implemented()
+    counts = [func.count().filter(condition) for condition in conditions.values()]
+    total, *met = db.session.execute(
+        select(func.count(), *counts).where(accepted, Report.year == year)
+    ).one()
+    return ImplementationFigures(year, total, dict(zip(conditions, met, strict=True)))
+
+
 def figures(user: User, on: date, scope: list[str] | None, year: int | None) -> dict:
     """Everything the dashboard shows, for `user` on `on`; coverage by country for `year`
     (the last ended year when that is not one of those shown)."""
@@ -273,4 +385,7 @@ def figures(user: User, on: date, scope: list[str] | None, year: int | None) -> 
         "coverage_year": coverage_year,
         "coverage": coverage_by_country(user, coverage_year, scope) if coverage_year else [],
         "lists": lists(user, on),
+        "fees": fees(user, on),
+        "plans": plans_pending(user),
+        "implementation": implementation_rates(user),
     }

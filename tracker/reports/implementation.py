@@ -93,6 +93,12 @@ def _share_met_sql(part, whole, percent: float) -> ColumnElement[bool]:
 def criteria_implemented(limits: Thresholds | None = None) -> ColumnElement[bool]:
     """On Report: `criteria_met` all true, from the report's columns (an accepted report's
     answers are its last submission's: it is locked from submission on)."""
+    return and_(*criterion_implemented(limits).values())
+
+
+def criterion_implemented(limits: Thresholds | None = None) -> dict[int, ColumnElement[bool]]:
+    """On Report: criterion number (1-5) -> the SQL twin of `criteria_met` for it (the
+    criterion's rule, or the member's reason why it does not apply)."""
     limits = limits or thresholds()
     counted = and_(
         TrainingRow.report_id == Report.id,
@@ -119,12 +125,10 @@ def criteria_implemented(limits: Thresholds | None = None) -> ColumnElement[bool
         >= limits.traveller_channels,
         Section.STAKEHOLDERS: _filled(Report.stakeholder_organisations),
     }
-    return and_(
-        *(
-            or_(_filled(getattr(Report, not_applicable_field(section))), met)
-            for section, met in rules.items()
-        )
-    )
+    return {
+        section.criterion: or_(_filled(getattr(Report, not_applicable_field(section))), met)
+        for section, met in rules.items()
+    }
 
 
 @dataclass(frozen=True)

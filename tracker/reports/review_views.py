@@ -293,6 +293,7 @@ def dashboard():
         list_titles=LISTS,
         suspension_days=current_app.config["OVERDUE_SUSPENSION_DAYS"],
         charts=dashboard_charts(figures, figures["coverage_year"]),
+        criteria_titles={rule.criterion: rule.title for rule in implementation.rules()},
         **figures,
     )
 
@@ -329,6 +330,19 @@ def dashboard_charts(figures: dict, coverage_year: int | None) -> dict:
             ],
             title=f"Staff training coverage by country, {coverage_year}",
             description="The 15 countries with the most employees in the reports handed in.",
+            value_format=percent,
+            max_value=100,
+        ),
+        "implementation": charts.bar_chart(
+            [
+                (f"Criterion {criterion}", (rates.rate(criterion) or 0) * 100)
+                for criterion in sorted(rates.met)
+            ]
+            if (rates := figures["implementation"])
+            else [],
+            title="Criteria implemented",
+            description="Share of the accepted reports of the year that show each criterion "
+            "implemented under the configured rule.",
             value_format=percent,
             max_value=100,
         ),
