@@ -25,7 +25,7 @@ def unpaid_company(**kwargs):
     company = CompanyFactory(status=ApplicationStatus.APPROVED, paid=False, **kwargs)
     db.session.add(Plan(company=company, year=company.created_at.year, state=PlanState.APPROVED))
     db.session.commit()
-    return company, db.session.scalars(select(Invoice)).one()
+    return company, db.session.scalars(select(Invoice).filter_by(company_id=company.id)).one()
 
 
 def test_owner_and_colleagues_see_their_invoices(client, auth):
@@ -258,3 +258,32 @@ def test_reviewer_applies_a_discount_to_an_open_invoice(client, auth, reviewer):
         f"/review/invoices/{invoice.id}/discount", {"discount": "999", "version": "2"}
     )
     assert unknown.status_code == 400
+
+
+def test_settling_the_joining_invoice_tells_the_owner_to_sign(client, auth, reviewer, admin, smtp):
+    company, invoice = unpaid_company()
+    owner = owner_of(company, email="owner.fr@example.com", locale="fr")
+    db.session.commit()
+    auth.login(reviewer.email)
+    assert pay(client, invoice).status_code == 302
+    [message] = smtp.to(owner.email)
+    body = message.get_payload(decode=True).decode()
+    assert invoice.number in body and "signe The Code" in body
+    assert "https://tracker.test/company/sign" in body
+    other, unpaid = unpaid_company()
+    other_owner = owner_of(other, email="owner.en@example.com")
+    db.session.commit()
+    auth.logout()
+    auth.login(admin.email)
+    waived = {"reason": "Partner association, first year", "version": "1"}
+    assert client.submit(f"/review/invoices/{unpaid.id}/waive", waived).status_code == 302
+    [message] = smtp.to(other_owner.email)
+    assert f"ECPAT waived invoice {unpaid.number}." in message.get_payload(decode=True).decode()
+
+
+def test_a_refused_payment_sends_nothing(client, auth, reviewer, smtp):
+    company, invoice = unpaid_company()
+    owner = owner_of(company)
+    auth.login(reviewer.email)
+    assert pay(client, invoice, reference="").status_code == 400
+    assert smtp.to(owner.email) == []

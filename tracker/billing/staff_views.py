@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.billing import emails, services
 from tracker.billing import fees as fee_table
-from tracker.billing import services
 from tracker.billing.forms import (
     ApplyDiscountForm,
     DiscountForm,
@@ -98,6 +98,8 @@ def settle(invoice_id: int, form, form_key: str, action, message: str):
         db.session.rollback()
         populate_errors(form, error)
         return render_invoice(db.session.get(Invoice, invoice_id), 400, **{form_key: form})
+    if invoice.is_settled:
+        emails.queue_settled(invoice)  # in the same transaction: sent once it is committed
     db.session.commit()
     flash(message.format(number=invoice.number), "success")
     return redirect(url_for("billing_staff.detail", invoice_id=invoice.id))
