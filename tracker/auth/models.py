@@ -117,6 +117,10 @@ class User(UserMixin, db.Model):
         return self.role.is_staff
 
     @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
     def has_two_factor(self) -> bool:
         return self.two_factor_enabled_at is not None
 

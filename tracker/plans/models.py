@@ -179,6 +179,10 @@ class Plan(db.Model):
         return self.state is PlanState.SUBMITTED
 
     @property
+    def is_returned(self) -> bool:
+        return self.state is PlanState.RETURNED
+
+    @property
     def kept_before_tracker(self) -> bool:
         return self.note == LEGACY_NOTE
 

@@ -75,6 +75,16 @@ class Section(LabelledEnum):
         return self.criterion is not None
 
     @property
+    def is_private(self) -> bool:
+        """Never published: only ECPAT and the member's representative read it."""
+        return self is Section.CASES
+
+    @property
+    def has_training_rows(self) -> bool:
+        """Answered as rows per country or property rather than single answers."""
+        return self is Section.TRAINING
+
+    @property
     def label(self) -> str:
         return {
             "policy": _l("Policy and procedures"),
