@@ -107,6 +107,25 @@ def test_a_representative_sees_what_it_may_do_on_a_company_page(client, auth, re
     assert actions() == [AuditAction.APPROVAL_RECOMMENDED]
 
 
+def test_ecpat_staff_read_the_recommendation_until_the_application_is_decided(
+    client, auth, rep_th, reviewer, company_a
+):
+    auth.login(rep_th.email)
+    client.submit(f"/review/companies/{company_a.id}/recommend", {"comment": "Visited: ready."})
+    auth.logout()
+    auth.login(reviewer.email)
+    page = client.get(f"/review/companies/{company_a.id}").get_data(as_text=True)
+    assert "Recommended for approval" in page and "Visited: ready." in page
+    assert rep_th.representative.name in page
+    response = client.submit(
+        f"/review/companies/{company_a.id}/return",
+        {"comment": "Add your properties.", "version": str(company_a.version)},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/review/companies/{company_a.id}").get_data(as_text=True)
+    assert "Recommended for approval" not in page  # advice on a version no longer pending
+
+
 def test_the_country_page_shows_its_representatives(client):
     thailand()
     representative("Mekong Network", ("TH",))

@@ -17,4 +17,5 @@ def representative_panel(company: Company, user: User) -> dict:
     return {
         "assign_form": assign_form,
         "may_recommend": services.may_recommend(company, user),
+        "recommendations": services.recommendations(company) if company.awaits_review else [],
     }

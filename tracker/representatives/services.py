@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from tracker import audit
-from tracker.audit import AuditAction
+from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import (
     Decision,
     Representative,
@@ -241,6 +241,21 @@ def recommend_report_approval(report, actor: User, comment: str) -> None:
         report_id=report.id,
         comment=comment.strip(),
     )
+
+
+def recommendations(company: Company) -> list:
+    """The representatives' recommendations to approve the application as it now stands
+    (made since it was last submitted), oldest first: what ECPAT staff weigh in deciding."""
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.company_id == company.id,
+            AuditEntry.action == AuditAction.APPROVAL_RECOMMENDED.value,
+            AuditEntry.created_at >= company.submitted_at,
+        )
+        .order_by(AuditEntry.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def may_recommend(company: Company, user: User) -> bool:
