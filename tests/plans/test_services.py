@@ -205,3 +205,19 @@ def test_reviewers_are_active_staff_who_may_see_the_company(
     found = emails.reviewers_of(plan)
     assert set(found) == {reviewer, admin, rep_fr}
     assert gone not in found and rep_th not in found
+
+
+def test_representatives_return_plans_only_while_the_permission_table_allows(admin, rep_fr):
+    from tracker.auth.models import Decision
+    from tracker.representatives.services import set_permissions
+
+    company = CompanyFactory(display_name="Gamma Travel", countries=("FR",), stage=Stage.APPROVED)
+    owner = owner_of(company)
+    plan = submitted_plan(company, owner)
+    set_permissions(admin, {Decision.RETURN_PLAN: False})
+    db.session.commit()
+    with pytest.raises(DomainError, match="Only ECPAT staff may take this decision"):
+        services.return_plan(plan, rep_fr, {"training": "Count guides."}, "", plan.version)
+    set_permissions(admin, {Decision.RETURN_PLAN: True})
+    services.return_plan(plan, rep_fr, {"training": "Count guides."}, "", plan.version)
+    assert plan.state is PlanState.RETURNED

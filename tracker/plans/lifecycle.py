@@ -12,15 +12,13 @@ from flask_babel import gettext as _
 
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
-from tracker.auth.models import Role, User
+from tracker.auth.models import Decision, User
 from tracker.companies.lifecycle import Party, is_party
+from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.plans.models import Plan, PlanState
-
-# The staff who decide on admission: representatives support and recommend, ECPAT approves.
-ECPAT_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -29,27 +27,31 @@ class PlanTransition:
     sources: frozenset[PlanState]
     target: PlanState
     party: Party
-    ecpat_only: bool = False
+    # A staff decision the permission table governs (representatives return a plan if the
+    # table allows it; approving is ECPAT's own): tracker.decisions.may_decide.
+    decision: Decision | None = None
 
 
-A, S = AuditAction, PlanState
+A, S, D = AuditAction, PlanState, Decision
 PLAN_TRANSITIONS: dict[AuditAction, PlanTransition] = {
     t.action: t
     for t in (
         PlanTransition(A.PLAN_SUBMITTED, frozenset({S.DRAFT}), S.SUBMITTED, Party.COLLEAGUE),
         PlanTransition(A.PLAN_RESUBMITTED, frozenset({S.RETURNED}), S.SUBMITTED, Party.COLLEAGUE),
-        PlanTransition(A.PLAN_RETURNED, frozenset({S.SUBMITTED}), S.RETURNED, Party.STAFF),
         PlanTransition(
-            A.PLAN_APPROVED, frozenset({S.SUBMITTED}), S.APPROVED, Party.STAFF, ecpat_only=True
+            A.PLAN_RETURNED, frozenset({S.SUBMITTED}), S.RETURNED, Party.STAFF, D.RETURN_PLAN
+        ),
+        PlanTransition(
+            A.PLAN_APPROVED, frozenset({S.SUBMITTED}), S.APPROVED, Party.STAFF, D.APPROVE_PLAN
         ),
     )
 }
-del A, S
+del A, S, D
 
 
 def may_act(rule: PlanTransition, user: User, plan: Plan) -> bool:
     """Whether `user` is a party to `rule` for the plan's company (whatever the plan's state)."""
-    if rule.ecpat_only and user.role not in ECPAT_ROLES:
+    if rule.decision is not None and not may_decide(user, rule.decision):
         return False
     return is_party(rule.party, user, plan.company)
 
@@ -67,8 +69,10 @@ def require(action: AuditAction, plan: Plan, actor: User) -> PlanTransition:
     """
     rule = PLAN_TRANSITIONS[action]
     if not may_act(rule, actor, plan):
-        if rule.ecpat_only:
+        if rule.decision is Decision.APPROVE_PLAN:
             raise DomainError.on(None, _("Only ECPAT staff may approve an implementation plan."))
+        if rule.decision is not None and is_party(rule.party, actor, plan.company):
+            raise DomainError.on(None, _("Only ECPAT staff may take this decision."))
         raise DomainError.on(None, _("Only %(party)s may do this.", party=rule.party.label))
     return rule
 
