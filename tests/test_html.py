@@ -9,24 +9,26 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
 import pytest
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, CompanyFactory, owner_of, representative
+from tests.factories import PASSWORD, CompanyFactory, joining_invoice, owner_of, representative
 from tests.plans.helpers import complete_input as complete_plan
 from tests.reports.helpers import accepted_report, ready_report, top_member
 from tests.reports.helpers import member as report_member
 from tracker import audit
 from tracker.auth.models import Invitation
+from tracker.billing import services as billing
 from tracker.billing.models import Discount, DiscountKind, Invoice, InvoiceState
 from tracker.companies.models import (
     ApplicationStatus,
     ChangeRequest,
     ChangeRequestStatus,
+    Company,
     CompanyType,
     Operation,
     Stage,
@@ -91,6 +93,13 @@ def fetch(client, url: str, data: dict | None = None) -> str:
 CHECKED_LIST = "Checked Tours Co. Ltd, Thailand, TC-000777\nNobody Known\n=1+1\n"
 
 
+def overdue_member() -> Company:
+    """A member whose invoice for this membership year is past its due date."""
+    company = CompanyFactory(stage=Stage.ACTIVE, paid__none=True)
+    joining_invoice(company, paid=False, due_on=billing.today() - timedelta(days=1))
+    return company
+
+
 def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
     CompanyFactory(display_name="Checked Tours", stage=Stage.ACTIVE, membership_number="TC-000777")
     gone = CompanyFactory(stage=Stage.SUSPENDED)
@@ -101,6 +110,7 @@ def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
         "verify_errors": fetch(client, "/verify?number=nonsense"),
         "verify_unknown": fetch(client, "/verify/TC-999999"),
         "verify_suspended": fetch(client, f"/verify/{gone.membership_number}"),
+        "verify_fee_unpaid": fetch(client, f"/verify/{overdue_member().membership_number}"),
         "check": fetch(client, "/check"),
         "check_results": fetch(client, "/check", {"suppliers": CHECKED_LIST + gone.display_name}),
         "check_errors": fetch(client, "/check", {"suppliers": "Bad\x00line"}),
@@ -191,6 +201,9 @@ def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_
     auth.logout()
     auth.login(admin.email)
     pages["staff"] = fetch(client, "/review/staff")
+    late = overdue_member()
+    pages["detail_payment_overdue"] = fetch(client, f"/review/companies/{late.id}")
+    pages["queue_payment_overdue"] = fetch(client, "/review/?status=active")
     member = CompanyFactory(stage=Stage.SUSPENDED, countries=("TH",))
     member_owner = owner_of(member, email="owner.member@example.com")
     db.session.add(
@@ -213,6 +226,10 @@ def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_
     pages["withdraw"] = fetch(client, "/company/withdraw")
     pages["withdraw_confirm"] = fetch(client, "/company/withdraw", {"reason": "Sold.\nBye."})
     pages["no_certificate"] = client.get("/company/certificate").get_data(as_text=True)  # 403
+    auth.logout()
+    auth.login(owner_of(late, email="owner.late@example.com").email)
+    pages["fee_unpaid_dashboard"] = fetch(client, "/company/")
+    pages["no_certificate_fee"] = client.get("/company/certificate").get_data(as_text=True)
     assert vnu(pages, tmp_path) == []
 
 

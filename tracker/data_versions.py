@@ -87,6 +87,10 @@ PUBLIC_RECORD: dict[str, Watched] = {
     "TopMemberAward": Watched(fields("year withdrawn_at"), _always),
     # The profile says which version of the criteria a member signed: signing again is public.
     "Signature": Watched(fields("criteria_version"), lambda row: _company_on_record(row.company)),
+    # Verify says whether a member's membership year is paid for (billing/standing.py).
+    "Invoice": Watched(
+        fields("state year kind"), lambda invoice: _company_on_record(invoice.company)
+    ),
     # Country pages and members' profiles show representatives' public contact.
     "Representative": Watched(fields("name website email phone countries"), _always),
     "RepresentativeCountry": Watched(fields("country_code"), _always),

@@ -25,6 +25,11 @@ from tracker.billing.models import (
     InvoiceState,
     PaymentMethod,
 )
+from tracker.billing.standing import membership_current as membership_current
+from tracker.billing.standing import membership_paid_for as membership_paid_for
+from tracker.billing.standing import overdue_among as overdue_among
+from tracker.billing.standing import payment_overdue as payment_overdue
+from tracker.billing.standing import year_ends as year_ends
 from tracker.companies import queries
 from tracker.companies.models import Company
 from tracker.domain import DomainError

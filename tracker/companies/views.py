@@ -100,6 +100,7 @@ def dashboard():
         plan_approved=plan_services.plan_approved(company),
         open_invoices=billing.open_invoices_of(company),
         renewal_year=billing.renewal_year(company, billing.today()),
+        membership_current=billing.membership_current(company, billing.today()),
         today=billing.today(),
     )
 

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
+from tracker.billing import services as billing
 from tracker.companies.criteria import criteria
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.qr import qr_svg
@@ -15,15 +16,20 @@ bp = Blueprint("certificates", __name__, url_prefix="/company")
 @company_user_required
 def detail():
     company = own_company_or_404()
-    if not company.is_member:
-        # Not a member (yet, or any more): a page that says why, never a certificate.
-        return render_template("directory/no_certificate.html", company=company), 403
+    today = billing.today()
+    year = today.year  # the membership year is the calendar year
+    if not billing.membership_current(company, today):
+        # Not a member (yet, or any more), or this year's fee not recorded: a page that says
+        # why, never a certificate.
+        return render_template("directory/no_certificate.html", company=company, year=year), 403
     # The configured public address, not this request's host: the code outlives the request.
     verify_url = public_url("directory.verify", number=company.membership_number)
     signature = (company.signatures or [None])[-1]
     return render_template(
         "directory/certificate.html",
         company=company,
+        year=year,
+        valid_until=billing.year_ends(year),
         verify_url=verify_url,
         qr=qr_svg(verify_url, _("QR code that opens %(url)s", url=verify_url)),
         # The criteria as worded in the version the company signed.

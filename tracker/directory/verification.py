@@ -1,4 +1,5 @@
-"""Verifying a membership number: is it a current member, under which name, in what standing.
+"""Verifying a membership number: is it a current member, under which name, in what standing,
+and is its membership current for this year (its fee recorded; never an amount).
 
 Anyone may ask (a traveller reading a certificate, a partner checking a supplier), so the answer
 shows only what the public listing shows. Numbers are issued in sequence, so anyone can ask for
@@ -14,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from tracker.billing import services as billing
 from tracker.companies.models import Company, Membership, Stage
 from tracker.companies.publication import shows_overdue
 from tracker.extensions import db
@@ -44,6 +46,12 @@ class Verification:
     standing: ReportingStanding | None = None  # its reporting standing
     overdue_since: date | None = None
     top_member_year: int | None = None  # the Top Member title it shows (latest named year)
+    year: int | None = None  # the membership year asked about (that of the day asked)
+    year_paid: bool = False  # its fee recorded (paid or waived): the membership is current
+
+    @property
+    def valid_until(self) -> date | None:
+        return billing.year_ends(self.year) if self.year_paid else None
 
 
 def verify(number: str, on: date) -> Verification | None:
@@ -65,4 +73,6 @@ def verify(number: str, on: date) -> Verification | None:
         overdue_since=standing.due if overdue and shows_overdue() else None,
         # Overdue comes first, as in the directory's lists (listing.standing_of).
         top_member_year=None if overdue else recognition.latest_title(company),
+        year=on.year,
+        year_paid=billing.membership_current(company, on),
     )

@@ -159,6 +159,7 @@ class QueueRow:
     resubmitted: bool
     change_pending: bool  # a change of details awaits review
     days_waiting: int | None  # only for an application waiting for review
+    payment_overdue: bool  # a member's fee for this membership year is past its due date
 
 
 def queue_rows(companies: list[Company]) -> list[QueueRow]:
@@ -166,6 +167,7 @@ def queue_rows(companies: list[Company]) -> list[QueueRow]:
     ids = [company.id for company in companies]
     resubmitted = services.resubmitted_among(ids)
     changing = services.pending_change_among(ids)
+    overdue = billing.overdue_among(ids, billing.today())
     now = utcnow()
     return [
         QueueRow(
@@ -174,6 +176,7 @@ def queue_rows(companies: list[Company]) -> list[QueueRow]:
             resubmitted=company.id in resubmitted,
             change_pending=company.id in changing,
             days_waiting=(now - company.submitted_at).days if company.awaits_review else None,
+            payment_overdue=company.id in overdue,
         )
         for company in companies
     ]
@@ -189,6 +192,11 @@ def render_detail(company, extension_form=None, **forms):
     forms.setdefault("approve_change_form", ApproveChangeForm())
     forms.setdefault("return_change_form", ReturnChangeForm())
     forms.setdefault("publish_properties_form", PublishPropertiesForm())
+    today = billing.today()
+    overdue = billing.payment_overdue(company, today)
+    if overdue and not forms["suspend_form"].suspend_reason.data:
+        # Overdue can lead to suspension: the reason is suggested, never acted on by itself.
+        forms["suspend_form"].suspend_reason.data = f"Membership fee for {today.year} unpaid"
     for form in forms.values():
         # A posted version is kept: a decision re-shown with an error still names what was read.
         if not form.version.data:
@@ -207,7 +215,9 @@ def render_detail(company, extension_form=None, **forms):
         else [],
         company_plan=plan_services.plan_for(company),
         invoices=billing.invoices_of(company),
-        today=billing.today(),
+        today=today,
+        payment_overdue=overdue,
+        fee_paid=billing.membership_paid_for(company, today.year),
         **reporting,
         **representative_panel(company, current_user),
         **forms,
