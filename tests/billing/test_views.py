@@ -217,6 +217,26 @@ def test_member_confirms_its_band_and_gets_the_renewal_invoice(client, auth):
     assert "Confirm your revenue band" not in page and renewal.number in page
 
 
+def test_two_confirmations_at_the_same_moment_issue_one_renewal(client, auth, monkeypatch):
+    """Both requests passed the "none issued yet" check: the unique (company, year, kind)
+    refuses the second, which the owner reads as a message, not an error page."""
+    from tracker.billing import services as billing_services
+
+    company = veteran_member()
+    owner = owner_of(company)
+    auth.login(owner.email)
+    year = today().year
+    data = {"year": str(year), "confirmed": "y"}
+    assert client.submit("/company/invoices/renew", data).status_code == 302
+    monkeypatch.setattr(billing_services, "renewal_year", lambda company, on: year)
+    second = client.submit("/company/invoices/renew", data)
+    assert (second.status_code, second.location) == (302, "/company/invoices/")
+    page = client.get("/company/invoices/").get_data(as_text=True)
+    assert "Your renewal invoice is already issued." in page
+    renewals = select(func.count(Invoice.id)).where(Invoice.kind == InvoiceKind.RENEWAL)
+    assert db.session.scalar(renewals) == 1
+
+
 def test_only_the_owner_confirms_the_band(client, auth):
     company = veteran_member()
     colleague = UserFactory(company=company)

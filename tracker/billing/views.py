@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker.billing import services
 from tracker.billing.forms import RenewalForm
@@ -51,6 +52,10 @@ def renew():
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
+        return redirect(url_for("billing.index"))
+    except IntegrityError:  # a colleague's click issued it at the same moment (one per year)
+        db.session.rollback()
+        flash(_("Your renewal invoice is already issued."), "error")
         return redirect(url_for("billing.index"))
     db.session.commit()
     flash(_("Thank you. Your renewal invoice %(number)s is issued.", number=invoice.number))
