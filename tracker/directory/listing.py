@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker.companies import naming
@@ -174,14 +174,10 @@ def overdue(on: date) -> ColumnElement[bool]:
         .scalar_subquery()
     )
     # Two-valued on purpose: without an extension `extended_until < on` is NULL, and a NULL
-    # would drop the member from `~overdue(on)` (good standing, Top Member) as well.
-    return and_(
-        owed <= last_ended,
-        or_(
-            and_(extended_until.is_not(None), extended_until < on),
-            and_(extended_until.is_(None), owed <= passed),
-        ),
-    )
+    # would drop the member from `~overdue(on)` (good standing, Top Member) as well. COALESCE
+    # rather than a third test of the subquery: it runs once per membership.
+    late = or_(extended_until < on, and_(extended_until.is_(None), owed <= passed))
+    return and_(owed <= last_ended, func.coalesce(late, false(), type_=Boolean))
 
 
 def standing_condition(standing: PublicStanding, on: date) -> ColumnElement[bool]:
