@@ -342,7 +342,9 @@ def test_demo_data_keeps_a_seed(runner):
 
     def without_ids(content: dict) -> dict:
         # Row ids name the evidence files; PostgreSQL's sequences go on counting after a delete.
-        files = [{k: v for k, v in item.items() if k != "id"} for item in content.get("evidence", [])]
+        files = [
+            {k: v for k, v in item.items() if k != "id"} for item in content.get("evidence", [])
+        ]
         return content | {"evidence": files}
 
     first = load()
