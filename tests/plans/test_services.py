@@ -221,3 +221,17 @@ def test_representatives_return_plans_only_while_the_permission_table_allows(adm
     set_permissions(admin, {Decision.RETURN_PLAN: True})
     services.return_plan(plan, rep_fr, {"training": "Count guides."}, "", plan.version)
     assert plan.state is PlanState.RETURNED
+
+
+def test_plan_approved_and_its_sql_twin_agree(reviewer):
+    from tests.plans.helpers import approved_plan
+
+    none = CompanyFactory(stage=Stage.APPROVED, countries=("FR",))
+    drafting = CompanyFactory(stage=Stage.APPROVED, countries=("FR",))
+    services.start_plan(drafting, owner_of(drafting))
+    done = CompanyFactory(stage=Stage.APPROVED, countries=("FR",))
+    owner_of(done)
+    approved_plan(done, reviewer)
+    twin = set(db.session.scalars(select(Company.id).where(services.with_approved_plan())))
+    expected = {c.id for c in (none, drafting, done) if services.plan_approved(c)}
+    assert twin == expected == {done.id}

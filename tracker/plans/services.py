@@ -73,13 +73,17 @@ def plan_for(company: Company) -> Plan | None:
 def plan_approved(company: Company) -> bool:
     """Whether the company has an approved implementation plan (members from before the tracker
     kept plans have one on record)."""
-    plan = plan_for(company)
-    return plan is not None and plan.is_approved
+    return bool(db.session.scalar(select(_approved_plan_of(Plan.company_id == company.id))))
 
 
 def with_approved_plan() -> ColumnElement[bool]:
     """The condition on Company for having an approved plan (the SQL twin of `plan_approved`)."""
-    return exists().where(Plan.company_id == Company.id, Plan.state == PlanState.APPROVED)
+    return _approved_plan_of(Plan.company_id == Company.id)
+
+
+def _approved_plan_of(company_condition) -> ColumnElement[bool]:
+    # One rule for both: any approved plan of the company (not only the latest started).
+    return exists().where(company_condition, Plan.state == PlanState.APPROVED)
 
 
 def is_planning(company: Company) -> bool:
