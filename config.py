@@ -119,9 +119,13 @@ class Config:
     REPORT_EXTENSION_MAX_MONTHS = int(os.environ.get("REPORT_EXTENSION_MAX_MONTHS", "12"))
     # Members this many days past a due date are listed for staff to consider suspending.
     OVERDUE_SUSPENSION_DAYS = int(os.environ.get("OVERDUE_SUSPENSION_DAYS", "180"))
+    # Code training counts as current for this many years (1-10): a 2026 report's "currently
+    # trained" are those trained in 2026 or 2025. Coverage on public pages uses them.
+    TRAINING_VALIDITY_YEARS = int(os.environ.get("TRAINING_VALIDITY_YEARS", "2"))
     # When an accepted report shows a criterion implemented (tracker/reports/implementation.py,
     # shown to staff on "How implementation is judged"): criterion 2 needs this percent of
-    # employees trained, criterion 3 this percent of supplier contracts with the clause,
+    # front-line employees currently trained (of all employees where a company reports no
+    # front-line staff), criterion 3 this percent of supplier contracts with the clause,
     # criterion 4 this many ways of informing travellers.
     TRAINING_COVERAGE_MIN = float(os.environ.get("TRAINING_COVERAGE_MIN", "50"))
     CONTRACT_CLAUSE_MIN = float(os.environ.get("CONTRACT_CLAUSE_MIN", "50"))

@@ -67,3 +67,29 @@ def test_top_member_since_becomes_an_award_of_the_last_ended_year():
     last_ended = today().year - 1  # reporting years run January to December in tests
     assert awards == [(named.id, last_ended), (other.id, last_ended)]
     assert never.id not in {company_id for company_id, _year in awards}
+
+
+def test_training_rows_from_before_staff_groups_count_their_trained_as_current():
+    """Issue 15 item 6: a row typed before staff groups existed keeps its totals, and those it
+    trained that year are its "currently trained" (so published coverage does not move)."""
+    from sqlalchemy import text
+
+    from tests.reports.helpers import member
+    from tracker.reports.models import Report, ReportState, TrainingRow
+
+    company, _owner = member()
+    report = Report(company=company, year=2025, state=ReportState.ACCEPTED)
+    report.training = [TrainingRow(country_code="FR", employees=40, trained=10)]
+    db.session.add(report)
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="c4d9e2f7a1b3")  # the revision before staff groups
+    upgrade()
+    assert schema_differences() == []
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT employees, trained, current FROM report_training")
+        ).all()
+        groups = connection.execute(text("SELECT count(*) FROM report_training_groups")).scalar()
+    assert [tuple(row) for row in rows] == [(40, 10, 10)]
+    assert groups == 0

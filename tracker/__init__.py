@@ -26,6 +26,7 @@ def create_app(config_class=None) -> Flask:
     app.config.from_pyfile("local.cfg", silent=True)
     config_class.validate(app.config)
     check_criteria_version(app.config.get("CRITERIA_VERSION"))
+    check_training_validity(app.config.get("TRAINING_VALIDITY_YEARS", 2))
     os.makedirs(app.instance_path, exist_ok=True)
     register_hosts_and_proxies(app)
     register_security(app)
@@ -36,6 +37,13 @@ def create_app(config_class=None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def check_training_validity(value) -> None:
+    """Refuse to start with a training validity period that is not 1 to 10 whole years."""
+    from tracker.reports.training import check_validity_years
+
+    check_validity_years(value)
 
 
 def check_criteria_version(version: str | None) -> None:

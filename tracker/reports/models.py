@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
+from tracker.reports.training import StaffGroup, TrainingGroup
 
 
 class ReportState(LabelledEnum):
@@ -244,6 +245,9 @@ class TrainingRow(db.Model):
         CheckConstraint("length(country_code) = 2", name="country_code"),
         CheckConstraint("employees >= 0 AND trained >= 0", name="not_negative"),
         CheckConstraint("trained <= employees", name="trained_at_most_employees"),
+        CheckConstraint(
+            "current IS NULL OR current <= employees", name="current_at_most_employees"
+        ),
         Index("ix_report_training_country", "country_code", "report_id"),
     )
 
@@ -258,8 +262,14 @@ class TrainingRow(db.Model):
         enum_column_type(TrainingFormat, "training_format")
     )
     hours: Mapped[float | None] = mapped_column(Float)  # of training per person
+    # Employees whose Code training is within the validity period (tracker/reports/training.py);
+    # rows from before staff groups carry their trained-this-year figure here.
+    current: Mapped[int | None] = mapped_column(Integer)
 
     report: Mapped[Report] = relationship(back_populates="training")
+    groups: Mapped[list[TrainingGroup]] = relationship(
+        back_populates="row", cascade="all, delete-orphan", order_by=TrainingGroup.id
+    )
 
     @property
     def coverage(self) -> float | None:
@@ -267,6 +277,42 @@ class TrainingRow(db.Model):
         if not self.employees or self.trained is None:
             return None
         return self.trained / self.employees
+
+    def group(self, staff_group: StaffGroup) -> TrainingGroup:
+        """This row's figures for `staff_group`, added (blank) when it has none yet."""
+        for group in self.groups:
+            if group.staff_group is staff_group:
+                return group
+        group = TrainingGroup(staff_group=staff_group)
+        self.groups.append(group)
+        return group
+
+    def add_up(self) -> None:
+        """Set the row's totals and format from its staff groups: the one place they are
+        summed. A row whose groups are all blank keeps blank totals."""
+        given = [group for group in self.groups if not group.is_blank]
+        if not given:
+            self.employees = self.trained = self.current = self.format = None
+            return
+
+        def total(name: str) -> int | None:
+            values = [getattr(group, name) for group in given]
+            return None if all(v is None for v in values) else sum(v or 0 for v in values)
+
+        self.employees, self.current = total("employees"), total("current")
+        trained = [group.trained for group in given]
+        self.trained = None if all(t is None for t in trained) else sum(t or 0 for t in trained)
+        in_person = sum(group.in_person for group in given)
+        e_learning = sum(group.e_learning for group in given)
+        self.format = (
+            TrainingFormat.BOTH
+            if in_person and e_learning
+            else TrainingFormat.CLASSROOM
+            if in_person
+            else TrainingFormat.E_LEARNING
+            if e_learning
+            else None
+        )
 
 
 class ReportEvidence(db.Model):
