@@ -5,6 +5,7 @@ Flushes; the view commits.
 
 from dataclasses import dataclass
 
+from babel.numbers import list_currencies
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -105,7 +106,7 @@ def update_fee(row: FeeBand, amount: int, currency: str, admin: User, seen_versi
     currency = currency.strip().upper()
     if not 0 <= amount <= MAX_FEE:
         raise DomainError.on("amount", f"Give an amount from 0 to {MAX_FEE:,}.")
-    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+    if currency not in list_currencies():  # ISO 4217, from CLDR: "ZZZ" is no currency
         raise DomainError.on("currency", "Give a three-letter currency code, such as EUR.")
     before = (row.amount, row.currency)
     if before == (amount, currency):
