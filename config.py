@@ -103,6 +103,9 @@ class Config:
     # The version of the criteria in force (tracker/companies/criteria.py). Publishing a later
     # version asks every member to sign it again (dashboard notice, then the sign page).
     CRITERIA_VERSION = os.environ.get("CRITERIA_VERSION", "2")
+    # Members asked to sign it are e-mailed once (`flask criteria notify`), then reminded once
+    # this many days later if they have not signed.
+    CRITERIA_RESIGN_REMINDER_DAYS = int(os.environ.get("CRITERIA_RESIGN_REMINDER_DAYS", "30"))
     # ECPAT's publication rules. A member whose annual report is overdue stays listed, marked
     # "Report overdue" (true); a suspended member leaves the public list (false) - set them the
     # other way to hide overdue members' standing or to list suspended members, marked as such.

@@ -171,16 +171,15 @@ def query_calls(user) -> dict:
     """What the dashboard page and its CSV export call, for `user` today."""
     from tracker.reports import dashboard as d
     from tracker.reports import services
-    from tracker.review.services import country_scope
 
-    on, scope = services.today(), country_scope(user)
+    on = services.today()
     last = services.reporting_calendar().containing(on).year - 1
     return {
-        "all figures (one page)": lambda: d.figures(user, on, scope, None),
+        "all figures (one page)": lambda: d.figures(user, on, None),
         "  standing_by_type": lambda: d.standing_by_type(user, on),
-        "  by_country": lambda: d.by_country(user, on, scope),
+        "  by_country": lambda: d.by_country(user, on),
         "  years": lambda: d.years(user, on),
-        "  coverage_by_country": lambda: d.coverage_by_country(user, last, scope),
+        "  coverage_by_country": lambda: d.coverage_by_country(user, last),
         "  lists": lambda: d.lists(user, on),
         "overdue, all (CSV)": lambda: d.listed(user, on, "overdue", limit=None),
     }

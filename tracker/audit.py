@@ -28,6 +28,8 @@ class AuditAction(LabelledEnum):
     COMPANY_UPDATED = "company.updated"
     COMPANY_SIGNED = "company.signed"
     CRITERIA_SIGNED_AGAIN = "company.criteria_signed_again"
+    CRITERIA_NOTICE_SENT = "company.criteria_notice_sent"
+    CRITERIA_REMINDER_SENT = "company.criteria_reminder_sent"
     PUBLICATION_CHOICES_CHANGED = "company.publication_choices_changed"
     PROPERTIES_PUBLISHED = "company.properties_published"
     CHANGE_REQUESTED = "change.requested"
@@ -100,6 +102,10 @@ ACTION_TITLES = {
     AuditAction.COMPANY_UPDATED: _l("Company details changed"),
     AuditAction.COMPANY_SIGNED: _l("The Code signed"),
     AuditAction.CRITERIA_SIGNED_AGAIN: _l("New version of the criteria signed"),
+    AuditAction.CRITERIA_NOTICE_SENT: _l("Asked by e-mail to sign the new version of the criteria"),
+    AuditAction.CRITERIA_REMINDER_SENT: _l(
+        "Reminded by e-mail to sign the new version of the criteria"
+    ),
     AuditAction.PUBLICATION_CHOICES_CHANGED: _l("Publication choices changed"),
     AuditAction.PROPERTIES_PUBLISHED: _l("New properties published after review"),
     AuditAction.CHANGE_REQUESTED: _l("Change of details asked for review"),

@@ -1,9 +1,10 @@
 """Command-line tools (`flask --app wsgi ...`): `demo-data`, `create-staff`, `send-mail` (the
-outbox's queued e-mail) and `send-reminders` (reminders of reports due, then sent); the last two
-are meant for cron; `documents prune` deletes stored policy documents nothing refers to.
+outbox's queued e-mail), `send-reminders` (reminders of reports due, and of a new version of
+the criteria to sign, then sent) and `criteria notify` (the latter alone); the mail commands are
+meant for cron; `documents prune` deletes stored policy documents nothing refers to.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -13,6 +14,8 @@ from sqlalchemy import func, select
 from tracker import outbox
 from tracker.auth.models import Role
 from tracker.auth.services import StaffAccount, create_staff, find_user
+from tracker.companies import criteria_notices
+from tracker.companies.criteria import current_version
 from tracker.companies.models import Membership
 from tracker.countries import country_name
 from tracker.domain import DomainError
@@ -172,8 +175,9 @@ REMINDER_LABELS = {
     help="Only queue the e-mail; send-mail delivers it (default: send it now too).",
 )
 def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
-    """E-mail members whose report is due in 90 or 30 days, today, or overdue; safe to run
-    daily. (Top Member titles belong to their year and are not ended by it.)"""
+    """E-mail members whose report is due in 90 or 30 days, today, or overdue, and members
+    asked to sign a new version of the criteria (as `criteria notify`); safe to run daily.
+    (Top Member titles belong to their year and are not ended by it.)"""
     day = on.date() if on is not None else services.today()
     g.pop("outbox_ids", None)  # what this run queues, and only that, is delivered below
     with click.progressbar(
@@ -182,11 +186,44 @@ def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
         counts = reminders.queue_reminders(day, progress=bar.update)
     parts = ", ".join(f"{label}: {counts[kind]}" for kind, label in REMINDER_LABELS.items())
     click.echo(f"Queued reminders: {parts} ({sum(counts.values())} in all).")
+    notify_criteria(datetime.combine(day, time(), UTC) if on is not None else None)
     queued = g.pop("outbox_ids", [])
     if queue_only:
         click.echo(f"{len(queued)} e-mail queued; send-mail delivers them.")
     elif queued:
         deliver(queued)
+
+
+@click.group("criteria")
+def criteria_group() -> None:
+    """The criteria of The Code, by version (CRITERIA_VERSION is the one in force)."""
+
+
+@criteria_group.command("notify")
+@click.option("--dry-run", is_flag=True, help="Only count the e-mail that would be queued.")
+def notify_criteria_command(dry_run: bool) -> None:
+    """E-mail the owner of each active member asked to sign the version of the criteria in
+    force, once, then remind it once after CRITERIA_RESIGN_REMINDER_DAYS; safe to run daily."""
+    g.pop("outbox_ids", None)
+    notify_criteria(None, dry_run=dry_run)
+    if not dry_run:
+        deliver(g.pop("outbox_ids", []))
+
+
+def notify_criteria(now: datetime | None, dry_run: bool = False) -> None:
+    """Queue the criteria notices and reminders due at `now` (None: now) and say how many."""
+    version = current_version()
+    with click.progressbar(
+        length=criteria_notices.member_count(),
+        label=f"Members to sign criteria version {version}",
+        show_pos=True,
+    ) as bar:
+        counts = criteria_notices.queue_notices(now, progress=bar.update, dry_run=dry_run)
+    verb = "Would queue" if dry_run else "Queued"
+    click.echo(
+        f"{verb} criteria version {version} notices: {counts[criteria_notices.NOTICE]}, "
+        f"reminders: {counts[criteria_notices.REMINDER]}."
+    )
 
 
 @click.command("recompute-reporting")
@@ -234,4 +271,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_mail_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(recompute_reporting_command)
+    app.cli.add_command(criteria_group)
     app.cli.add_command(documents_group)

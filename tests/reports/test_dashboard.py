@@ -251,3 +251,66 @@ def test_the_figures_follow_a_payment_and_a_plan_decision(billed, client, auth, 
     assert [row.overdue.count for row in fees if row.year == 2026] == [0]
     row = page.split('<th scope="row">2026 (EUR)</th>')[1].split("</tr>")[0]
     assert row.split("<td>")[4].startswith("0 (")  # the overdue cell: none left
+
+
+@pytest.fixture()
+def abroad(billed, reviewer, rep_fr):
+    """On top of `billed`: Safari Lodge, operating only in Kenya and assigned to the French
+    representative (its 2025 report accepted, a plan submitted, a 2026 renewal overdue), and
+    Nairobi Tours, in Kenya too but not assigned (overdue since 2024, a plan submitted, a 2026
+    renewal overdue)."""
+    assigned, owner = member(countries=("KE",), display_name="Safari Lodge")
+    assigned.representative = rep_fr.representative
+    accepted_report(assigned, owner, reviewer)
+    unassigned, _ = member(countries=("KE",), display_name="Nairobi Tours", joined=date(2023, 5, 1))
+    for company in (assigned, unassigned):
+        renewal(company, 2026, InvoiceState.ISSUED, due_on=date(2026, 10, 1))
+        db.session.add(Plan(company=company, year=2026, state=PlanState.SUBMITTED))
+        joining = db.session.scalar(
+            select(Invoice).where(Invoice.company == company, Invoice.kind == InvoiceKind.JOINING)
+        )
+        joining.year, joining.amount = 2026, 500  # as `billed` does: a known amount and year
+    db.session.commit()
+    return assigned, unassigned
+
+
+def test_a_representative_counts_its_assigned_members_abroad(abroad, rep_fr):
+    """Every figure counts what rep_fr may see: Late Hotels and Partial Inns (in France) and
+    Safari Lodge (assigned, in Kenya); never Nairobi Tours (Kenya, not assigned)."""
+    figures = dashboard.figures(rep_fr, TODAY, None)
+    assert figures["by_country"] == [("FR", 2, 1), ("KE", 1, 0)]
+    assert sum(figures["counts"].values()) == 3
+    assert figures["counts"][ReportingStanding.OVERDUE] == 1  # Late Hotels
+    assert [(row[1], row[2]) for row in figures["by_type"]] == [(3, 1)]  # all tour operators
+    by_year = {y.year: (y.owed, y.handed_in, y.employees, y.trained) for y in figures["years"]}
+    # 2025: all three owed it; Partial Inns and Safari Lodge handed in one row of 10, 8 trained
+    assert by_year[2025] == (3, 2, 20, 16)
+    assert by_year[2024] == (1, 0, 0, 0)  # Late Hotels, joined in 2023
+    assert figures["coverage_year"] == 2025
+    assert figures["coverage"] == [("FR", 10, 8), ("KE", 10, 8)]
+    assert [row.name for row in figures["lists"]["overdue"]] == ["=Late Hotels"]
+    fees = {(row.year, row.currency): row for row in figures["fees"]}
+    # Joining invoices of Late, Partial and Safari (500 each, paid), renewals of Late and
+    # Safari (100 each, both overdue); none of Nairobi Tours'.
+    assert sorted(fees) == [(2026, "EUR")]
+    assert fees[2026, "EUR"].invoiced == dashboard.Money(5, 1700)
+    assert fees[2026, "EUR"].paid == dashboard.Money(3, 1500)
+    assert fees[2026, "EUR"].overdue == dashboard.Money(2, 200)
+    assert figures["plans"] == {PlanState.SUBMITTED: 1, PlanState.RETURNED: 1}
+    rates = figures["implementation"]
+    assert (rates.year, rates.accepted, rates.met[3]) == (2025, 2, 1)
+
+
+def test_the_reviewer_counts_the_unassigned_member_too(abroad, reviewer):
+    figures = dashboard.figures(reviewer, TODAY, None)
+    assert dict((code, total) for code, total, _ in figures["by_country"])["KE"] == 2
+    assert dashboard.plans_pending(reviewer)[PlanState.SUBMITTED] == 3
+
+
+def test_a_representatives_page_lists_its_member_abroad(abroad, client, auth, rep_fr):
+    auth.login(rep_fr.email)
+    page = client.get("/review/reports/dashboard").get_data(as_text=True)
+    assert "those assigned to your organisation, wherever they operate" in page
+    country = page.split('id="country-heading"')[1].split("</table>")[0]
+    assert "Kenya" in country and "France" in country
+    assert "Nairobi Tours" not in page

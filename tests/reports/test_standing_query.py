@@ -106,7 +106,7 @@ def test_overdue_per_country_and_type_agree_with_python(members, reviewer):
     overdue = [c for c in members if services.standing_for(c, on).kind is ReportingStanding.OVERDUE]
     assert members[5] in overdue and members[6] in overdue  # both with a year skipped
     assert sum(row[2] for row in dashboard.by_type(reviewer, on)) == len(overdue)
-    by_country = {code: row for code, *row in dashboard.by_country(reviewer, on, None)}
+    by_country = {code: row for code, *row in dashboard.by_country(reviewer, on)}
     assert by_country["TH"] == [len(members), len(overdue)]
 
 

@@ -99,3 +99,10 @@ def criteria(version: str | None = None) -> tuple[Criterion, ...]:
     :raises KeyError: for an unknown version.
     """
     return CRITERIA_VERSIONS[version or current_version()]
+
+
+def changes(since: str, version: str | None = None) -> list[Criterion]:
+    """The criteria of `version` (by default the one in force) whose title or text differs
+    from version `since`'s: what a member who signed `since` is asked to read again."""
+    before = {criterion.number: criterion for criterion in criteria(since)}
+    return [c for c in criteria(version) if before.get(c.number) != c]

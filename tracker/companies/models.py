@@ -3,7 +3,17 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, event, true
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    true,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.companies import naming
@@ -201,7 +211,7 @@ class Company(db.Model):
     users: Mapped[list["User"]] = relationship(back_populates="company")  # noqa: F821
     representative: Mapped["Representative | None"] = relationship()  # noqa: F821
     signatures: Mapped[list["Signature"]] = relationship(
-        back_populates="company", order_by="Signature.signed_at"
+        back_populates="company", order_by="(Signature.signed_at, Signature.id)"
     )
     # Joined: nearly every page that shows a company shows its stage.
     membership: Mapped["Membership | None"] = relationship(
@@ -484,3 +494,23 @@ class Signature(db.Model):
 
     company: Mapped[Company] = relationship(back_populates="signatures")
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class CriteriaNotice(db.Model):
+    """The e-mail asking a member to sign a new version of the criteria, and its one reminder.
+
+    One row per member and version: the unique key makes a second notice impossible however
+    often (or however many copies of) `flask criteria notify` runs, and `reminded_at` is set
+    by an update that only one run can win.
+    """
+
+    __tablename__ = "criteria_notices"
+    __table_args__ = (
+        UniqueConstraint("company_id", "criteria_version", name="uq_criteria_notices_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    criteria_version: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,15 +8,17 @@ review services all go through `visible_to`, so the rule cannot drift apart.
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Select, and_, false, select, true
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, select, true
 
 from tracker.auth.models import RepresentativeCountry, Role, User
+from tracker.companies.criteria import current_version
 from tracker.companies.models import (
     ChangeRequest,
     ChangeRequestStatus,
     Company,
     Membership,
     Operation,
+    Signature,
     Stage,
     Standing,
     listed_stages,
@@ -120,3 +122,25 @@ def public_operation() -> ColumnElement[bool]:
 def publicly_listed() -> Select:
     """Companies the public directory lists: members of The Code (publication rules apply)."""
     return select(Company).where(listed_publicly())
+
+
+def latest_signed_version() -> ScalarSelect:
+    """The criteria version of each company's latest signature (`Company.latest_signature`:
+    by signing time, then id), correlated to Company; NULL before any signature."""
+    return (
+        select(Signature.criteria_version)
+        .where(Signature.company_id == Company.id)
+        .order_by(Signature.signed_at.desc(), Signature.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def must_sign_again() -> ColumnElement[bool]:
+    """The condition on Company for being asked to sign the version of the criteria in force
+    (SQL twin of `Company.must_sign_again`)."""
+    # Without a signature the subquery is NULL and the comparison not true: not asked.
+    return and_(
+        Company.stored_stage.in_((Stage.ACTIVE, Stage.SUSPENDED)),
+        latest_signed_version() != current_version(),
+    )

@@ -2,7 +2,13 @@
 training coverage per year and per country; the lists of overdue, extended and to-be-suspended
 members; fees per membership year, plans waiting for review, and how many accepted reports
 show each criterion implemented. Everything is counted in the database, for the companies the
-staff member may see."""
+staff member may see.
+
+One scoping rule: every figure counts the companies `queries.visible_to` lets the user see, and
+nothing else narrows them. A representative's figures therefore include the members assigned
+to its organisation wherever they operate (their countries appear by country) and leave out
+the unassigned members outside its countries; filtering rows by the representative's countries
+as well would drop its assigned members abroad."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,18 +103,18 @@ def members(user: User) -> Select:
     )
 
 
-def by_country(user: User, on: date, scope: list[str] | None) -> list[tuple[str, int, int]]:
-    """(country, members, of them overdue) for each country with members, most members first;
-    a representative's own countries only."""
+def by_country(user: User, on: date) -> list[tuple[str, int, int]]:
+    """(country, members, of them overdue) for each country where a member `user` may see
+    operates, most members first."""
     rows = standings(user, on).subquery()
     overdue = select(rows.c.company_id).where(rows.c.kind == ReportingStanding.OVERDUE.value)
-    totals = _per_country(members(user), scope)
-    late = _per_country(overdue, scope)
+    totals = _per_country(members(user))
+    late = _per_country(overdue)
     result = [(code, count, late.get(code, 0)) for code, count in totals.items()]
     return sorted(result, key=lambda row: (-row[1], row[0]))
 
 
-def _per_country(company_ids: Select, scope: list[str] | None) -> dict[str, int]:
+def _per_country(company_ids: Select) -> dict[str, int]:
     """How many of the companies operate in each country (each once: a chain has many
     properties in one), from the index of operations by country and company."""
     query = (
@@ -116,8 +122,6 @@ def _per_country(company_ids: Select, scope: list[str] | None) -> dict[str, int]
         .where(Operation.company_id.in_(company_ids))
         .group_by(Operation.country_code)
     )
-    if scope is not None:
-        query = query.where(Operation.country_code.in_(scope))
     return dict(tuple(row) for row in db.session.execute(query))
 
 
@@ -195,7 +199,7 @@ def _training_per_year(user: User, shown: list[int]) -> dict[int, tuple[int, int
     return {year: (emp or 0, trained or 0) for year, emp, trained in db.session.execute(query)}
 
 
-def coverage_by_country(user: User, year: int, scope: list[str] | None) -> list:
+def coverage_by_country(user: User, year: int) -> list:
     """(country, employees, trained) in the reports handed in for `year`, most employees first."""
     query = (
         select(
@@ -212,8 +216,6 @@ def coverage_by_country(user: User, year: int, scope: list[str] | None) -> list:
         )
         .group_by(TrainingRow.country_code)
     )
-    if scope is not None:
-        query = query.where(TrainingRow.country_code.in_(scope))
     rows = [(code, emp or 0, trained or 0) for code, emp, trained in db.session.execute(query)]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
 
@@ -362,7 +364,7 @@ def implementation_rates(user: User) -> ImplementationFigures | None:
     return ImplementationFigures(year, total, dict(zip(conditions, met, strict=True)))
 
 
-def figures(user: User, on: date, scope: list[str] | None, year: int | None) -> dict:
+def figures(user: User, on: date, year: int | None) -> dict:
     """Everything the dashboard shows, for `user` on `on`; coverage by country for `year`
     (the last ended year when that is not one of those shown)."""
     shown = years(user, on)
@@ -380,10 +382,10 @@ def figures(user: User, on: date, scope: list[str] | None, year: int | None) -> 
     return {
         "counts": counts,
         "by_type": sorted(((t, *n) for t, n in types.items()), key=lambda row: -row[1]),
-        "by_country": by_country(user, on, scope),
+        "by_country": by_country(user, on),
         "years": shown,
         "coverage_year": coverage_year,
-        "coverage": coverage_by_country(user, coverage_year, scope) if coverage_year else [],
+        "coverage": coverage_by_country(user, coverage_year) if coverage_year else [],
         "lists": lists(user, on),
         "fees": fees(user, on),
         "plans": plans_pending(user),

@@ -284,7 +284,7 @@ def dashboard():
     figures = cached_value(
         "report-dashboard",
         (visibility_key(current_user), on.isoformat(), year),
-        lambda: dashboard_data.figures(current_user, on, scope, year),
+        lambda: dashboard_data.figures(current_user, on, year),
     )
     return render_template(
         "reports/review/dashboard.html",
