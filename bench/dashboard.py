@@ -180,6 +180,7 @@ def query_calls(user) -> dict:
         "  by_country": lambda: d.by_country(user, on),
         "  years": lambda: d.years(user, on),
         "  coverage_by_country": lambda: d.coverage_by_country(user, last),
+        "  training_by_group": lambda: d.training_by_group(user, last),
         "  lists": lambda: d.lists(user, on),
         "overdue, all (CSV)": lambda: d.listed(user, on, "overdue", limit=None),
     }

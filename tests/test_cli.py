@@ -33,6 +33,7 @@ from tracker.reports.models import (
 )
 from tracker.reports.standing import ReportingStanding
 from tracker.reports.standing_query import count_by_standing
+from tracker.reports.training import GROUP_COUNTS, TRAINED_THIS_YEAR, StaffGroup, TrainingGroup
 
 PASSWORD_INPUT = "a long staff password\na long staff password\n"
 DEMO_OWNER, DEMO_REVIEWER = "owner@demo.thecode.example", "reviewer@demo.thecode.example"
@@ -258,7 +259,9 @@ def test_demo_data_has_reports_in_every_state(runner):
             assert submission.content.keys() == real_content.keys()
             assert submission.content["training"]
             for row in submission.content["training"]:
-                assert row.keys() == real_content["training"][0].keys()
+                # (The real member's rows carry "current" and "groups" once the entry side's
+                # snapshot writes them; the bulk ones write them already.)
+                assert row.keys() == real_content["training"][0].keys() | {"current", "groups"}
                 assert row["trained"] <= row["employees"]
             if submission.outcome is ReviewOutcome.RETURNED:
                 assert submission.comments and set(submission.comments) <= {
@@ -279,6 +282,49 @@ def test_demo_data_has_reports_in_every_state(runner):
         company = db.session.get(Company, company_id)
         assert services.is_reporting(company)
         assert year in {y.year for y in services.open_years(company, today)}
+
+
+def test_demo_training_is_given_by_staff_group(runner):
+    result = runner.invoke(args=["demo-data", "--companies", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    groups = db.session.scalars(select(TrainingGroup)).all()
+    assert groups
+    # Each grouped row's totals are its groups' sums; the currently trained never fewer.
+    rows = db.session.scalars(select(TrainingRow).where(TrainingRow.groups.any())).all()
+    for row in rows:
+        assert row.employees == sum(group.employees for group in row.groups)
+        assert row.trained == sum(group.trained for group in row.groups)
+        assert row.current == sum(group.current for group in row.groups)
+        assert all(group.trained <= group.current <= group.employees for group in row.groups)
+    employees = {staff_group: 0 for staff_group in StaffGroup}
+    for group in groups:
+        employees[group.staff_group] += group.employees
+    assert employees[StaffGroup.FRONT_LINE] > sum(employees.values()) / 2
+    for name in TRAINED_THIS_YEAR:  # new and refresher, in person and by e-learning
+        assert sum(getattr(group, name) for group in groups) > 0
+    # A company with office staff only, and rows from before staff groups in older years.
+    only_other = [row for row in rows if {g.staff_group for g in row.groups} == {StaffGroup.OTHER}]
+    assert only_other
+    legacy = db.session.scalars(
+        select(TrainingRow).where(~TrainingRow.groups.any(), TrainingRow.employees.is_not(None))
+    ).all()
+    assert legacy and all(row.current == row.trained for row in legacy)
+    grouped_years = {row.report.year for row in rows}
+    assert min(row.report.year for row in legacy) < min(grouped_years)
+    # Submissions keep the groups in the format the entry side writes.
+    given = [
+        row
+        for submission in db.session.scalars(select(ReportSubmission))
+        for row in submission.content["training"]
+        if row.get("groups")  # (the real member's once the entry side writes them)
+    ]
+    assert given
+    assert set(given[0]["groups"][0]) == {"staff_group", *GROUP_COUNTS}
+    assert {group["staff_group"] for row in given for group in row["groups"]} == {
+        "front_line",
+        "management",
+        "other",
+    }
 
 
 def test_the_dashboard_shows_the_demo_data(runner, client, auth):

@@ -17,6 +17,7 @@ from tracker.directory import worldmap
 from tracker.directory.country_figures import CountryCount, members_by_country
 from tracker.extensions import cache, db
 from tracker.reports import services
+from tracker.reports.training import StaffGroup
 
 TOUR = CompanyType.TOUR_OPERATOR
 CHAIN = CompanyType.HOTEL_CHAIN
@@ -388,10 +389,36 @@ def test_training_coverage_comes_from_accepted_reports_only(client, reviewer, mo
     db.session.commit()
     text = client.get("/countries/TH").get_data(as_text=True)
     row = re.search(r'<th scope="row">2025</th>(.*?)</tr>', text).group(1)
-    assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "10", "8", "80%"]
+    # A row without its currently trained counts those trained this year as current.
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "10", "8", "8", "80%"]
     assert 'id="coverage-chart-title"' in text  # the chart beside the table
     other_country = client.get("/countries/FR").get_data(as_text=True)
     assert "No annual report accepted by ECPAT gives staff-training figures" in other_country
+
+
+def test_country_coverage_is_the_currently_trained_share(client, reviewer, monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: date(2026, 6, 1))
+    for name, groups in (
+        ("Front Tours", {StaffGroup.FRONT_LINE: (30, 3, 24), StaffGroup.MANAGEMENT: (10, 1, 6)}),
+        ("Office Tours", {StaffGroup.OTHER: (10, 0, 5)}),
+    ):
+        company, owner = reporting_member(display_name=name, countries=("TH",))
+        report = ready_report(company, owner)
+        for training in report.training:
+            for staff_group, (employees, trained, current) in groups.items():
+                group = training.group(staff_group)
+                group.employees, group.new_e_learning, group.current = employees, trained, current
+            training.add_up()
+        services.submit_report(report, owner, report.version, date(2026, 2, 1))
+        services.accept_report(report, reviewer, "", report.version)
+    db.session.commit()
+    text = client.get("/countries/TH").get_data(as_text=True)
+    row = re.search(r'<th scope="row">2025</th>(.*?)</tr>', text).group(1)
+    # 50 employees, 4 trained in 2025, 35 currently trained: 70% coverage, not 8%.
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["2", "50", "4", "35", "70%"]
+    assert "Training counts as current for 2 years." in text
+    french = client.get("/countries/TH", headers={"Accept-Language": "fr"})
+    assert "Actuellement formés" in french.get_data(as_text=True)
 
 
 def test_the_concern_panel_follows_ecpats_order_and_never_sends_reports_to_ecpat(app, client):

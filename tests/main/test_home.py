@@ -29,9 +29,12 @@ def figure(html: str, label: str) -> str:
     return match.group(1)
 
 
-def report(company, year: int, state: ReportState, *trained: int) -> Report:
-    """A report with one training row per number in `trained` (of 1,000 employees each)."""
-    rows = [TrainingRow(country_code="TH", employees=1000, trained=n) for n in trained]
+def report(company, year: int, state: ReportState, *trained: int, current: int | None = None):
+    """A report with one training row per number in `trained` (of 1,000 employees each), each
+    `current` currently trained if given."""
+    rows = [
+        TrainingRow(country_code="TH", employees=1000, trained=n, current=current) for n in trained
+    ]
     made = Report(company=company, year=year, state=state, training=rows)
     db.session.add(made)
     db.session.commit()
@@ -61,6 +64,23 @@ def test_trained_staff_come_from_accepted_reports_of_the_last_ended_year():
     report(first, LAST_YEAR + 1, ReportState.DRAFT, 700)  # this year's, not over
     figures = home_figures()
     assert (figures.year, figures.trained) == (LAST_YEAR, 47)
+    assert figures.current == 47  # rows without a currently trained count those trained
+
+
+def test_currently_trained_staff_come_from_the_same_reports(client):
+    company = CompanyFactory(stage=Stage.ACTIVE)
+    report(company, LAST_YEAR, ReportState.ACCEPTED, 40, 2, current=600)
+    report(company, LAST_YEAR - 1, ReportState.ACCEPTED, 300, current=900)  # an earlier year
+    report(CompanyFactory(stage=Stage.ACTIVE), LAST_YEAR, ReportState.SUBMITTED, 1, current=999)
+    figures = home_figures()
+    assert (figures.trained, figures.current) == (42, 1200)
+    html = home(client)
+    assert figure(html, f"employees trained in {LAST_YEAR}") == "42"
+    assert figure(html, f"employees currently trained at the end of {LAST_YEAR}") == "1,200"
+    french = home(client, "fr")
+    assert figure(french, f"employés avec une formation valide à la fin de {LAST_YEAR}") == (
+        "1\u202f200"
+    )
 
 
 def test_the_page_shows_the_figures_in_the_readers_language(client):

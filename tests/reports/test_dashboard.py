@@ -17,6 +17,7 @@ from tracker.reports import dashboard, services
 from tracker.reports.models import Section
 from tracker.reports.standing import ReportingStanding
 from tracker.reports.standing_query import count_by_standing
+from tracker.reports.training import StaffGroup
 
 ON = date(2026, 2, 1)
 TODAY = date(2026, 11, 30)
@@ -63,7 +64,45 @@ def test_years_count_who_owed_and_who_handed_in(reporting, reviewer):
     figures = {y.year: y for y in dashboard.years(reviewer, TODAY)}
     assert (figures[2025].owed, figures[2025].handed_in) == (4, 1)
     assert (figures[2024].owed, figures[2024].handed_in) == (1, 0)
-    assert (figures[2025].employees, figures[2025].trained) == (10, 8)
+    assert (figures[2025].employees, figures[2025].trained, figures[2025].current) == (10, 8, 8)
+
+
+def test_training_counts_the_currently_trained_per_year_country_and_group(
+    reviewer, client, auth, monkeypatch
+):
+    monkeypatch.setattr(services, "today", lambda: TODAY)
+    grouped, owner = member(countries=("TH", "KH"), display_name="Grouped Tours")
+    report = ready_report(grouped, owner)
+    for row in report.training:  # per country: 25 employees, 3 trained in 2025, 20 current
+        for staff_group, (employees, trained, current) in {
+            StaffGroup.FRONT_LINE: (20, 2, 15),
+            StaffGroup.MANAGEMENT: (5, 1, 5),
+        }.items():
+            group = row.group(staff_group)
+            group.employees, group.refresher_in_person, group.current = employees, trained, current
+        row.add_up()
+    services.submit_report(report, owner, report.version, ON)
+    legacy, owner = member(countries=("TH",), display_name="Legacy Hotels")
+    report = ready_report(legacy, owner)  # 10 employees, 8 trained, no groups
+    services.submit_report(report, owner, report.version, ON)
+    db.session.commit()
+    year = {y.year: y for y in dashboard.years(reviewer, TODAY)}[2025]
+    assert (year.employees, year.trained, year.current) == (60, 14, 48)
+    assert year.coverage == 0.8  # 48 of 60 currently trained, though 14 trained in 2025
+    assert dashboard.coverage_by_country(reviewer, 2025) == [
+        ("TH", 35, 11, 28),
+        ("KH", 25, 3, 20),
+    ]
+    groups = dashboard.training_by_group(reviewer, 2025)
+    assert [(g.staff_group, g.employees, g.current, g.coverage) for g in groups] == [
+        (StaffGroup.FRONT_LINE, 40, 30, 0.75),
+        (StaffGroup.MANAGEMENT, 10, 10, 1.0),
+    ]
+    auth.login(reviewer.email)
+    page = client.get("/review/reports/dashboard").get_data(as_text=True)
+    assert "<td>60</td><td>14</td><td>48</td><td>80%</td>" in page
+    assert "Thailand</th><td>35</td><td>11</td><td>28</td><td>80%</td>" in page
+    assert "Front-line staff</th><td>40</td><td>30</td><td>75%</td>" in page
 
 
 def test_the_page_shows_charts_with_their_tables(reporting, client, auth, reviewer):
@@ -287,7 +326,7 @@ def test_a_representative_counts_its_assigned_members_abroad(abroad, rep_fr):
     assert by_year[2025] == (3, 2, 20, 16)
     assert by_year[2024] == (1, 0, 0, 0)  # Late Hotels, joined in 2023
     assert figures["coverage_year"] == 2025
-    assert figures["coverage"] == [("FR", 10, 8), ("KE", 10, 8)]
+    assert figures["coverage"] == [("FR", 10, 8, 8), ("KE", 10, 8, 8)]
     assert [row.name for row in figures["lists"]["overdue"]] == ["=Late Hotels"]
     fees = {(row.year, row.currency): row for row in figures["fees"]}
     # Joining invoices of Late, Partial and Safari (500 each, paid), renewals of Late and

@@ -53,3 +53,14 @@ def test_the_app_refuses_to_start_with_a_bad_validity_period(monkeypatch):
     monkeypatch.setattr(TestingConfig, "TRAINING_VALIDITY_YEARS", 0)
     with pytest.raises(RuntimeError, match="TRAINING_VALIDITY_YEARS"):
         create_app(TestingConfig)
+
+
+def test_coverage_reads_the_currently_trained():
+    row = TrainingRow(country_code="FR")
+    front = row.group(StaffGroup.FRONT_LINE)
+    front.employees, front.new_in_person, front.current = 40, 4, 30
+    row.add_up()
+    assert row.coverage == 0.75  # 30 of 40 currently trained, though 4 trained this year
+    # A row that gives only who was trained this year counts them as current.
+    assert TrainingRow(country_code="FR", employees=10, trained=3).coverage == 0.3
+    assert TrainingRow(country_code="FR", employees=0, trained=0, current=0).coverage is None

@@ -26,6 +26,7 @@ from tracker.models_base import utcnow
 from tracker.reports import documents, services
 from tracker.reports.models import Report, Section, TrainingFormat, TravellerChannel
 from tracker.reports.services import Answers, TrainingInput
+from tracker.reports.training import GROUP_COUNTS, StaffGroup
 from tracker.review.services import approve_application
 
 DEMO_PASSWORD = "code-demo-2026"
@@ -156,6 +157,7 @@ def _give_history(company, owner: User, reviewer: User) -> None:
 
     report = services.start_report(company, before.year, owner, today)
     services.save_draft(report, _answers(report, joined, (48, 10)), owner, report.version)
+    _give_staff_groups(report)
     name, size = _policy_document()
     report.policy_document, report.policy_document_name = name, "child-protection-policy.pdf"
     report.policy_document_size = size
@@ -166,6 +168,7 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     services.return_report(report, reviewer, {Section.TRAINING: comment}, "", report.version)
     stamps.stamp(first + timedelta(days=6))
     services.save_draft(report, _answers(report, joined, (96, 28)), owner, report.version)
+    _give_staff_groups(report)
     training_record = ["Andaman Sea Hotels Co., Ltd.", "Code training attendance, all properties"]
     add_demo_evidence(report, owner, _policy_pdf(training_record))
     second = first + timedelta(days=9)
@@ -181,6 +184,7 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     draft = services.start_report(company, last.year, owner, today, from_last_year=True)
     answers = _answers(draft, joined, (104, None))  # the lodge's figures still to come
     services.save_draft(draft, answers, owner, draft.version)
+    _give_staff_groups(draft)
     draft.created_at = min(_at(last.end + timedelta(days=20)), utcnow())
     if today > last.due:
         extension = services.grant_extension(
@@ -253,6 +257,52 @@ def _answers(report: Report, joined: datetime, trained: tuple[int | None, int | 
         else "A night porter reported a guest to the tourist police, who followed up.",
         training=tuple(rows),
     )
+
+
+# Andaman Sea Hotels' training per staff group, by (country, trained in the year): employees,
+# new in person, new by e-learning, refresher in person, refresher by e-learning, currently
+# trained. The resort's 120 employees and the lodge's 35, front-line staff the most.
+STAFF_GROUPS = {
+    ("TH", 48): {
+        StaffGroup.FRONT_LINE: (80, 20, 0, 0, 10, 60),
+        StaffGroup.MANAGEMENT: (12, 0, 4, 0, 0, 10),
+        StaffGroup.OTHER: (28, 0, 14, 0, 0, 20),
+    },
+    ("TH", 96): {
+        StaffGroup.FRONT_LINE: (80, 30, 0, 0, 34, 72),
+        StaffGroup.MANAGEMENT: (12, 0, 4, 6, 0, 12),
+        StaffGroup.OTHER: (28, 0, 14, 0, 8, 24),
+    },
+    ("TH", 104): {
+        StaffGroup.FRONT_LINE: (80, 24, 0, 0, 46, 76),
+        StaffGroup.MANAGEMENT: (12, 0, 0, 10, 0, 12),
+        StaffGroup.OTHER: (28, 0, 10, 0, 14, 26),
+    },
+    ("KH", 10): {
+        StaffGroup.FRONT_LINE: (22, 6, 0, 0, 0, 15),
+        StaffGroup.MANAGEMENT: (3, 0, 0, 1, 0, 3),
+        StaffGroup.OTHER: (10, 0, 3, 0, 0, 6),
+    },
+    ("KH", 28): {
+        StaffGroup.FRONT_LINE: (22, 12, 0, 0, 6, 20),
+        StaffGroup.MANAGEMENT: (3, 0, 0, 2, 0, 3),
+        StaffGroup.OTHER: (10, 0, 8, 0, 0, 8),
+    },
+}
+
+
+def _give_staff_groups(report: Report) -> None:
+    """Give each row of the saved report its staff groups, and add them up (the same totals
+    as the row's answers, now from its groups)."""
+    for row in report.training:
+        given = STAFF_GROUPS.get((row.country_code, row.trained))
+        if given is None:
+            continue  # figures still to come
+        for staff_group, counts in given.items():
+            group = row.group(staff_group)
+            for name, count in zip(GROUP_COUNTS, counts, strict=True):
+                setattr(group, name, count)
+        row.add_up()
 
 
 def _at(day: date) -> datetime:

@@ -38,6 +38,12 @@ from tracker.reports.models import (
     TravellerChannel,
 )
 from tracker.reports.periods import ReportingCalendar
+from tracker.reports.training import (
+    GROUP_COUNTS,
+    TRAINED_THIS_YEAR,
+    StaffGroup,
+    TrainingGroup,
+)
 
 ACCEPTED, SUBMITTED = ReportState.ACCEPTED, ReportState.SUBMITTED
 RETURNED, DRAFT = ReportState.RETURNED, ReportState.DRAFT
@@ -69,6 +75,22 @@ EMPLOYEES = {
     CompanyType.OTHER: (2, 80),
 }
 FORMATS = {TrainingFormat.E_LEARNING: 45, TrainingFormat.CLASSROOM: 25, TrainingFormat.BOTH: 30}
+# Staff groups are asked from the last GROUPED_YEARS ended years on; older reports keep one
+# figure per row (their currently trained = trained, as the migration carried them).
+GROUPED_YEARS = 2
+# Businesses whose staff are all office staff: no front-line group (criterion 2 then reads
+# all staff); a few others are too.
+OFFICE_ONLY = {CompanyType.CORPORATE_TRAVEL_BUYER, CompanyType.TOURISM_ASSOCIATION}
+OFFICE_ONLY_SHARE = 0.03
+# Per staff group: its share of employees (from, to; "other" takes the rest), how its coverage
+# differs from the row's, and the share trained in person when a member trains both ways.
+FRONT_LINE_SHARE, MANAGEMENT_SHARE = (0.55, 0.8), (0.06, 0.15)
+GROUP_COVERAGE = {StaffGroup.FRONT_LINE: 0.05, StaffGroup.MANAGEMENT: 0.1, StaffGroup.OTHER: -0.15}
+IN_PERSON_SHARE = {
+    StaffGroup.FRONT_LINE: (0.6, 0.85),
+    StaffGroup.MANAGEMENT: (0.2, 0.4),
+    StaffGroup.OTHER: (0.3, 0.6),
+}
 HOURS = (1.0, 1.5, 2.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 CHANNELS = [channel.value for channel in TravellerChannel if channel is not TravellerChannel.OTHER]
 ORGANISATIONS = (
@@ -156,6 +178,7 @@ class ReportMaker:
     ):
         self.random, self.calendar, self.now, self.staff_id = rng, calendar, now, staff_id
         self.today = now.date()
+        self.grouped_from = calendar.containing(self.today).year - GROUPED_YEARS
 
     def load(self, members: list[Member]) -> None:
         made: list[Made] = []
@@ -176,11 +199,26 @@ class ReportMaker:
             training = [row for item in made for row in item.training]
             submissions = [row for item in made for row in item.submissions]
             if training:
-                db.session.execute(insert(TrainingRow), training)
+                self._insert_training(training)
             if submissions:
                 db.session.execute(insert(ReportSubmission), submissions)
         if extensions:
             db.session.execute(insert(ReportExtension), extensions)
+
+    @staticmethod
+    def _insert_training(training: list[dict]) -> None:
+        """The rows, then their staff groups (which need the rows' ids)."""
+        columns = [{k: v for k, v in row.items() if k != "groups"} for row in training]
+        ids = db.session.scalars(
+            insert(TrainingRow).returning(TrainingRow.id, sort_by_parameter_order=True), columns
+        ).all()
+        groups = [
+            {**group, "training_id": row_id}
+            for row_id, row in zip(ids, training, strict=True)
+            for group in row["groups"]
+        ]
+        if groups:
+            db.session.execute(insert(TrainingGroup), groups)
 
     # -- What each member has --------------------------------------------------------------
 
@@ -232,8 +270,20 @@ class ReportMaker:
                 places.append((place, round(low * (high / low) ** rng.random())))
         adopted = rng.random() < 0.92
         adopted_on = member.joined.date() - timedelta(days=rng.randint(-60, 900))
+        office_only = member.type in OFFICE_ONLY or rng.random() < OFFICE_ONLY_SHARE
+        shares = {StaffGroup.OTHER: 1.0}
+        if not office_only:
+            front, management = rng.uniform(*FRONT_LINE_SHARE), rng.uniform(*MANAGEMENT_SHARE)
+            shares = {
+                StaffGroup.FRONT_LINE: front,
+                StaffGroup.MANAGEMENT: management,
+                StaffGroup.OTHER: 1 - front - management,
+            }
         return SimpleNamespace(
             places=places,
+            shares=shares,
+            in_person={group: rng.uniform(*IN_PERSON_SHARE[group]) for group in StaffGroup},
+            carried=rng.uniform(0.3, 0.8),  # of the untrained, trained in the years before
             coverage=rng.uniform(0.25, 0.9),
             format=self._pick(FORMATS),
             hours=rng.choice(HOURS),
@@ -289,16 +339,19 @@ class ReportMaker:
         for place, employees in traits.places:
             employees = max(1, round(employees * (1 + 0.05 * index) * rng.uniform(0.9, 1.1)))
             coverage = min(1.0, max(0.0, traits.coverage + 0.07 * index + rng.uniform(-0.1, 0.1)))
-            trained = min(employees, round(employees * coverage))
-            training.append(
-                {
-                    **place,
+            if year >= self.grouped_from:
+                row = self._grouped_row(traits, employees, coverage, index)
+            else:
+                trained = min(employees, round(employees * coverage))
+                row = {
                     "employees": employees,
                     "trained": trained,
+                    "current": trained,
                     "format": traits.format if trained else None,
-                    "hours": traits.hours if trained else None,
+                    "groups": [],
                 }
-            )
+            row["hours"] = traits.hours if row["trained"] else None
+            training.append({**place, **row})
         contracts = max(1, round(traits.contracts * rng.uniform(0.9, 1.2)))
         clause = min(1.0, traits.clause + 0.05 * index)
         channels = list(traits.channels)
@@ -324,6 +377,44 @@ class ReportMaker:
         answers |= criteria_answers(rng, answers, self.calendar.year(year).end)
         return answers, training
 
+    def _grouped_row(self, traits, employees: int, coverage: float, index: int) -> dict:
+        """A row given per staff group: front-line staff the most, new training the first
+        year and refreshers after, in person or by e-learning as the member trains; the
+        currently trained add those trained in the years before (none in the first year)."""
+        rng = self.random
+        sizes, left = {}, employees
+        for group, share in traits.shares.items():
+            size = left if group is StaffGroup.OTHER else min(left, round(employees * share))
+            sizes[group], left = size, left - size
+        refresher = min(0.6, 0.2 * index) * rng.uniform(0.7, 1.1)
+        groups = []
+        for group, size in sizes.items():
+            if not size:
+                continue  # a group the member has none of is left blank
+            share = min(1.0, max(0.0, coverage + GROUP_COVERAGE[group]))
+            trained = round(size * share)
+            again = round(trained * refresher)
+            in_person = {
+                TrainingFormat.CLASSROOM: 1.0,
+                TrainingFormat.E_LEARNING: 0.0,
+                TrainingFormat.BOTH: traits.in_person[group],
+            }[traits.format]
+            new_in_person = round((trained - again) * in_person)
+            again_in_person = round(again * in_person)
+            carried = round((size - trained) * traits.carried) if index else 0
+            groups.append(
+                {
+                    "staff_group": group,
+                    "employees": size,
+                    "new_in_person": new_in_person,
+                    "new_e_learning": trained - again - new_in_person,
+                    "refresher_in_person": again_in_person,
+                    "refresher_e_learning": again - again_in_person,
+                    "current": trained + carried,
+                }
+            )
+        return _totals(groups)
+
     def _unfinished(self, answers: dict, training: list[dict]) -> tuple[dict, list[dict]]:
         """A draft: some answers given, some not yet."""
         rng = self.random
@@ -338,7 +429,8 @@ class ReportMaker:
                 answers.update(dict.fromkeys(names))
         if rng.random() < 0.3:
             answers["traveller_channels"] = []
-        blank = dict.fromkeys(("employees", "trained", "format", "hours"))
+        blank = dict.fromkeys(("employees", "trained", "current", "format", "hours"))
+        blank["groups"] = []
         training = [row | blank if rng.random() < 0.4 else row for row in training]
         return answers, training
 
@@ -360,9 +452,7 @@ class ReportMaker:
             if section is Section.POLICY:
                 answers["policy_adopted_on"] -= timedelta(days=self.random.randint(30, 400))
             elif section is Section.TRAINING:
-                for row in training:
-                    if row["trained"]:
-                        row["trained"] //= 2
+                training = [_halved(row) for row in training]
             elif section is Section.CONTRACTS and answers["contracts_with_clause"]:
                 answers["contracts_with_clause"] //= 3
             elif section is Section.TRAVELLERS:
@@ -416,10 +506,18 @@ class ReportMaker:
 
     @staticmethod
     def _content(answers: dict, training: list[dict]) -> dict:
-        """`content.snapshot` of a report with these answers: the very format of a submission."""
+        """`content.snapshot` of a report with these answers: the very format of a submission,
+        each row with its currently trained and staff groups."""
         rows = [_Row(row) for row in training]
         report = SimpleNamespace(**answers, policy_document_name=None, training=rows)
-        return snapshot(report)
+        content = snapshot(report)
+        for given, row in zip(content["training"], training, strict=True):
+            given.setdefault("current", row["current"])
+            given.setdefault(
+                "groups",
+                [group | {"staff_group": group["staff_group"].value} for group in row["groups"]],
+            )
+        return content
 
     def _extension(self, member: Member, year: int) -> dict:
         """A later due date for `year`: still running for some, passed for others."""
@@ -457,11 +555,48 @@ class ReportMaker:
         return min(later, self.now)
 
 
-class _Row:
-    """A training row dict read as `snapshot` reads a TrainingRow (its format an enum)."""
+def _totals(groups: list[dict]) -> dict:
+    """A row's totals and format from its staff groups, summed by `TrainingRow.add_up` itself
+    (the one place they are summed), and the groups."""
+    row = TrainingRow()
+    for given in groups:
+        group = row.group(given["staff_group"])
+        for name in GROUP_COUNTS:
+            setattr(group, name, given[name])
+    row.add_up()
+    totals = {name: getattr(row, name) for name in ("employees", "trained", "current", "format")}
+    return totals | {"groups": groups}
 
-    __slots__ = ("country_code", "property_name", "city", "employees", "trained", "format", "hours")
+
+def _halved(row: dict) -> dict:
+    """A row as a first version returned for its training figures gave it: half as many
+    trained this year (the currently trained of a row without groups with them)."""
+    if not row["groups"]:
+        trained = row["trained"] // 2 if row["trained"] else row["trained"]
+        return row | {"trained": trained, "current": trained}
+    groups = [
+        group | {name: group[name] // 2 for name in TRAINED_THIS_YEAR} for group in row["groups"]
+    ]
+    return row | _totals(groups)
+
+
+class _Row:
+    """A training row dict read as `snapshot` reads a TrainingRow (its format an enum, its
+    groups TrainingGroups)."""
+
+    __slots__ = (
+        "country_code",
+        "property_name",
+        "city",
+        "employees",
+        "trained",
+        "format",
+        "hours",
+        "current",
+        "groups",
+    )
 
     def __init__(self, row: dict):
         for name in self.__slots__:
             setattr(self, name, row[name])
+        self.groups = [TrainingGroup(**group) for group in row["groups"]]

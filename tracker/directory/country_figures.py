@@ -1,4 +1,5 @@
-"""Public figures per country: members by type of business, and staff-training coverage.
+"""Public figures per country: members by type of business, and staff-training coverage
+(currently trained ÷ employees, with those trained in the year beside it).
 
 A member is counted in every country where it operates (a chain with hotels in three countries
 counts in each), once per country however many properties it has there. Only members listed
@@ -38,11 +39,13 @@ class YearCoverage:
     year: int
     reports: int
     employees: int
-    trained: int
+    trained: int  # completed Code training in the year
+    current: int  # currently trained: within the validity period (tracker/reports/training.py)
 
     @property
     def coverage(self) -> float | None:
-        return self.trained / self.employees if self.employees else None
+        """Currently trained ÷ employees, as `TrainingRow.coverage` reads one row."""
+        return self.current / self.employees if self.employees else None
 
 
 def members_by_country() -> list[CountryCount]:
@@ -86,23 +89,25 @@ def training_coverage(country: str, on: date) -> list[YearCoverage]:
     only years with figures, oldest first."""
     years = coverage_years(on)
     return public_cached_value(
-        "training_coverage", (country, *years), lambda: _coverage(country, years)
+        "training_coverage_current", (country, *years), lambda: _coverage(country, years)
     )
 
 
 def _coverage(country: str, years: list[int]) -> list[YearCoverage]:
+    current = TrainingRow.currently_trained_sql()
     query = (
         select(
             Report.year,
             func.count(distinct(Report.id)),
             func.sum(TrainingRow.employees),
             func.sum(TrainingRow.trained),
+            func.sum(current),
         )
         .join(Report, TrainingRow.report_id == Report.id)
         .where(
             TrainingRow.country_code == country,
             TrainingRow.employees.is_not(None),
-            TrainingRow.trained.is_not(None),
+            current.is_not(None),
             Report.year.in_(years),
             Report.state == ReportState.ACCEPTED,
             Report.company_id.in_(select(Company.id).where(listed_publicly())),
@@ -111,6 +116,6 @@ def _coverage(country: str, years: list[int]) -> list[YearCoverage]:
         .order_by(Report.year)
     )
     return [
-        YearCoverage(year, reports, employees or 0, trained or 0)
-        for year, reports, employees, trained in db.session.execute(query)
+        YearCoverage(year, reports, employees or 0, trained or 0, current or 0)
+        for year, reports, employees, trained, current in db.session.execute(query)
     ]

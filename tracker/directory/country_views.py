@@ -11,6 +11,7 @@ from tracker.directory import concern_contacts, country_figures, listing, worldm
 from tracker.directory.country_filters import CountryFilterForm
 from tracker.page_cache import public_cached_value, public_page
 from tracker.reports import services
+from tracker.reports.training import validity_years
 from tracker.representatives.services import public_contacts
 
 bp = Blueprint("countries", __name__)
@@ -71,6 +72,7 @@ def render_country(code: str, form: CountryFilterForm, page: listing.Page | None
         properties_shown=PROPERTIES_SHOWN,
         coverage=coverage,
         coverage_chart=coverage_chart(code, coverage),
+        validity_years=validity_years(),
         contacts=concern_contacts.contacts_by_kind(code),
         helpline_directory=concern_contacts.HELPLINE_DIRECTORY,
         online_reporting_directory=concern_contacts.ONLINE_REPORTING_DIRECTORY,
@@ -126,8 +128,10 @@ def coverage_chart(code: str, coverage: list[country_figures.YearCoverage]) -> M
         return None
     return charts.column_chart(
         [(str(year.year), (year.coverage or 0) * 100) for year in coverage],
-        title=_("Staff trained in %(country)s per reporting year", country=country_name(code)),
-        description=_("Share of the members' employees in the country who completed training."),
+        title=_(
+            "Staff currently trained in %(country)s per reporting year", country=country_name(code)
+        ),
+        description=_("Share of the members' employees in the country currently trained."),
         value_format=lambda value: f"{value:.0f}%",
         max_value=100,
         chart_id="coverage-chart",

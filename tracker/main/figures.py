@@ -26,12 +26,14 @@ class HomeFigures:
     top_countries: tuple[tuple[str, int], ...]  # (code, members), most members first
     year: int  # the last reporting year that has ended
     trained: int  # staff trained in it, by accepted reports
+    current: int  # staff currently trained at its end (within the validity period), by them
 
 
 def home_figures() -> HomeFigures:
     """The figures, counted once per data version (and per reporting year, which the day moves)."""
     year = last_ended_year()
-    return public_cached_value("home-figures", (year,), lambda: count_figures(year))
+    # Named for the figures' shape: a cache shared across a release never serves an older one.
+    return public_cached_value("home-figures-current", (year,), lambda: count_figures(year))
 
 
 def last_ended_year() -> int:
@@ -45,7 +47,7 @@ def count_figures(year: int) -> HomeFigures:
         countries=len(countries),
         top_countries=tuple(countries[:TOP_COUNTRIES]),
         year=year,
-        trained=trained_in(year),
+        **training_in(year),
     )
 
 
@@ -67,13 +69,18 @@ def members_per_country() -> list[tuple[str, int]]:
     return [(code, members) for code, members in db.session.execute(query)]
 
 
-def trained_in(year: int) -> int:
-    """Staff trained in `year` by the reports ECPAT accepted. Unlike the staff dashboard (which
+def training_in(year: int) -> dict[str, int]:
+    """Staff trained in `year`, and currently trained at its end (as `TrainingRow.coverage`
+    counts them), by the reports ECPAT accepted: one query. Unlike the staff dashboard (which
     counts reports handed in, to follow reporting), a public figure counts only checked ones;
     and a company that has left since still trained those people, so its report counts."""
     query = (
-        select(func.coalesce(func.sum(TrainingRow.trained), 0))
+        select(
+            func.coalesce(func.sum(TrainingRow.trained), 0),
+            func.coalesce(func.sum(TrainingRow.currently_trained_sql()), 0),
+        )
         .join(Report, TrainingRow.report_id == Report.id)
         .where(Report.year == year, Report.state == ReportState.ACCEPTED)
     )
-    return db.session.scalar(query)
+    trained, current = db.session.execute(query).one()
+    return {"trained": trained, "current": current}

@@ -1,8 +1,8 @@
 """The staff dashboard's figures: members by standing, country and type; reporting rate and
-training coverage per year and per country; the lists of overdue, extended and to-be-suspended
-members; fees per membership year, plans waiting for review, and how many accepted reports
-show each criterion implemented. Everything is counted in the database, for the companies the
-staff member may see.
+training coverage (currently trained ÷ employees) per year, per country and per staff group;
+the lists of overdue, extended and to-be-suspended members; fees per membership year, plans
+waiting for review, and how many accepted reports show each criterion implemented. Everything
+is counted in the database, for the companies the staff member may see.
 
 One scoping rule: every figure counts the companies `queries.visible_to` lets the user see, and
 nothing else narrows them. A representative's figures therefore include the members assigned
@@ -27,6 +27,7 @@ from tracker.reports import implementation, services
 from tracker.reports.models import Report, ReportState, TrainingRow
 from tracker.reports.standing import HANDED_IN, ReportingStanding
 from tracker.reports.standing_query import FIRST_YEAR, due_of, standings, visible
+from tracker.reports.training import StaffGroup, TrainingGroup
 
 YEARS_SHOWN = 5
 LIST_LIMIT = 50
@@ -38,7 +39,8 @@ class YearFigures:
     owed: int  # members who owed a report for the year
     handed_in: int  # of them, those who handed it in
     employees: int
-    trained: int
+    trained: int  # completed Code training in the year
+    current: int  # currently trained (`TrainingRow.currently_trained`)
 
     @property
     def rate(self) -> float | None:
@@ -46,7 +48,21 @@ class YearFigures:
 
     @property
     def coverage(self) -> float | None:
-        return self.trained / self.employees if self.employees else None
+        """Currently trained ÷ employees, as every page counts coverage."""
+        return self.current / self.employees if self.employees else None
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One staff group's training in the reports handed in for a year."""
+
+    staff_group: StaffGroup
+    employees: int
+    current: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.current / self.employees if self.employees else None
 
 
 @dataclass(frozen=True)
@@ -146,7 +162,7 @@ def years(user: User, on: date) -> list[YearFigures]:
     handed = _handed_per_year(user, shown)
     training = _training_per_year(user, shown)
     figures = [
-        YearFigures(y, owed.get(y, 0), handed.get(y, 0), *training.get(y, (0, 0))) for y in shown
+        YearFigures(y, owed.get(y, 0), handed.get(y, 0), *training.get(y, (0, 0, 0))) for y in shown
     ]
     # Years before anyone owed a report say nothing: start at the first that does.
     while figures and figures[0].owed == 0 and figures[0].handed_in == 0:
@@ -185,9 +201,14 @@ def _handed_per_year(user: User, shown: list[int]) -> dict[int, int]:
     return dict(tuple(row) for row in db.session.execute(query))
 
 
-def _training_per_year(user: User, shown: list[int]) -> dict[int, tuple[int, int]]:
+def _training_per_year(user: User, shown: list[int]) -> dict[int, tuple[int, int, int]]:
     query = (
-        select(Report.year, func.sum(TrainingRow.employees), func.sum(TrainingRow.trained))
+        select(
+            Report.year,
+            func.sum(TrainingRow.employees),
+            func.sum(TrainingRow.trained),
+            func.sum(TrainingRow.currently_trained_sql()),
+        )
         .join(TrainingRow, TrainingRow.report_id == Report.id)
         .where(
             Report.year.in_(shown),
@@ -196,16 +217,21 @@ def _training_per_year(user: User, shown: list[int]) -> dict[int, tuple[int, int
         )
         .group_by(Report.year)
     )
-    return {year: (emp or 0, trained or 0) for year, emp, trained in db.session.execute(query)}
+    return {
+        year: (emp or 0, trained or 0, current or 0)
+        for year, emp, trained, current in db.session.execute(query)
+    }
 
 
 def coverage_by_country(user: User, year: int) -> list:
-    """(country, employees, trained) in the reports handed in for `year`, most employees first."""
+    """(country, employees, trained, currently trained) in the reports handed in for `year`,
+    most employees first."""
     query = (
         select(
             TrainingRow.country_code,
             func.sum(TrainingRow.employees),
             func.sum(TrainingRow.trained),
+            func.sum(TrainingRow.currently_trained_sql()),
         )
         .join(Report, TrainingRow.report_id == Report.id)
         .where(
@@ -216,8 +242,33 @@ def coverage_by_country(user: User, year: int) -> list:
         )
         .group_by(TrainingRow.country_code)
     )
-    rows = [(code, emp or 0, trained or 0) for code, emp, trained in db.session.execute(query)]
+    rows = [
+        (code, emp or 0, trained or 0, current or 0)
+        for code, emp, trained, current in db.session.execute(query)
+    ]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def training_by_group(user: User, year: int) -> list[GroupFigures]:
+    """Per staff group, employees and currently trained in the reports handed in for `year`,
+    in StaffGroup's order; rows from before staff groups are in no group."""
+    query = (
+        select(
+            TrainingGroup.staff_group,
+            func.sum(func.coalesce(TrainingGroup.employees, 0)),
+            func.sum(TrainingGroup.currently_trained_sql()),
+        )
+        .join(TrainingRow, TrainingGroup.training_id == TrainingRow.id)
+        .join(Report, TrainingRow.report_id == Report.id)
+        .where(
+            Report.year == year,
+            Report.state.in_(HANDED_IN),
+            Report.company_id.in_(members(user)),
+        )
+        .group_by(TrainingGroup.staff_group)
+    )
+    found = {group: (emp or 0, current or 0) for group, emp, current in db.session.execute(query)}
+    return [GroupFigures(group, *found[group]) for group in StaffGroup if group in found]
 
 
 def lists(user: User, on: date, limit: int | None = LIST_LIMIT) -> dict[str, list[Listed]]:
@@ -386,6 +437,7 @@ def figures(user: User, on: date, year: int | None) -> dict:
         "years": shown,
         "coverage_year": coverage_year,
         "coverage": coverage_by_country(user, coverage_year) if coverage_year else [],
+        "by_group": training_by_group(user, coverage_year) if coverage_year else [],
         "lists": lists(user, on),
         "fees": fees(user, on),
         "plans": plans_pending(user),

@@ -12,20 +12,30 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from tracker.reports.content import not_applicable, training_totals
+from tracker.reports.content import not_applicable
 from tracker.reports.models import Report, Section, TrainingRow, not_applicable_field
+from tracker.reports.training import (
+    DEFAULT_VALIDITY_YEARS,
+    TRAINED_THIS_YEAR,
+    StaffGroup,
+    TrainingGroup,
+    validity_years,
+)
 
 # Setting -> default. Percentages are of employees (training) and of contracts (the clause).
+# Criterion 2 reads front-line employees currently trained (`training_share`).
 DEFAULTS = {
     "TRAINING_COVERAGE_MIN": 50,
     "CONTRACT_CLAUSE_MIN": 50,
     "TRAVELLER_CHANNELS_MIN": 1,
+    # Read by tracker/reports/training.py; listed here so staff see it beside the rule.
+    "TRAINING_VALIDITY_YEARS": DEFAULT_VALIDITY_YEARS,
 }
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    training_coverage: float  # percent of employees trained, over all rows
+    training_coverage: float  # percent of front-line employees currently trained (see below)
     contract_clause: float  # percent of supplier contracts with the clause
     traveller_channels: int  # ways of informing travellers
 
@@ -62,12 +72,12 @@ def criteria_met(content: dict, limits: Thresholds | None = None) -> dict[int, b
     """Criterion number (1-5) -> whether a report's answers show it implemented. The sixth,
     reporting annually, is met by the report being accepted at all."""
     limits = limits or thresholds()
-    employees, trained = training_totals(content.get("training", []))
+    current, employees = training_share(content.get("training") or [])
     rules = {
         Section.POLICY: content.get("policy_adopted") is True
         and bool(content.get("policy_focal_person"))
         and bool(content.get("policy_reporting_procedure")),
-        Section.TRAINING: _share_met(trained, employees, limits.training_coverage),
+        Section.TRAINING: _share_met(current, employees, limits.training_coverage),
         Section.CONTRACTS: _share_met(
             content.get("contracts_with_clause") or 0,
             content.get("contracts_total") or 0,
@@ -80,6 +90,67 @@ def criteria_met(content: dict, limits: Thresholds | None = None) -> dict[int, b
     return {
         section.criterion: not_applicable(content, section) or met for section, met in rules.items()
     }
+
+
+def _currently_trained(figures: dict) -> int | None:
+    """A row's or a group's currently trained, as `TrainingRow.currently_trained` and
+    `TrainingGroup.currently_trained` read them: without that figure (submissions from before
+    staff groups), those trained this year, who are current by definition."""
+    if figures.get("current") is not None:
+        return figures["current"]
+    if "trained" in figures:
+        return figures["trained"]
+    counts = [figures.get(name) for name in TRAINED_THIS_YEAR]
+    return None if all(count is None for count in counts) else sum(c or 0 for c in counts)
+
+
+def training_share(training: list[dict]) -> tuple[int, int]:
+    """(currently trained, employees) that criterion 2 compares: the front-line staff of all
+    the report's rows, who meet travellers and children; where the report has no front-line
+    employees (reports from before staff groups, or a company with office staff only), all
+    staff over the rows that give both figures."""
+    front_line = [
+        group
+        for row in training
+        for group in row.get("groups") or []
+        if group.get("staff_group") == StaffGroup.FRONT_LINE.value
+    ]
+    employees = sum(group.get("employees") or 0 for group in front_line)
+    if employees:
+        return sum(_currently_trained(group) or 0 for group in front_line), employees
+    rows = [
+        row
+        for row in training
+        if row.get("employees") is not None and _currently_trained(row) is not None
+    ]
+    return sum(_currently_trained(row) for row in rows), sum(row["employees"] for row in rows)
+
+
+def _training_met_sql(percent: float) -> ColumnElement[bool]:
+    """On Report: the SQL twin of criterion 2 read through `training_share`."""
+    in_report = TrainingRow.report_id == Report.id
+    front_line = (
+        select(TrainingGroup)
+        .join(TrainingRow, TrainingGroup.training_id == TrainingRow.id)
+        .where(in_report, TrainingGroup.staff_group == StaffGroup.FRONT_LINE)
+    )
+    front_employees = front_line.with_only_columns(
+        func.coalesce(func.sum(func.coalesce(TrainingGroup.employees, 0)), 0)
+    ).scalar_subquery()
+    front_current = front_line.with_only_columns(
+        func.coalesce(func.sum(TrainingGroup.currently_trained_sql()), 0)
+    ).scalar_subquery()
+    current = TrainingRow.currently_trained_sql()
+    counted = and_(in_report, TrainingRow.employees.is_not(None), current.is_not(None))
+    all_employees = select(func.coalesce(func.sum(TrainingRow.employees), 0)).where(counted)
+    all_current = select(func.coalesce(func.sum(current), 0)).where(counted)
+    return or_(
+        and_(front_employees > 0, _share_met_sql(front_current, front_employees, percent)),
+        and_(
+            front_employees == 0,
+            _share_met_sql(all_current.scalar_subquery(), all_employees.scalar_subquery(), percent),
+        ),
+    )
 
 
 def _filled(column) -> ColumnElement[bool]:
@@ -100,22 +171,13 @@ def criterion_implemented(limits: Thresholds | None = None) -> dict[int, ColumnE
     """On Report: criterion number (1-5) -> the SQL twin of `criteria_met` for it (the
     criterion's rule, or the member's reason why it does not apply)."""
     limits = limits or thresholds()
-    counted = and_(
-        TrainingRow.report_id == Report.id,
-        TrainingRow.employees.is_not(None),
-        TrainingRow.trained.is_not(None),
-    )
-    employees = select(func.coalesce(func.sum(TrainingRow.employees), 0)).where(counted)
-    trained = select(func.coalesce(func.sum(TrainingRow.trained), 0)).where(counted)
     rules = {
         Section.POLICY: and_(
             Report.policy_adopted.is_(True),
             _filled(Report.policy_focal_person),
             _filled(Report.policy_reporting_procedure),
         ),
-        Section.TRAINING: _share_met_sql(
-            trained.scalar_subquery(), employees.scalar_subquery(), limits.training_coverage
-        ),
+        Section.TRAINING: _training_met_sql(limits.training_coverage),
         Section.CONTRACTS: _share_met_sql(
             func.coalesce(Report.contracts_with_clause, 0),
             func.coalesce(Report.contracts_total, 0),
@@ -145,8 +207,12 @@ def rules(limits: Thresholds | None = None) -> list[Rule]:
     words = {
         Section.POLICY: "A policy adopted, with its procedures: a focal person named and the "
         "procedure for reporting a suspected case described",
-        Section.TRAINING: f"At least {_number(limits.training_coverage)}% of employees (over "
-        "all countries and properties) trained during the year",
+        Section.TRAINING: f"At least {_number(limits.training_coverage)}% of front-line "
+        "employees (reception, security, guides, drivers, crew; over all countries and "
+        "properties) currently trained, that is trained within the last "
+        f"{_years(validity_years())}; where the report gives no front-line employees (reports "
+        "from before staff groups, or a company with office staff only), at least "
+        f"{_number(limits.training_coverage)}% of all employees",
         Section.CONTRACTS: f"At least {_number(limits.contract_clause)}% of supplier contracts "
         "include the clause",
         Section.TRAVELLERS: f"Travellers informed in at least {limits.traveller_channels} of "
@@ -163,8 +229,14 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def _years(count: int) -> str:
+    return "year" if count == 1 else f"{count} years"
+
+
 SETTINGS_HELP = {
-    "TRAINING_COVERAGE_MIN": "Percent of employees trained for criterion 2 (default 50).",
+    "TRAINING_COVERAGE_MIN": "Percent of front-line employees (of all employees where a report "
+    "gives none) currently trained for criterion 2 (default 50).",
+    "TRAINING_VALIDITY_YEARS": "Years Code training counts as current (default 2).",
     "CONTRACT_CLAUSE_MIN": "Percent of supplier contracts with the clause for criterion 3 "
     "(default 50).",
     "TRAVELLER_CHANNELS_MIN": "Ways of informing travellers for criterion 4 (default 1).",

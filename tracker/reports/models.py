@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
     Date,
     Float,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -272,11 +274,23 @@ class TrainingRow(db.Model):
     )
 
     @property
+    def currently_trained(self) -> int | None:
+        """The currently trained; a row that gives only who was trained this year counts
+        them, as they are current by definition (`currently_trained_sql` is the SQL twin)."""
+        return self.trained if self.current is None else self.current
+
+    @classmethod
+    def currently_trained_sql(cls) -> ColumnElement[int]:
+        return func.coalesce(cls.current, cls.trained)
+
+    @property
     def coverage(self) -> float | None:
-        """Trained ÷ employees: computed, never typed."""
-        if not self.employees or self.trained is None:
+        """Currently trained ÷ employees, the coverage every page publishes: computed, never
+        typed. Who was trained this year is a figure of its own beside it."""
+        current = self.currently_trained
+        if not self.employees or current is None:
             return None
-        return self.trained / self.employees
+        return current / self.employees
 
     def group(self, staff_group: StaffGroup) -> TrainingGroup:
         """This row's figures for `staff_group`, added (blank) when it has none yet."""

@@ -319,14 +319,15 @@ def dashboard_charts(figures: dict, coverage_year: int | None) -> dict:
         "coverage": charts.column_chart(
             [(str(y.year), (y.coverage or 0) * 100) for y in years],
             title="Staff training coverage per year",
-            description="Employees trained as a share of all employees in the reports handed in.",
+            description="Employees currently trained as a share of all employees in the reports "
+            "handed in.",
             value_format=percent,
             max_value=100,
         ),
         "coverage_by_country": charts.bar_chart(
             [
-                (country_name(code), trained / employees * 100 if employees else 0)
-                for code, employees, trained in figures["coverage"][:15]
+                (country_name(code), current / employees * 100 if employees else 0)
+                for code, employees, _trained, current in figures["coverage"][:15]
             ],
             title=f"Staff training coverage by country, {coverage_year}",
             description="The 15 countries with the most employees in the reports handed in.",

@@ -9,7 +9,14 @@ column each; rows carried from before groups existed keep the totals they were g
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -99,6 +106,17 @@ class TrainingGroup(db.Model):
         if all(count is None for count in counts):
             return None
         return sum(count or 0 for count in counts)
+
+    @property
+    def currently_trained(self) -> int | None:
+        """The currently trained; a group that gives only who was trained this year counts
+        them, as they are current by definition (`currently_trained_sql` is the SQL twin)."""
+        return self.trained if self.current is None else self.current
+
+    @classmethod
+    def currently_trained_sql(cls) -> ColumnElement[int]:
+        trained = sum(func.coalesce(getattr(cls, name), 0) for name in TRAINED_THIS_YEAR)
+        return func.coalesce(cls.current, trained)
 
     @property
     def in_person(self) -> int:
