@@ -1,6 +1,7 @@
 """Command-line tools (`flask --app wsgi ...`): `demo-data`, `create-staff`, `send-mail` (the
 outbox's queued e-mail) and `send-reminders` (reminders of reports due, then sent); the last two
-are meant for cron; `documents prune` deletes stored policy documents nothing refers to.
+are meant for cron, as is `billing renewals` (tracker/billing/cli.py: the renewal season);
+`documents prune` deletes stored policy documents nothing refers to.
 """
 
 from datetime import datetime
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from tracker import outbox
 from tracker.auth.models import Role
 from tracker.auth.services import StaffAccount, create_staff, find_user
+from tracker.billing.cli import billing_group
 from tracker.companies.models import Membership
 from tracker.countries import country_name
 from tracker.domain import DomainError
@@ -235,3 +237,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(recompute_reporting_command)
     app.cli.add_command(documents_group)
+    app.cli.add_command(billing_group)
