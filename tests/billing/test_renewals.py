@@ -193,4 +193,3 @@ def test_an_issued_invoice_is_e_mailed_to_the_owner_in_their_language(reviewer):
     assert invoice.number in body and "300" in body and "€" in body
     assert f"{invoice.due_on.day} de " in body and str(invoice.due_on.year) in body
     assert f"https://tracker.test/company/invoices/{invoice.number}" in body
-
