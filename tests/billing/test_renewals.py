@@ -10,7 +10,7 @@ from tests.factories import CompanyFactory, joining_invoice, owner_of
 from tracker.audit import AuditEntry
 from tracker.billing import renewals, season, services
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceState, RenewalNotice
-from tracker.companies.models import RevenueBand, Stage
+from tracker.companies.models import Company, Membership, RevenueBand, Stage
 from tracker.extensions import db
 from tracker.outbox import OutboxMessage
 
@@ -193,3 +193,22 @@ def test_an_issued_invoice_is_e_mailed_to_the_owner_in_their_language(reviewer):
     assert invoice.number in body and "300" in body and "€" in body
     assert f"{invoice.due_on.day} de " in body and str(invoice.due_on.year) in body
     assert f"https://tracker.test/company/invoices/{invoice.number}" in body
+
+
+def test_demo_data_has_a_cancelled_invoice_and_a_renewal_awaiting_confirmation(runner):
+    result = runner.invoke(args=["demo-data", "--companies", "200", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    cancelled = db.session.scalars(
+        select(Invoice).where(Invoice.state == InvoiceState.CANCELLED)
+    ).one()
+    assert cancelled.cancel_reason and services.joining_invoice(cancelled.company).is_open
+    today = services.today()
+    awaiting = [
+        company
+        for company in db.session.scalars(select(Company).join(Membership))
+        if services.renewal_year(company, today) == today.year
+    ]
+    assert awaiting
+    # Made-up owners get no e-mail; the demo owner's plan approval went through the services.
+    recipients = db.session.scalars(select(OutboxMessage.recipient)).all()
+    assert recipients == ["owner@demo.thecode.example"]
