@@ -77,6 +77,7 @@ def render_invoice(invoice: Invoice, status: int = 200, **forms):
     for form in forms.values():
         if not form.version.data:
             form.version.data = str(invoice.version)
+    distinct_ids(forms["cancel_form"], "cancel")  # its reason beside the waiver's
     page = render_template(
         "billing/staff_detail.html",
         invoice=invoice,
