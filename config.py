@@ -137,6 +137,14 @@ class Config:
     # Invoices (tracker/billing): due this many days after they are issued; the issuer printed
     # on them.
     INVOICE_DUE_DAYS = int(os.environ.get("INVOICE_DUE_DAYS", "30"))
+    # The renewal season (`flask billing renewals`, daily): owners may confirm next year's
+    # revenue band from this many days before 31 December (30: from 1 December); on this day
+    # of January an unconfirmed member's renewal is issued on the band on record.
+    RENEWAL_OPENS_DAYS = int(os.environ.get("RENEWAL_OPENS_DAYS", "30"))
+    RENEWAL_AUTO_ISSUE_DAY = int(os.environ.get("RENEWAL_AUTO_ISSUE_DAY", "15"))
+    # A member whose previous year is paid stays current this many days into the new year
+    # (while its renewal is not overdue): 31 is up to and including 31 January.
+    MEMBERSHIP_GRACE_DAYS = int(os.environ.get("MEMBERSHIP_GRACE_DAYS", "31"))
     INVOICE_ISSUER = {
         "name": os.environ.get("INVOICE_ISSUER_NAME", "ECPAT International"),
         "address": os.environ.get(

@@ -574,6 +574,15 @@ CASES += [
         IM + "/waive",
         {"reason": "Hardship after the floods."},
     ),
+    Case(
+        "POST",
+        "/review/invoices/<int:invoice_id>/cancel",
+        SETTLE,
+        IM + "/cancel",
+        {"reason": "Issued on the wrong revenue band."},
+    ),
+    # M's renewal stands (not a cancelled joining invoice): staff are sent back to it.
+    Case("POST", "/review/invoices/<int:invoice_id>/reissue", SETTLE, IM + "/reissue"),
     # No discount exists: the choice is refused beside the field.
     Case(
         "POST",

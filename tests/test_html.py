@@ -459,6 +459,15 @@ def test_billing_pages_are_valid(client, auth, reviewer, admin, vnu, tmp_path):
         client, f"/review/invoices/{invoice.id}/pay", {"paid_on": "", "version": "1"}
     )
     pages["company_with_invoice"] = fetch(client, f"/review/companies/{company.id}")
+    pages["cancel_errors"] = fetch(
+        client, f"/review/invoices/{invoice.id}/cancel", {"reason": "", "version": "1"}
+    )
+    cancelled = {"reason": "Wrong band", "version": "1"}
+    assert client.submit(f"/review/invoices/{invoice.id}/cancel", cancelled).status_code == 302
+    pages["staff_invoice_cancelled"] = fetch(client, f"/review/invoices/{invoice.id}")
+    auth.logout()
+    auth.login("owner.billing@example.com")
+    pages["invoice_cancelled"] = fetch(client, f"/company/invoices/{invoice.number}")
     auth.logout()
     auth.login(admin.email)
     pages["fees"] = fetch(client, "/review/fees")

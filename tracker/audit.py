@@ -75,6 +75,8 @@ class AuditAction(LabelledEnum):
     INVOICE_PAID = "invoice.paid"
     INVOICE_WAIVED = "invoice.waived"
     INVOICE_DISCOUNTED = "invoice.discounted"
+    INVOICE_CANCELLED = "invoice.cancelled"
+    RENEWAL_NOTICE_SENT = "invoice.renewal_notice_sent"
     REPRESENTATIVE_CREATED = "representative.created"
     REPRESENTATIVE_UPDATED = "representative.updated"
     REPRESENTATIVE_ASSIGNED = "company.representative_assigned"
@@ -159,6 +161,8 @@ ACTION_TITLES = {
     AuditAction.INVOICE_PAID: _l("Invoice payment recorded"),
     AuditAction.INVOICE_WAIVED: _l("Invoice waived"),
     AuditAction.INVOICE_DISCOUNTED: _l("Discount applied to an invoice"),
+    AuditAction.INVOICE_CANCELLED: _l("Invoice cancelled"),
+    AuditAction.RENEWAL_NOTICE_SENT: _l("Asked to confirm the revenue band for the renewal"),
 }
 
 

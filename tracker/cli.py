@@ -1,7 +1,8 @@
 """Command-line tools (`flask --app wsgi ...`): `demo-data`, `create-staff`, `send-mail` (the
 outbox's queued e-mail), `send-reminders` (reminders of reports due, and of a new version of
 the criteria to sign, then sent) and `criteria notify` (the latter alone); the mail commands are
-meant for cron; `documents prune` deletes stored policy documents nothing refers to.
+meant for cron, as is `billing renewals` (tracker/billing/cli.py: the renewal season);
+`documents prune` deletes stored policy documents nothing refers to.
 """
 
 from datetime import UTC, datetime, time
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from tracker import outbox
 from tracker.auth.models import Role
 from tracker.auth.services import StaffAccount, create_staff, find_user
+from tracker.billing.cli import billing_group
 from tracker.companies import criteria_notices
 from tracker.companies.criteria import current_version
 from tracker.companies.models import Membership
@@ -273,3 +275,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(recompute_reporting_command)
     app.cli.add_command(criteria_group)
     app.cli.add_command(documents_group)
+    app.cli.add_command(billing_group)

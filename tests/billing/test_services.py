@@ -26,6 +26,7 @@ from tracker.companies.models import ApplicationStatus, RevenueBand
 from tracker.companies.services import SignatureInput, sign_code
 from tracker.domain import DomainError
 from tracker.extensions import db
+from tracker.outbox import OutboxMessage
 from tracker.review.services import approve_application
 
 TODAY = date(2026, 12, 6)
@@ -99,7 +100,7 @@ def test_numbers_given_in_parallel_transactions_never_repeat(app):
 
 def test_plan_approval_issues_the_joining_invoice_from_the_fee_table(reviewer, restore_fees):
     company = CompanyFactory(revenue_band=RevenueBand.UP_TO_50M)
-    owner_of(company)
+    owner = owner_of(company)
     fee = db.session.scalar(select(FeeBand).where(FeeBand.band == RevenueBand.UP_TO_50M))
     fee.amount = 750  # an administrator's change applies to invoices issued after it
     approve_application(company, reviewer)
@@ -116,6 +117,16 @@ def test_plan_approval_issues_the_joining_invoice_from_the_fee_table(reviewer, r
     assert invoice.due_on == invoice.issued_at.date() + timedelta(days=30)
     assert invoice.year == services.today().year
     assert actions()[-1] == "invoice.issued"
+    # The owner is told in the same transaction: number, amount, due date and its page.
+    [message] = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "invoice_issued", OutboxMessage.recipient == owner.email
+        )
+    )
+    assert message.subject == f"Invoice {invoice.number} from ECPAT"
+    assert "Amount due: €750, by " in message.body
+    assert invoice.due_on.strftime("%B %-d, %Y") in message.body
+    assert f"https://tracker.test/company/invoices/{invoice.number}" in message.body
 
 
 def test_joining_invoice_is_issued_once(reviewer):

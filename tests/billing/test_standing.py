@@ -9,7 +9,11 @@ from sqlalchemy import select
 from tests.factories import CompanyFactory, joining_invoice, owner_of
 from tracker.billing import services
 from tracker.billing.models import InvoiceKind, InvoiceState, PaymentMethod
-from tracker.billing.standing import membership_paid_for_clause, payment_overdue_clause
+from tracker.billing.standing import (
+    membership_current_clause,
+    membership_paid_for_clause,
+    payment_overdue_clause,
+)
 from tracker.companies.models import Company, Stage
 from tracker.extensions import db
 
@@ -174,3 +178,88 @@ def test_no_overdue_badge_nor_suggestion_otherwise(client, auth, reviewer, paid)
     assert "Payment overdue" not in page and "unpaid</textarea>" not in page
     said = "fee paid or waived" if paid else "fee not recorded yet"
     assert f"Membership year {THIS_YEAR}: {said}." in page
+
+
+# The grace days of January ------------------------------------------------------------------
+
+PAID_2026 = [(2026, "joining", "paid", date(2026, 3, 1))]
+UNPAID_2026 = [(2026, "joining", "issued", date(2026, 3, 1))]
+PAID_2025 = [(2025, "joining", "paid", date(2025, 3, 1))]
+RENEWAL_DUE_20_JAN = (2027, "renewal", "issued", date(2027, 1, 20))
+
+# (invoices, day, current, the year that makes it current, the renewal due by)
+GRACE = {
+    "31 December, 2026 paid": (PAID_2026, date(2026, 12, 31), True, 2026, None),
+    "1 January, 2026 paid": (PAID_2026, date(2027, 1, 1), True, 2026, date(2027, 1, 31)),
+    "last grace day": (PAID_2026, date(2027, 1, 31), True, 2026, date(2027, 1, 31)),
+    "the day after": (PAID_2026, date(2027, 2, 1), False, None, None),
+    "renewal open, not due": (
+        [*PAID_2026, RENEWAL_DUE_20_JAN],
+        date(2027, 1, 20),
+        True,
+        2026,
+        date(2027, 1, 20),
+    ),
+    "renewal overdue in the grace": (
+        [*PAID_2026, RENEWAL_DUE_20_JAN],
+        date(2027, 1, 21),
+        False,
+        None,
+        None,
+    ),
+    "renewal paid": (
+        [*PAID_2026, (2027, "renewal", "paid", date(2027, 1, 20))],
+        date(2027, 1, 10),
+        True,
+        2027,
+        None,
+    ),
+    "2026 unpaid": (UNPAID_2026, date(2027, 1, 5), False, None, None),
+    "2025 paid only": (PAID_2025, date(2027, 1, 5), False, None, None),
+}
+
+
+@pytest.mark.parametrize("case", GRACE)
+@pytest.mark.parametrize("stage", [Stage.ACTIVE, Stage.SUSPENDED])
+def test_membership_current_in_the_grace_days_agrees_with_its_sql_twin(case, stage):
+    invoices, on, current, year, due_by = GRACE[case]
+    company = CompanyFactory(stage=stage, paid__none=True)
+    for invoice_year, kind, state, due in invoices:
+        invoice(company, invoice_year, kind, state, due)
+    current = current and stage is Stage.ACTIVE  # suspended members are never current
+    assert services.membership_current(company, on) is current
+    assert (company.id in twin(membership_current_clause(on))) is current
+    assert services.current_year(company, on) == (year if current else None)
+    assert services.renewal_due_by(company, on) == (due_by if current else None)
+
+
+def test_no_grace_days_when_configured_so(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MEMBERSHIP_GRACE_DAYS", 0)
+    company = CompanyFactory(stage=Stage.ACTIVE, paid__none=True)
+    invoice(company, 2026, state="paid")
+    assert services.membership_current(company, date(2026, 12, 31))
+    assert not services.membership_current(company, date(2027, 1, 1))
+    assert company.id not in twin(membership_current_clause(date(2027, 1, 1)))
+
+
+@pytest.fixture()
+def in_january(monkeypatch):
+    """Pages see 10 January 2027: a grace day."""
+    from tracker.reports import services as report_services
+
+    day = date(2027, 1, 10)
+    monkeypatch.setattr(services, "today", lambda: day)
+    monkeypatch.setattr(report_services, "today", lambda: day)
+    return day
+
+
+def test_verify_and_the_certificate_during_the_grace_days(client, auth, in_january):
+    company = CompanyFactory(stage=Stage.ACTIVE, paid__none=True, display_name="Graceful")
+    invoice(company, 2026, state="paid")
+    text = client.get(f"/verify/{company.membership_number}").get_data(as_text=True)
+    assert "Membership current for 2026" in text
+    assert "Renewal for 2027 due by January 31, 2027." in text
+    assert "Valid until" not in text and "not yet recorded" not in text
+    auth.login(owner_of(company).email)
+    html = client.get("/company/certificate").get_data(as_text=True)
+    assert "Member of The Code, membership year 2026, valid until December 31, 2026" in html

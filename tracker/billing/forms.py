@@ -1,4 +1,5 @@
-"""Staff forms: the fee table, discounts, recording a payment and waiving an invoice."""
+"""Staff forms: the fee table, discounts, recording a payment, waiving or cancelling an
+invoice; and the member's confirmation of its revenue band."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -60,6 +61,17 @@ class WaiveForm(VersionedForm):
         "Why is the invoice waived?",
         validators=[DataRequired("Give the reason for waiving the invoice."), Length(max=4000)],
     )
+
+
+class CancelForm(VersionedForm):
+    reason = TextAreaField(
+        "Why is the invoice cancelled?",
+        validators=[DataRequired("Give the reason for cancelling the invoice."), Length(max=4000)],
+    )
+
+
+class ReissueForm(BaseForm):
+    """The button that issues a new joining invoice after one was cancelled (CSRF only)."""
 
 
 class FeeForm(VersionedForm):

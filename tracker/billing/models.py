@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -136,12 +137,25 @@ class InvoiceCounter(db.Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+LIVE = "state != 'cancelled'"  # the invoices the unique index below counts
+
+
 class Invoice(db.Model):
     """A fee invoice for one membership year (a calendar year), and how it was settled."""
 
     __tablename__ = "invoices"
     __table_args__ = (
-        UniqueConstraint("company_id", "year", "kind", name="uq_invoices_company_year_kind"),
+        # One live invoice per company, year and kind: a cancelled one makes way for its
+        # replacement (a partial unique index, on SQLite and PostgreSQL alike).
+        Index(
+            "uq_invoices_company_year_kind_live",
+            "company_id",
+            "year",
+            "kind",
+            unique=True,
+            sqlite_where=text(LIVE),
+            postgresql_where=text(LIVE),
+        ),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("state != 'paid' OR paid_on IS NOT NULL", name="paid_has_date"),
         CheckConstraint("state != 'waived' OR waiver_reason IS NOT NULL", name="waived_has_reason"),
@@ -175,12 +189,16 @@ class Invoice(db.Model):
     waiver_reason: Mapped[str | None] = mapped_column(Text)
     waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: two staff recording at once cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     company: Mapped[Company] = relationship()
     recorded_by: Mapped["User | None"] = relationship(foreign_keys=[recorded_by_id])  # noqa: F821
     waived_by: Mapped["User | None"] = relationship(foreign_keys=[waived_by_id])  # noqa: F821
+    cancelled_by: Mapped["User | None"] = relationship(foreign_keys=[cancelled_by_id])  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -202,6 +220,10 @@ class Invoice(db.Model):
     def is_waived(self) -> bool:
         return self.state is InvoiceState.WAIVED
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state is InvoiceState.CANCELLED
+
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.due_on < today
 
@@ -217,3 +239,18 @@ class Invoice(db.Model):
 
     def __repr__(self) -> str:
         return f"<Invoice {self.number} {self.state}>"
+
+
+class RenewalNotice(db.Model):
+    """That the owner was asked to confirm the revenue band for a membership year: the daily
+    renewals job asks once per company and year (the unique key holds under parallel runs)."""
+
+    __tablename__ = "renewal_notices"
+    __table_args__ = (
+        UniqueConstraint("company_id", "year", name="uq_renewal_notices_company_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

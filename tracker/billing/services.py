@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.models import Role, User
+from tracker.billing import emails
 from tracker.billing.fees import InvoiceConflict, quote
 from tracker.billing.models import (
     Discount,
@@ -25,10 +26,14 @@ from tracker.billing.models import (
     InvoiceState,
     PaymentMethod,
 )
+from tracker.billing.season import renewal_year as renewal_year
+from tracker.billing.standing import current_year as current_year
+from tracker.billing.standing import grace_ends as grace_ends
 from tracker.billing.standing import membership_current as membership_current
 from tracker.billing.standing import membership_paid_for as membership_paid_for
 from tracker.billing.standing import overdue_among as overdue_among
 from tracker.billing.standing import payment_overdue as payment_overdue
+from tracker.billing.standing import renewal_due_by as renewal_due_by
 from tracker.billing.standing import year_ends as year_ends
 from tracker.companies import queries
 from tracker.companies.models import Company
@@ -83,9 +88,11 @@ def issue_invoice(
     year: int,
     actor: User | None,
     discount: Discount | None = None,
+    notify: bool = True,
 ) -> Invoice:
     """Issue an invoice for the company's revenue band, from the fee table, due in the
-    configured number of days.
+    configured number of days, and e-mail it to the owner (in the same transaction; the demo
+    loader passes `notify=False`). `actor` None is the system (the daily renewals job).
 
     :raises DomainError: if the fee table has no fee for the company's band.
     """
@@ -118,20 +125,45 @@ def issue_invoice(
         currency=invoice.currency,
         discount=price.discount_name,
     )
+    if notify:
+        emails.queue_issued(invoice)
     return invoice
 
 
 def issue_joining_invoice(
-    company: Company, actor: User | None, discount: Discount | None = None
+    company: Company, actor: User | None, discount: Discount | None = None, notify: bool = True
 ) -> Invoice:
-    """The company's joining invoice, issued now for this membership year unless it has one.
+    """The company's joining invoice, issued now for this membership year unless it has one
+    that is not cancelled.
 
     :raises DomainError: if the fee table has no fee for the company's band.
     """
     existing = joining_invoice(company)
-    if existing is not None:
+    if existing is not None and not existing.is_cancelled:
         return existing
-    return issue_invoice(company, InvoiceKind.JOINING, today().year, actor, discount)
+    return issue_invoice(company, InvoiceKind.JOINING, today().year, actor, discount, notify)
+
+
+def may_reissue_joining(staff: User, company: Company) -> bool:
+    """Whether `staff` may issue a new joining invoice: ECPAT staff, for a company that has not
+    signed yet and whose joining invoice was cancelled (after a band correction, say)."""
+    invoice = joining_invoice(company)
+    return (
+        staff.role in SETTLING_ROLES
+        and not company.has_membership
+        and invoice is not None
+        and invoice.is_cancelled
+    )
+
+
+def reissue_joining_invoice(company: Company, staff: User) -> Invoice:
+    """Issue a new joining invoice after the last one was cancelled, on the band on record.
+
+    :raises DomainError: for anyone but ECPAT staff, or while a joining invoice stands.
+    """
+    if not may_reissue_joining(staff, company):
+        raise DomainError.on(None, "A new joining invoice is issued only after one is cancelled.")
+    return issue_joining_invoice(company, staff)
 
 
 def joining_invoice(company: Company) -> Invoice | None:
@@ -148,19 +180,6 @@ def joining_settled(company: Company) -> bool:
     """Whether the joining invoice is paid or waived: the company may then sign."""
     invoice = joining_invoice(company)
     return invoice is not None and invoice.is_settled
-
-
-def renewal_year(company: Company, on: date) -> int | None:
-    """The membership year a member owes a renewal invoice for (the calendar year of `on`,
-    once it joined in an earlier one and none is issued yet), or None."""
-    if not (company.is_member or company.is_suspended) or company.joined_at.year >= on.year:
-        return None
-    issued = select(Invoice.id).where(
-        Invoice.company_id == company.id,
-        Invoice.kind == InvoiceKind.RENEWAL,
-        Invoice.year == on.year,
-    )
-    return None if db.session.scalar(issued) is not None else on.year
 
 
 def confirm_band_and_renew(company: Company, owner: User, year: int, on: date) -> Invoice:
@@ -268,6 +287,34 @@ def apply_discount(invoice: Invoice, staff: User, discount: Discount, seen_versi
         discount=discount.name,
         amount=invoice.amount,
         comment=discount.reason,
+    )
+
+
+def may_cancel(staff: User, invoice: Invoice) -> bool:
+    """Whether `staff` may cancel the invoice: ECPAT staff, while it is open."""
+    return may_settle(staff, invoice)
+
+
+def cancel_invoice(invoice: Invoice, staff: User, reason: str, seen_version: int) -> None:
+    """Cancel the invoice: nothing is owed on it. A cancelled joining invoice lets staff issue
+    a new one; a cancelled renewal makes the renewal due again.
+
+    :raises DomainError: for anyone but ECPAT staff, an invoice not open, or no reason.
+    :raises InvoiceConflict: if the invoice changed since version `seen_version` was read.
+    """
+    _check_settle(invoice, staff, seen_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.on("reason", "Give the reason for cancelling the invoice.")
+    invoice.state = InvoiceState.CANCELLED
+    invoice.cancel_reason, invoice.cancelled_by, invoice.cancelled_at = reason, staff, utcnow()
+    db.session.flush()
+    audit.record(
+        AuditAction.INVOICE_CANCELLED,
+        actor=staff,
+        company=invoice.company,
+        number=invoice.number,
+        comment=reason,
     )
 
 

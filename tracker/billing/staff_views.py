@@ -1,5 +1,5 @@
-"""Staff pages of billing: open and overdue invoices, recording payment or a waiver, and the
-fee table that administrators keep."""
+"""Staff pages of billing: open and overdue invoices, recording payment, a waiver or a
+cancellation (then a new joining invoice), and the fee table that administrators keep."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -9,12 +9,21 @@ from tracker.billing import emails, services
 from tracker.billing import fees as fee_table
 from tracker.billing.forms import (
     ApplyDiscountForm,
+    CancelForm,
     DiscountForm,
     FeeForm,
     PaymentForm,
+    ReissueForm,
     WaiveForm,
 )
-from tracker.billing.models import Discount, DiscountKind, FeeBand, Invoice, PaymentMethod
+from tracker.billing.models import (
+    Discount,
+    DiscountKind,
+    FeeBand,
+    Invoice,
+    InvoiceKind,
+    PaymentMethod,
+)
 from tracker.companies import queries
 from tracker.companies.models import Company
 from tracker.domain import DomainError, populate_errors
@@ -59,17 +68,26 @@ def index():
 
 def render_invoice(invoice: Invoice, status: int = 200, **forms):
     forms.setdefault("discount_form", ApplyDiscountForm(fee_table.discounts()))
-    for name, form_class in (("payment_form", PaymentForm), ("waive_form", WaiveForm)):
+    for name, form_class in (
+        ("payment_form", PaymentForm),
+        ("waive_form", WaiveForm),
+        ("cancel_form", CancelForm),
+    ):
         forms.setdefault(name, form_class())
     for form in forms.values():
         if not form.version.data:
             form.version.data = str(invoice.version)
+    distinct_ids(forms["cancel_form"], "cancel")  # its reason beside the waiver's
     page = render_template(
         "billing/staff_detail.html",
         invoice=invoice,
         issuer=services.issuer(),
         today=services.today(),
         may_settle=services.may_settle(current_user, invoice),
+        may_cancel=services.may_cancel(current_user, invoice),
+        may_reissue=invoice.kind is InvoiceKind.JOINING
+        and services.may_reissue_joining(current_user, invoice.company),
+        reissue_form=ReissueForm(),
         **forms,
     )
     return page, status
@@ -137,6 +155,35 @@ def waive(invoice_id: int):
         services.waive_invoice(invoice, current_user, form.reason.data, form.seen_version)
 
     return settle(invoice_id, WaiveForm(), "waive_form", record, "Invoice {number} waived.")
+
+
+@bp.post("/invoices/<int:invoice_id>/cancel")
+@staff_required
+def cancel(invoice_id: int):
+    def record(invoice, form):
+        services.cancel_invoice(invoice, current_user, form.reason.data, form.seen_version)
+
+    return settle(invoice_id, CancelForm(), "cancel_form", record, "Invoice {number} cancelled.")
+
+
+@bp.post("/invoices/<int:invoice_id>/reissue")
+@staff_required
+def reissue(invoice_id: int):
+    """Issue a new joining invoice, on the band on record, after this one was cancelled."""
+    cancelled = get_invoice_or_404(invoice_id)
+    if current_user.role not in services.SETTLING_ROLES:
+        abort(403)
+    if not ReissueForm().validate_on_submit():
+        abort(400)  # only a missing or stale CSRF token fails a form without fields
+    try:
+        invoice = services.reissue_joining_invoice(cancelled.company, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("billing_staff.detail", invoice_id=invoice_id))
+    db.session.commit()
+    flash(f"Joining invoice {invoice.number} issued.", "success")
+    return redirect(url_for("billing_staff.detail", invoice_id=invoice.id))
 
 
 def render_fees(status: int = 200, fee_forms: dict | None = None, discount_form=None):

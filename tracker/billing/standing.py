@@ -4,9 +4,10 @@ Each rule is one predicate on a company and its SQL twin (for lists), tested aga
 services, views and templates ask these, never look at invoices themselves.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, not_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 
 from tracker.billing.models import Invoice, InvoiceKind
 from tracker.companies.models import Company, Membership, Standing
@@ -32,15 +33,45 @@ def membership_paid_for_clause(year: int) -> ColumnElement[bool]:
     return exists(select(Invoice.id).where(_of_year(year), Invoice.settled_clause()))
 
 
-def payment_overdue_clause(on: date) -> ColumnElement[bool]:
-    """The SQL twin of `payment_overdue`, on `Company` rows."""
-    active = exists(
+def _active() -> ColumnElement[bool]:
+    # The SQL twin of Company.is_member.
+    return exists(
         select(Membership.id).where(
             Membership.company_id == Company.id, Membership.standing == Standing.ACTIVE
         )
     )
-    overdue = exists(select(Invoice.id).where(_of_year(on.year), Invoice.overdue_clause(on)))
-    return and_(active, overdue, not_(membership_paid_for_clause(on.year)))
+
+
+def _overdue_clause(on: date) -> ColumnElement[bool]:
+    return exists(select(Invoice.id).where(_of_year(on.year), Invoice.overdue_clause(on)))
+
+
+def payment_overdue_clause(on: date) -> ColumnElement[bool]:
+    """The SQL twin of `payment_overdue`, on `Company` rows."""
+    return and_(_active(), _overdue_clause(on), not_(membership_paid_for_clause(on.year)))
+
+
+def grace_ends(year: int) -> date:
+    """The last day of membership year `year` on which last year's payment still keeps a
+    membership current (31 January with the default 31 days; none before 1 January with 0)."""
+    days = int(current_app.config.get("MEMBERSHIP_GRACE_DAYS", 31))
+    return date(year, 1, 1) + timedelta(days=days - 1)
+
+
+def in_grace_clause(on: date) -> ColumnElement[bool]:
+    """The SQL twin of `in_grace`, on `Company` rows."""
+    if on > grace_ends(on.year):
+        return false()
+    return and_(
+        membership_paid_for_clause(on.year - 1),
+        not_(membership_paid_for_clause(on.year)),
+        not_(_overdue_clause(on)),
+    )
+
+
+def membership_current_clause(on: date) -> ColumnElement[bool]:
+    """The SQL twin of `membership_current`, on `Company` rows."""
+    return and_(_active(), or_(membership_paid_for_clause(on.year), in_grace_clause(on)))
 
 
 def _invoices_for(company: Company, year: int) -> list[Invoice]:
@@ -71,10 +102,42 @@ def payment_overdue(company: Company, on: date) -> bool:
     )
 
 
+def in_grace(company: Company, on: date) -> bool:
+    """Early in a membership year (up to `grace_ends`): last year is paid for, this year not
+    yet, and no invoice of this year is overdue. Last year's payment keeps the membership
+    current meanwhile, so 1 January ends no one's membership overnight."""
+    if on > grace_ends(on.year):
+        return False
+    invoices = _invoices_for(company, on.year)
+    return (
+        membership_paid_for(company, on.year - 1)
+        and not any(invoice.is_settled for invoice in invoices)
+        and not any(invoice.is_overdue(on) for invoice in invoices)
+    )
+
+
 def membership_current(company: Company, on: date) -> bool:
-    """An active member whose membership year of `on` is paid for (or waived): it may show a
-    certificate for that year, and verify calls its membership current."""
-    return company.is_member and membership_paid_for(company, on.year)
+    """An active member whose membership year of `on` is paid for (or waived), or which is in
+    its grace days with last year paid: it may show a certificate (of `current_year`), and
+    verify calls its membership current."""
+    return company.is_member and (membership_paid_for(company, on.year) or in_grace(company, on))
+
+
+def current_year(company: Company, on: date) -> int | None:
+    """The membership year that makes the membership current on `on`: that of `on`, or last
+    year during the grace days; None when it is not current."""
+    if not membership_current(company, on):
+        return None
+    return on.year if membership_paid_for(company, on.year) else on.year - 1
+
+
+def renewal_due_by(company: Company, on: date) -> date | None:
+    """During the grace days, the day by which this year's payment must be recorded for the
+    membership to stay current: the grace's end, or the renewal's due date if earlier."""
+    if not (company.is_member and in_grace(company, on)):
+        return None
+    due = [invoice.due_on for invoice in _invoices_for(company, on.year) if invoice.is_open]
+    return min([grace_ends(on.year), *due])
 
 
 def overdue_among(ids: list[int], on: date) -> set[int]:

@@ -1,6 +1,9 @@
-"""Demo invoices in every state: paid, waived, awaiting payment and overdue."""
+"""Demo invoices in every state: paid, waived, awaiting payment, overdue and cancelled (then
+issued again); and a member whose renewal awaits the confirmation of its revenue band.
 
-from datetime import timedelta
+Issued without e-mail (`notify=False`): the owners are made up."""
+
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,7 +20,7 @@ MEMBERS_INVOICED = 300
 
 def settle_joining(company: Company, staff) -> Invoice:
     """The joining invoice issued when the plan was approved, paid by bank transfer today."""
-    invoice = services.issue_joining_invoice(company, staff)
+    invoice = services.issue_joining_invoice(company, staff, notify=False)
     if invoice.is_open:
         payment = services.PaymentInput(
             services.today(), PaymentMethod.BANK_TRANSFER, f"Transfer {invoice.number}"
@@ -28,8 +31,9 @@ def settle_joining(company: Company, staff) -> Invoice:
 
 def load_billing(staff) -> None:
     """Invoices for companies that have none (idempotent): approved companies' joining
-    invoices in turn awaiting payment, overdue and waived; members' paid; and an overdue
-    renewal for the demo member. Flushes; the caller commits."""
+    invoices in turn awaiting payment (the first after one cancelled), overdue and waived;
+    members' paid (the first a member of last year whose renewal awaits confirmation).
+    Flushes; the caller commits."""
     fees.seed_fee_table()
     invoiced = select(Invoice.company_id)
     approved = db.session.scalars(
@@ -42,8 +46,10 @@ def load_billing(staff) -> None:
         .order_by(Company.id)
     )
     for index, company in enumerate(approved):
-        invoice = services.issue_joining_invoice(company, staff)
-        if index % 3 == 1:  # issued six weeks ago: past its due date
+        invoice = services.issue_joining_invoice(company, staff, notify=False)
+        if index == 0:
+            cancel_and_reissue(invoice, staff)
+        elif index % 3 == 1:  # issued six weeks ago: past its due date
             invoice.issued_at -= timedelta(days=42)
             invoice.due_on -= timedelta(days=42)
         elif index % 3 == 2:
@@ -55,8 +61,29 @@ def load_billing(staff) -> None:
         .order_by(Company.id)
         .limit(MEMBERS_INVOICED)
     )
-    for company in members:
-        settle_joining(company, staff)
+    for index, company in enumerate(members):
+        invoice = settle_joining(company, staff)
+        if index == 0:
+            awaiting_renewal(invoice)
+    db.session.flush()
+
+
+def cancel_and_reissue(invoice: Invoice, staff) -> Invoice:
+    """Staff cancel a joining invoice issued on the wrong band, then issue a new one."""
+    reason = "Issued on last year's revenue band: the company corrected it."
+    services.cancel_invoice(invoice, staff, reason, invoice.version)
+    return services.issue_joining_invoice(invoice.company, staff, notify=False)
+
+
+def awaiting_renewal(joining: Invoice) -> None:
+    """Make the member one that joined last year (its joining invoice of that year, paid): it
+    owes this year's renewal, which awaits its owner's confirmation of the revenue band."""
+    last_year = services.today().year - 1
+    company = joining.company
+    company.membership.joined_at = min(
+        company.membership.joined_at, datetime(last_year, 3, 1, tzinfo=UTC)
+    )
+    joining.year = last_year
     db.session.flush()
 
 
@@ -72,7 +99,7 @@ def overdue_renewal(company: Company, staff) -> Invoice:
     )
     if existing is not None:
         return existing
-    invoice = services.issue_invoice(company, InvoiceKind.RENEWAL, year, staff)
+    invoice = services.issue_invoice(company, InvoiceKind.RENEWAL, year, staff, notify=False)
     invoice.issued_at -= timedelta(days=45)
     invoice.due_on -= timedelta(days=45)
     entry = db.session.scalars(

@@ -17,11 +17,14 @@ bp = Blueprint("certificates", __name__, url_prefix="/company")
 def detail():
     company = own_company_or_404()
     today = billing.today()
-    year = today.year  # the membership year is the calendar year
-    if not billing.membership_current(company, today):
+    # The membership year is the calendar year; in the grace days of January, last year's
+    # (paid) one, which the certificate keeps naming.
+    year = billing.current_year(company, today)
+    if year is None:
         # Not a member (yet, or any more), or this year's fee not recorded: a page that says
         # why, never a certificate.
-        return render_template("directory/no_certificate.html", company=company, year=year), 403
+        page = render_template("directory/no_certificate.html", company=company, year=today.year)
+        return page, 403
     # The configured public address, not this request's host: the code outlives the request.
     verify_url = public_url("directory.verify", number=company.membership_number)
     signature = (company.signatures or [None])[-1]

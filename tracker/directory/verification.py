@@ -46,12 +46,19 @@ class Verification:
     standing: ReportingStanding | None = None  # its reporting standing
     overdue_since: date | None = None
     top_member_year: int | None = None  # the Top Member title it shows (latest named year)
-    year: int | None = None  # the membership year asked about (that of the day asked)
+    # The membership year asked about: that of the day asked, or in its grace days last year
+    # (paid, so the membership is current: see billing.standing.in_grace).
+    year: int | None = None
     year_paid: bool = False  # its fee recorded (paid or waived): the membership is current
+    renewal_due_by: date | None = None  # in the grace days: this year's payment due by then
 
     @property
     def valid_until(self) -> date | None:
         return billing.year_ends(self.year) if self.year_paid else None
+
+    @property
+    def renewal_year(self) -> int | None:
+        return self.renewal_due_by.year if self.renewal_due_by is not None else None
 
 
 def verify(number: str, on: date) -> Verification | None:
@@ -62,6 +69,7 @@ def verify(number: str, on: date) -> Verification | None:
     if company.stage is not Stage.ACTIVE:
         return Verification(number=company.membership.number, current=False)
     standing = services.standing_for(company, on)
+    paid_year = billing.current_year(company, on)
     overdue = standing.kind is ReportingStanding.OVERDUE
     return Verification(
         number=company.membership.number,
@@ -73,6 +81,7 @@ def verify(number: str, on: date) -> Verification | None:
         overdue_since=standing.due if overdue and shows_overdue() else None,
         # Overdue comes first, as in the directory's lists (listing.standing_of).
         top_member_year=None if overdue else recognition.latest_title(company),
-        year=on.year,
-        year_paid=billing.membership_current(company, on),
+        year=paid_year or on.year,
+        year_paid=paid_year is not None,
+        renewal_due_by=billing.renewal_due_by(company, on),
     )
