@@ -24,8 +24,9 @@ from tracker.demo.plans import approve_demo_plan, backdate_demo_plan
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.reports import documents, services
-from tracker.reports.models import Report, Section, TrainingFormat, TravellerChannel
-from tracker.reports.services import Answers, TrainingInput
+from tracker.reports.models import Report, Section, TravellerChannel
+from tracker.reports.services import Answers, GroupInput, TrainingInput
+from tracker.reports.training import StaffGroup
 from tracker.review.services import approve_application
 
 DEMO_PASSWORD = "code-demo-2026"
@@ -220,15 +221,15 @@ def _answers(report: Report, joined: datetime, trained: tuple[int | None, int | 
     for row in report.training:
         employees, count = figures[row.country_code]
         given = count is not None
-        rows.append(
-            TrainingInput(
-                row.id,
-                employees=employees if given else None,
-                trained=count,
-                format=TrainingFormat.BOTH if given else None,
-                hours=3.0 if given else None,
-            )
+        # All front-line staff, trained half in person and half by e-learning (BOTH formats).
+        group = GroupInput(
+            StaffGroup.FRONT_LINE,
+            employees=employees if given else None,
+            new_in_person=count - count // 2 if given else None,
+            new_e_learning=count // 2 if given else None,
+            current=count,
         )
+        rows.append(TrainingInput(row.id, (group,), hours=3.0 if given else None))
     return Answers(
         policy_adopted=True,
         policy_adopted_on=joined.date() - timedelta(days=10),

@@ -461,6 +461,8 @@ class _Row:
     """A training row dict read as `snapshot` reads a TrainingRow (its format an enum)."""
 
     __slots__ = ("country_code", "property_name", "city", "employees", "trained", "format", "hours")
+    current = None  # rows from before staff groups: totals only (training-entry: snapshot reads)
+    groups = ()
 
     def __init__(self, row: dict):
         for name in self.__slots__:
