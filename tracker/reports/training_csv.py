@@ -230,7 +230,7 @@ def _check_together(lines: list[TrainingLine]) -> None:
         if first[1] != line.hours:
             line.errors.append(
                 _(
-                    "Give the same hours per person as line %(line)d: they are the row's.",
+                    "Give the same hours per person as line %(line)d.",
                     line=first[0],
                 )
             )
