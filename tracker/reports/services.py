@@ -290,11 +290,12 @@ def _row_dict(row: TrainingRow) -> dict:
 
 def set_training(row: TrainingRow, given: TrainingInput) -> None:
     """The row's staff groups and hours as given; its totals and format added up from them.
-    A row from before staff groups keeps its totals until a group figure is typed."""
+    A row from before staff groups (totals, no groups) keeps its totals until a group figure
+    is typed."""
     row.hours = given.hours
     for typed in given.groups:
-        if typed.is_blank and not row.groups:
-            continue
+        if typed.is_blank and typed.staff_group not in {g.staff_group for g in row.groups}:
+            continue  # nothing to keep: no empty group rows
         group = row.group(typed.staff_group)
         for name in GROUP_COUNTS:
             setattr(group, name, getattr(typed, name))
