@@ -103,6 +103,7 @@ class TestCompanyPages:
         assert 'value="lots"' in page  # what was typed is kept
         assert 'id="training-0-groups-1-employees-error"' in page
         assert 'name="training-0-groups-1-employees" type="text" value="x"' in page
+        assert "Training row 1, Management, Employees at year end: Give a whole number" in page
         db.session.refresh(report)
         assert report.contracts_total is None
 
