@@ -24,6 +24,20 @@ def populate_errors(form: FlaskForm, error: DomainError) -> None:
             flash(message, "error")
         else:
             field.errors = [*field.errors, message]
+    _gather_row_errors(form)
+
+
+def _gather_row_errors(form) -> None:
+    """A list of rows keeps the errors its rows had when validated: add those put on a row's
+    field since, so the page's summary lists them too (rows of rows included)."""
+    for field in form:
+        if field.type != "FieldList":
+            continue
+        for entry in field.entries:
+            if hasattr(entry, "form"):
+                _gather_row_errors(entry.form)
+        own = [error for error in field.errors if isinstance(error, str)]
+        field.errors = own + [entry.errors for entry in field.entries if entry.errors]
 
 
 def find_field(form: FlaskForm, name: str):
@@ -35,4 +49,5 @@ def find_field(form: FlaskForm, name: str):
     rows = getattr(form, list_name, None)
     if rows is None or not index.isdigit() or int(index) >= len(getattr(rows, "entries", [])):
         return None
-    return getattr(rows.entries[int(index)].form, sub_name, None)
+    # Rows may hold rows of their own ("training-2-groups-0-current").
+    return find_field(rows.entries[int(index)].form, sub_name)

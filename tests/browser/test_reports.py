@@ -19,10 +19,13 @@ LOTUS_2025 = re.compile(r"^Lotus\W+2025$")  # the year is visually hidden in the
 
 
 def fill_training(page: Page, country: str, employees: str, trained: str) -> None:
-    row = page.get_by_role("group", name=country)
-    row.get_by_label("Employees at year end").fill(employees)
-    row.get_by_label("Trained during the year").fill(trained)
-    row.get_by_label("Format").select_option(label="Both")
+    """Front-line staff of the country's row: `trained` of them newly trained in person this
+    year, all of those currently trained; the other staff groups left blank."""
+    row = page.get_by_role("group", name=country, exact=True)
+    front_line = row.get_by_role("group", name=re.compile(r"^Front-line staff"))
+    front_line.get_by_label("Employees at year end").fill(employees)
+    front_line.get_by_label("New training, in person").fill(trained)
+    front_line.get_by_label("Currently trained").fill(trained)
     row.get_by_label("Hours per person").fill("2")
 
 
@@ -60,7 +63,9 @@ def test_report_is_written_returned_fixed_and_accepted(
 
     page.get_by_role("button", name="Save and preview").click()
     expect(page.get_by_role("heading", name="2. Staff training")).to_be_visible()
-    expect(page.get_by_role("cell", name="75%")).to_be_visible()  # 30 of 40, computed
+    # 30 of 40, computed: the row's coverage and its front-line staff's (the only group).
+    expect(page.get_by_role("cell", name="75%")).to_have_count(2)
+    expect(page.get_by_role("rowheader", name="Front-line staff")).to_be_visible()
     page.get_by_role("button", name="Submit the report to ECPAT").click()
     expect(page.get_by_role("status")).to_contain_text("Your 2025 report is submitted")
     browser_auth.logout()
@@ -88,7 +93,9 @@ def test_report_is_written_returned_fixed_and_accepted(
     page.goto("/review/reports/")
     page.get_by_role("link", name=LOTUS_2025).click()
     expect(page.get_by_text("What changed since version 1")).to_be_visible()
-    expect(page.get_by_text("Employees at year end: “40” → “48”")).to_be_visible()
+    expect(page.get_by_text("Thailand: Employees at year end: “40” → “48”")).to_be_visible()
+    changed = "Thailand, Front-line staff: Currently trained: “30” → “33”"
+    expect(page.get_by_text(changed)).to_be_visible()
     page.get_by_role("button", name="Accept the report").click()
     expect(page.get_by_role("status")).to_contain_text("Accepted")
     browser_auth.logout()

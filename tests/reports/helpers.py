@@ -6,7 +6,8 @@ from tests.factories import CompanyFactory, owner_of
 from tracker.companies.models import CompanyType, Operation, Stage
 from tracker.extensions import db
 from tracker.reports import services
-from tracker.reports.models import Report, TrainingFormat, TravellerChannel
+from tracker.reports.models import Report, TravellerChannel
+from tracker.reports.training import StaffGroup
 
 
 def member(joined: date = date(2024, 5, 1), countries=("TH", "KH"), **kwargs):
@@ -43,8 +44,22 @@ def complete_answers(report: Report, trained: int = 8) -> services.Answers:
         stakeholder_activities="Joint awareness week",
         cases_reported=0,
         training=tuple(
-            services.TrainingInput(row.id, 10, trained, TrainingFormat.BOTH, 2.5)
+            services.TrainingInput(row.id, training_groups(10, trained), 2.5)
             for row in report.training
+        ),
+    )
+
+
+def training_groups(employees: int, trained: int, current: int | None = None) -> tuple:
+    """Front-line staff only: `employees` of them, `trained` this year (new training, in person
+    and by e-learning), `current` (default: those trained) currently trained."""
+    return (
+        services.GroupInput(
+            StaffGroup.FRONT_LINE,
+            employees=employees,
+            new_in_person=trained - trained // 2,
+            new_e_learning=trained // 2,
+            current=trained if current is None else current,
         ),
     )
 

@@ -16,7 +16,7 @@ from tracker.extensions import db
 from tracker.reports import implementation, recognition, services, training_csv
 from tracker.reports.content import differences, snapshot
 from tracker.reports.models import Report, ReportState, Section
-from tracker.reports.training import GROUP_COUNTS, StaffGroup
+from tracker.reports.training import StaffGroup
 
 ON = date(2026, 2, 1)
 CHECKED = 'checked id="contracts_na" name="contracts_na" type="checkbox" value="y"'
@@ -183,6 +183,8 @@ def with_groups(**groups: tuple[int, int | None]):
 
     def give(report: Report) -> None:
         for row in report.training:
+            row.groups.clear()  # only the groups named here (deleted before they are added)
+            db.session.flush()
             for name, (employees, current) in groups.items():
                 group = row.group(StaffGroup(name))
                 group.employees, group.current = employees, current
@@ -197,26 +199,16 @@ def legacy_current(current: int):
 
     def give(report: Report) -> None:
         for row in report.training:
+            row.groups.clear()  # rows from before staff groups have none
+            db.session.flush()
             row.current = current
 
     return give
 
 
 def answers_of(report: Report) -> dict:
-    """The report's answers as a submission keeps them, each training row with its currently
-    trained and staff groups (the format the entry side's `snapshot` writes)."""
-    answers = snapshot(report)
-    for row, given in zip(report.training, answers["training"], strict=True):
-        given.setdefault("current", row.current)
-        given.setdefault(
-            "groups",
-            [
-                {"staff_group": group.staff_group.value}
-                | {name: getattr(group, name) for name in GROUP_COUNTS}
-                for group in row.groups
-            ],
-        )
-    return answers
+    """The report's answers as a submission keeps them (with currently trained and groups)."""
+    return snapshot(report)
 
 
 @pytest.fixture()

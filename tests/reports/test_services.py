@@ -86,7 +86,17 @@ class TestStart:
         assert new.policy_document == "stored-name"
         assert new.traveller_channels == last.traveller_channels
         by_country = {row.country_code: row for row in new.training}
-        assert (by_country["TH"].employees, by_country["TH"].trained) == (10, 8)
+        # Staff and currently trained carry over; who is trained this year starts blank.
+        thailand = by_country["TH"]
+        assert (thailand.employees, thailand.current, thailand.trained) == (10, 8, None)
+        assert thailand.hours == 2.5
+        front_line = thailand.groups[0]
+        assert (front_line.staff_group.value, front_line.employees, front_line.current) == (
+            "front_line",
+            10,
+            8,
+        )
+        assert front_line.new_in_person is None and front_line.new_e_learning is None
         assert by_country["VN"].employees is None  # a new country starts empty
 
 

@@ -20,10 +20,12 @@ PROPERTIES = [
 ]
 IMPORT, TEMPLATE = "/company/reports/2025/training/import", "/company/reports/2025/training.csv"
 GOOD = (
-    "country code,property,city,employees,trained,format,hours\n"
-    "TH,Lotus Krabi,Krabi,10,8,Both,2.5\n"
-    "TH,Lotus Bay,Phuket,40,10,e-learning,1\n"
-    "KH,Hôtel Côte,Kep,5,5,classroom,3\n"
+    "country code,property,city,staff group,employees,new in person,new e-learning,"
+    "refresher in person,refresher e-learning,currently trained,hours\n"
+    "TH,Lotus Krabi,Krabi,front-line,10,4,4,,,8,2.5\n"
+    "TH,Lotus Bay,Phuket,front-line,30,,10,,,10,1\n"
+    "TH,Lotus Bay,Phuket,management,10,,,,,5,1\n"
+    "KH,Hôtel Côte,Kep,other,5,,,5,,5,3\n"
 )
 
 
@@ -49,12 +51,12 @@ def version_on(page: str) -> str:
 def training(report: Report) -> dict[str, tuple]:
     db.session.refresh(report)
     return {
-        row.property_name: (row.employees, row.trained, row.format, row.hours)
+        row.property_name: (row.employees, row.trained, row.current, row.format, row.hours)
         for row in report.training
     }
 
 
-EMPTY = {name: (None, None, None, None) for _code, name, _city in PROPERTIES}
+EMPTY = {name: (None,) * 5 for _code, name, _city in PROPERTIES}
 
 
 def test_the_template_lists_the_chains_properties_with_their_values(client, chain, report):
@@ -68,10 +70,18 @@ def test_the_template_lists_the_chains_properties_with_their_values(client, chai
     assert body.startswith(b"\xef\xbb\xbf")  # Excel then reads it as UTF-8
     lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert lines[0][:3] == ["Country code", "Property", "City"]
-    assert sorted(lines[1:]) == [
-        ["KH", "Hôtel Côte", "Kep", "10", "7", "Both", "2.5"],
-        ["TH", "Lotus Bay", "Phuket", "10", "7", "Both", "2.5"],
-        ["TH", "Lotus Krabi", "Krabi", "10", "7", "Both", "2.5"],
+    front_line = ["Front-line staff", "10", "4", "3", "", "", "7", "2.5"]
+    blank = ["", "", "", "", "", "", "2.5"]
+    assert lines[1:] == [
+        ["KH", "Hôtel Côte", "Kep", *front_line],
+        ["KH", "Hôtel Côte", "Kep", "Management", *blank],
+        ["KH", "Hôtel Côte", "Kep", "Other staff", *blank],
+        ["TH", "Lotus Bay", "Phuket", *front_line],
+        ["TH", "Lotus Bay", "Phuket", "Management", *blank],
+        ["TH", "Lotus Bay", "Phuket", "Other staff", *blank],
+        ["TH", "Lotus Krabi", "Krabi", *front_line],
+        ["TH", "Lotus Krabi", "Krabi", "Management", *blank],
+        ["TH", "Lotus Krabi", "Krabi", "Other staff", *blank],
     ]
 
 
@@ -81,7 +91,7 @@ def test_the_template_escapes_cells_a_spreadsheet_would_run(client, auth):
     services.start_report(company, 2025, owner, ON)
     db.session.commit()
     lines = client.get(TEMPLATE).get_data().decode("utf-8-sig").splitlines()
-    assert lines[1] == "TH,'=1+2,'-Krabi,,,,"
+    assert lines[1] == "TH,'=1+2,'-Krabi,Front-line staff,,,,,,,"
 
 
 def test_pasted_rows_are_previewed_then_saved_on_confirmation(client, chain, report):
@@ -93,7 +103,8 @@ def test_pasted_rows_are_previewed_then_saved_on_confirmation(client, chain, rep
     shown = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "3 rows are ready to import." in shown and "Import 3 rows" in shown
-    assert "80%" in shown and "25%" in shown  # coverage, computed
+    assert "4 in person, 4 by e-learning" in shown  # formats, added up per group
+    assert "Management" in shown  # a line per staff group
     assert 'aria-labelledby="preview-caption"' in shown
     assert training(report) == EMPTY  # the preview saves nothing
 
@@ -101,42 +112,52 @@ def test_pasted_rows_are_previewed_then_saved_on_confirmation(client, chain, rep
     assert saved.location == "/company/reports/2025"
     assert "Training of 3 rows imported." in client.get(saved.location).get_data(as_text=True)
     assert training(report) == {
-        "Lotus Krabi": (10, 8, TrainingFormat.BOTH, 2.5),
-        "Lotus Bay": (40, 10, TrainingFormat.E_LEARNING, 1.0),
-        "Hôtel Côte": (5, 5, TrainingFormat.CLASSROOM, 3.0),
+        "Lotus Krabi": (10, 8, 8, TrainingFormat.BOTH, 2.5),
+        "Lotus Bay": (40, 10, 15, TrainingFormat.E_LEARNING, 1.0),
+        "Hôtel Côte": (5, 5, 5, TrainingFormat.CLASSROOM, 3.0),
     }
 
 
 def test_rows_left_out_of_the_file_keep_their_values(client, chain, report):
     services.save_draft(report, complete_answers(report), chain[1], report.version)
     db.session.commit()
-    data = {"rows": "TH,Lotus Bay,Phuket,40,20,,\n", "version": str(report.version)}
+    rows = "TH,Lotus Bay,Phuket,other,40,20,,,,20,\n"
+    data = {"rows": rows, "version": str(report.version)}
     page = client.submit(IMPORT, data).get_data(as_text=True)
     assert "2 rows not in the file keep their values." in page
     client.submit(IMPORT, data | {"confirm": "1"})
     rows = training(report)
-    assert rows["Lotus Bay"] == (40, 20, None, None)
-    assert rows["Lotus Krabi"] == (10, 8, TrainingFormat.BOTH, 2.5)
+    # Its front-line staff (10, 8 trained by both formats) kept; other staff added; no hours.
+    assert rows["Lotus Bay"] == (50, 28, 28, TrainingFormat.BOTH, None)
+    assert rows["Lotus Krabi"] == (10, 8, 8, TrainingFormat.BOTH, 2.5)
 
 
 @pytest.mark.parametrize(
     ("bad_line", "message"),
     [
-        ("TH,Lotus Bay,Phuket,10,11,both,1", "Trained people cannot outnumber employees."),
-        ("TH,Lotus Atlantis,Phuket,10,1,both,1", "This report has no row for “Lotus Atlantis"),
-        ("TH,Lotus Bay,Phuket,lots,1,both,1", "Give employees as a whole number"),
+        (
+            "TH,Lotus Bay,Phuket,front-line,10,6,5,,,11,1",
+            "Trained people cannot outnumber employees.",
+        ),
+        (
+            "TH,Lotus Atlantis,Phuket,front-line,10,1,,,,1,1",
+            "This report has no row for “Lotus Atlantis",
+        ),
+        ("TH,Lotus Bay,Phuket,front-line,lots,1,,,,1,1", "Give employees as a whole number"),
     ],
     ids=["trained-over-employees", "unknown-property", "bad-number"],
 )
 def test_one_bad_row_among_good_ones_saves_nothing(client, chain, report, bad_line, message):
     lines = GOOD.splitlines()
-    text = "\n".join([*lines[:2], bad_line, lines[3]]) + "\n"
+    text = "\n".join([*lines[:2], bad_line, *lines[3:]]) + "\n"
     response = client.submit(IMPORT, {"rows": text, "version": str(report.version), "confirm": "1"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "1 row has a problem" in page and "Nothing was saved." in page
     assert re.search(
-        r"<td>3</td>\s*<th[^>]*>[^<]*</th>\s*<td class=\"error\">" + re.escape(message), page
+        r"<td>3</td>\s*<th[^>]*>[^<]*</th>\s*<td>[^<]*</td>\s*<td class=\"error\">"
+        + re.escape(message),
+        page,
     )
     assert "Import 3 rows" not in page  # no confirm button for a file with problems
     assert training(report) == EMPTY
@@ -144,9 +165,10 @@ def test_one_bad_row_among_good_ones_saves_nothing(client, chain, report, bad_li
 
 def test_a_semicolon_file_from_a_french_spreadsheet_is_uploaded(client, chain, report):
     text = (
-        "Code pays;Propriété;Ville;Employés;Formés;Format;Heures\r\n"
-        "KH;Hôtel Côte;Kep;12;6;Présentiel;1,5\r\n"
-        "TH;Lotus Bay;Phuket;8;8;les deux;2,5\r\n"
+        "Code pays;Propriété;Ville;Groupe;Employés;Nouveaux en présentiel;Nouveaux en ligne;"
+        "Recyclage en présentiel;Recyclage en ligne;Formés actuellement;Heures\r\n"
+        "KH;Hôtel Côte;Kep;première ligne;12;6;;;;6;1,5\r\n"
+        "TH;Lotus Bay;Phuket;encadrement;8;;;4;4;8;2,5\r\n"
     )
     upload = (io.BytesIO(text.encode("cp1252")), "formation.csv")
     preview = client.submit(
@@ -157,13 +179,14 @@ def test_a_semicolon_file_from_a_french_spreadsheet_is_uploaded(client, chain, r
     page = preview.get_data(as_text=True)
     assert "2 rows are ready to import." in page, page
     assert "Hôtel Côte (Kep, Cambodia)" in page
-    assert "KH;Hôtel Côte;Kep;12;6;Présentiel;1,5" in page  # the text carries on to confirm
+    assert "KH;Hôtel Côte;Kep;première ligne;12;6;;;;6;1,5" in page  # carried on to confirm
     assert "1 row not in the file keeps its values." in page
     saved = client.submit(IMPORT, {"rows": text, "version": version_on(page), "confirm": "1"})
     assert saved.status_code == 302
     rows = training(report)
-    assert rows["Hôtel Côte"] == (12, 6, TrainingFormat.CLASSROOM, 1.5)
-    assert rows["Lotus Krabi"] == (None, None, None, None)
+    assert rows["Hôtel Côte"] == (12, 6, 6, TrainingFormat.CLASSROOM, 1.5)
+    assert rows["Lotus Bay"] == (8, 8, 8, TrainingFormat.BOTH, 2.5)
+    assert rows["Lotus Krabi"] == (None,) * 5
 
 
 def test_a_report_changed_between_preview_and_confirmation_is_a_conflict(client, chain, report):
@@ -182,7 +205,7 @@ def test_a_report_changed_between_preview_and_confirmation_is_a_conflict(client,
     # The page now carries the colleague's version: confirming again imports the file.
     assert version_on(shown) != seen
     client.submit(IMPORT, {"rows": GOOD, "version": version_on(shown), "confirm": "1"})
-    assert training(report)["Lotus Krabi"] == (10, 8, TrainingFormat.BOTH, 2.5)
+    assert training(report)["Lotus Krabi"] == (10, 8, 8, TrainingFormat.BOTH, 2.5)
 
 
 def test_another_company_never_reaches_the_report(client, auth, report):
@@ -213,7 +236,7 @@ def test_a_submitted_report_sends_the_import_to_its_preview(client, auth):
     assert client.get(IMPORT).location == "/company/reports/2025/preview"
     data = {"rows": GOOD, "version": str(report.version), "confirm": "1"}
     assert client.submit(IMPORT, data).location == "/company/reports/2025/preview"
-    assert set(training(report).values()) == {(10, 8, TrainingFormat.BOTH, 2.5)}
+    assert set(training(report).values()) == {(10, 8, 8, TrainingFormat.BOTH, 2.5)}
 
 
 @pytest.mark.parametrize(

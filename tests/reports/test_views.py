@@ -46,9 +46,11 @@ def form_fields(report: Report, **changes) -> dict:
     for index, row in enumerate(report.training):
         data |= {
             f"training-{index}-row_id": str(row.id),
-            f"training-{index}-employees": "10",
-            f"training-{index}-trained": "8",
-            f"training-{index}-format": "both",
+            # Front-line staff: 10 employees, 8 trained this year (new, both formats).
+            f"training-{index}-groups-0-employees": "10",
+            f"training-{index}-groups-0-new_in_person": "4",
+            f"training-{index}-groups-0-new_e_learning": "4",
+            f"training-{index}-groups-0-current": "8",
             f"training-{index}-hours": "2.5",
         }
     return data | changes
@@ -78,7 +80,8 @@ class TestCompanyPages:
         assert response.location == "/company/reports/2025"
         page = client.get("/company/reports/2025").get_data(as_text=True)
         assert "Cambodia" in page and "Thailand" in page
-        assert page.count('name="training-') == 2 * 5  # row id and four numbers per row
+        # Per row: its id, six counts for each of three staff groups, and hours.
+        assert page.count('name="training-') == 2 * (1 + 3 * 6 + 1)
 
     def test_save_a_draft(self, client, member_a):
         report = started(*member_a)
@@ -90,21 +93,28 @@ class TestCompanyPages:
 
     def test_bad_input_is_shown_beside_its_field_and_kept(self, client, member_a):
         report = started(*member_a)
-        data = form_fields(report, **{"training-0-trained": "11", "contracts_total": "lots"})
+        data = form_fields(
+            report, **{"training-0-groups-1-employees": "x", "contracts_total": "lots"}
+        )
         response = client.submit("/company/reports/2025", data)
         page = response.get_data(as_text=True)
         assert response.status_code == 400
         assert 'id="contracts_total-error"' in page
         assert 'value="lots"' in page  # what was typed is kept
+        assert 'id="training-0-groups-1-employees-error"' in page
+        assert 'name="training-0-groups-1-employees" type="text" value="x"' in page
+        assert "Training row 1, Management, Employees at year end: Give a whole number" in page
         db.session.refresh(report)
         assert report.contracts_total is None
 
     def test_trained_over_employees_is_refused_beside_the_row(self, client, member_a):
         report = started(*member_a)
-        data = form_fields(report, **{"training-0-trained": "11"})
+        data = form_fields(report, **{"training-0-groups-0-refresher_in_person": "3"})
         page = client.submit("/company/reports/2025", data).get_data(as_text=True)
-        assert 'id="training-0-trained-error"' in page
-        assert "cannot outnumber employees" in page
+        assert 'id="training-0-groups-0-employees-error"' in page
+        assert "Trained people cannot outnumber employees." in page
+        # The summary names the row and the staff group.
+        assert "Training row 1, Front-line staff, Employees at year end:" in page
 
     def test_a_colleague_saving_meanwhile_is_a_conflict_that_keeps_what_was_typed(
         self, client, member_a
@@ -238,7 +248,10 @@ class TestReview:
         page = client.get("/company/reports/2025").get_data(as_text=True)
         assert "Count the drivers too." in page
         db.session.refresh(report)
-        data = form_fields(report, **{"training-0-trained": "10"})
+        data = form_fields(
+            report,
+            **{"training-0-groups-0-new_in_person": "6", "training-0-groups-0-current": "10"},
+        )
         client.submit("/company/reports/2025", data)
         db.session.refresh(report)
         client.submit("/company/reports/2025/submit", {"version": report.version})
@@ -312,7 +325,7 @@ def test_a_chain_with_many_properties_fills_training_from_csv_and_saves_the_rest
     auth.login(owner.email)
     page = client.get("/company/reports/2025").get_data(as_text=True)
     assert "60 training rows, too many for this form" in page
-    assert 'name="training-0-employees"' not in page
+    assert 'name="training-0-groups-0-employees"' not in page
     data = {
         key: value for key, value in form_fields(report).items() if not key.startswith("training")
     }

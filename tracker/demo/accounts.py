@@ -24,8 +24,8 @@ from tracker.demo.plans import approve_demo_plan, backdate_demo_plan
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.reports import documents, services
-from tracker.reports.models import Report, Section, TrainingFormat, TravellerChannel
-from tracker.reports.services import Answers, TrainingInput
+from tracker.reports.models import Report, Section, TravellerChannel
+from tracker.reports.services import Answers, GroupInput, TrainingInput
 from tracker.reports.training import GROUP_COUNTS, StaffGroup
 from tracker.review.services import approve_application
 
@@ -157,7 +157,6 @@ def _give_history(company, owner: User, reviewer: User) -> None:
 
     report = services.start_report(company, before.year, owner, today)
     services.save_draft(report, _answers(report, joined, (48, 10)), owner, report.version)
-    _give_staff_groups(report)
     name, size = _policy_document()
     report.policy_document, report.policy_document_name = name, "child-protection-policy.pdf"
     report.policy_document_size = size
@@ -168,7 +167,6 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     services.return_report(report, reviewer, {Section.TRAINING: comment}, "", report.version)
     stamps.stamp(first + timedelta(days=6))
     services.save_draft(report, _answers(report, joined, (96, 28)), owner, report.version)
-    _give_staff_groups(report)
     training_record = ["Andaman Sea Hotels Co., Ltd.", "Code training attendance, all properties"]
     add_demo_evidence(report, owner, _policy_pdf(training_record))
     second = first + timedelta(days=9)
@@ -184,7 +182,6 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     draft = services.start_report(company, last.year, owner, today, from_last_year=True)
     answers = _answers(draft, joined, (104, None))  # the lodge's figures still to come
     services.save_draft(draft, answers, owner, draft.version)
-    _give_staff_groups(draft)
     draft.created_at = min(_at(last.end + timedelta(days=20)), utcnow())
     if today > last.due:
         extension = services.grant_extension(
@@ -218,21 +215,16 @@ def _back_date_joining_invoice(company, joined: datetime, stamps: "_Stamps") -> 
 def _answers(report: Report, joined: datetime, trained: tuple[int | None, int | None]) -> Answers:
     """Andaman Sea Hotels' answers; `trained` at the resort and at the lodge (None: not yet,
     and then the cases are not given yet either)."""
-    figures = {"TH": (120, trained[0]), "KH": (35, trained[1])}  # the resort, the lodge
     unfinished = None in trained
     rows = []
     for row in report.training:
-        employees, count = figures[row.country_code]
-        given = count is not None
-        rows.append(
-            TrainingInput(
-                row.id,
-                employees=employees if given else None,
-                trained=count,
-                format=TrainingFormat.BOTH if given else None,
-                hours=3.0 if given else None,
-            )
+        count = dict(zip(("TH", "KH"), trained, strict=True))[row.country_code]  # resort, lodge
+        groups = STAFF_GROUPS.get((row.country_code, count), {})  # none: figures still to come
+        given = tuple(
+            GroupInput(staff_group, **dict(zip(GROUP_COUNTS, counts, strict=True)))
+            for staff_group, counts in groups.items()
         )
+        rows.append(TrainingInput(row.id, given, hours=3.0 if given else None))
     return Answers(
         policy_adopted=True,
         policy_adopted_on=joined.date() - timedelta(days=10),
@@ -289,20 +281,6 @@ STAFF_GROUPS = {
         StaffGroup.OTHER: (10, 0, 8, 0, 0, 8),
     },
 }
-
-
-def _give_staff_groups(report: Report) -> None:
-    """Give each row of the saved report its staff groups, and add them up (the same totals
-    as the row's answers, now from its groups)."""
-    for row in report.training:
-        given = STAFF_GROUPS.get((row.country_code, row.trained))
-        if given is None:
-            continue  # figures still to come
-        for staff_group, counts in given.items():
-            group = row.group(staff_group)
-            for name, count in zip(GROUP_COUNTS, counts, strict=True):
-                setattr(group, name, count)
-        row.add_up()
 
 
 def _at(day: date) -> datetime:

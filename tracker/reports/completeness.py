@@ -5,8 +5,14 @@ cases reported are always asked (0 when there were none).
 """
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from tracker.reports.models import Report, Section, TravellerChannel
+from tracker.reports.content import row_label
+from tracker.reports.models import Report, Section, TrainingRow, TravellerChannel
+from tracker.reports.training import StaffGroup
+
+STAFF_GROUPS = list(StaffGroup)
+MAX_NAMED = 10  # rows named in the list of what is missing; the rest are counted
 
 
 def missing_answers(report: Report) -> list[tuple[Section, str]]:
@@ -43,15 +49,42 @@ def _missing_policy(report: Report) -> list[tuple[Section, str]]:
 
 
 def _missing_training(report: Report) -> list[tuple[Section, str]]:
-    missing: list[tuple[Section, str]] = []
-    add = missing.append
+    """Per row: employees of at least one staff group, and the currently trained of every
+    group with employees (blank training counts read as 0). Hundreds of rows (a chain's
+    properties) are named up to MAX_NAMED, then counted."""
+    missing, more = [], 0
     for row in report.training:
-        if row.employees is None or row.trained is None:
-            add((Section.TRAINING, _("Give employees and trained people for every row.")))
-            break
-    if any(row.trained and row.format is None for row in report.training):
-        add((Section.TRAINING, _("Give the training format for every row with trained people.")))
+        gaps = training_gaps(row)
+        if gaps and len(missing) >= MAX_NAMED:
+            more += 1
+        else:
+            missing += [(Section.TRAINING, message) for message in gaps]
+    if more:
+        message = ngettext(
+            "Training answers are missing in %(num)d more row.",
+            "Training answers are missing in %(num)d more rows.",
+            more,
+        )
+        missing.append((Section.TRAINING, message))
     return missing
+
+
+def training_gaps(row: TrainingRow) -> list[str]:
+    """What one training row lacks, each message naming the row (and the staff group)."""
+    label = row_label(
+        {"country_code": row.country_code, "property_name": row.property_name, "city": row.city}
+    )
+    if not any(group.employees is not None for group in row.groups):
+        return [_("%(row)s: give the employees of at least one staff group.", row=label)]
+    return [
+        _(
+            "%(row)s, %(group)s: give the number currently trained.",
+            row=label,
+            group=group.staff_group.label,
+        )
+        for group in sorted(row.groups, key=lambda g: STAFF_GROUPS.index(g.staff_group))
+        if group.employees and group.current is None
+    ]
 
 
 def _missing_contracts(report: Report) -> list[tuple[Section, str]]:

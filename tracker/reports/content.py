@@ -19,6 +19,9 @@ from tracker.reports.models import (
     TravellerChannel,
     not_applicable_field,
 )
+from tracker.reports.training import GROUP_COUNTS, TRAINED_THIS_YEAR, StaffGroup
+
+STAFF_GROUPS = list(StaffGroup)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,12 @@ def snapshot(report: Report) -> dict:
             "trained": row.trained,
             "format": row.format.value if row.format else None,
             "hours": row.hours,
+            "current": row.current,
+            "groups": [
+                {"staff_group": group.staff_group.value}
+                | {name: getattr(group, name) for name in GROUP_COUNTS}
+                for group in sorted(row.groups, key=lambda g: STAFF_GROUPS.index(g.staff_group))
+            ],
         }
         for row in report.training
     ]
@@ -114,10 +123,39 @@ def training_totals(training: list[dict]) -> tuple[int, int]:
     return sum(r["employees"] for r in rows), sum(r["trained"] for r in rows)
 
 
-def coverage(employees: int | None, trained: int | None) -> float | None:
-    if not employees or trained is None:
+def current_total(training: list[dict]) -> int | None:
+    """Currently trained people over the rows that give them (None when no row does)."""
+    given = [currently_trained(row) for row in training]
+    given = [count for count in given if count is not None]
+    return sum(given) if given else None
+
+
+def currently_trained(figures: dict) -> int | None:
+    """A snapshot row's or group's currently trained, as `TrainingRow.currently_trained` and
+    `TrainingGroup.currently_trained` read them: without that figure (submissions from before
+    staff groups), those trained this year, who are current by definition."""
+    if figures.get("current") is not None:
+        return figures["current"]
+    if "trained" in figures:
+        return figures["trained"]
+    return group_trained(figures)
+
+
+def coverage_of(training: list[dict]) -> float | None:
+    """Coverage over the rows that give both their employees and their currently trained."""
+    counted = [
+        (row["employees"], currently_trained(row))
+        for row in training
+        if row.get("employees") is not None and currently_trained(row) is not None
+    ]
+    return coverage(sum(e for e, _ in counted), sum(c for _, c in counted))
+
+
+def coverage(employees: int | None, current: int | None) -> float | None:
+    """Currently trained ÷ employees: the one coverage every page shows."""
+    if not employees or current is None:
         return None
-    return trained / employees
+    return current / employees
 
 
 def in_words(kind: str, value) -> str:
@@ -149,13 +187,72 @@ def row_label(row: dict) -> str:
 
 
 def row_in_words(row: dict) -> dict[str, str]:
+    """A training row's figures as people read them. A snapshot from before staff groups
+    (no "groups", no "current") reads as its totals and format."""
+    groups = row.get("groups") or []
     return {
         "employees": in_words("number", row.get("employees")),
         "trained": in_words("number", row.get("trained")),
-        "coverage": percent(coverage(row.get("employees"), row.get("trained"))),
-        "format": str(TrainingFormat(row["format"]).label) if row.get("format") else "",
+        "current": in_words("number", row.get("current")),
+        "coverage": percent(coverage(row.get("employees"), currently_trained(row))),
+        "format": formats_in_words(groups) if groups else _format_label(row.get("format")),
         "hours": in_words("number", row.get("hours")),
     }
+
+
+def _format_label(value: str | None) -> str:
+    return str(TrainingFormat(value).label) if value else ""
+
+
+def formats_in_words(groups: list[dict]) -> str:
+    """How many were trained in person and by e-learning this year, over the given groups."""
+    if all(group.get(name) is None for group in groups for name in TRAINED_THIS_YEAR):
+        return ""
+    in_person = sum(
+        (g.get("new_in_person") or 0) + (g.get("refresher_in_person") or 0) for g in groups
+    )
+    e_learning = sum(
+        (g.get("new_e_learning") or 0) + (g.get("refresher_e_learning") or 0) for g in groups
+    )
+    return str(
+        _l(
+            "%(in_person)s in person, %(e_learning)s by e-learning",
+            in_person=format_decimal(in_person),
+            e_learning=format_decimal(e_learning),
+        )
+    )
+
+
+def group_trained(group: dict) -> int | None:
+    """Trained this year in one group's snapshot: the four counts, None when none is given."""
+    counts = [group.get(name) for name in TRAINED_THIS_YEAR]
+    return None if all(c is None for c in counts) else sum(c or 0 for c in counts)
+
+
+def _sum(group: dict, *names: str) -> int:
+    return sum(group.get(name) or 0 for name in names)
+
+
+def groups_in_words(row: dict) -> list[tuple[str, dict[str, str]]]:
+    """Each staff group of a training row, named, with its figures in words (none for a
+    snapshot from before staff groups, or a group left blank)."""
+    found = []
+    for group in row.get("groups") or []:
+        if all(group.get(name) is None for name in GROUP_COUNTS):
+            continue
+        trained = group_trained(group)
+        values = {name: in_words("number", group.get(name)) for name in GROUP_COUNTS}
+        values |= {
+            "trained": in_words("number", trained),
+            "coverage": percent(coverage(group.get("employees"), currently_trained(group))),
+            "format": formats_in_words([group]),
+            "new": in_words("number", _sum(group, "new_in_person", "new_e_learning")),
+            "refresher": in_words(
+                "number", _sum(group, "refresher_in_person", "refresher_e_learning")
+            ),
+        }
+        found.append((str(StaffGroup(group["staff_group"]).label), values))
+    return found
 
 
 @dataclass(frozen=True)
@@ -203,22 +300,38 @@ def _training_differences(before: list[dict], after: list[dict]) -> list[Differe
         then = row_in_words(old[key]) if key in old else {}
         now = row_in_words(new[key]) if key in new else {}
         label = row_label(new.get(key) or old[key])
-        for name, title in TRAINING_TITLES.items():
-            if then.get(name, "") != now.get(name, ""):
-                found.append(
-                    Difference(
-                        Section.TRAINING,
-                        f"{label}: {title}",
-                        then.get(name, ""),
-                        now.get(name, ""),
-                    )
-                )
+        found += _changed(f"{label}: ", TRAINING_TITLES, then, now)
+        groups_then = dict(groups_in_words(old[key])) if key in old else {}
+        groups_now = dict(groups_in_words(new[key])) if key in new else {}
+        for group in StaffGroup:
+            name = str(group.label)
+            if name in groups_then or name in groups_now:
+                before_values, after_values = groups_then.get(name, {}), groups_now.get(name, {})
+                found += _changed(f"{label}, {name}: ", GROUP_TITLES, before_values, after_values)
     return found
+
+
+def _changed(prefix: str, titles: dict, then: dict, now: dict) -> list[Difference]:
+    return [
+        Difference(Section.TRAINING, f"{prefix}{title}", then.get(name, ""), now.get(name, ""))
+        for name, title in titles.items()
+        if then.get(name, "") != now.get(name, "")
+    ]
 
 
 TRAINING_TITLES = {
     "employees": _l("Employees at year end"),
     "trained": _l("Trained during the year"),
+    "current": _l("Currently trained"),
     "format": _l("Format"),
     "hours": _l("Hours per person"),
+}
+# A staff group's typed figures; its trained-this-year total follows from them.
+GROUP_TITLES = {
+    "employees": _l("Employees at year end"),
+    "new_in_person": _l("New training, in person"),
+    "new_e_learning": _l("New training, e-learning"),
+    "refresher_in_person": _l("Refresher training, in person"),
+    "refresher_e_learning": _l("Refresher training, e-learning"),
+    "current": _l("Currently trained"),
 }

@@ -1,5 +1,6 @@
 """The annual report form, and the staff forms that decide on a report."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -23,16 +24,17 @@ from tracker.formutils import BaseForm, BaseSubForm, select_choices
 from tracker.reports.models import (
     NOT_APPLICABLE_SECTIONS,
     Section,
-    TrainingFormat,
     TravellerChannel,
     not_applicable_field,
 )
 from tracker.reports.services import MAX_COUNT, MAX_HOURS
+from tracker.reports.training import StaffGroup, validity_first_year
 from tracker.review.forms import check_version
 
 TEXT_LIMIT = 4000
 COUNT = NumberRange(min=0, max=MAX_COUNT, message=_l("Give a whole number from 0 to 10,000,000."))
 NOT_A_NUMBER = _l("Give a whole number, in digits.")
+STAFF_GROUPS = tuple(StaffGroup)  # the order of a training row's group sub-forms
 
 
 def check_report_version(form, field) -> None:
@@ -70,17 +72,33 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class TrainingGroupForm(BaseSubForm):
+    """One staff group's counts in one row; which group is fixed by its place in the row
+    (`STAFF_GROUPS`), set on `staff_group` when the form is built. The labels name the
+    measure; the page adds the row and the group for screen readers."""
+
+    employees = count_field(_l("Employees at year end"))
+    new_in_person = count_field(_l("New training, in person"))
+    new_e_learning = count_field(_l("New training, e-learning"))
+    refresher_in_person = count_field(_l("Refresher training, in person"))
+    refresher_e_learning = count_field(_l("Refresher training, e-learning"))
+    # Its label names the years, which depend on the report: see `current_label`.
+    current = count_field(_l("Currently trained"))
+
+    staff_group: StaffGroup | None = None
+
+    @property
+    def legend(self) -> str | None:
+        """The group's name, for the list of problems at the top of the page."""
+        return str(self.staff_group.label) if self.staff_group else None
+
+
 class TrainingRowForm(BaseSubForm):
     """One country or property; which one is fixed by the report, named by `row_id`."""
 
     row_id = HiddenField()
-    employees = count_field(_l("Employees at year end"))
-    trained = count_field(_l("Trained during the year"))
-    format = SelectField(
-        _l("Format"),
-        choices=select_choices(TrainingFormat.choices(), _l("Choose a format")),
-        validators=[Optional()],
-        invalid_choice_message=_l("Choose a format from the list."),
+    groups = FieldList(
+        FormField(TrainingGroupForm), min_entries=len(STAFF_GROUPS), max_entries=len(STAFF_GROUPS)
     )
     hours = FloatField(
         _l("Hours per person"),
@@ -92,6 +110,27 @@ class TrainingRowForm(BaseSubForm):
         ],
         widget=TextInput(),
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+
+
+def current_label(report_year: int) -> str:
+    """ "Currently trained" with the years whose training still counts at the end of the
+    report's year (2025 or 2026 for a 2026 report with two years' validity)."""
+    first = validity_first_year(report_year)
+    if first == report_year:
+        return _(
+            "Currently trained (trained in %(year)d and employed at year end)", year=report_year
+        )
+    if first == report_year - 1:
+        return _(
+            "Currently trained (trained in %(first)d or %(year)d and employed at year end)",
+            first=first,
+            year=report_year,
+        )
+    return _(
+        "Currently trained (trained from %(first)d to %(year)d and employed at year end)",
+        first=first,
+        year=report_year,
     )
 
 
@@ -149,6 +188,13 @@ class _ReportForm(BaseForm):
     # 6. Suspected cases
     cases_reported = count_field(_l("Suspected cases reported to authorities or hotlines"))
     cases_text = text_area(_l("What happened and to whom you reported (no names of children)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each group's place in its row says which staff group it is.
+        for row in self.training.entries:
+            for staff_group, group in zip(STAFF_GROUPS, row.form.groups.entries, strict=False):
+                group.form.staff_group = staff_group
 
     @property
     def seen_version(self) -> int:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from tracker.reports.content import not_applicable
+from tracker.reports.content import currently_trained, not_applicable
 from tracker.reports.models import Report, Section, TrainingRow, not_applicable_field
 from tracker.reports.training import (
     DEFAULT_VALIDITY_YEARS,
-    TRAINED_THIS_YEAR,
     StaffGroup,
     TrainingGroup,
     validity_years,
@@ -92,18 +91,6 @@ def criteria_met(content: dict, limits: Thresholds | None = None) -> dict[int, b
     }
 
 
-def _currently_trained(figures: dict) -> int | None:
-    """A row's or a group's currently trained, as `TrainingRow.currently_trained` and
-    `TrainingGroup.currently_trained` read them: without that figure (submissions from before
-    staff groups), those trained this year, who are current by definition."""
-    if figures.get("current") is not None:
-        return figures["current"]
-    if "trained" in figures:
-        return figures["trained"]
-    counts = [figures.get(name) for name in TRAINED_THIS_YEAR]
-    return None if all(count is None for count in counts) else sum(c or 0 for c in counts)
-
-
 def training_share(training: list[dict]) -> tuple[int, int]:
     """(currently trained, employees) that criterion 2 compares: the front-line staff of all
     the report's rows, who meet travellers and children; where the report has no front-line
@@ -117,13 +104,13 @@ def training_share(training: list[dict]) -> tuple[int, int]:
     ]
     employees = sum(group.get("employees") or 0 for group in front_line)
     if employees:
-        return sum(_currently_trained(group) or 0 for group in front_line), employees
+        return sum(currently_trained(group) or 0 for group in front_line), employees
     rows = [
         row
         for row in training
-        if row.get("employees") is not None and _currently_trained(row) is not None
+        if row.get("employees") is not None and currently_trained(row) is not None
     ]
-    return sum(_currently_trained(row) for row in rows), sum(row["employees"] for row in rows)
+    return sum(currently_trained(row) for row in rows), sum(row["employees"] for row in rows)
 
 
 def _training_met_sql(percent: float) -> ColumnElement[bool]:

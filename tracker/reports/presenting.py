@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from tracker.reports import services
 from tracker.reports.content import (
     FIELDS,
-    coverage,
+    coverage_of,
+    current_total,
+    groups_in_words,
     in_words,
     not_applicable,
     percent,
@@ -35,6 +37,8 @@ class TrainingLine:
     label: str
     values: dict[str, str]
     last_year: dict[str, str] | None
+    # (staff group, its figures in words) for each group given; none in older snapshots.
+    groups: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ def training_of(answers: dict, last_year: dict | None) -> list[TrainingLine]:
             row_label(row),
             row_in_words(row),
             row_in_words(before[row_key(row)]) if row_key(row) in before else None,
+            tuple(groups_in_words(row)),
         )
         for row in answers.get("training", [])
     ]
@@ -88,10 +93,12 @@ def training_of(answers: dict, last_year: dict | None) -> list[TrainingLine]:
 
 def totals_of(answers: dict) -> dict[str, str]:
     employees, trained = training_totals(answers.get("training", []))
+    current = current_total(answers.get("training", []))
     return {
         "employees": in_words("number", employees),
         "trained": in_words("number", trained),
-        "coverage": percent(coverage(employees, trained)),
+        "coverage": percent(coverage_of(answers.get("training", []))),
+        "current": in_words("number", current),
     }
 
 

@@ -30,13 +30,13 @@ from tracker.reports.models import (
     ReportSubmission,
     ReviewOutcome,
     Section,
-    TrainingFormat,
     TrainingRow,
     TravellerChannel,
     not_applicable_field,
 )
 from tracker.reports.periods import ReportingCalendar, ReportingYear
 from tracker.reports.standing import Standing, standing_of
+from tracker.reports.training import GROUP_COUNTS, TRAINED_THIS_YEAR, StaffGroup
 
 # Members report; a suspended member too (reporting is how it gets reinstated).
 REPORTING_STAGES = frozenset({Stage.ACTIVE, Stage.SUSPENDED})
@@ -53,11 +53,34 @@ def today() -> date:
 
 
 @dataclass(frozen=True)
-class TrainingInput:
-    row_id: int
+class GroupInput:
+    """One staff group's figures in one training row, as typed (None: not given)."""
+
+    staff_group: StaffGroup
     employees: int | None = None
-    trained: int | None = None
-    format: TrainingFormat | None = None
+    new_in_person: int | None = None
+    new_e_learning: int | None = None
+    refresher_in_person: int | None = None
+    refresher_e_learning: int | None = None
+    current: int | None = None
+
+    @property
+    def trained(self) -> int:
+        """Trained this year, blanks read as 0 (what `current` may not be below)."""
+        return sum(getattr(self, name) or 0 for name in TRAINED_THIS_YEAR)
+
+    @property
+    def is_blank(self) -> bool:
+        return all(getattr(self, name) is None for name in GROUP_COUNTS)
+
+
+@dataclass(frozen=True)
+class TrainingInput:
+    """One training row: its staff groups' figures and the hours per person. The format is
+    never typed: `TrainingRow.add_up` derives it from the groups."""
+
+    row_id: int
+    groups: tuple[GroupInput, ...] = ()
     hours: float | None = None
 
 
@@ -245,12 +268,48 @@ def copy_answers(source: Report, target: Report) -> None:
     for row in target.training:
         old = before.get(row_key(_row_dict(row)))
         if old is not None:
-            row.employees, row.trained = old.employees, old.trained
-            row.format, row.hours = old.format, old.hours
+            copy_training(old, row)
+
+
+def copy_training(old: TrainingRow, row: TrainingRow) -> None:
+    """Last year's staff and currently trained per group, and the hours: this year's training
+    starts blank (who is trained this year is new each year). A row from before staff groups
+    has no group figures to carry, only its hours."""
+    row.hours = old.hours
+    for before in old.groups:
+        if before.employees is not None or before.current is not None:
+            group = row.group(before.staff_group)
+            group.employees, group.current = before.employees, before.current
+    if row.groups:
+        row.add_up()
 
 
 def _row_dict(row: TrainingRow) -> dict:
     return {"country_code": row.country_code, "property_name": row.property_name}
+
+
+def set_training(row: TrainingRow, given: TrainingInput) -> None:
+    """The row's staff groups and hours as given; its totals and format added up from them.
+    A row from before staff groups (totals, no groups) keeps its totals until a group figure
+    is typed."""
+    row.hours = given.hours
+    for typed in given.groups:
+        if typed.is_blank and typed.staff_group not in {g.staff_group for g in row.groups}:
+            continue  # nothing to keep: no empty group rows
+        group = row.group(typed.staff_group)
+        for name in GROUP_COUNTS:
+            setattr(group, name, getattr(typed, name))
+    if row.groups:
+        row.add_up()
+
+
+def training_input_of(row: TrainingRow) -> TrainingInput:
+    """The row as it stands, as an input that saves it unchanged."""
+    groups = tuple(
+        GroupInput(group.staff_group, **{name: getattr(group, name) for name in GROUP_COUNTS})
+        for group in row.groups
+    )
+    return TrainingInput(row.id, groups, row.hours)
 
 
 def check_version(report: Report, seen_version: int) -> None:
@@ -280,9 +339,7 @@ def save_draft(report: Report, answers: Answers, user: User, seen_version: int) 
     report.traveller_channels = list(answers.traveller_channels)
     rows = {row.id: row for row in report.training}
     for given in answers.training:
-        row = rows[given.row_id]
-        row.employees, row.trained = given.employees, given.trained
-        row.format, row.hours = given.format, given.hours
+        set_training(rows[given.row_id], given)
     # Always touch the report itself: its version then moves even when only rows changed.
     report.updated_at = utcnow()
     report.updated_by = user
@@ -317,18 +374,41 @@ def answer_errors(report: Report, answers: Answers) -> list[tuple[str, str]]:
 
 def _training_errors(report: Report, training: tuple[TrainingInput, ...]) -> list:
     ids = [row.id for row in report.training]
-    if sorted(given.row_id for given in training) != sorted(ids):
+    if sorted(given.row_id for given in training) != sorted(ids) or any(
+        len({g.staff_group for g in given.groups}) != len(given.groups) for given in training
+    ):
         # Rows come from the report itself; another list means the page was not ours (or old).
         return [(None, _("The training rows on this page are out of date. Reload the page."))]
     errors = []
     for index, given in enumerate(training):
         prefix = f"training-{index}-"
-        if not _in_range(given.employees) or not _in_range(given.trained):
-            errors.append((prefix + "employees", _("Give a whole number from 0 to 10,000,000.")))
-        elif given.trained is not None and given.trained > (given.employees or 0):
-            errors.append((prefix + "trained", _("Trained people cannot outnumber employees.")))
+        for number, group in enumerate(given.groups):
+            errors += group_errors(group, f"{prefix}groups-{number}-")
         if given.hours is not None and not 0 <= given.hours <= MAX_HOURS:
             errors.append((prefix + "hours", _("Give a number of hours from 0 to 1,000.")))
+    return errors
+
+
+def group_errors(group: GroupInput, prefix: str) -> list[tuple[str, str]]:
+    """One staff group's figures against the rules of `TrainingGroup`'s constraints, each
+    message on the field it concerns (`prefix` + the count's name)."""
+    out_of_range = [name for name in GROUP_COUNTS if not _in_range(getattr(group, name))]
+    if out_of_range:
+        message = _("Give a whole number from 0 to 10,000,000.")
+        return [(prefix + name, message) for name in out_of_range]
+    errors = []
+    employees = group.employees or 0
+    if group.trained > employees:
+        errors.append((prefix + "employees", _("Trained people cannot outnumber employees.")))
+    if group.current is not None and group.current > employees:
+        message = _("Currently trained people cannot outnumber employees.")
+        errors.append((prefix + "current", message))
+    elif group.current is not None and group.current < group.trained:
+        message = _(
+            "Everyone trained this year is currently trained: at least %(num)d.",
+            num=group.trained,
+        )
+        errors.append((prefix + "current", message))
     return errors
 
 

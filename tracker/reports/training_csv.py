@@ -1,11 +1,13 @@
 """Staff training of a report as a CSV file: a template to download, and the filled file read back.
 
 A hotel chain reports training per property, hundreds of rows, so it fills them in a
-spreadsheet. The file never adds or removes rows (they come from the company's properties):
-each line is matched to one of the report's rows by country code and property name
-(`content.row_key`), and every problem is given with the line number the spreadsheet shows, so
-a bad line is corrected in the file rather than half the file saved. Reading, decoding and
-formula escaping are the properties import's (`companies.properties`).
+spreadsheet. The file is long: one line per row and staff group (front-line, management,
+other), the row's hours per person repeated on each of its lines. The file never adds or removes
+rows (they come from the company's properties): each line is matched to one of the report's
+rows by country code and property name (`content.row_key`), and every problem is given with the
+line number the spreadsheet shows, so a bad line is corrected in the file rather than half the
+file saved. Reading, decoding and formula escaping are the properties import's
+(`companies.properties`).
 """
 
 import csv
@@ -23,27 +25,57 @@ from tracker.companies import properties
 from tracker.companies.services import MAX_PROPERTIES
 from tracker.countries import country_name
 from tracker.reports import services
-from tracker.reports.content import row_in_words, row_key, row_label
-from tracker.reports.models import Report, TrainingFormat, TrainingRow
+from tracker.reports.content import (
+    formats_in_words,
+    group_trained,
+    in_words,
+    row_key,
+    row_label,
+)
+from tracker.reports.models import Report, TrainingRow
+from tracker.reports.training import GROUP_COUNTS, StaffGroup
 
 COLUMNS = (
     _l("Country code"),
     _l("Property"),
     _l("City"),
+    _l("Staff group"),
     _l("Employees at year end"),
-    _l("Trained during the year"),
-    _l("Format"),
+    _l("New training, in person"),
+    _l("New training, e-learning"),
+    _l("Refresher training, in person"),
+    _l("Refresher training, e-learning"),
+    _l("Currently trained"),
     _l("Hours per person"),
 )
+FIRST_COUNT = 4  # the column of employees; the group's counts follow in GROUP_COUNTS' order
 DELIMITERS = ",;\t"
 SAMPLE_LINES = 20
-# Besides each format's value and its label in every language of the site: words a French or
+# Besides each group's value and its label in every language of the site: words a French or
 # Spanish spreadsheet is likely to hold whatever the labels' translations say.
-FORMAT_WORDS = {
-    TrainingFormat.E_LEARNING: ("online", "en ligne", "formation en ligne", "en línea"),
-    TrainingFormat.CLASSROOM: ("in person", "présentiel", "en classe", "presencial", "en aula"),
-    TrainingFormat.BOTH: ("les deux", "ambos", "ambas"),
+GROUP_WORDS = {
+    StaffGroup.FRONT_LINE: (
+        "front-line",
+        "front line",
+        "frontline",
+        "première ligne",
+        "premiere ligne",
+        "primera línea",
+        "primera linea",
+        "primera fila",
+    ),
+    StaffGroup.MANAGEMENT: (
+        "managers",
+        "direction",
+        "encadrement",
+        "gestion",
+        "dirección",
+        "gerencia",
+        "administración",
+    ),
+    StaffGroup.OTHER: ("others", "autre", "autres", "otro", "otros", "otra", "otras"),
 }
+STAFF_GROUPS = list(StaffGroup)
 SPACES = re.compile(r"[\s']")  # thousands separators: spaces (no-break ones too), apostrophes
 GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")  # 1,234 or 1.234
 WHOLE = re.compile(r"(\d{1,12})(?:[.,]0+)?")  # 12, or 12.0 as a spreadsheet may write it
@@ -52,35 +84,37 @@ DECIMAL = re.compile(r"\d{1,6}(?:[.,]\d{1,6})?")  # hours: 2.5, or 2,5 (a decima
 
 @dataclass
 class TrainingLine:
-    """One line of the file: the row of the report it updates (`row_id`) and its new values."""
+    """One line of the file: the row of the report it updates (`row_id`), the staff group, and
+    that group's new figures (`counts`, by GROUP_COUNTS name) and the row's hours."""
 
     line: int
     label: str
     row_id: int | None = None
-    employees: int | None = None
-    trained: int | None = None
-    format: TrainingFormat | None = None
+    staff_group: StaffGroup | None = None
+    counts: dict[str, int | None] = field(default_factory=dict)
     hours: float | None = None
     changed: bool = False
     errors: list[str] = field(default_factory=list)
 
     @property
-    def values(self) -> dict[str, str]:
-        """The new values as the report's pages show them, coverage included."""
-        return row_in_words(
-            {
-                "employees": self.employees,
-                "trained": self.trained,
-                "format": self.format.value if self.format else None,
-                "hours": self.hours,
-            }
-        )
+    def group_label(self) -> str:
+        return str(self.staff_group.label) if self.staff_group else ""
 
-    def as_input(self) -> services.TrainingInput:
-        assert self.row_id is not None
-        return services.TrainingInput(
-            self.row_id, self.employees, self.trained, self.format, self.hours
-        )
+    @property
+    def values(self) -> dict[str, str]:
+        """The new values as the report's pages show them."""
+        trained = group_trained(self.counts)
+        return {
+            "employees": _words(self.counts.get("employees")),
+            "trained": _words(trained),
+            "current": _words(self.counts.get("current")),
+            "format": formats_in_words([self.counts]),
+            "hours": _words(self.hours),
+        }
+
+    def as_input(self) -> services.GroupInput:
+        assert self.staff_group is not None
+        return services.GroupInput(self.staff_group, **self.counts)
 
 
 @dataclass
@@ -101,27 +135,39 @@ class ParsedTraining:
     def changed_count(self) -> int:
         return sum(1 for line in self.lines if line.changed)
 
+    @property
+    def row_count(self) -> int:
+        """Rows of the report the file gives figures for."""
+        return len({line.row_id for line in self.lines if line.row_id is not None})
+
+
+def _words(number) -> str:
+    return in_words("number", number)
+
 
 # -- The template -----------------------------------------------------------------------------
 
 
 def template_csv(report: Report) -> str:
-    """The report's rows with their current values, to fill in and import again. Text cells a
-    spreadsheet would run as formulas get a leading apostrophe (the import drops it)."""
+    """The report's rows, one line per staff group, with their current values, to fill in and
+    import again. Text cells a spreadsheet would run as formulas get a leading apostrophe (the
+    import drops it)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([properties.escaped_cell(str(title)) for title in COLUMNS])
     for row in report.training:
-        cells = (
-            row.country_code,
-            row.property_name or "",
-            row.city or "",
-            _text(row.employees),
-            _text(row.trained),
-            str(row.format.label) if row.format else "",
-            _text(row.hours),
-        )
-        writer.writerow([properties.escaped_cell(cell) for cell in cells])
+        given = {group.staff_group: group for group in row.groups}
+        for staff_group in STAFF_GROUPS:
+            group = given.get(staff_group)
+            cells = (
+                row.country_code,
+                row.property_name or "",
+                row.city or "",
+                str(staff_group.label),
+                *(_text(getattr(group, name, None)) for name in GROUP_COUNTS),
+                _text(row.hours),
+            )
+            writer.writerow([properties.escaped_cell(cell) for cell in cells])
     return out.getvalue()
 
 
@@ -138,7 +184,8 @@ def _text(number: int | float | None) -> str:
 
 
 def parse(text: str, report: Report) -> ParsedTraining:
-    """Every line of `text` matched to a row of `report`, with its problems. Nothing changes."""
+    """Every line of `text` matched to a row of `report` and a staff group, with its problems.
+    Nothing changes."""
     untouched = len(report.training)
     try:
         found = _lines(text.lstrip("\ufeff"))
@@ -149,42 +196,74 @@ def parse(text: str, report: Report) -> ParsedTraining:
         found = found[1:]
     if not found:
         return ParsedTraining([], [_("There are no rows to import.")], untouched)
-    if len(found) > MAX_PROPERTIES:
+    limit = MAX_PROPERTIES * len(STAFF_GROUPS)
+    if len(found) > limit:
         message = _(
-            "The file has %(count)d rows; a company lists at most %(max)d.",
+            "The file has %(count)d lines; a company lists at most %(max)d.",
             count=len(found),
-            max=MAX_PROPERTIES,
+            max=limit,
         )
         return ParsedTraining([], [message], untouched)
     by_key = {row_key(_as_dict(row)): row for row in report.training}
-    formats = _format_names()
-    lines, seen = [], {}
-    for number, cells in found:
-        line = _line(number, cells, by_key, formats)
-        if line.row_id is not None:
-            if line.row_id in seen:
-                line.errors.insert(0, _("This row repeats line %(line)d.", line=seen[line.row_id]))
-            seen.setdefault(line.row_id, number)
-        lines.append(line)
-    return ParsedTraining(lines, [], untouched - len(seen))
+    groups = _group_names()
+    lines = [_line(number, cells, by_key, groups) for number, cells in found]
+    _check_together(lines)
+    return ParsedTraining(lines, [], untouched - len({line.row_id for line in lines} - {None}))
+
+
+def _check_together(lines: list[TrainingLine]) -> None:
+    """What lines break together: a row and group given twice, a row's hours differing."""
+    seen: dict[tuple, int] = {}
+    hours: dict[int, tuple[int, float | None]] = {}
+    for line in lines:
+        if line.row_id is None:
+            continue
+        if line.staff_group is not None:
+            key = (line.row_id, line.staff_group)
+            if key in seen:
+                message = _("This row and staff group repeat line %(line)d.", line=seen[key])
+                line.errors.insert(0, message)
+            seen.setdefault(key, line.line)
+        if line.hours is None:  # blank: the hours another line of the row gives
+            continue
+        first = hours.setdefault(line.row_id, (line.line, line.hours))
+        if first[1] != line.hours:
+            line.errors.append(
+                _(
+                    "Give the same hours per person as line %(line)d.",
+                    line=first[0],
+                )
+            )
 
 
 def answers_with(report: Report, parsed: ParsedTraining) -> services.Answers:
-    """The report's answers as they are, with the file's training rows: what `save_draft`
-    saves. Rows the file does not mention keep their values."""
-    given = {line.row_id: line.as_input() for line in parsed.lines if line.row_id is not None}
-    training = tuple(
-        given.get(row.id)
-        or services.TrainingInput(row.id, row.employees, row.trained, row.format, row.hours)
-        for row in report.training
-    )
-    return services.answers_of(report, training=training)
+    """The report's answers as they are, with the file's training figures: what `save_draft`
+    saves. Rows the file does not mention, and groups of a row it does not give, keep their
+    values; a row's hours are those its lines give (blank on every line: none)."""
+    by_row: dict[int, list[TrainingLine]] = {}
+    for line in parsed.lines:
+        if line.row_id is not None:
+            by_row.setdefault(line.row_id, []).append(line)
+    training = []
+    for row in report.training:
+        kept = services.training_input_of(row)
+        lines = by_row.get(row.id)
+        if lines is None:
+            training.append(kept)
+            continue
+        groups = {group.staff_group: group for group in kept.groups}
+        groups |= {line.staff_group: line.as_input() for line in lines}
+        ordered = tuple(groups[g] for g in STAFF_GROUPS if g in groups)
+        given_hours = [line.hours for line in lines if line.hours is not None]
+        hours = given_hours[0] if given_hours else None
+        training.append(services.TrainingInput(row.id, ordered, hours))
+    return services.answers_of(report, training=tuple(training))
 
 
 def _lines(text: str) -> list[tuple[int, list[str]]]:
     """(line number, cells) of each line with something in it. Sniffing alone reads a semicolon
     file whose every line holds one decimal comma (French hours, "2,5") as comma-separated, so
-    the separator that gives the template's seven columns wins; failing that, the properties
+    the separator that gives the template's columns wins; failing that, the properties
     import's sniffing decides."""
     sample = text.splitlines()[:SAMPLE_LINES]
 
@@ -202,7 +281,7 @@ def _is_header(cells: list[str]) -> bool:
     """A first line of column titles, in any language: no country, and words for numbers."""
     if properties.folded(cells[0]) in properties.HEADER_WORDS:
         return True
-    counts = (cells + ["", "", "", "", ""])[3:5]
+    counts = (cells + [""] * len(COLUMNS))[FIRST_COUNT : FIRST_COUNT + 2]
     return properties.country_code_for(cells[0]) is None and all(
         cell.strip() and not _looks_numeric(cell) for cell in counts
     )
@@ -216,33 +295,34 @@ def _as_dict(row: TrainingRow) -> dict:
     return {"country_code": row.country_code, "property_name": row.property_name, "city": row.city}
 
 
-def _line(number: int, cells: list[str], rows: dict, formats: dict) -> TrainingLine:
-    """One line read: the row it names (the city is for people, not for matching) and its
-    values, each problem noted."""
+def _line(number: int, cells: list[str], rows: dict, groups: dict) -> TrainingLine:
+    """One line read: the row it names (the city is for people, not for matching), the staff
+    group and its values, each problem noted."""
     values = [properties.unescaped_cell(cell) for cell in cells] + [""] * len(COLUMNS)
-    country, name, _city, employees, trained, format_, hours = values[: len(COLUMNS)]
+    country, name, _city, group_cell = values[:FIRST_COUNT]
     line, row = _matched(number, country, name, rows)
     if any(cell.strip() for cell in cells[len(COLUMNS) :]):
         line.errors.append(
             _(
-                "Use seven columns: country code, property, city, employees, trained, format "
-                "and hours."
+                "Use eleven columns: country code, property, city, staff group, employees, "
+                "new training in person and by e-learning, refresher training in person and by "
+                "e-learning, currently trained and hours."
             )
         )
-    line.employees = _count(
-        employees, line, _("Give employees as a whole number from 0 to 10,000,000.")
-    )
-    line.trained = _count(
-        trained, line, _("Give trained people as a whole number from 0 to 10,000,000.")
-    )
-    # The rule of `services.save_draft`, which checks it again on saving.
-    if line.trained is not None and line.trained > (line.employees or 0):
-        line.errors.append(_("Trained people cannot outnumber employees."))
-    line.format = _format(format_, line, formats)
-    line.hours = _hours(hours, line)
-    if row is not None:
-        before = (row.employees, row.trained, row.format, row.hours)
-        line.changed = before != (line.employees, line.trained, line.format, line.hours)
+    line.staff_group = _staff_group(group_cell, line, groups)
+    problems = len(line.errors)
+    line.counts = {
+        name: _count(values[FIRST_COUNT + place], line, name)
+        for place, name in enumerate(GROUP_COUNTS)
+    }
+    if len(line.errors) == problems and line.staff_group is not None:
+        # The rules of `services.save_draft`, which checks them again on saving.
+        line.errors += [message for _f, message in services.group_errors(line.as_input(), "")]
+    line.hours = _hours(values[len(COLUMNS) - 1], line)
+    if row is not None and line.staff_group is not None:
+        before = next((g for g in row.groups if g.staff_group is line.staff_group), None)
+        then = {name: getattr(before, name, None) for name in GROUP_COUNTS}
+        line.changed = (then, row.hours) != (line.counts, line.hours)
     return line
 
 
@@ -267,7 +347,19 @@ def _named(name: str, country: str) -> str:
     return (f"{name} ({country})" if name else country)[:120]
 
 
-def _count(cell: str, line: TrainingLine, message: str) -> int | None:
+COUNT_MESSAGES = {
+    "employees": _l("Give employees as a whole number from 0 to 10,000,000."),
+    "new_in_person": _l("Give new training in person as a whole number from 0 to 10,000,000."),
+    "new_e_learning": _l("Give new e-learning as a whole number from 0 to 10,000,000."),
+    "refresher_in_person": _l(
+        "Give refresher training in person as a whole number from 0 to 10,000,000."
+    ),
+    "refresher_e_learning": _l("Give refresher e-learning as a whole number from 0 to 10,000,000."),
+    "current": _l("Give currently trained people as a whole number from 0 to 10,000,000."),
+}
+
+
+def _count(cell: str, line: TrainingLine, name: str) -> int | None:
     text = SPACES.sub("", cell)
     if not text:
         return None
@@ -275,7 +367,7 @@ def _count(cell: str, line: TrainingLine, message: str) -> int | None:
         text = re.sub("[.,]", "", text)
     match = WHOLE.fullmatch(text)
     if match is None or int(match.group(1)) > services.MAX_COUNT:
-        line.errors.append(message)
+        line.errors.append(str(COUNT_MESSAGES[name]))
         return None
     return int(match.group(1))
 
@@ -290,24 +382,24 @@ def _hours(cell: str, line: TrainingLine) -> float | None:
     return float(text.replace(",", "."))
 
 
-def _format(cell: str, line: TrainingLine, formats: dict) -> TrainingFormat | None:
-    if not cell:
-        return None
-    found = formats.get(_squashed(cell))
+def _staff_group(cell: str, line: TrainingLine, groups: dict) -> StaffGroup | None:
+    found = groups.get(_squashed(cell)) if cell else None
     if found is None:
-        choices = ", ".join(str(choice.label) for choice in TrainingFormat)
+        choices = ", ".join(str(choice.label) for choice in StaffGroup)
         line.errors.append(
-            _("Unknown format “%(format)s”: use %(choices)s.", format=cell[:40], choices=choices)
+            _("Unknown staff group “%(group)s”: use %(choices)s.", group=cell[:40], choices=choices)
+            if cell
+            else _("Give the staff group: %(choices)s.", choices=choices)
         )
     return found
 
 
-def _format_names() -> dict[str, TrainingFormat]:
-    """Every way of writing a format the import accepts, squashed: its value, its label in
-    each language of the site and the reader's own, and the words of FORMAT_WORDS."""
+def _group_names() -> dict[str, StaffGroup]:
+    """Every way of writing a staff group the import accepts, squashed: its value, its label
+    in each language of the site and the reader's own, and the words of GROUP_WORDS."""
     names = {}
-    for choice in TrainingFormat:
-        words = {choice.value, str(choice.label), *FORMAT_WORDS[choice]}
+    for choice in StaffGroup:
+        words = {choice.value, str(choice.label), *GROUP_WORDS[choice]}
         for language in current_app.config["LANGUAGES"]:
             with force_locale(language):
                 words.add(str(choice.label))
@@ -316,5 +408,5 @@ def _format_names() -> dict[str, TrainingFormat]:
 
 
 def _squashed(text: str) -> str:
-    """Case, accents, spaces, hyphens and underscores aside: "E-learning" is "e_learning"."""
+    """Case, accents, spaces, hyphens and underscores aside: "Front-line" is "front_line"."""
     return "".join(ch for ch in properties.folded(text) if ch.isalnum())

@@ -39,9 +39,10 @@ class TrainingImportForm(ImportForm):
             Length(max=IMPORT_LIMIT, message=_l("This is more than 2,000 rows can hold.")),
         ],
         description=_l(
-            "One row per line: country code, property, city, employees at year end, trained "
-            "during the year, format and hours per person, separated by commas, semicolons or "
-            "tabs (as copied from a spreadsheet)."
+            "One line per row and staff group: country code, property, city, staff group, "
+            "employees at year end, new training in person, new e-learning, refresher training "
+            "in person, refresher e-learning, currently trained and hours per person, separated "
+            "by commas, semicolons or tabs (as copied from a spreadsheet)."
         ),
         render_kw={"rows": 10, "spellcheck": "false"},
     )
@@ -103,7 +104,7 @@ def confirm(report: Report, form: TrainingImportForm, parsed: training_csv.Parse
         db.session.rollback()
         form.rows.errors = [message for _field, message in error.errors]
         return render(report, form, parsed), 400
-    count = len(parsed.lines)
+    count = parsed.row_count
     flash(
         ngettext("Training of %(num)d row imported.", "Training of %(num)d rows imported.", count),
         "success",

@@ -23,14 +23,17 @@ from tracker.permissions import company_user_required, own_company_or_404
 from tracker.reports import documents, notifications, services
 from tracker.reports.content import DATE_FIELDS, differences, snapshot
 from tracker.reports.evidence import is_removable
-from tracker.reports.forms import EvidenceForm, ReportForm, StartReportForm, SubmitReportForm
-from tracker.reports.models import (
-    NOT_APPLICABLE_SECTIONS,
-    Report,
-    TrainingFormat,
-    not_applicable_field,
+from tracker.reports.forms import (
+    STAFF_GROUPS,
+    EvidenceForm,
+    ReportForm,
+    StartReportForm,
+    SubmitReportForm,
+    current_label,
 )
+from tracker.reports.models import NOT_APPLICABLE_SECTIONS, Report, not_applicable_field
 from tracker.reports.presenting import report_page_context
+from tracker.reports.training import GROUP_COUNTS
 from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("reports", __name__, url_prefix="/company/reports")
@@ -118,17 +121,20 @@ def form_data(report: Report) -> dict:
         []
         if not is_inline(report)
         else [
-            {
-                "row_id": str(row.id),
-                "employees": row.employees,
-                "trained": row.trained,
-                "format": row.format.value if row.format else "",
-                "hours": row.hours,
-            }
+            {"row_id": str(row.id), "groups": groups_data(row), "hours": row.hours}
             for row in report.training
         ]
     )
     return data
+
+
+def groups_data(row) -> list[dict]:
+    """The row's figures per staff group, in the form's order (blank for a group not given)."""
+    given = {group.staff_group: group for group in row.groups}
+    return [
+        {name: getattr(given.get(staff_group), name, None) for name in GROUP_COUNTS}
+        for staff_group in STAFF_GROUPS
+    ]
 
 
 def is_inline(report: Report) -> bool:
@@ -206,15 +212,13 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
         row = entry.form
         if not (row.row_id.data or "").isdigit():
             raise DomainError.on(None, _("The training rows on this page are out of date."))
-        training.append(
-            services.TrainingInput(
-                row_id=int(row.row_id.data),
-                employees=row.employees.data,
-                trained=row.trained.data,
-                format=TrainingFormat(row.format.data) if row.format.data else None,
-                hours=row.hours.data,
+        groups = tuple(
+            services.GroupInput(
+                entry.form.staff_group, **{name: entry.form[name].data for name in GROUP_COUNTS}
             )
+            for entry in row.groups.entries
         )
+        training.append(services.TrainingInput(int(row.row_id.data), groups, row.hours.data))
     adopted = {"yes": True, "no": False}.get(form.policy_adopted.data)
     return services.Answers(
         policy_adopted=adopted,
@@ -242,8 +246,7 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
     )
 
 
-def kept(row) -> services.TrainingInput:
-    return services.TrainingInput(row.id, row.employees, row.trained, row.format, row.hours)
+kept = services.training_input_of
 
 
 def _text(value: str | None) -> str | None:
@@ -259,6 +262,7 @@ def render_edit(report: Report, form: ReportForm, conflict=None, evidence_form=N
         conflict=conflict,
         upload_dropped=request.method == "POST" and bool(getattr(upload, "filename", "")),
         inline=is_inline(report),
+        current_label=current_label(report.year),
         evidence_form=evidence_form or EvidenceForm(formdata=None),
         evidence_removable={e.id for e in report.evidence if is_removable(report, e)},
         remove_form=EmptyForm(formdata=None),
