@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, g
 from sqlalchemy import func, select
 
-from tracker import outbox
+from tracker import mail_jobs, outbox
 from tracker.auth.models import Role
 from tracker.auth.services import StaffAccount, create_staff, find_user
 from tracker.billing.cli import billing_group
@@ -132,26 +132,7 @@ def create_staff_command(
 )
 def send_mail_command(limit: int) -> None:
     """Send the queued e-mail that is due; safe to run every minute from cron."""
-    deliver(outbox.due_message_ids(limit))
-
-
-def deliver(ids: list[int]) -> None:
-    """Send these queued messages, say how it went; exit 1 if some failed (they are retried)."""
-    counts = {status: 0 for status in outbox.OutboxStatus}
-    failed = 0
-    with click.progressbar(ids, label="Sending e-mail", show_pos=True) as bar:
-        for message_id in bar:
-            status = outbox.deliver_one(message_id)
-            if status is outbox.OutboxStatus.PENDING:
-                failed += 1
-            elif status is not None:
-                counts[status] += 1
-    click.echo(
-        f"Sent {counts[outbox.OutboxStatus.SENT]}, failed {failed} (to retry), "
-        f"skipped {counts[outbox.OutboxStatus.SKIPPED]}; {outbox.pending_count()} waiting."
-    )
-    if failed:
-        raise SystemExit(1)
+    mail_jobs.deliver(outbox.due_message_ids(limit))
 
 
 REMINDER_LABELS = {
@@ -181,7 +162,7 @@ def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
     asked to sign a new version of the criteria (as `criteria notify`); safe to run daily.
     (Top Member titles belong to their year and are not ended by it.)"""
     day = on.date() if on is not None else services.today()
-    g.pop("outbox_ids", None)  # what this run queues, and only that, is delivered below
+    mail_jobs.start_collecting()
     with click.progressbar(
         length=reminders.member_count(), label=f"Reminding members ({day})", show_pos=True
     ) as bar:
@@ -189,11 +170,7 @@ def send_reminders_command(on: datetime | None, queue_only: bool) -> None:
     parts = ", ".join(f"{label}: {counts[kind]}" for kind, label in REMINDER_LABELS.items())
     click.echo(f"Queued reminders: {parts} ({sum(counts.values())} in all).")
     notify_criteria(datetime.combine(day, time(), UTC) if on is not None else None)
-    queued = g.pop("outbox_ids", [])
-    if queue_only:
-        click.echo(f"{len(queued)} e-mail queued; send-mail delivers them.")
-    elif queued:
-        deliver(queued)
+    mail_jobs.finish(queue_only)
 
 
 @click.group("criteria")
@@ -206,10 +183,10 @@ def criteria_group() -> None:
 def notify_criteria_command(dry_run: bool) -> None:
     """E-mail the owner of each active member asked to sign the version of the criteria in
     force, once, then remind it once after CRITERIA_RESIGN_REMINDER_DAYS; safe to run daily."""
-    g.pop("outbox_ids", None)
+    mail_jobs.start_collecting()
     notify_criteria(None, dry_run=dry_run)
     if not dry_run:
-        deliver(g.pop("outbox_ids", []))
+        mail_jobs.deliver(g.pop("outbox_ids", []))
 
 
 def notify_criteria(now: datetime | None, dry_run: bool = False) -> None:

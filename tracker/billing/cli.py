@@ -3,8 +3,8 @@
 from datetime import datetime
 
 import click
-from flask import g
 
+from tracker import mail_jobs
 from tracker.billing import renewals, services
 
 
@@ -30,11 +30,8 @@ def billing_group() -> None:
 def renewals_command(on: datetime | None, queue_only: bool) -> None:
     """Ask owners to confirm their revenue band once the renewal season opens, and issue the
     renewals not confirmed by the auto-issue day; safe to run daily (and twice)."""
-    # Imported here: tracker.cli imports this module, and deliver lives there.
-    from tracker.cli import deliver
-
     day = on.date() if on is not None else services.today()
-    g.pop("outbox_ids", None)  # what this run queues, and only that, is delivered below
+    mail_jobs.start_collecting()
     with click.progressbar(
         length=renewals.member_count(), label=f"Renewals ({day})", show_pos=True
     ) as bar:
@@ -43,8 +40,4 @@ def renewals_command(on: datetime | None, queue_only: bool) -> None:
         f"Asked to confirm the band: {counts.notices}; renewal invoices issued: "
         f"{counts.issued}; not issued (no fee for the band): {counts.failed}."
     )
-    queued = g.pop("outbox_ids", [])
-    if queue_only:
-        click.echo(f"{len(queued)} e-mail queued; send-mail delivers them.")
-    elif queued:
-        deliver(queued)
+    mail_jobs.finish(queue_only)
