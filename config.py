@@ -143,7 +143,8 @@ class Config:
     RENEWAL_OPENS_DAYS = int(os.environ.get("RENEWAL_OPENS_DAYS", "30"))
     RENEWAL_AUTO_ISSUE_DAY = int(os.environ.get("RENEWAL_AUTO_ISSUE_DAY", "15"))
     # A member whose previous year is paid stays current this many days into the new year
-    # (while its renewal is not overdue): 31 is up to and including 31 January.
+    # (31: up to and including 31 January), and after them while its renewal is issued and
+    # not yet due; no renewal falls due before the last of these days.
     MEMBERSHIP_GRACE_DAYS = int(os.environ.get("MEMBERSHIP_GRACE_DAYS", "31"))
     INVOICE_ISSUER = {
         "name": os.environ.get("INVOICE_ISSUER_NAME", "ECPAT International"),

@@ -1,5 +1,6 @@
 """Benchmark: a hotel chain with 2,000 properties (the most a company lists): its pages, one
-property added, and a 2,000-row CSV previewed and imported.
+property added, a 2,000-row CSV previewed and imported, and the annual report's training file
+(a line per property and staff group: 6,000 lines, about 500 KB) previewed and imported.
 
 Usage: .venv/bin/python bench/properties.py [--rows 2000] [--runs 7] [--database-url URL]
 Without --database-url it uses a fresh SQLite file in a temporary folder. Targets: every page
@@ -28,11 +29,15 @@ from tracker.companies.models import (  # noqa: E402
     ApplicationStatus,
     Company,
     CompanyType,
+    Membership,
     Operation,
     RevenueBand,
+    Standing,
 )
 from tracker.countries import country_choices  # noqa: E402
 from tracker.extensions import db  # noqa: E402
+from tracker.reports import services  # noqa: E402
+from tracker.reports.models import Report, ReportState  # noqa: E402
 
 PAGE_TARGET, ACTION_TARGET, IMPORT_TARGET = 0.5, 1.0, 5.0
 EMAIL, PASSWORD = "owner@chain.example", "bench password 1"
@@ -125,6 +130,7 @@ def run(url: str, rows: int, runs: int) -> list[tuple[str, list[float], float]]:
     results = [measure_page(client, name, path, runs) for name, path in PAGES.items()]
     token = csrf_token(client.get("/company/properties").get_data(as_text=True))
     results += measure_changes(app, client, token, rows)
+    results += measure_training(app, client, token, rows)
     return results
 
 
@@ -158,6 +164,55 @@ def measure_changes(app, client, token: str, rows: int):
         ("POST add one property", [add_seconds], ACTION_TARGET),
         (f"POST preview {rows} rows", [preview_seconds], ACTION_TARGET),
         (f"POST import {rows} rows", [import_seconds], IMPORT_TARGET),
+    ]
+
+
+def start_report(app) -> int:
+    """The chain made a member last year, with this year's report started: its year."""
+    year = datetime.now(UTC).year - 1
+    with app.app_context():
+        company = db.session.scalar(select(Company))
+        company.status = ApplicationStatus.APPROVED
+        joined = datetime(year - 1, 5, 1, tzinfo=UTC)
+        company.membership = Membership(
+            number="TC-BENCH",
+            joined_at=joined,
+            standing=Standing.ACTIVE,
+            standing_since=joined,
+            first_unreported_year=year,
+        )
+        report = Report(company=company, year=year, state=ReportState.DRAFT)
+        report.training = services.training_rows(company)
+        db.session.add(report)
+        db.session.commit()
+        db.engine.dispose()
+    return year
+
+
+def measure_training(app, client, token: str, rows: int):
+    year = start_report(app)
+    url = f"/company/reports/{year}/training/import"
+    template = client.get(f"/company/reports/{year}/training.csv").get_data(as_text=True)
+    lines = template.lstrip("\ufeff").splitlines()[1:]
+    check(len(lines) == 3 * rows, f"the template has {len(lines)} lines")
+    # Every group: 40 employees, 10 trained in person, 30 currently trained, 2.5 hours.
+    figures = ["40", "10", "0", "0", "0", "30", "2.5"]
+    text = "\n".join(",".join(line.split(",")[:4] + figures) for line in lines)
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    form = {"csrf_token": token, "rows": text, "version": version}
+    preview_seconds, preview = timed(lambda: client.post(url, data=form))
+    check(preview.status_code == 200, f"the training preview gave {preview.status_code}")
+    form["version"] = re.search(
+        r'name="version" type="hidden" value="(\d+)"', preview.get_data(as_text=True)
+    ).group(1)
+    form["confirm"] = "1"
+    import_seconds, saved = timed(lambda: client.post(url, data=form))
+    check(saved.status_code == 302, f"the training import gave {saved.status_code}")
+    size = len(text.encode()) // 1000
+    return [
+        (f"POST preview training {size} KB", [preview_seconds], ACTION_TARGET * 3),
+        (f"POST import training {size} KB", [import_seconds], IMPORT_TARGET),
     ]
 
 

@@ -68,6 +68,18 @@ def init_app(app: Flask) -> None:
         return response
 
 
+def larger_form(*, body: int, text_field: int):
+    """Let one view take a larger body, and text fields larger than MAX_FORM_MEMORY_SIZE, than
+    the app's defaults: a chain's CSV pasted into its form is megabytes, not kilobytes. The
+    limits sit beside the form that needs them; the decorator goes right under the route."""
+
+    def decorate(view):
+        view.form_limits = (body, text_field)
+        return view
+
+    return decorate
+
+
 def limit_chunked_body() -> None:
     """Refuse a chunked body over MAX_CONTENT_LENGTH with 413, reading at most one byte more.
 
@@ -78,6 +90,9 @@ def limit_chunked_body() -> None:
     larger = current_app.config["BODY_LIMITS"].get(request.endpoint)
     if larger is not None:
         request.max_content_length = larger
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and hasattr(view, "form_limits"):
+        request.max_content_length, request.max_form_memory_size = view.form_limits
     # Werkzeug checks Content-Length up front, but a chunked body it reads only up to the limit
     # and then parses what it got: a 150 MB chunked form was silently cut at 1 MiB and handled.
     limit = request.max_content_length

@@ -212,3 +212,37 @@ def test_demo_data_has_a_cancelled_invoice_and_a_renewal_awaiting_confirmation(r
     # Made-up owners get no e-mail; the demo owner's plan approval went through the services.
     recipients = db.session.scalars(select(OutboxMessage.recipient)).all()
     assert recipients == ["owner@demo.thecode.example"]
+
+
+# Due dates of renewals and the grace days ---------------------------------------------------
+
+
+def issued_on(monkeypatch, day: date) -> None:
+    monkeypatch.setattr(
+        services, "utcnow", lambda: datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+    )
+
+
+def test_a_renewal_confirmed_in_december_is_due_at_the_end_of_the_grace_days(monkeypatch):
+    """Renewing early is never punished: 30 days after 5 December would be 4 January, when a
+    member whose renewal is issued on 15 January still has until February."""
+    company = member(2025)
+    renewal(company, 2026)
+    issued_on(monkeypatch, date(2026, 12, 5))
+    invoice = services.confirm_band_and_renew(company, owner_of(company), 2027, date(2026, 12, 5))
+    assert invoice.due_on == date(2027, 1, 31)
+    assert services.membership_current(company, date(2027, 1, 31))
+    assert not services.membership_current(company, date(2027, 2, 1))
+
+
+def test_a_renewal_issued_on_15_january_keeps_the_membership_current_until_due(monkeypatch):
+    company = member(2025)
+    renewal(company, 2026)
+    issued_on(monkeypatch, date(2027, 1, 15))
+    renewals.run(date(2027, 1, 15))
+    invoice = db.session.scalar(select(Invoice).where(Invoice.year == 2027))
+    assert (invoice.kind, invoice.due_on) == (InvoiceKind.RENEWAL, date(2027, 2, 14))
+    assert services.membership_current(company, date(2027, 2, 14))
+    assert services.renewal_due_by(company, date(2027, 2, 1)) == date(2027, 2, 14)
+    assert not services.membership_current(company, date(2027, 2, 15))
+    assert services.payment_overdue(company, date(2027, 2, 15))

@@ -186,6 +186,7 @@ PAID_2026 = [(2026, "joining", "paid", date(2026, 3, 1))]
 UNPAID_2026 = [(2026, "joining", "issued", date(2026, 3, 1))]
 PAID_2025 = [(2025, "joining", "paid", date(2025, 3, 1))]
 RENEWAL_DUE_20_JAN = (2027, "renewal", "issued", date(2027, 1, 20))
+RENEWAL_DUE_14_FEB = (2027, "renewal", "issued", date(2027, 2, 14))  # issued on 15 January
 
 # (invoices, day, current, the year that makes it current, the renewal due by)
 GRACE = {
@@ -212,6 +213,27 @@ GRACE = {
         date(2027, 1, 10),
         True,
         2027,
+        None,
+    ),
+    "issued 15 January, due in February": (
+        [*PAID_2026, RENEWAL_DUE_14_FEB],
+        date(2027, 2, 14),
+        True,
+        2026,
+        date(2027, 2, 14),
+    ),
+    "issued 15 January, overdue": (
+        [*PAID_2026, RENEWAL_DUE_14_FEB],
+        date(2027, 2, 15),
+        False,
+        None,
+        None,
+    ),
+    "after the grace, renewal cancelled": (
+        [*PAID_2026, (2027, "renewal", "cancelled", date(2027, 2, 14))],
+        date(2027, 2, 1),
+        False,
+        None,
         None,
     ),
     "2026 unpaid": (UNPAID_2026, date(2027, 1, 5), False, None, None),

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from tests import multipart
 from tests.reports.helpers import complete_answers, hotel_chain, ready_report
+from tracker.companies.forms import IMPORT_LIMIT
 from tracker.extensions import db
 from tracker.reports import services
 from tracker.reports.models import Report, ReportState, TrainingFormat
@@ -42,6 +44,10 @@ def report(chain) -> Report:
     report = services.start_report(company, 2025, owner, ON)
     db.session.commit()
     return report
+
+
+def post_multipart(client, url: str, fields: dict):
+    return multipart.post(client, url, fields)
 
 
 def version_on(page: str) -> str:
@@ -249,15 +255,23 @@ def test_a_submitted_report_sends_the_import_to_its_preview(client, auth):
             "This is not a CSV file",
         ),
         (
-            # Over the limit, but under the 500 KB above which the test client spools to a file.
-            {"file": (io.BytesIO(b"TH,a,b,1,1,,\n" * 32_500), "big.csv"), "version": "1"},
-            "more than 2,000 rows can hold",
+            {"file": (io.BytesIO(b"TH,a,b,1,1,,\n" * 92_400), "big.csv"), "version": "1"},
+            "This file is more than the rows of 2,000 properties can hold.",
+        ),
+        (
+            {"rows": "TH,a,b,1,1,,\n" * 92_400, "version": "1"},
+            "This is more than the rows of 2,000 properties can hold.",
+        ),
+        (
+            # Cut one byte past the limit, in the middle of a character: still "too long".
+            {"file": (io.BytesIO("é".encode() * 600_001), "big.csv"), "version": "1"},
+            "This file is more than the rows of 2,000 properties can hold.",
         ),
     ],
-    ids=["empty", "no-version", "binary", "too-large"],
+    ids=["empty", "no-version", "binary", "too-large-file", "too-long-paste", "split-character"],
 )
 def test_bad_forms_are_refused_with_a_message(client, chain, report, data, message):
-    response = client.submit(IMPORT, data, content_type="multipart/form-data")
+    response = post_multipart(client, IMPORT, data)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert training(report) == EMPTY
@@ -274,3 +288,56 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, auth, report):
     for response in (client.get(TEMPLATE), client.get(IMPORT), client.submit(IMPORT, {})):
         assert response.status_code == 302
         assert response.location.startswith("/account/login")
+
+
+def test_the_file_of_a_chain_of_2000_properties_is_previewed_and_imported(client, auth):
+    """6,000 lines, about 540 KB: past the properties import's limit and the app's default text
+    field size, which the training import raises for itself (and only for itself)."""
+    from tracker.companies.services import MAX_PROPERTIES
+
+    names = [
+        (f"Lotus Beach Resort and Spa {n} - Ao Nang Krabi", f"Krabi Town {n}") for n in range(2000)
+    ]
+    company, owner = hotel_chain([("TH", name, city) for name, city in names])
+    assert len(names) == MAX_PROPERTIES
+    auth.login(owner.email)
+    report = services.start_report(company, 2025, owner, ON)
+    db.session.commit()
+    text = "".join(
+        f"TH,{name},{city},{group},40,5,5,,,30,2.5\n"
+        for name, city in names
+        for group in ("front-line", "management", "other")
+    )
+    assert len(text.encode()) > max(IMPORT_LIMIT, client.application.config["MAX_FORM_MEMORY_SIZE"])
+    upload = (io.BytesIO(text.encode()), "training.csv")
+    preview = post_multipart(client, IMPORT, {"file": upload, "version": str(report.version)})
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert re.search(r"2,?000 rows are ready to import", page)
+    # The first 300 lines are listed; the rest counted (a page of 6,000 would be megabytes).
+    assert len(re.findall(r'<th scope="row"[^>]*>Lotus Beach Resort', page)) == 300
+    assert "And 5,700 more lines, imported with these." in page
+    data = {"rows": text, "version": version_on(page), "confirm": "1"}
+    saved = post_multipart(client, IMPORT, data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+    rows = training(report)
+    assert len(rows) == 2000
+    assert set(rows.values()) == {(120, 30, 90, TrainingFormat.BOTH, 2.5)}
+
+
+def test_other_forms_keep_the_default_text_field_size(client, chain):
+    """The import's larger limit is its own: the same text posted to the properties import is
+    refused before it is read."""
+    text = "TH,a,b\n" * 100_000
+    response = post_multipart(client, "/company/properties/import", {"rows": text, "mode": "a"})
+    assert response.status_code == 413
+
+
+def test_a_file_with_hundreds_of_problems_lists_the_first_300(client, chain, report):
+    text = "".join(f"ZZ,Hotel {n},Town,front-line,1,,,,,1,1\n" for n in range(302))
+    page = client.submit(IMPORT, {"rows": text, "version": str(report.version)})
+    shown = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert len(re.findall(r'<td class="error">Unknown country', shown)) == 300
+    assert "2 more lines have problems: correct the ones above first, then check again." in shown
+    assert training(report) == EMPTY

@@ -34,6 +34,7 @@ from tracker.billing.standing import membership_paid_for as membership_paid_for
 from tracker.billing.standing import overdue_among as overdue_among
 from tracker.billing.standing import payment_overdue as payment_overdue
 from tracker.billing.standing import renewal_due_by as renewal_due_by
+from tracker.billing.standing import renewal_due_on
 from tracker.billing.standing import year_ends as year_ends
 from tracker.companies import queries
 from tracker.companies.models import Company
@@ -98,6 +99,9 @@ def issue_invoice(
     """
     price = quote(company.revenue_band, discount)
     issued_at = utcnow()
+    due_on = issued_at.date() + timedelta(days=due_days())
+    if kind is InvoiceKind.RENEWAL:
+        due_on = renewal_due_on(year, issued_at.date(), due_days())
     invoice = Invoice(
         number=next_number(issued_at.year),
         company=company,
@@ -111,7 +115,7 @@ def issue_invoice(
         amount=price.amount,
         currency=price.currency,
         issued_at=issued_at,
-        due_on=issued_at.date() + timedelta(days=due_days()),
+        due_on=due_on,
         state=InvoiceState.ISSUED,
     )
     db.session.add(invoice)

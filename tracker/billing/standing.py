@@ -7,9 +7,9 @@ services, views and templates ask these, never look at invoices themselves.
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
 
-from tracker.billing.models import Invoice, InvoiceKind
+from tracker.billing.models import Invoice, InvoiceKind, InvoiceState
 from tracker.companies.models import Company, Membership, Standing
 from tracker.extensions import db
 
@@ -58,14 +58,18 @@ def grace_ends(year: int) -> date:
     return date(year, 1, 1) + timedelta(days=days - 1)
 
 
+def _open_clause(year: int) -> ColumnElement[bool]:
+    return exists(select(Invoice.id).where(_of_year(year), Invoice.state == InvoiceState.ISSUED))
+
+
 def in_grace_clause(on: date) -> ColumnElement[bool]:
     """The SQL twin of `in_grace`, on `Company` rows."""
-    if on > grace_ends(on.year):
-        return false()
+    awaited = true() if on <= grace_ends(on.year) else _open_clause(on.year)
     return and_(
         membership_paid_for_clause(on.year - 1),
         not_(membership_paid_for_clause(on.year)),
         not_(_overdue_clause(on)),
+        awaited,
     )
 
 
@@ -103,14 +107,15 @@ def payment_overdue(company: Company, on: date) -> bool:
 
 
 def in_grace(company: Company, on: date) -> bool:
-    """Early in a membership year (up to `grace_ends`): last year is paid for, this year not
-    yet, and no invoice of this year is overdue. Last year's payment keeps the membership
-    current meanwhile, so 1 January ends no one's membership overnight."""
-    if on > grace_ends(on.year):
-        return False
+    """Early in a membership year: last year is paid for, this year not yet, and no invoice of
+    this year is overdue. Last year's payment keeps the membership current meanwhile, so 1
+    January ends no one's membership overnight: up to `grace_ends`, or later while this year's
+    renewal is issued and not yet due (one issued on 15 January is due in February)."""
     invoices = _invoices_for(company, on.year)
+    awaited = on <= grace_ends(on.year) or any(invoice.is_open for invoice in invoices)
     return (
-        membership_paid_for(company, on.year - 1)
+        awaited
+        and membership_paid_for(company, on.year - 1)
         and not any(invoice.is_settled for invoice in invoices)
         and not any(invoice.is_overdue(on) for invoice in invoices)
     )
@@ -133,11 +138,19 @@ def current_year(company: Company, on: date) -> int | None:
 
 def renewal_due_by(company: Company, on: date) -> date | None:
     """During the grace days, the day by which this year's payment must be recorded for the
-    membership to stay current: the grace's end, or the renewal's due date if earlier."""
+    membership to stay current: the renewal's due date once it is issued, else the grace's
+    end."""
     if not (company.is_member and in_grace(company, on)):
         return None
     due = [invoice.due_on for invoice in _invoices_for(company, on.year) if invoice.is_open]
-    return min([grace_ends(on.year), *due])
+    return min(due) if due else grace_ends(on.year)
+
+
+def renewal_due_on(year: int, issued_on: date, due_days: int) -> date:
+    """The due date of a renewal for membership year `year` issued on `issued_on`: `due_days`
+    later, but never before the grace days of its year end, so a member who renews early in
+    December is not overdue in January before one whose renewal was issued on 15 January."""
+    return max(issued_on + timedelta(days=due_days), grace_ends(year))
 
 
 def overdue_among(ids: list[int], on: date) -> set[int]:

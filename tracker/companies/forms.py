@@ -226,6 +226,9 @@ class RemovePropertyForm(BaseForm):
 
 
 class ImportForm(BaseForm):
+    limit = IMPORT_LIMIT  # the most characters pasted, or bytes uploaded
+    too_long = _l("This file is more than 2,000 rows can hold.")
+
     rows = TextAreaField(
         _l("Paste the rows"),
         validators=[
@@ -257,12 +260,14 @@ class ImportForm(BaseForm):
         """The CSV text, from the file if one was chosen, else as pasted; None if unreadable."""
         if not self.has_file():
             return self.rows.data or ""
-        data = self.file.data.read(IMPORT_LIMIT + 1)
+        data = self.file.data.read(self.limit + 1)
+        # Length first: the cut may split a UTF-8 character, which would not decode.
+        if len(data) > self.limit:
+            self.file.errors = [str(self.too_long)]
+            return None
         text = decoded(data)
         if text is None:
             self.file.errors = [_("This is not a CSV file: save it as CSV (UTF-8) and try again.")]
-        elif len(data) > IMPORT_LIMIT:
-            self.file.errors, text = [_("This file is more than 2,000 rows can hold.")], None
         return text
 
     def has_file(self) -> bool:

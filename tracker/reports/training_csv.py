@@ -76,6 +76,9 @@ GROUP_WORDS = {
     StaffGroup.OTHER: ("others", "autre", "autres", "otro", "otros", "otra", "otras"),
 }
 STAFF_GROUPS = list(StaffGroup)
+PREVIEW_LINES = 300
+# A line per staff group of every row: the most a file may hold.
+MAX_LINES = MAX_PROPERTIES * len(STAFF_GROUPS)
 SPACES = re.compile(r"[\s']")  # thousands separators: spaces (no-break ones too), apostrophes
 GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")  # 1,234 or 1.234
 WHOLE = re.compile(r"(\d{1,12})(?:[.,]0+)?")  # 12, or 12.0 as a spreadsheet may write it
@@ -140,6 +143,21 @@ class ParsedTraining:
         """Rows of the report the file gives figures for."""
         return len({line.row_id for line in self.lines if line.row_id is not None})
 
+    @property
+    def problem_lines(self) -> list[TrainingLine]:
+        return [line for line in self.lines if line.errors]
+
+    @property
+    def shown(self) -> list[TrainingLine]:
+        """What the preview lists: the lines with problems if there are any, else the lines to
+        import; at most PREVIEW_LINES of them (a chain's 6,000 lines made a page of megabytes
+        that took seconds to build: the rest are counted, and imported all the same)."""
+        return (self.problem_lines or self.lines)[:PREVIEW_LINES]
+
+    @property
+    def not_shown(self) -> int:
+        return len(self.problem_lines or self.lines) - len(self.shown)
+
 
 def _words(number) -> str:
     return in_words("number", number)
@@ -196,15 +214,14 @@ def parse(text: str, report: Report) -> ParsedTraining:
         found = found[1:]
     if not found:
         return ParsedTraining([], [_("There are no rows to import.")], untouched)
-    limit = MAX_PROPERTIES * len(STAFF_GROUPS)
-    if len(found) > limit:
+    if len(found) > MAX_LINES:
         message = _(
             "The file has %(count)d lines; a company lists at most %(max)d.",
             count=len(found),
-            max=limit,
+            max=MAX_LINES,
         )
         return ParsedTraining([], [message], untouched)
-    by_key = {row_key(_as_dict(row)): row for row in report.training}
+    by_key = {row_key(_as_dict(row)): row for row in services.load_training(report)}
     groups = _group_names()
     lines = [_line(number, cells, by_key, groups) for number, cells in found]
     _check_together(lines)

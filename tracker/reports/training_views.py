@@ -11,11 +11,12 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf.file import FileField
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from tracker.companies.forms import IMPORT_LIMIT, ImportForm
+from tracker.companies.forms import ImportForm
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.permissions import company_user_required
@@ -23,9 +24,18 @@ from tracker.reports import services, training_csv
 from tracker.reports.forms import check_report_version
 from tracker.reports.models import Report
 from tracker.reports.views import own_report_or_404
+from tracker.security import larger_form
 from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("report_training", __name__, url_prefix="/company/reports")
+
+# The most characters of training CSV: a line per staff group of the most properties a company
+# lists, of 200 characters each (as the properties import allows), 1.2 million in all.
+TRAINING_IMPORT_LIMIT = training_csv.MAX_LINES * 200
+# Its text in UTF-8 (up to 3 bytes a character, for Thai or Chinese names), sent pasted and
+# uploaded at once in the worst case: the request is refused (413) only past what the form
+# refuses with a message beside the field.
+TEXT_BYTES = 3 * TRAINING_IMPORT_LIMIT
 
 
 class TrainingImportForm(ImportForm):
@@ -36,7 +46,10 @@ class TrainingImportForm(ImportForm):
         _l("Paste the rows"),
         validators=[
             Optional(),
-            Length(max=IMPORT_LIMIT, message=_l("This is more than 2,000 rows can hold.")),
+            Length(
+                max=TRAINING_IMPORT_LIMIT,
+                message=_l("This is more than the rows of 2,000 properties can hold."),
+            ),
         ],
         description=_l(
             "One line per row and staff group: country code, property, city, staff group, "
@@ -46,7 +59,16 @@ class TrainingImportForm(ImportForm):
         ),
         render_kw={"rows": 10, "spellcheck": "false"},
     )
+    file = FileField(
+        _l("Or choose a CSV file"),
+        description=_l(
+            "UTF-8 or Windows spreadsheet CSV, up to 2,000 properties (a line per staff group)."
+        ),
+        render_kw={"accept": ".csv,.txt,text/csv,text/plain"},
+    )
     mode = None  # rows are matched to the report's, never added or replaced
+    limit = TRAINING_IMPORT_LIMIT
+    too_long = _l("This file is more than the rows of 2,000 properties can hold.")
     version = HiddenField(validators=[check_report_version])
 
     @property
@@ -67,6 +89,7 @@ def download_template(year: int):
 
 
 @bp.route("/<int:year>/training/import", methods=["GET", "POST"])
+@larger_form(body=TEXT_BYTES + TRAINING_IMPORT_LIMIT + 64 * 1024, text_field=TEXT_BYTES)
 @company_user_required
 @limit_company_writes
 def import_training(year: int):
