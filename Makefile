@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+EXTRAS := .[test,demo]
 DEMO_COMPANIES ?= 300
 # `make run PORT=5102` serves there, and e-mailed links, QR codes and CSV links point there too.
 PORT ?= 5000
 PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 DEV := TRACKER_CONFIG=development PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
-# Run a step silently; show what it printed only if it fails.
+# Run a step silently; show what it printed only if it fails (even quiet, pip and Alembic print
+# build warnings and INFO lines).
 QUIETLY = out=$$($(1) 2>&1) || { echo "$$out"; exit 1; }
 
 .PHONY: run test install catalogs translations migrate demo lint bench clean
@@ -21,8 +23,8 @@ $(BIN)/python:
 # Reinstall only when the dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "== installing the dependencies into $(VENV)"
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[test,demo]'
+	@$(call QUIETLY,$(BIN)/python -m pip install --quiet --upgrade pip)
+	@$(call QUIETLY,$(BIN)/python -m pip install --quiet -e '$(EXTRAS)')
 	@touch $@
 
 install: $(VENV)/.installed
