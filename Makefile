@@ -3,25 +3,36 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+EXTRAS := .[test,demo]
 DEMO_COMPANIES ?= 300
+# `make run PORT=5102` serves there, and e-mailed links, QR codes and CSV links point there too.
+PORT ?= 5000
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+DEV := TRACKER_CONFIG=development PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
+# Run a step silently; show what it printed only if it fails (even quiet, pip and Alembic print
+# build warnings and INFO lines).
+QUIETLY = out=$$($(1) 2>&1) || { echo "$$out"; exit 1; }
 
 .PHONY: run test install catalogs translations migrate demo lint bench clean
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@echo "== creating $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,demo]'
-	touch $@
+	@echo "== installing the dependencies into $(VENV)"
+	@$(call QUIETLY,$(BIN)/python -m pip install --quiet --upgrade pip)
+	@$(call QUIETLY,$(BIN)/python -m pip install --quiet -e '$(EXTRAS)')
+	@touch $@
 
 install: $(VENV)/.installed
 
 # The French and Spanish catalogs are kept as .po text; the app reads the compiled .mo files.
 catalogs: install
-	$(BIN)/pybabel --quiet compile -d tracker/translations
+	@echo "== compiling the translations"
+	@$(BIN)/pybabel --quiet compile -d tracker/translations
 
 # After marking new strings: refresh the template and merge it into every catalog.
 translations: install
@@ -31,13 +42,16 @@ translations: install
 		-d tracker/translations
 
 migrate: install
-	TRACKER_CONFIG=development $(FLASK) db upgrade
+	@echo "== migrating the database"
+	@$(call QUIETLY,$(DEV) $(FLASK) db upgrade)
 
 demo: migrate catalogs
-	TRACKER_CONFIG=development $(FLASK) demo-data --companies $(DEMO_COMPANIES) --if-empty
+	@echo "== loading demo data if the database is empty"
+	@$(DEV) $(FLASK) demo-data --companies $(DEMO_COMPANIES) --if-empty
 
 run: demo
-	TRACKER_CONFIG=development $(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "== serving on port $(PORT); e-mailed links point at $(PUBLIC_BASE_URL)"
+	@$(DEV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Every test runs on SQLite; when TEST_DATABASE_URL is set, the whole suite runs again on it.
 test: install catalogs

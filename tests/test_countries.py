@@ -4,9 +4,16 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from babel import Locale
 from flask_babel import refresh
 
-from tracker.countries import by_country, country_choices, country_name, is_country_code
+from tracker.countries import (
+    by_country,
+    country_choices,
+    country_name,
+    is_country_code,
+    iso_name,
+)
 
 
 @contextmanager
@@ -25,7 +32,7 @@ def names_in(app, language: str) -> list[str]:
 def test_english_sorts_accented_names_with_their_letter(app):
     names = names_in(app, "en")
     assert names.index("Afghanistan") < names.index("Åland Islands") < names.index("Albania")
-    assert names.index("Costa Rica") < names.index("Côte d'Ivoire") < names.index("Croatia")
+    assert names.index("Costa Rica") < names.index("Côte d’Ivoire") < names.index("Croatia")
     assert names[-1] == "Zimbabwe"
 
 
@@ -37,6 +44,38 @@ def test_names_follow_the_language(app, language, code, name):
     with in_language(app, language):
         assert country_name(code) == name
         assert (code, name) in country_choices()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_names_are_cldr_names(app, language):
+    """A sample, Babel's CLDR data the reference: the issue's countries, and a few others."""
+    territories = Locale.parse(language).territories
+    with in_language(app, language):
+        for code in ("DZ", "CI", "TN", "SR", "BF", "DE", "US", "TH", "KR", "BO"):
+            assert country_name(code) == territories[code]
+        assert dict(country_choices())["BF"] == territories["BF"]
+
+
+def test_spanish_names_are_no_longer_pycountrys(app):
+    with in_language(app, "es"):
+        names = [country_name(code) for code in ("DZ", "CI", "TN", "SR", "BF")]
+    assert names == ["Argelia", "Côte d’Ivoire", "Túnez", "Surinam", "Burkina Faso"]
+
+
+def test_readable_english_names_and_iso_ones_for_programs(app):
+    codes = ("CI", "RU", "VA")
+    with in_language(app, "en"):
+        assert [country_name(code) for code in codes] == [
+            "Côte d’Ivoire",
+            "Russia",
+            "Vatican City",
+        ]
+    with in_language(app, "fr"):  # the language of the request does not matter
+        assert [iso_name(code) for code in codes] == [
+            "Côte d'Ivoire",
+            "Russian Federation",
+            "Holy See (Vatican City State)",
+        ]
 
 
 def test_french_list_is_in_french_order(app):

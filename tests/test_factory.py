@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 
@@ -106,6 +107,48 @@ def test_an_empty_secret_key_is_refused_in_development_too():
 
 def test_development_has_a_default_key():
     assert DevelopmentConfig.SECRET_KEY
+
+
+def test_development_links_follow_the_base_url_it_is_given():
+    """`make run PORT=5102` sets PUBLIC_BASE_URL: mailed links and QR codes must point there."""
+    code = (
+        "import wsgi; from tracker.urls import public_url\n"
+        "with wsgi.app.app_context(): print(public_url('directory.verify', number='TC-1'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "TRACKER_CONFIG": "development",
+            "PUBLIC_BASE_URL": "http://127.0.0.1:5102",
+        },
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:5102/verify/TC-1"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    ("arguments", "url"),
+    [((), "http://127.0.0.1:5000"), (("PORT=5102",), "http://127.0.0.1:5102")],
+)
+def test_make_run_serves_on_its_port_and_links_there(arguments, url):
+    result = subprocess.run(
+        ["make", "--dry-run", "run", *arguments],
+        env={key: value for key, value in os.environ.items() if key != "PUBLIC_BASE_URL"},
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    serve = result.stdout.strip().splitlines()[-1]
+    assert f"PUBLIC_BASE_URL={url} " in serve
+    assert serve.endswith(f" run --host 127.0.0.1 --port {url.rsplit(':', 1)[1]}")
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,27 @@
-"""ISO 3166-1 countries from pycountry: the only source of country codes and names.
+"""ISO 3166-1 countries: the codes from pycountry, their names from the Unicode CLDR (Babel).
 
-Names follow the reader's language (pycountry's own translations of the ISO names) and lists
-sort by the Unicode Collation Algorithm (pyuca), so Åland comes with the A's and Côte d'Ivoire
-before Croatia, in English, French and Spanish alike.
+pycountry is the list of codes (and the ISO English names the open-data API has always given).
+People read CLDR's names, in their language: "Túnez", "Côte d’Ivoire", "South Korea" rather
+than pycountry's translations ("Tunez", "Costa de Marfíl") or ISO's "Korea, Republic of".
+Lists sort by the Unicode Collation Algorithm (pyuca), so Åland comes with the A's and Côte
+d’Ivoire before Croatia, in English, French and Spanish alike.
 """
 
-import gettext
+from collections.abc import Iterator
 from functools import cache
 
 import pycountry
 import pyuca
+from babel import Locale
 from flask import has_app_context
 from flask_babel import get_locale
+
+from config import Config
 
 # The default collation (DUCET): accents and case weigh less than letters, as the three
 # languages of the tracker expect.
 _COLLATOR = pyuca.Collator()
+CODES = frozenset(country.alpha_2 for country in pycountry.countries)
 
 
 def collation_key(text: str):
@@ -33,24 +39,23 @@ def _language() -> str:
 
 
 @cache
-def _translation(language: str) -> gettext.NullTranslations:
-    if language == "en":
-        return gettext.NullTranslations()
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
+def iso_name(code: str) -> str:
+    """ISO's English short name ("Bolivia" rather than "Bolivia, Plurinational State of"):
+    for programs, which need a name that does not change with CLDR's releases."""
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or country.name
 
 
-def _display_name(country, language: str) -> str:
-    # "Bolivia" reads better than "Bolivia, Plurinational State of" in a list.
-    english = getattr(country, "common_name", None) or country.name
-    return _translation(language).gettext(english)
+@cache
+def names_in(language: str) -> dict[str, str]:
+    """Every code's CLDR name in `language` (ISO's English one where CLDR has none)."""
+    territories = Locale.parse(language).territories
+    return {code: territories.get(code) or iso_name(code) for code in CODES}
 
 
 @cache
 def _choices(language: str) -> tuple[tuple[str, str], ...]:
-    pairs = [(country.alpha_2, _display_name(country, language)) for country in pycountry.countries]
-    return tuple(sorted(pairs, key=lambda pair: collation_key(pair[1])))
+    return tuple(sorted(names_in(language).items(), key=lambda pair: collation_key(pair[1])))
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -58,20 +63,26 @@ def country_choices() -> list[tuple[str, str]]:
     return list(_choices(_language()))
 
 
-@cache
-def _names(language: str) -> dict[str, str]:
-    return dict(_choices(language))
-
-
 def is_country_code(code: str | None) -> bool:
-    return bool(code) and code in _names("en")
+    return bool(code) and code in CODES
 
 
 def country_name(code: str | None) -> str:
     """The name of an alpha-2 code in the reader's language, or the code itself if unknown."""
     if not code:
         return ""
-    return _names(_language()).get(code, code)
+    return names_in(_language()).get(code, code)
+
+
+def spellings() -> Iterator[tuple[str, str]]:
+    """(text, alpha-2 code) for every way a file may name a country: its ISO codes and English
+    names (short, common, official), and its CLDR name in each language of the tracker."""
+    for country in pycountry.countries:
+        for key in ("alpha_2", "alpha_3", "name", "common_name", "official_name"):
+            if getattr(country, key, None):
+                yield getattr(country, key), country.alpha_2
+    for language in Config.LANGUAGES:
+        yield from ((name, code) for code, name in names_in(language).items())
 
 
 def by_country(operations) -> list:

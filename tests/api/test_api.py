@@ -90,6 +90,15 @@ def test_countries_count_members_by_type(client, members):  # noqa: F811
     assert by_code["TH"]["name"] == "Thailand"
 
 
+def test_country_names_for_programs_stay_iso_english(client, members):  # noqa: F811
+    """Pages name countries as CLDR does, in the reader's language; the API keeps ISO's English
+    short names, whatever the request's language, so programs matching on them do not break."""
+    CompanyFactory(stage=Stage.ACTIVE, countries=("CI", "RU"))
+    answer = client.get("/api/v1/countries", headers={"Accept-Language": "es"})
+    names = {row["country"]: row["name"] for row in answer.get_json()["data"]}
+    assert names["CI"] == "Côte d'Ivoire" and names["RU"] == "Russian Federation"
+
+
 def test_errors_are_json_never_html(client):
     for answer in (
         client.get("/api/v1/nothing-here"),

@@ -110,7 +110,7 @@ SIGNATORY_DETAIL = obj(
 COUNTRY_FIGURES = obj(
     {
         "country": COUNTRY,
-        "name": {"type": "string"},
+        "name": {"type": "string", "description": "ISO 3166-1 English short name"},
         "members": {"type": "integer", "minimum": 1},
         "by_type": {
             "type": "object",

@@ -1,6 +1,6 @@
 """Members as the open data gives them: the same fields in the JSON API and the CSV."""
 
-from tracker.countries import country_name
+from tracker.countries import iso_name
 from tracker.directory.country_figures import CountryCount
 from tracker.directory.listing import Listed
 from tracker.directory.profile import Profile
@@ -91,7 +91,7 @@ def csv_row(item: Listed) -> list:
 def country(row: CountryCount) -> dict:
     return {
         "country": row.code,
-        "name": country_name(row.code),
+        "name": iso_name(row.code),  # ISO's, stable for programs (pages show CLDR's)
         "members": row.total,
         "by_type": {kind.value: count for kind, count in row.by_type.items()},
         "url": public_url("countries.detail", code=row.code),

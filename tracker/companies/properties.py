@@ -7,19 +7,17 @@ case aside), never guessed.
 """
 
 import csv
-import gettext
 import io
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from types import SimpleNamespace
 
-import pycountry
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 from tracker.companies.services import MAX_PROPERTIES, OperationInput, inputs_of
-from tracker.countries import collation_key, country_name
+from tracker.countries import collation_key, country_name, spellings
 from tracker.formutils import (
     reject_control_characters,
     reject_format_characters,
@@ -65,8 +63,12 @@ class ImportResult:
         return len(self.errors) + sum(1 for row in self.rows if row.errors)
 
 
+# CLDR writes "Côte d’Ivoire"; a spreadsheet may hold "Cote d'Ivoire" or "Côte d´Ivoire".
+APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u00b4`", "'"))
+
+
 def folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().translate(APOSTROPHES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -74,18 +76,8 @@ def folded(text: str) -> str:
 def _country_lookup() -> dict[str, str]:
     """Folded code or name (English, French, Spanish) -> alpha-2 code."""
     lookup = {}
-    translations = [
-        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in ("fr", "es")
-    ]
-    for country in pycountry.countries:
-        names = {country.alpha_2, country.alpha_3, country.name}
-        names |= {getattr(country, key, None) for key in ("common_name", "official_name")}
-        names.discard(None)
-        for name in list(names):
-            names |= {translation.gettext(name) for translation in translations}
-        for name in names:
-            lookup.setdefault(folded(name), country.alpha_2)
+    for text, code in spellings():
+        lookup.setdefault(folded(text), code)
     return lookup
 
 
