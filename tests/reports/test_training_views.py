@@ -274,3 +274,25 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, auth, report):
     for response in (client.get(TEMPLATE), client.get(IMPORT), client.submit(IMPORT, {})):
         assert response.status_code == 302
         assert response.location.startswith("/account/login")
+
+
+@pytest.mark.parametrize(
+    ("language", "employees", "hours", "shown"),
+    [
+        ("fr", "1\u202f240", "2,5", ("1\u202f240", "2,5")),
+        ("fr", "1 240", "2.5", ("1\u202f240", "2,5")),
+        ("es", "1.240", "2,5", ("1.240", "2,5")),
+        ("en", "1,240", "2.5", ("1,240", "2.5")),
+    ],
+)
+def test_numbers_written_the_readers_way_are_previewed_so_and_saved(
+    client, chain, report, language, employees, hours, shown
+):
+    client.set_cookie("language", language)
+    rows = f"TH;Lotus Bay;Phuket;other;{employees};40;;;;40;{hours}\n"
+    preview = client.submit(IMPORT, {"rows": rows, "version": str(report.version)})
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'class="error' not in page
+    assert f"<td>{shown[0]}</td>" in page and f"<td>{shown[1]}</td>" in page
+    client.submit(IMPORT, {"rows": rows, "version": version_on(page), "confirm": "1"})
+    assert training(report)["Lotus Bay"][::4] == (1240, 2.5)
