@@ -10,7 +10,7 @@ in the reader's language, with an example written the reader's way.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import get_locale
@@ -59,11 +59,8 @@ def parse_number(text: str, locale=None) -> Decimal:
 def parse_whole(text: str, locale=None) -> int:
     """The whole number `text` writes (see `parse_number`); "12.0" is 12, "2,5" a ValueError."""
     number = parse_number(text, locale)
-    try:
-        if number != number.to_integral_value():
-            raise ValueError(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
+    if number != number.to_integral_value():
+        raise ValueError(text)
     return int(number)
 
 
