@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import CompanyFactory, UserFactory, joining_invoice, owner_of
@@ -178,6 +179,17 @@ def test_admin_changes_a_fee(client, auth, admin, restore_fees):
     db.session.refresh(row)
     assert row.amount == 2100
     assert client.submit("/review/fees/999999", data).status_code == 404
+
+
+@pytest.mark.parametrize(("language", "typed"), [("fr", "2 100"), ("es", "2.100"), ("en", "2,100")])
+def test_a_fee_is_typed_the_readers_way(client, auth, admin, restore_fees, language, typed):
+    row = db.session.scalar(select(FeeBand).where(FeeBand.band == RevenueBand.ABOVE_50M))
+    auth.login(admin.email)
+    client.set_cookie("language", language)
+    data = {"amount": typed, "currency": "EUR", "version": str(row.version)}
+    assert client.submit(f"/review/fees/{row.id}", data).status_code == 302
+    db.session.refresh(row)
+    assert row.amount == 2100
 
 
 def test_admin_adds_a_discount(client, auth, admin):

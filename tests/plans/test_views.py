@@ -60,6 +60,32 @@ def test_save_draft_starts_the_plan(client, auth, approved):
     assert plan.state is PlanState.DRAFT and plan.staff_to_train == 7
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"), [("fr", "1 240", "1\u202f240"), ("es", "1.240", "1.240")]
+)
+def test_staff_to_train_is_typed_and_shown_the_readers_way(
+    client, auth, approved, language, typed, shown
+):
+    company, owner = approved
+    auth.login(owner.email)
+    client.set_cookie("language", language)
+    client.submit("/company/plan", form_fields(0, staff_to_train=typed, save="1"))
+    assert plan_of(company).staff_to_train == 1240
+    page = client.get("/company/plan").get_data(as_text=True)
+    assert f'name="staff_to_train" type="text" value="{shown}"' in page
+
+
+def test_a_mistyped_staff_to_train_gets_one_message(client, auth, approved):
+    company, owner = approved
+    auth.login(owner.email)
+    client.set_cookie("language", "fr")
+    data = form_fields(0, staff_to_train="40 personnes", save="1")
+    page = client.submit("/company/plan", data).get_data(as_text=True)
+    assert page.count("Saisissez un nombre entier, par exemple 1\u202f240.") == 2  # and summary
+    assert "Not a valid" not in page and "Indiquez un nombre entier" not in page
+    assert plan_of(company) is None
+
+
 def test_submit_with_missing_answers_saves_the_draft_and_shows_errors(client, auth, approved):
     company, owner = approved
     auth.login(owner.email)

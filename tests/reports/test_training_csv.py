@@ -218,6 +218,7 @@ class TestProblems:
             ("front-line,10,8,,,,8,1001", "Give hours per person as a number from 0 to 1,000."),
             ("front-line,10,8,,,,8,-2", "Give hours per person as a number from 0 to 1,000."),
             ("front-line,10,8,,,,8,nan", "Give hours per person as a number from 0 to 1,000."),
+            ("front-line,10,8,,,,8,1e2", "Give hours per person as a number from 0 to 1,000."),
             (
                 "cooks,10,8,,,,8,",
                 "Unknown staff group “cooks”: use Front-line staff, Management, Other staff.",
@@ -270,6 +271,8 @@ class TestSpellings:
             ("1.234", "3", (1234, 3.0)),
             ("1 234", "0", (1234, 0.0)),
             ("12.0", "1000", (12, 1000.0)),
+            ("1\u202f234", '"2,5"', (1234, 2.5)),  # as French formatting writes them
+            ("1\u00a0234", "0.25", (1234, 0.25)),
         ],
     )
     def test_numbers_as_spreadsheets_write_them(self, report, employees, hours, expected):

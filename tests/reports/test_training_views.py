@@ -341,3 +341,25 @@ def test_a_file_with_hundreds_of_problems_lists_the_first_300(client, chain, rep
     assert len(re.findall(r'<td class="error">Unknown country', shown)) == 300
     assert "2 more lines have problems: correct the ones above first, then check again." in shown
     assert training(report) == EMPTY
+
+
+@pytest.mark.parametrize(
+    ("language", "employees", "hours", "shown"),
+    [
+        ("fr", "1\u202f240", "2,5", ("1\u202f240", "2,5")),
+        ("fr", "1 240", "2.5", ("1\u202f240", "2,5")),
+        ("es", "1.240", "2,5", ("1.240", "2,5")),
+        ("en", "1,240", "2.5", ("1,240", "2.5")),
+    ],
+)
+def test_numbers_written_the_readers_way_are_previewed_so_and_saved(
+    client, chain, report, language, employees, hours, shown
+):
+    client.set_cookie("language", language)
+    rows = f"TH;Lotus Bay;Phuket;other;{employees};40;;;;40;{hours}\n"
+    preview = client.submit(IMPORT, {"rows": rows, "version": str(report.version)})
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'class="error' not in page
+    assert f"<td>{shown[0]}</td>" in page and f"<td>{shown[1]}</td>" in page
+    client.submit(IMPORT, {"rows": rows, "version": version_on(page), "confirm": "1"})
+    assert training(report)["Lotus Bay"][::4] == (1240, 2.5)

@@ -102,9 +102,50 @@ class TestCompanyPages:
         assert 'value="lots"' in page  # what was typed is kept
         assert 'id="training-0-groups-1-employees-error"' in page
         assert 'name="training-0-groups-1-employees" type="text" value="x"' in page
-        assert "Training row 1, Management, Employees at year end: Give a whole number" in page
+        assert "Training row 1, Management, Employees at year end: Enter a whole number" in page
+        # One message per field: not WTForms' English one, nor the range's besides it.
+        assert page.count("Enter a whole number, such as 1,240.") == 4  # summary and field, twice
+        assert "Not a valid" not in page and "from 0 to 10,000,000" not in page
         db.session.refresh(report)
         assert report.contracts_total is None
+
+    @pytest.mark.parametrize(
+        ("language", "employees", "contracts", "hours", "shown"),
+        [
+            ("fr", "1 240", "1\u202f500", "2,5", ("1\u202f240", "1\u202f500", "2,5")),
+            ("es", "1.240", "1500", "2,5", ("1.240", "1.500", "2,5")),
+            ("en", "1,240", "1500", "2.5", ("1,240", "1,500", "2.5")),
+        ],
+    )
+    def test_numbers_typed_the_readers_way_are_saved_and_shown_so(
+        self, client, member_a, language, employees, contracts, hours, shown
+    ):
+        report = started(*member_a)
+        client.set_cookie("language", language)
+        data = form_fields(
+            report,
+            contracts_total=contracts,
+            **{"training-0-groups-0-employees": employees, "training-0-hours": hours},
+        )
+        assert client.submit("/company/reports/2025", data).status_code == 302
+        db.session.refresh(report)
+        row = report.training[0]
+        assert (row.employees, row.hours, report.contracts_total) == (1240, 2.5, 1500)
+        page = client.get("/company/reports/2025").get_data(as_text=True)
+        for name, value in zip(
+            ("training-0-groups-0-employees", "contracts_total", "training-0-hours"),
+            shown,
+            strict=True,
+        ):
+            assert re.search(f'name="{name}" type="text" value="{value}"', page), name
+
+    def test_a_mistyped_number_is_refused_in_the_readers_language(self, client, member_a):
+        report = started(*member_a)
+        client.set_cookie("language", "fr")
+        data = form_fields(report, **{"training-0-hours": "2h30"})
+        page = client.submit("/company/reports/2025", data).get_data(as_text=True)
+        assert page.count("Saisissez un nombre, par exemple 2,5.") == 2  # summary and field
+        assert "Not a valid" not in page and "Indiquez un nombre d" not in page
 
     def test_trained_over_employees_is_refused_beside_the_row(self, client, member_a):
         report = started(*member_a)

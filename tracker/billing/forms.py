@@ -17,6 +17,7 @@ from wtforms.widgets import HiddenInput
 from tracker.billing.fees import MAX_FEE
 from tracker.billing.models import DiscountKind, PaymentMethod
 from tracker.formutils import BaseForm, select_choices
+from tracker.numbers import LocaleIntegerField
 
 
 def check_version(form, field) -> None:
@@ -75,8 +76,9 @@ class ReissueForm(BaseForm):
 
 
 class FeeForm(VersionedForm):
-    amount = IntegerField(
+    amount = LocaleIntegerField(
         "Annual fee",
+        message="Give the fee as a whole number.",
         validators=[
             InputRequired("Give the fee as a whole number."),
             NumberRange(0, MAX_FEE, f"Give an amount from 0 to {MAX_FEE:,}."),
@@ -105,8 +107,9 @@ class DiscountForm(BaseForm):
         choices=select_choices(DiscountKind.choices(), "Choose the kind"),
         validators=[DataRequired("Choose the kind.")],
     )
-    value = IntegerField(
+    value = LocaleIntegerField(
         "Value (percent, or whole amount)",
+        message="Give the value as a whole number.",
         validators=[
             InputRequired("Give the value as a whole number."),
             NumberRange(1, MAX_FEE, "Give a value of at least 1."),

@@ -1,11 +1,11 @@
 """The implementation plan form, and the staff forms that decide on a plan."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
 
 from tracker.formutils import BaseForm, select_choices
+from tracker.numbers import LocaleIntegerField
 from tracker.plans.models import OTHER_SECTION, PlanCriterion
 from tracker.plans.services import MAX_STAFF
 
@@ -44,7 +44,7 @@ def plan_form_class():
     """The plan form: what, who and by when for each criterion, then the two questions."""
 
     class PlanForm(VersionedForm):
-        staff_to_train = IntegerField(
+        staff_to_train = LocaleIntegerField(
             _l("Number of staff to train"),
             description=_l("Everyone who should complete training on The Code, all countries."),
             validators=[
@@ -53,8 +53,6 @@ def plan_form_class():
                     min=0, max=MAX_STAFF, message=_l("Give a whole number from 0 to 10,000,000.")
                 ),
             ],
-            widget=TextInput(),
-            render_kw={"inputmode": "numeric", "autocomplete": "off"},
         )
         organises_volunteering = RadioField(
             _l("Does your company organise volunteering trips?"),

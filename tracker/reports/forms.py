@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    FloatField,
     FormField,
     HiddenField,
     IntegerField,
@@ -18,9 +17,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.formutils import BaseForm, BaseSubForm, select_choices
+from tracker.numbers import LocaleFloatField, LocaleIntegerField
 from tracker.reports.models import (
     NOT_APPLICABLE_SECTIONS,
     Section,
@@ -33,7 +33,6 @@ from tracker.review.forms import check_version
 
 TEXT_LIMIT = 4000
 COUNT = NumberRange(min=0, max=MAX_COUNT, message=_l("Give a whole number from 0 to 10,000,000."))
-NOT_A_NUMBER = _l("Give a whole number, in digits.")
 STAFF_GROUPS = tuple(StaffGroup)  # the order of a training row's group sub-forms
 
 
@@ -47,16 +46,8 @@ def check_report_version(form, field) -> None:
         ) from None
 
 
-def count_field(label, **kwargs) -> IntegerField:
-    return IntegerField(
-        label,
-        validators=[Optional(), COUNT],
-        # Text, not type=number (which cannot show back a mistyped value, and which scroll wheels
-        # change by accident); the phone still offers its number pad.
-        widget=TextInput(),
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
-        **kwargs,
-    )
+def count_field(label, **kwargs) -> LocaleIntegerField:
+    return LocaleIntegerField(label, validators=[Optional(), COUNT], **kwargs)
 
 
 def text_area(label, **kwargs) -> TextAreaField:
@@ -100,7 +91,7 @@ class TrainingRowForm(BaseSubForm):
     groups = FieldList(
         FormField(TrainingGroupForm), min_entries=len(STAFF_GROUPS), max_entries=len(STAFF_GROUPS)
     )
-    hours = FloatField(
+    hours = LocaleFloatField(
         _l("Hours per person"),
         validators=[
             Optional(),
@@ -108,8 +99,6 @@ class TrainingRowForm(BaseSubForm):
                 min=0, max=MAX_HOURS, message=_l("Give a number of hours from 0 to 1,000.")
             ),
         ],
-        widget=TextInput(),
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
 
 

@@ -12,7 +12,6 @@ file saved. Reading, decoding and formula escaping are the properties import's
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker import numbers
 from tracker.companies import properties
 from tracker.companies.services import MAX_PROPERTIES
 from tracker.countries import country_name
@@ -79,10 +79,6 @@ STAFF_GROUPS = list(StaffGroup)
 PREVIEW_LINES = 300
 # A line per staff group of every row: the most a file may hold.
 MAX_LINES = MAX_PROPERTIES * len(STAFF_GROUPS)
-SPACES = re.compile(r"[\s']")  # thousands separators: spaces (no-break ones too), apostrophes
-GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")  # 1,234 or 1.234
-WHOLE = re.compile(r"(\d{1,12})(?:[.,]0+)?")  # 12, or 12.0 as a spreadsheet may write it
-DECIMAL = re.compile(r"\d{1,6}(?:[.,]\d{1,6})?")  # hours: 2.5, or 2,5 (a decimal comma)
 
 
 @dataclass
@@ -377,26 +373,29 @@ COUNT_MESSAGES = {
 
 
 def _count(cell: str, line: TrainingLine, name: str) -> int | None:
-    text = SPACES.sub("", cell)
-    if not text:
+    if not cell.strip():
         return None
-    if GROUPED.fullmatch(text):
-        text = re.sub("[.,]", "", text)
-    match = WHOLE.fullmatch(text)
-    if match is None or int(match.group(1)) > services.MAX_COUNT:
+    try:
+        number = numbers.parse_cell_whole(cell)
+    except ValueError:
+        number = None
+    if number is None or not 0 <= number <= services.MAX_COUNT:
         line.errors.append(str(COUNT_MESSAGES[name]))
         return None
-    return int(match.group(1))
+    return number
 
 
 def _hours(cell: str, line: TrainingLine) -> float | None:
-    text = SPACES.sub("", cell)
-    if not text:
+    if not cell.strip():
         return None
-    if not DECIMAL.fullmatch(text) or float(text.replace(",", ".")) > services.MAX_HOURS:
+    try:
+        hours = numbers.parse_cell_number(cell)
+    except ValueError:
+        hours = None
+    if hours is None or not 0 <= hours <= services.MAX_HOURS:
         line.errors.append(_("Give hours per person as a number from 0 to 1,000."))
         return None
-    return float(text.replace(",", "."))
+    return float(hours)
 
 
 def _staff_group(cell: str, line: TrainingLine, groups: dict) -> StaffGroup | None:
