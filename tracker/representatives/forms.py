@@ -20,7 +20,7 @@ class RepresentativeForm(BaseForm):
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
     countries = SelectMultipleField(
         _l("Countries"),
-        choices=select_choices(country_choices()),
+        choices=lambda: select_choices(country_choices()),  # in the reader's language
         description=_l("Hold Ctrl (or Cmd) to choose several."),
         render_kw={"size": 8},
         validators=[DataRequired(message=_l("Choose at least one country."))],

@@ -48,7 +48,8 @@ class QueueFilterForm(BaseForm):
     )
     country = SelectField(
         _l("Country of operation"),
-        choices=select_choices(country_choices(), _l("All countries")),
+        # Called per form: the country names are in the reader's language.
+        choices=lambda: select_choices(country_choices(), _l("All countries")),
         validators=[Optional()],
     )
     q = StringField(_l("Name contains"), validators=[Optional(), Length(max=100)])
