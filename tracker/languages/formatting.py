@@ -1,6 +1,6 @@
 """Numbers and money written the way the reader's language writes them (Babel, not strftime)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from babel.numbers import format_currency
 from flask_babel import format_timedelta, get_locale
@@ -20,3 +20,8 @@ def money(amount: int, currency: str = "EUR") -> str:
 def days(count: int) -> str:
     """A whole number of days in the reader's language: "1,802 days", "1 802 jours", "1802 días"."""
     return format_timedelta(timedelta(days=count), granularity="day", threshold=DAYS_ONLY)
+
+
+def iso_date(text: str) -> date:
+    """A date kept as ISO text (in a plan's snapshot), for Babel's dateformat to write."""
+    return date.fromisoformat(text)
