@@ -11,18 +11,24 @@ from sqlalchemy import select
 
 from tests.factories import CompanyFactory, owner_of, representative, staff
 from tests.fixtures.two_factor import two_factor_columns
+from tests.plans.helpers import complete_input as complete_plan
+from tests.reports.helpers import member as report_member
+from tests.reports.helpers import ready_report
 from tracker.auth.models import Role
 from tracker.billing.models import Invoice
 from tracker.companies.models import Stage
 from tracker.extensions import db
 from tracker.languages.selection import LANGUAGE_COOKIE
+from tracker.plans import services as plan_services
+from tracker.reports import services as report_services
+from tracker.reports.models import Section
 from tracker.staff import services as staff_services
 
 # Words and phrases of the English pages: none may stay on a page in another language. Company,
 # people's and country names are data, so the test's data has no English words.
 ENGLISH = re.compile(
     r"\b(the|and|of|for|waiting|days?|Create my account|Applications?|Status|Filter|Submitted"
-    r"|Back to|Decide|People|Invoices?|Members?|Staff|Send invitation|Version|Reports?|Page"
+    r"|Back to|Decide|People|Invoices?|Members?|Staff|Send invitation|Reports?|Page"
     r"|None)\b"
 )
 # The title ECPAT gives is a name, written in English in every language.
@@ -137,3 +143,28 @@ def test_an_invited_representative_joins_in_the_language(client, admin, language
     text = visible_text(read(client, f"/account/staff-invitation/{invitation.token}", language))
     assert button in text and role in text and "Fundación Tres" in text
     assert english_left(text) == []
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_plan_and_report_reviews_leave_no_english(client, auth, reviewer, language):
+    """A plan returned then resubmitted, and a report returned: versions, comments, decisions."""
+    approved = CompanyFactory(stage=Stage.APPROVED, display_name="Viajes Cuatro", countries=("ES",))
+    planner = owner_of(approved, name="Eva Ruiz")
+    plan = plan_services.start_plan(approved, planner)
+    plan_services.save_draft(plan, complete_plan(), planner, plan.version)
+    plan_services.submit_plan(plan, planner, plan.version)
+    plan_services.return_plan(plan, reviewer, {"training": "Más guías."}, "Casi.", plan.version)
+    plan_services.submit_plan(plan, planner, plan.version)
+    company, owner = report_member(countries=("ES",))
+    report = ready_report(company, owner)
+    report_services.submit_report(report, owner, report.version, report_services.today())
+    report_services.return_report(
+        report, reviewer, {Section.TRAINING: "Más."}, "Casi.", report.version
+    )
+    db.session.commit()
+    auth.login(reviewer.email)
+    for path in (f"/review/plans/{plan.id}", f"/review/reports/{report.id}"):
+        text = visible_text(read(client, path, language))
+        # The member's own answer, in English in tests.reports.helpers: data, not the page's text.
+        text = text.replace("Staff tell the duty manager, who calls the police.", "")
+        assert english_left(text) == [], path
