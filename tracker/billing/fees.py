@@ -6,6 +6,7 @@ Flushes; the view commits.
 from dataclasses import dataclass
 
 from babel.numbers import list_currencies
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -100,14 +101,16 @@ def update_fee(row: FeeBand, amount: int, currency: str, admin: User, seen_versi
     :raises InvoiceConflict: if the row changed since version `seen_version` was read.
     """
     if admin.role is not Role.ADMIN:
-        raise DomainError.on(None, "Only an administrator may change the fee table.")
+        raise DomainError.on(None, _("Only an administrator may change the fee table."))
     if row.version != seen_version:
-        raise InvoiceConflict.on(None, "Someone changed this fee meanwhile. Check it again.")
+        raise InvoiceConflict.on(None, _("Someone changed this fee meanwhile. Check it again."))
     currency = currency.strip().upper()
     if not 0 <= amount <= MAX_FEE:
-        raise DomainError.on("amount", f"Give an amount from 0 to {MAX_FEE:,}.")
+        raise DomainError.on(
+            "amount", _("Give an amount from 0 to %(most)s.", most=format_decimal(MAX_FEE))
+        )
     if currency not in list_currencies():  # ISO 4217, from CLDR: "ZZZ" is no currency
-        raise DomainError.on("currency", "Give a three-letter currency code, such as EUR.")
+        raise DomainError.on("currency", _("Give a three-letter currency code, such as EUR."))
     before = (row.amount, row.currency)
     if before == (amount, currency):
         return
@@ -126,15 +129,17 @@ def add_discount(admin: User, values: DiscountInput) -> Discount:
     """:raises DomainError: for anyone but an administrator, a name taken, no reason, or a
     value out of range."""
     if admin.role is not Role.ADMIN:
-        raise DomainError.on(None, "Only an administrator may add a discount.")
+        raise DomainError.on(None, _("Only an administrator may add a discount."))
     name, reason = values.name.strip(), values.reason.strip()
     if db.session.scalar(select(Discount.id).where(Discount.name == name)) is not None:
-        raise DomainError.on("name", "A discount of this name exists already.")
+        raise DomainError.on("name", _("A discount of this name exists already."))
     if not reason:
-        raise DomainError.on("reason", "Give the reason for the discount.")
+        raise DomainError.on("reason", _("Give the reason for the discount."))
     top = 100 if values.kind is DiscountKind.PERCENTAGE else MAX_FEE
     if not 0 < values.value <= top:
-        raise DomainError.on("value", f"Give a value from 1 to {top:,}.")
+        raise DomainError.on(
+            "value", _("Give a value from 1 to %(most)s.", most=format_decimal(top))
+        )
     discount = Discount(name=name, kind=values.kind, value=values.value, reason=reason)
     db.session.add(discount)
     db.session.flush()

@@ -1,6 +1,8 @@
 """Staff forms: the fee table, discounts, recording a payment, waiving or cancelling an
 invoice; and the member's confirmation of its revenue band."""
 
+from flask_babel import LazyString, format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -19,12 +21,17 @@ from tracker.billing.models import DiscountKind, PaymentMethod
 from tracker.formutils import BaseForm, select_choices
 from tracker.numbers import LocaleIntegerField
 
+# Lazy as a whole: the largest fee is written the reader's way ("1,000,000", "1 000 000").
+AMOUNT_RANGE = LazyString(
+    lambda: _("Give an amount from 0 to %(most)s.", most=format_decimal(MAX_FEE))
+)
+
 
 def check_version(form, field) -> None:
     """A version is a small positive whole number; anything else was not sent by our page."""
     text = field.data or ""
     if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31):
-        raise ValidationError("This form does not say which version you read. Reload the page.")
+        raise ValidationError(_("This form does not say which version you read. Reload the page."))
 
 
 class VersionedForm(BaseForm):
@@ -36,38 +43,45 @@ class VersionedForm(BaseForm):
 
 
 class PaymentForm(VersionedForm):
-    paid_on = DateField("Paid on", validators=[InputRequired("Give the date of the payment.")])
+    paid_on = DateField(
+        _l("Paid on"), validators=[InputRequired(_l("Give the date of the payment."))]
+    )
     method = SelectField(
-        "Method",
-        choices=select_choices(PaymentMethod.choices(), "Choose the method"),
-        validators=[DataRequired("Choose how it was paid.")],
+        _l("Method"),
+        choices=select_choices(PaymentMethod.choices(), _l("Choose the method")),
+        validators=[DataRequired(_l("Choose how it was paid."))],
     )
     reference = StringField(
-        "Reference (bank or card transaction)",
-        validators=[DataRequired("Give the payment's reference."), Length(max=200)],
+        _l("Reference (bank or card transaction)"),
+        validators=[DataRequired(_l("Give the payment's reference.")), Length(max=200)],
     )
 
 
 class ApplyDiscountForm(VersionedForm):
-    discount = SelectField("Discount", validators=[DataRequired("Choose the discount to apply.")])
+    discount = SelectField(
+        _l("Discount"), validators=[DataRequired(_l("Choose the discount to apply."))]
+    )
 
     def __init__(self, discounts=(), **kwargs):
         super().__init__(**kwargs)
         pairs = [(str(discount.id), discount.name) for discount in discounts]
-        self.discount.choices = select_choices(pairs, "Choose a discount")
+        self.discount.choices = select_choices(pairs, _l("Choose a discount"))
 
 
 class WaiveForm(VersionedForm):
     reason = TextAreaField(
-        "Why is the invoice waived?",
-        validators=[DataRequired("Give the reason for waiving the invoice."), Length(max=4000)],
+        _l("Why is the invoice waived?"),
+        validators=[DataRequired(_l("Give the reason for waiving the invoice.")), Length(max=4000)],
     )
 
 
 class CancelForm(VersionedForm):
     reason = TextAreaField(
-        "Why is the invoice cancelled?",
-        validators=[DataRequired("Give the reason for cancelling the invoice."), Length(max=4000)],
+        _l("Why is the invoice cancelled?"),
+        validators=[
+            DataRequired(_l("Give the reason for cancelling the invoice.")),
+            Length(max=4000),
+        ],
     )
 
 
@@ -77,16 +91,16 @@ class ReissueForm(BaseForm):
 
 class FeeForm(VersionedForm):
     amount = LocaleIntegerField(
-        "Annual fee",
-        message="Give the fee as a whole number.",
+        _l("Annual fee"),
+        message=_l("Give the fee as a whole number."),
         validators=[
-            InputRequired("Give the fee as a whole number."),
-            NumberRange(0, MAX_FEE, f"Give an amount from 0 to {MAX_FEE:,}."),
+            InputRequired(_l("Give the fee as a whole number.")),
+            NumberRange(0, MAX_FEE, AMOUNT_RANGE),
         ],
     )
     currency = StringField(
-        "Currency",
-        validators=[DataRequired("Give a three-letter currency code."), Length(3, 3)],
+        _l("Currency"),
+        validators=[DataRequired(_l("Give a three-letter currency code.")), Length(3, 3)],
     )
 
 
@@ -101,20 +115,23 @@ class RenewalForm(BaseForm):
 
 
 class DiscountForm(BaseForm):
-    name = StringField("Name", validators=[DataRequired("Name the discount."), Length(max=120)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Name the discount.")), Length(max=120)]
+    )
     kind = SelectField(
-        "Kind",
-        choices=select_choices(DiscountKind.choices(), "Choose the kind"),
-        validators=[DataRequired("Choose the kind.")],
+        _l("Kind"),
+        choices=select_choices(DiscountKind.choices(), _l("Choose the kind")),
+        validators=[DataRequired(_l("Choose the kind."))],
     )
     value = LocaleIntegerField(
-        "Value (percent, or whole amount)",
-        message="Give the value as a whole number.",
+        _l("Value (percent, or whole amount)"),
+        message=_l("Give the value as a whole number."),
         validators=[
-            InputRequired("Give the value as a whole number."),
-            NumberRange(1, MAX_FEE, "Give a value of at least 1."),
+            InputRequired(_l("Give the value as a whole number.")),
+            NumberRange(1, MAX_FEE, _l("Give a value of at least 1.")),
         ],
     )
     reason = TextAreaField(
-        "Reason", validators=[DataRequired("Give the reason for the discount."), Length(max=2000)]
+        _l("Reason"),
+        validators=[DataRequired(_l("Give the reason for the discount.")), Length(max=2000)],
     )

@@ -166,7 +166,9 @@ def reissue_joining_invoice(company: Company, staff: User) -> Invoice:
     :raises DomainError: for anyone but ECPAT staff, or while a joining invoice stands.
     """
     if not may_reissue_joining(staff, company):
-        raise DomainError.on(None, "A new joining invoice is issued only after one is cancelled.")
+        raise DomainError.on(
+            None, _("A new joining invoice is issued only after one is cancelled.")
+        )
     return issue_joining_invoice(company, staff)
 
 
@@ -232,13 +234,22 @@ def may_settle(staff: User, invoice: Invoice) -> bool:
 
 def _check_settle(invoice: Invoice, staff: User, seen_version: int) -> None:
     if staff.role not in SETTLING_ROLES:
-        raise DomainError.on(None, "Only ECPAT staff (reviewers and administrators) may do this.")
+        raise DomainError.on(
+            None, _("Only ECPAT staff (reviewers and administrators) may do this.")
+        )
     if invoice.version != seen_version:
         raise InvoiceConflict.on(
-            None, f"Invoice {invoice.number} changed meanwhile: check it again."
+            None, _("Invoice %(number)s changed meanwhile: check it again.", number=invoice.number)
         )
     if not invoice.is_open:
-        raise DomainError.on(None, f"Invoice {invoice.number} is {invoice.state.label.lower()}.")
+        raise DomainError.on(
+            None,
+            _(
+                "Invoice %(number)s is %(state)s.",
+                number=invoice.number,
+                state=invoice.state.label.lower(),
+            ),
+        )
 
 
 def record_payment(
@@ -252,10 +263,10 @@ def record_payment(
     """
     _check_settle(invoice, staff, seen_version)
     if payment.paid_on > on:
-        raise DomainError.on("paid_on", "The payment date cannot be in the future.")
+        raise DomainError.on("paid_on", _("The payment date cannot be in the future."))
     reference = payment.reference.strip()
     if not reference:
-        raise DomainError.on("reference", "Give the payment's reference.")
+        raise DomainError.on("reference", _("Give the payment's reference."))
     invoice.state = InvoiceState.PAID
     invoice.paid_on, invoice.payment_method = payment.paid_on, payment.method
     invoice.payment_reference = reference
@@ -309,7 +320,7 @@ def cancel_invoice(invoice: Invoice, staff: User, reason: str, seen_version: int
     _check_settle(invoice, staff, seen_version)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError.on("reason", "Give the reason for cancelling the invoice.")
+        raise DomainError.on("reason", _("Give the reason for cancelling the invoice."))
     invoice.state = InvoiceState.CANCELLED
     invoice.cancel_reason, invoice.cancelled_by, invoice.cancelled_at = reason, staff, utcnow()
     db.session.flush()
@@ -331,7 +342,7 @@ def waive_invoice(invoice: Invoice, staff: User, reason: str, seen_version: int)
     _check_settle(invoice, staff, seen_version)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError.on("reason", "Give the reason for waiving the invoice.")
+        raise DomainError.on("reason", _("Give the reason for waiving the invoice."))
     invoice.state = InvoiceState.WAIVED
     invoice.waiver_reason, invoice.waived_by, invoice.waived_at = reason, staff, utcnow()
     db.session.flush()

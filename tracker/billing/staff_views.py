@@ -2,6 +2,7 @@
 cancellation (then a new joining invoice), and the fee table that administrators keep."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -133,7 +134,7 @@ def pay(invoice_id: int):
         services.record_payment(invoice, current_user, payment, form.seen_version, services.today())
 
     return settle(
-        invoice_id, PaymentForm(), "payment_form", record, "Payment of {number} recorded."
+        invoice_id, PaymentForm(), "payment_form", record, _("Payment of {number} recorded.")
     )
 
 
@@ -145,7 +146,7 @@ def discount(invoice_id: int):
         services.apply_discount(invoice, current_user, chosen, form.seen_version)
 
     form = ApplyDiscountForm(fee_table.discounts())
-    return settle(invoice_id, form, "discount_form", record, "Discount applied to {number}.")
+    return settle(invoice_id, form, "discount_form", record, _("Discount applied to {number}."))
 
 
 @bp.post("/invoices/<int:invoice_id>/waive")
@@ -154,7 +155,7 @@ def waive(invoice_id: int):
     def record(invoice, form):
         services.waive_invoice(invoice, current_user, form.reason.data, form.seen_version)
 
-    return settle(invoice_id, WaiveForm(), "waive_form", record, "Invoice {number} waived.")
+    return settle(invoice_id, WaiveForm(), "waive_form", record, _("Invoice {number} waived."))
 
 
 @bp.post("/invoices/<int:invoice_id>/cancel")
@@ -163,7 +164,7 @@ def cancel(invoice_id: int):
     def record(invoice, form):
         services.cancel_invoice(invoice, current_user, form.reason.data, form.seen_version)
 
-    return settle(invoice_id, CancelForm(), "cancel_form", record, "Invoice {number} cancelled.")
+    return settle(invoice_id, CancelForm(), "cancel_form", record, _("Invoice {number} cancelled."))
 
 
 @bp.post("/invoices/<int:invoice_id>/reissue")
@@ -182,7 +183,7 @@ def reissue(invoice_id: int):
         flash(str(error), "error")
         return redirect(url_for("billing_staff.detail", invoice_id=invoice_id))
     db.session.commit()
-    flash(f"Joining invoice {invoice.number} issued.", "success")
+    flash(_("Joining invoice %(number)s issued.", number=invoice.number), "success")
     return redirect(url_for("billing_staff.detail", invoice_id=invoice.id))
 
 
@@ -234,7 +235,7 @@ def update_fee(fee_id: int):
             status = 409 if isinstance(error, fee_table.InvoiceConflict) else 400
             return render_fees(status, {fee_id: form})
         db.session.commit()
-        flash(f"The fee of the band {row.band.label} is saved.", "success")
+        flash(_("The fee of the band %(band)s is saved.", band=row.band.label), "success")
         return redirect(url_for("billing_staff.fees"))
     return render_fees(400, {fee_id: form})
 
@@ -254,6 +255,6 @@ def add_discount():
             populate_errors(form, error)
             return render_fees(400, discount_form=form)
         db.session.commit()
-        flash(f"The discount {values.name.strip()} is added.", "success")
+        flash(_("The discount %(name)s is added.", name=values.name.strip()), "success")
         return redirect(url_for("billing_staff.fees"))
     return render_fees(400, discount_form=form)

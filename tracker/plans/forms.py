@@ -10,14 +10,14 @@ from tracker.plans.models import OTHER_SECTION, PlanCriterion
 from tracker.plans.services import MAX_STAFF
 
 TEXT_LIMIT = 4000
-# Staff pages are in English: the sections a reviewer comments on.
+# The sections a reviewer comments on.
 STAFF_SECTION_LABELS = {
-    "policy": "1. Policy and procedures",
-    "training": "2. Staff training",
-    "contracts": "3. Contracts",
-    "travellers": "4. Information for travellers",
-    "stakeholders": "5. Stakeholders",
-    OTHER_SECTION: "Staff to train and volunteering",
+    "policy": _l("1. Policy and procedures"),
+    "training": _l("2. Staff training"),
+    "contracts": _l("3. Contracts"),
+    "travellers": _l("4. Information for travellers"),
+    "stakeholders": _l("5. Stakeholders"),
+    OTHER_SECTION: _l("Staff to train and volunteering"),
 }
 
 
@@ -103,7 +103,7 @@ PlanForm = plan_form_class()
 
 class ApprovePlanForm(VersionedForm):
     approve_comment = TextAreaField(
-        "Comment for the company (optional)",
+        _l("Comment for the company (optional)"),
         validators=[Optional(), Length(max=TEXT_LIMIT)],
         render_kw={"rows": 2},
     )
@@ -114,7 +114,7 @@ def return_form_class():
 
     class ReturnPlanForm(VersionedForm):
         return_comment = TextAreaField(
-            "Comment on the whole plan",
+            _l("Comment on the whole plan"),
             validators=[Optional(), Length(max=TEXT_LIMIT)],
             render_kw={"rows": 2},
         )
@@ -129,7 +129,7 @@ def return_form_class():
             ReturnPlanForm,
             f"comment_{key}",
             TextAreaField(
-                f"What needs changing in “{label}”",
+                _l("What needs changing in “%(section)s”", section=label),
                 validators=[Optional(), Length(max=TEXT_LIMIT)],
                 render_kw={"rows": 2},
             ),

@@ -301,7 +301,7 @@ class NameTopMemberForm(BaseForm):
     """Name a member Top Member of a reporting year, with an optional citation."""
 
     citation = TextAreaField(
-        "Citation (optional)",
+        _l("Citation (optional)"),
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )
@@ -311,7 +311,7 @@ class WithdrawTopMemberForm(BaseForm):
     """Withdraw a Top Member title, saying why."""
 
     reason = TextAreaField(
-        "Why the title is withdrawn",
+        _l("Why the title is withdrawn"),
         validators=[InputRequired(), Length(max=2000)],
         render_kw={"rows": 2},
     )

@@ -10,6 +10,9 @@ read the reason and return the report if they do not accept it.
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tracker.reports.content import currently_trained, not_applicable
@@ -188,43 +191,61 @@ class Rule:
 
 
 def rules(limits: Thresholds | None = None) -> list[Rule]:
-    """The rule per criterion in words, with the configured thresholds (for staff, in English
-    as every staff page)."""
+    """The rule per criterion in words, with the configured thresholds, in the reader's language."""
     limits = limits or thresholds()
+    coverage = _number(limits.training_coverage)
     words = {
-        Section.POLICY: "A policy adopted, with its procedures: a focal person named and the "
-        "procedure for reporting a suspected case described",
-        Section.TRAINING: f"At least {_number(limits.training_coverage)}% of front-line "
-        "employees (reception, security, guides, drivers, crew; over all countries and "
-        "properties) currently trained, that is trained within the last "
-        f"{_years(validity_years())}; where the report gives no front-line employees (reports "
-        "from before staff groups, or a company with office staff only), at least "
-        f"{_number(limits.training_coverage)}% of all employees",
-        Section.CONTRACTS: f"At least {_number(limits.contract_clause)}% of supplier contracts "
-        "include the clause",
-        Section.TRAVELLERS: f"Travellers informed in at least {limits.traveller_channels} of "
-        "the listed ways",
-        Section.STAKEHOLDERS: "At least one stakeholder organisation named",
+        Section.POLICY: _(
+            "A policy adopted, with its procedures: a focal person named and the procedure for "
+            "reporting a suspected case described"
+        ),
+        Section.TRAINING: ngettext(
+            "At least %(coverage)s%% of front-line employees (reception, security, guides, "
+            "drivers, crew; over all countries and properties) currently trained, that is "
+            "trained within the last year; where the report gives no front-line employees "
+            "(reports from before staff groups, or a company with office staff only), at least "
+            "%(coverage)s%% of all employees",
+            "At least %(coverage)s%% of front-line employees (reception, security, guides, "
+            "drivers, crew; over all countries and properties) currently trained, that is "
+            "trained within the last %(num)d years; where the report gives no front-line "
+            "employees (reports from before staff groups, or a company with office staff only), "
+            "at least %(coverage)s%% of all employees",
+            validity_years(),
+            coverage=coverage,
+        ),
+        Section.CONTRACTS: _(
+            "At least %(share)s%% of supplier contracts include the clause",
+            share=_number(limits.contract_clause),
+        ),
+        Section.TRAVELLERS: ngettext(
+            "Travellers informed in at least %(num)d of the listed ways",
+            "Travellers informed in at least %(num)d of the listed ways",
+            limits.traveller_channels,
+        ),
+        Section.STAKEHOLDERS: _("At least one stakeholder organisation named"),
     }
-    na = ", or the member says why the criterion does not apply."
     return [
-        Rule(section.criterion, str(section.label), text + na) for section, text in words.items()
+        Rule(
+            section.criterion,
+            str(section.label),
+            _("%(rule)s, or the member says why the criterion does not apply.", rule=text),
+        )
+        for section, text in words.items()
     ]
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _years(count: int) -> str:
-    return "year" if count == 1 else f"{count} years"
+    return format_decimal(value)
 
 
 SETTINGS_HELP = {
-    "TRAINING_COVERAGE_MIN": "Percent of front-line employees (of all employees where a report "
-    "gives none) currently trained for criterion 2 (default 50).",
-    "TRAINING_VALIDITY_YEARS": "Years Code training counts as current (default 2).",
-    "CONTRACT_CLAUSE_MIN": "Percent of supplier contracts with the clause for criterion 3 "
-    "(default 50).",
-    "TRAVELLER_CHANNELS_MIN": "Ways of informing travellers for criterion 4 (default 1).",
+    "TRAINING_COVERAGE_MIN": _l(
+        "Percent of front-line employees (of all employees where a report gives none) currently "
+        "trained for criterion 2 (default 50)."
+    ),
+    "TRAINING_VALIDITY_YEARS": _l("Years Code training counts as current (default 2)."),
+    "CONTRACT_CLAUSE_MIN": _l(
+        "Percent of supplier contracts with the clause for criterion 3 (default 50)."
+    ),
+    "TRAVELLER_CHANNELS_MIN": _l("Ways of informing travellers for criterion 4 (default 1)."),
 }

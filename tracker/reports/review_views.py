@@ -1,6 +1,8 @@
 """Staff pages for annual reports: the queue, one report with its versions, and decisions."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,9 +46,9 @@ def filter_form() -> ReportFilterForm:
     scope = country_scope(current_user)
     form = ReportFilterForm(request.args)
     countries = [pair for pair in country_choices() if scope is None or pair[0] in scope]
-    form.country.choices = select_choices(countries, "All countries")
-    form.state.choices = select_choices(ReportState.choices(), "All states")
-    form.type.choices = select_choices(CompanyType.choices(), "All types")
+    form.country.choices = select_choices(countries, _("All countries"))
+    form.state.choices = select_choices(ReportState.choices(), _("All states"))
+    form.type.choices = select_choices(CompanyType.choices(), _("All types"))
     if not request.args:
         form.state.data = ReportState.SUBMITTED.value
     form.validate()  # an invalid filter is shown with its error and not applied
@@ -180,7 +182,7 @@ def return_(report_id: int):
         return render_detail(report, return_form=form, status=400)
     comments = {section: form[f"comment_{section.value}"].data or "" for section in Section}
     if not any(text.strip() for text in comments.values()):
-        form.form_errors.append("Say what needs changing in at least one section.")
+        form.form_errors.append(_("Say what needs changing in at least one section."))
         return render_detail(report, return_form=form, status=400)
     overall = form.return_comment.data or ""
     return decide(
@@ -199,7 +201,9 @@ def decide(report: Report, decision, subject, template: str, **context):
         decision()
     except (services.ReportConflict, StaleDataError):
         db.session.rollback()
-        flash("The report changed while you were reading it: read it again, then decide.", "error")
+        flash(
+            _("The report changed while you were reading it: read it again, then decide."), "error"
+        )
         return redirect(url_for("report_review.detail", report_id=report.id))
     except DomainError as error:
         db.session.rollback()
@@ -218,7 +222,15 @@ def decide(report: Report, decision, subject, template: str, **context):
             **context,
         )
     db.session.commit()
-    flash(f"{report.company.display_name}, {report.year}: {report.state.label}.", "success")
+    flash(
+        _(
+            "%(company)s, %(year)s: %(state)s.",
+            company=report.company.display_name,
+            year=report.year,
+            state=report.state.label,
+        ),
+        "success",
+    )
     return redirect(url_for("report_review.queue"))
 
 
@@ -244,17 +256,21 @@ def extension(company_id: int):
         return render_company(company, extension_form=form), 400
     db.session.commit()
     flash(
-        f"The {form.year.data} report of {company.display_name} is now due on "
-        f"{form.due_on.data:%d %B %Y}.",
+        _(
+            "The %(year)s report of %(company)s is now due on %(date)s.",
+            year=form.year.data,
+            company=company.display_name,
+            date=format_date(form.due_on.data, "long"),
+        ),
         "success",
     )
     return redirect(url_for("review.detail", company_id=company.id))
 
 
 LISTS = {
-    "overdue": "Members with an overdue report",
-    "extended": "Members with a later due date",
-    "suspension": "Members to consider for suspension",
+    "overdue": _l("Members with an overdue report"),
+    "extended": _l("Members with a later due date"),
+    "suspension": _l("Members to consider for suspension"),
 }
 
 
@@ -306,21 +322,24 @@ def dashboard_charts(figures: dict, coverage_year: int | None) -> dict:
     return {
         "standing": charts.bar_chart(
             rows,
-            title="Members by reporting standing",
-            description="How many members stand each way; the table beside gives the numbers.",
+            title=_("Members by reporting standing"),
+            description=_("How many members stand each way; the table beside gives the numbers."),
         ),
         "rate": charts.column_chart(
             [(str(y.year), (y.rate or 0) * 100) for y in years],
-            title="Reporting rate per year",
-            description="Share of the members who owed a report for each year that handed it in.",
+            title=_("Reporting rate per year"),
+            description=_(
+                "Share of the members who owed a report for each year that handed it in."
+            ),
             value_format=percent,
             max_value=100,
         ),
         "coverage": charts.column_chart(
             [(str(y.year), (y.coverage or 0) * 100) for y in years],
-            title="Staff training coverage per year",
-            description="Employees currently trained as a share of all employees in the reports "
-            "handed in.",
+            title=_("Staff training coverage per year"),
+            description=_(
+                "Employees currently trained as a share of all employees in the reports handed in."
+            ),
             value_format=percent,
             max_value=100,
         ),
@@ -329,21 +348,23 @@ def dashboard_charts(figures: dict, coverage_year: int | None) -> dict:
                 (country_name(code), current / employees * 100 if employees else 0)
                 for code, employees, _trained, current in figures["coverage"][:15]
             ],
-            title=f"Staff training coverage by country, {coverage_year}",
-            description="The 15 countries with the most employees in the reports handed in.",
+            title=_("Staff training coverage by country, %(year)s", year=coverage_year),
+            description=_("The 15 countries with the most employees in the reports handed in."),
             value_format=percent,
             max_value=100,
         ),
         "implementation": charts.bar_chart(
             [
-                (f"Criterion {criterion}", (rates.rate(criterion) or 0) * 100)
+                (_("Criterion %(number)s", number=criterion), (rates.rate(criterion) or 0) * 100)
                 for criterion in sorted(rates.met)
             ]
             if (rates := figures["implementation"])
             else [],
-            title="Criteria implemented",
-            description="Share of the accepted reports of the year that show each criterion "
-            "implemented under the configured rule.",
+            title=_("Criteria implemented"),
+            description=_(
+                "Share of the accepted reports of the year that show each criterion "
+                "implemented under the configured rule."
+            ),
             value_format=percent,
             max_value=100,
         ),

@@ -3,6 +3,7 @@ accepted, the criteria rule beside each as a guide, and naming or withdrawing th
 ECPAT staff only: representatives support, ECPAT decides (issue 15)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.companies.models import Company
@@ -92,7 +93,10 @@ def name(year: int, company_id: int):
         flash(str(error), "error")
         return redirect(url_for("top_members.index", year=year))
     db.session.commit()
-    flash(f"{company.display_name} is named Top Member {year}.", "success")
+    flash(
+        _("%(company)s is named Top Member %(year)s.", company=company.display_name, year=year),
+        "success",
+    )
     return redirect(url_for("top_members.index", year=year))
 
 
@@ -112,5 +116,12 @@ def withdraw(year: int, company_id: int):
             return render_index(year, {company.id: form}, 400)
         return redirect(url_for("top_members.index", year=year))
     db.session.commit()
-    flash(f"The title Top Member {year} of {company.display_name} is withdrawn.", "success")
+    flash(
+        _(
+            "The title Top Member %(year)s of %(company)s is withdrawn.",
+            year=year,
+            company=company.display_name,
+        ),
+        "success",
+    )
     return redirect(url_for("top_members.index", year=year))

@@ -1,8 +1,6 @@
-"""Forms for representative organisations, the permission table and members' assignment.
+"""Forms for representative organisations, the permission table and members' assignment."""
 
-Staff-only pages: English only, like the other staff pages.
-"""
-
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -19,29 +17,29 @@ from tracker.formutils import BaseForm, select_choices, strip_whitespace
 
 
 class RepresentativeForm(BaseForm):
-    name = StringField("Organisation name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
     countries = SelectMultipleField(
-        "Countries",
-        choices=select_choices(country_choices()),
-        description="Hold Ctrl (or Cmd) to choose several.",
+        _l("Countries"),
+        choices=lambda: select_choices(country_choices()),  # in the reader's language
+        description=_l("Hold Ctrl (or Cmd) to choose several."),
         render_kw={"size": 8},
-        validators=[DataRequired(message="Choose at least one country.")],
+        validators=[DataRequired(message=_l("Choose at least one country."))],
     )
     website = StringField(
-        "Website",
+        _l("Website"),
         validators=[
             Optional(),
             Length(max=255),
-            URL(message="Enter a full address, e.g. https://example.org"),
+            URL(message=_l("Enter a full address, e.g. https://example.org")),
         ],
         render_kw={"inputmode": "url"},  # type=url would make a mistyped value invalid HTML
     )
     email = EmailField(
-        "Public contact e-mail",
+        _l("Public contact e-mail"),
         validators=[Optional(), Length(max=254), Email()],
         filters=[strip_whitespace],
     )
-    phone = StringField("Public contact phone", validators=[Optional(), Length(max=40)])
+    phone = StringField(_l("Public contact phone"), validators=[Optional(), Length(max=40)])
 
 
 class PermissionsForm(BaseForm):
@@ -60,20 +58,20 @@ class PermissionsForm(BaseForm):
 
 class AssignForm(BaseForm):
     representative = SelectField(
-        "Local Code Representative",
+        _l("Local Code Representative"),
         choices=[],
         default="",
-        invalid_choice_message="Choose a representative from the list.",
+        invalid_choice_message=_l("Choose a representative from the list."),
     )
 
     def set_organisations(self, organisations) -> "AssignForm":
         pairs = [(str(org.id), org.name) for org in organisations]
-        self.representative.choices = select_choices(pairs, "None: supported by ECPAT")
+        self.representative.choices = select_choices(pairs, _l("None: supported by ECPAT"))
         return self
 
 
 class RecommendForm(BaseForm):
     comment = TextAreaField(
-        "Why you recommend approval (ECPAT staff read this)",
-        validators=[DataRequired(message="Say why you recommend approval."), Length(max=2000)],
+        _l("Why you recommend approval (ECPAT staff read this)"),
+        validators=[DataRequired(message=_l("Say why you recommend approval.")), Length(max=2000)],
     )

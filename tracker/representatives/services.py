@@ -78,17 +78,17 @@ def covering(country_code: str) -> Select:
 def _clean(details: RepresentativeDetails, current: Representative | None) -> RepresentativeDetails:
     name = details.name.strip()
     if not name:
-        raise DomainError.on("name", "Give the organisation's name.")
+        raise DomainError.on("name", _("Give the organisation's name."))
     countries = tuple(sorted(set(details.countries)))
     if not countries:
-        raise DomainError.on("countries", "A representative needs at least one country.")
+        raise DomainError.on("countries", _("A representative needs at least one country."))
     if not all(is_country_code(code) for code in countries):
-        raise DomainError.on("countries", "Choose countries from the list.")
+        raise DomainError.on("countries", _("Choose countries from the list."))
     taken = select(Representative.id).where(func.lower(Representative.name) == name.lower())
     if current is not None:
         taken = taken.where(Representative.id != current.id)
     if db.session.scalar(taken) is not None:
-        raise DomainError.on("name", "Another representative has this name.")
+        raise DomainError.on("name", _("Another representative has this name."))
     return RepresentativeDetails(
         name=name,
         countries=countries,
@@ -189,7 +189,7 @@ def set_permissions(admin: User, allowed: dict[Decision, bool]) -> list[Decision
     :raises DomainError: for a decision only ECPAT staff take.
     """
     if any(not decision.is_editable for decision in allowed):
-        raise DomainError.on(None, "Only ECPAT staff take this decision; it cannot be granted.")
+        raise DomainError.on(None, _("Only ECPAT staff take this decision; it cannot be granted."))
     current = permission_table()
     changed = [decision for decision, value in allowed.items() if current[decision] != value]
     for decision in changed:

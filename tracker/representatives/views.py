@@ -2,6 +2,8 @@
 assign members to a representative; representatives recommend approval."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker.auth.models import ECPAT_ONLY, Decision, Representative
@@ -49,7 +51,14 @@ def permissions():
         return render_index(form, 400)
     changed = services.set_permissions(current_user, form.allowed())
     db.session.commit()
-    flash(f"The permission table is saved ({len(changed)} changed).", "success")
+    flash(
+        ngettext(
+            "The permission table is saved (%(num)d changed).",
+            "The permission table is saved (%(num)d changed).",
+            len(changed),
+        ),
+        "success",
+    )
     return redirect(url_for("representatives.index"))
 
 
@@ -75,7 +84,7 @@ def create():
             populate_errors(form, error)
         else:
             db.session.commit()
-            flash(f"{representative.name} is added.", "success")
+            flash(_("%(name)s is added.", name=representative.name), "success")
             return redirect(url_for("representatives.index"))
     return render_template("representatives/form.html", form=form, representative=None)
 
@@ -100,7 +109,7 @@ def edit(representative_id: int):
             populate_errors(form, error)
         else:
             db.session.commit()
-            flash(f"{representative.name} is saved.", "success")
+            flash(_("%(name)s is saved.", name=representative.name), "success")
             return redirect(url_for("representatives.index"))
     return render_template("representatives/form.html", form=form, representative=representative)
 
@@ -121,7 +130,11 @@ def assign(company_id: int):
     else:
         db.session.commit()
         flash(
-            f"{company.display_name} is supported by {chosen.name if chosen else 'ECPAT'}.",
+            _(
+                "%(company)s is supported by %(organisation)s.",
+                company=company.display_name,
+                organisation=chosen.name if chosen else "ECPAT",
+            ),
             "success",
         )
     return redirect(url_for("review.detail", company_id=company.id))
@@ -153,7 +166,7 @@ def recommend_report(report_id: int):
 
 def _recommend(form: RecommendForm, record, back: str):
     if not form.validate_on_submit():
-        flash(" ".join(form.comment.errors) or "Reload the page and try again.", "error")
+        flash(" ".join(form.comment.errors) or _("Reload the page and try again."), "error")
         return redirect(back)
     try:
         record(form.comment.data)
@@ -162,5 +175,5 @@ def _recommend(form: RecommendForm, record, back: str):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash("Your recommendation is recorded for ECPAT staff.", "success")
+        flash(_("Your recommendation is recorded for ECPAT staff."), "success")
     return redirect(back)

@@ -1,5 +1,7 @@
 """Review decision and filter forms."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -7,7 +9,10 @@ from tracker.companies.models import Stage
 from tracker.countries import country_choices
 from tracker.formutils import BaseForm, select_choices
 
-SORT_CHOICES = [("oldest", "Oldest submission first"), ("newest", "Newest submission first")]
+SORT_CHOICES = [
+    ("oldest", _l("Oldest submission first")),
+    ("newest", _l("Newest submission first")),
+]
 
 
 class QueueFilterForm(BaseForm):
@@ -25,7 +30,7 @@ class QueueFilterForm(BaseForm):
         if countries is not None:
             offered = set(countries)
             pairs = [pair for pair in country_choices() if pair[0] in offered]
-            self.country.choices = select_choices(pairs, "All your countries")
+            self.country.choices = select_choices(pairs, _l("All your countries"))
 
     def accepted(self, name: str):
         """A filter's value if it is valid (after `validate()`); an invalid one is ignored."""
@@ -33,20 +38,22 @@ class QueueFilterForm(BaseForm):
         return None if field.errors else field.data
 
     status = SelectField(
-        "Status",
+        _l("Status"),
         choices=select_choices(
-            [*Stage.choices(), ("changes", "Change of details awaiting review")], "All statuses"
+            [*Stage.choices(), ("changes", _l("Change of details awaiting review"))],
+            _l("All statuses"),
         ),
         default=Stage.SUBMITTED.value,
         validators=[Optional()],
     )
     country = SelectField(
-        "Country of operation",
-        choices=select_choices(country_choices(), "All countries"),
+        _l("Country of operation"),
+        # Called per form: the country names are in the reader's language.
+        choices=lambda: select_choices(country_choices(), _l("All countries")),
         validators=[Optional()],
     )
-    q = StringField("Name contains", validators=[Optional(), Length(max=100)])
-    sort = SelectField("Sort by", choices=select_choices(SORT_CHOICES), default="oldest")
+    q = StringField(_l("Name contains"), validators=[Optional(), Length(max=100)])
+    sort = SelectField(_l("Sort by"), choices=select_choices(SORT_CHOICES), default="oldest")
 
 
 def check_version(form, field) -> None:
@@ -55,8 +62,10 @@ def check_version(form, field) -> None:
     # Length first: int() refuses strings of over 4,300 digits with an error of its own.
     if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31):
         raise ValidationError(
-            "This form does not say which version of the application you read. "
-            "Reload the page and decide again."
+            _(
+                "This form does not say which version of the application you read. "
+                "Reload the page and decide again."
+            )
         )
 
 
@@ -81,35 +90,43 @@ class ApproveForm(DecisionForm):
 
 class ReturnForm(DecisionForm):
     comment = TextAreaField(
-        "What should the company change?", validators=[DataRequired(), Length(max=4000)]
+        _l("What should the company change?"), validators=[DataRequired(), Length(max=4000)]
     )
 
 
 class RejectForm(DecisionForm):
-    reason = TextAreaField("Reason for rejecting", validators=[DataRequired(), Length(max=4000)])
+    reason = TextAreaField(
+        _l("Reason for rejecting"), validators=[DataRequired(), Length(max=4000)]
+    )
 
 
 # Field names differ from form to form: several of these forms share the company's page.
 class SuspendForm(DecisionForm):
     suspend_reason = TextAreaField(
-        "Reason for suspending (the company reads it)",
+        _l("Reason for suspending (the company reads it)"),
         validators=[DataRequired(), Length(max=4000)],
     )
 
 
 class ReinstateForm(DecisionForm):
-    reinstate_note = TextAreaField("Note to the company (optional)", validators=[Length(max=4000)])
+    reinstate_note = TextAreaField(
+        _l("Note to the company (optional)"), validators=[Length(max=4000)]
+    )
 
 
 class ExpelForm(DecisionForm):
     expel_reason = TextAreaField(
-        "Reason for expelling (the company reads it)",
+        _l("Reason for expelling (the company reads it)"),
         validators=[DataRequired(), Length(max=4000)],
     )
     expel_confirm = BooleanField(
-        "I understand that expelling is final: the company is no longer a member, and only a "
-        "new application could bring it back.",
-        validators=[DataRequired("Tick the box to confirm that you mean to expel the company.")],
+        _l(
+            "I understand that expelling is final: the company is no longer a member, and only a "
+            "new application could bring it back."
+        ),
+        validators=[
+            DataRequired(_l("Tick the box to confirm that you mean to expel the company."))
+        ],
     )
 
 
@@ -123,6 +140,6 @@ class PublishPropertiesForm(DecisionForm):
 
 class ReturnChangeForm(DecisionForm):
     change_comment = TextAreaField(
-        "What should the company correct in its change?",
+        _l("What should the company correct in its change?"),
         validators=[DataRequired(), Length(max=4000)],
     )

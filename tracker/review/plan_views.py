@@ -1,6 +1,7 @@
 """Staff pages for implementation plans: the list awaiting review, one plan, and decisions."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -100,7 +101,7 @@ def return_(plan_id: int):
     comments = {key: field.data or "" for key, field in form.section_fields()}
     overall = form.return_comment.data or ""
     if not any(text.strip() for text in [*comments.values(), overall]):
-        form.form_errors.append("Say what needs changing, on a part of the plan or overall.")
+        form.form_errors.append(_("Say what needs changing, on a part of the plan or overall."))
         return render_detail(plan, return_form=form, status=400)
     return decide(
         plan,
@@ -114,7 +115,7 @@ def decide(plan: Plan, decision):
         decision()
     except (services.PlanConflict, StaleDataError):
         db.session.rollback()
-        flash("The plan changed while you were reading it: read it again, then decide.", "error")
+        flash(_("The plan changed while you were reading it: read it again, then decide."), "error")
         return redirect(url_for("plan_review.detail", plan_id=plan.id))
     except DomainError as error:
         db.session.rollback()
@@ -123,6 +124,11 @@ def decide(plan: Plan, decision):
     emails.queue_decision(plan)
     db.session.commit()
     flash(
-        f"{plan.company.display_name}: implementation plan {plan.state.label.lower()}.", "success"
+        _(
+            "%(company)s: implementation plan %(state)s.",
+            company=plan.company.display_name,
+            state=plan.state.label.lower(),
+        ),
+        "success",
     )
     return redirect(url_for("plan_review.queue"))

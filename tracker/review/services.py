@@ -2,6 +2,7 @@
 
 from collections.abc import Collection
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
@@ -143,7 +144,11 @@ def resubmitted_among(company_ids: Collection[int]) -> set[int]:
 def _decide(company: Company, reviewer: User, action: AuditAction, **details) -> None:
     if not company.awaits_review and company.stage is not None:
         raise DomainError.on(
-            None, f"This application is no longer waiting for review ({company.stage.label})."
+            None,
+            _(
+                "This application is no longer waiting for review (%(status)s).",
+                status=company.stage.label,
+            ),
         )
     transition(company, action, reviewer, **details)
 
@@ -159,12 +164,12 @@ def return_application(company: Company, reviewer: User, comment: str) -> None:
     :raises DomainError: as approve_application, or for an empty comment.
     """
     if not comment.strip():
-        raise DomainError.on("comment", "Say what the company should change.")
+        raise DomainError.on("comment", _("Say what the company should change."))
     _decide(company, reviewer, AuditAction.APPLICATION_RETURNED, comment=comment.strip())
 
 
 def reject_application(company: Company, reviewer: User, reason: str) -> None:
     """:raises DomainError: as approve_application, or for an empty reason."""
     if not reason.strip():
-        raise DomainError.on("reason", "Give the reason for rejecting.")
+        raise DomainError.on("reason", _("Give the reason for rejecting."))
     _decide(company, reviewer, AuditAction.APPLICATION_REJECTED, comment=reason.strip())

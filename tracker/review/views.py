@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker.audit import AuditAction
@@ -196,7 +198,9 @@ def render_detail(company, extension_form=None, **forms):
     overdue = billing.payment_overdue(company, today)
     if overdue and not forms["suspend_form"].suspend_reason.data:
         # Overdue can lead to suspension: the reason is suggested, never acted on by itself.
-        forms["suspend_form"].suspend_reason.data = f"Membership fee for {today.year} unpaid"
+        forms["suspend_form"].suspend_reason.data = _(
+            "Membership fee for %(year)s unpaid", year=today.year
+        )
     for form in forms.values():
         # A posted version is kept: a decision re-shown with an error still names what was read.
         if not form.version.data:
@@ -269,7 +273,10 @@ def decide(
             link=public_url("companies.dashboard"),
         )
     db.session.commit()
-    flash(f"{company.display_name}: {company.stage.label}.", "success")
+    flash(
+        _("%(company)s: %(status)s.", company=company.display_name, status=company.stage.label),
+        "success",
+    )
     if back_to_company:
         return redirect(url_for("review.detail", company_id=company.id))
     return redirect(url_for("review.queue"))
@@ -411,7 +418,7 @@ def publish_properties(company_id: int):
         return render_detail(company, publish_properties_form=form), 400
     if form.seen_version != company.version:
         # The list changed after the page was read: publishing now could show unseen text.
-        flash("The company changed its properties meanwhile: check the list again.", "error")
+        flash(_("The company changed its properties meanwhile: check the list again."), "error")
         return redirect(url_for("review.detail", company_id=company.id))
     try:
         count = company_services.publish_properties(company, current_user)
@@ -419,5 +426,13 @@ def publish_properties(company_id: int):
         flash(str(error), "error")
         return redirect(url_for("review.detail", company_id=company.id))
     db.session.commit()
-    flash(f"{company.display_name}: {count} new properties are public now.", "success")
+    flash(
+        ngettext(
+            "%(company)s: %(num)d new property is public now.",
+            "%(company)s: %(num)d new properties are public now.",
+            count,
+            company=company.display_name,
+        ),
+        "success",
+    )
     return redirect(url_for("review.detail", company_id=company.id))

@@ -47,13 +47,13 @@ def check_organisation(role: Role, representative: Representative | None) -> Non
     """:raises DomainError: for a company role, a representative without an organisation or
     an organisation for a role that sees every country."""
     if not role.is_staff:
-        raise DomainError.on("role", "Choose a staff role.")
+        raise DomainError.on("role", _("Choose a staff role."))
     if role is Role.REPRESENTATIVE and representative is None:
         raise DomainError.on(
-            "representative", "Choose the organisation the representative works for."
+            "representative", _("Choose the organisation the representative works for.")
         )
     if role is not Role.REPRESENTATIVE and representative is not None:
-        raise DomainError.on("representative", "Only representatives belong to an organisation.")
+        raise DomainError.on("representative", _("Only representatives belong to an organisation."))
 
 
 def invite_staff(
@@ -68,7 +68,7 @@ def invite_staff(
     check_organisation(role, representative)
     email = normalise_email(email)
     if find_user(email) is not None:
-        raise DomainError.on("email", "This address already has an account.")
+        raise DomainError.on("email", _("This address already has an account."))
     invitation = db.session.scalar(
         select(StaffInvitation).where(
             StaffInvitation.email == email,
@@ -109,9 +109,9 @@ def accept_staff_invitation(invitation: StaffInvitation, name: str, password: st
         address has an account.
     """
     if find_user(invitation.email) is not None:
-        raise DomainError.on(None, "This address already has an account. Sign in with it.")
+        raise DomainError.on(None, _("This address already has an account. Sign in with it."))
     if not invitations.claim(invitation):
-        raise DomainError.on(None, "This invitation has already been used.")
+        raise DomainError.on(None, _("This invitation has already been used."))
     user = User(
         name=name.strip(), email=invitation.email, role=invitation.role, email_confirmed_at=utcnow()
     )
@@ -156,9 +156,9 @@ def deactivate(admin: User, person: User) -> None:
         an administrator deactivated meanwhile.
     """
     if person.id == admin.id:
-        raise DomainError.on(None, "You cannot deactivate your own account.")
+        raise DomainError.on(None, _("You cannot deactivate your own account."))
     if not person.is_staff:
-        raise DomainError.on(None, "Only staff accounts are managed here.")
+        raise DomainError.on(None, _("Only staff accounts are managed here."))
     if admin.id not in lock_active_admins():
         raise DomainError.on(None, _("Your own account was deactivated meanwhile."))
     db.session.refresh(person)
@@ -167,7 +167,7 @@ def deactivate(admin: User, person: User) -> None:
     person.deactivated_at = utcnow()
     db.session.flush()  # on SQLite this write waits for, then excludes, any other writer
     if person.role is Role.ADMIN and active_admins() < 1:
-        raise DomainError.on(None, "Keep at least one active administrator.")
+        raise DomainError.on(None, _("Keep at least one active administrator."))
     sessions.end_other_sessions(person, None)
     withdrawn = _withdraw_invitations_by(person)
     db.session.flush()
@@ -197,7 +197,7 @@ def _withdraw_invitations_by(person: User) -> int:
 def reactivate(admin: User, person: User) -> None:
     """:raises DomainError: for a company account."""
     if not person.is_staff:
-        raise DomainError.on(None, "Only staff accounts are managed here.")
+        raise DomainError.on(None, _("Only staff accounts are managed here."))
     if person.is_active:
         return
     person.deactivated_at = None

@@ -62,7 +62,7 @@ def invite():
         return render_index(form)
     queue_invitation(invitation)
     db.session.commit()
-    flash(f"We sent an invitation to {invitation.email}.", "success")
+    flash(_("We sent an invitation to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("staff.index"))
 
 
@@ -107,13 +107,13 @@ def switch(user_id: int, change, message: str):
 @bp.post("/review/staff/<int:user_id>/deactivate")
 @admin_required
 def deactivate(user_id: int):
-    return switch(user_id, services.deactivate, "{name} is deactivated and signed out.")
+    return switch(user_id, services.deactivate, _("{name} is deactivated and signed out."))
 
 
 @bp.post("/review/staff/<int:user_id>/reactivate")
 @admin_required
 def reactivate(user_id: int):
-    return switch(user_id, services.reactivate, "{name} can sign in again.")
+    return switch(user_id, services.reactivate, _("{name} can sign in again."))
 
 
 @bp.post("/review/staff/invitations/<int:invitation_id>/withdraw")
@@ -148,7 +148,7 @@ def reset_two_factor(user_id: int):
 def join(token: str):
     invitation = services.pending_staff_invitation(token)
     if invitation is None:
-        flash("This invitation is invalid, used or expired. Ask ECPAT for a new one.", "error")
+        flash(_("This invitation is invalid, used or expired. Ask ECPAT for a new one."), "error")
         return redirect(url_for("auth.login"))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
@@ -158,9 +158,11 @@ def join(token: str):
             db.session.commit()
         except (DomainError, IntegrityError) as error:
             db.session.rollback()  # used meanwhile, perhaps by a parallel request
-            message = str(error) if isinstance(error, DomainError) else "This invitation was used."
+            message = (
+                str(error) if isinstance(error, DomainError) else _("This invitation was used.")
+            )
             flash(message, "error")
             return redirect(url_for("auth.login"))
-        flash("Welcome to The Code Signatory Tracker.", "success")
+        flash(_("Welcome to The Code Signatory Tracker."), "success")
         return redirect(url_for("review.queue"))
     return render_template("staff/join.html", form=form, invitation=invitation)
