@@ -205,6 +205,7 @@ def test_namesakes_are_listed_up_to_a_bound(monkeypatch):
         signed("Davis Hotel", countries=(country,))
     result = one("Davis Hotel")
     assert len(result.candidates) == 2 and result.label is Label.AMBIGUOUS
+    assert result.statement == "3 companies have this name: check which one"
 
 
 def test_a_country_it_does_not_operate_in_lowers_the_confidence():

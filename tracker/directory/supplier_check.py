@@ -146,6 +146,7 @@ class Result:
     by_number: bool = False  # matched by its membership number
     candidates: list["Result"] = field(default_factory=list)  # ambiguous: the likely companies
     exact_names: bool = False  # ambiguous: they all have the name given
+    as_likely: int = 0  # ambiguous: how many companies are as likely (SHOWN of them listed)
 
     @property
     def standing_label(self) -> str:
@@ -170,12 +171,12 @@ class Result:
                 return ngettext(
                     "%(num)d company has this name: check which one",
                     "%(num)d companies have this name: check which one",
-                    len(self.candidates),
+                    self.as_likely,
                 )
             return ngettext(
                 "%(num)d company has a name this close: check which one",
                 "%(num)d companies have names this close: check which one",
-                len(self.candidates),
+                self.as_likely,
             )
         if self.by_number and label is Label.EXACT:
             return _("Same membership number")
@@ -214,6 +215,7 @@ class _Line:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     close: list[Candidate] = field(default_factory=list)  # ambiguous: as likely as the best
+    as_likely: int = 0  # ambiguous: how many are (`close` lists SHOWN of them)
 
 
 def check_suppliers(suppliers: list[Supplier], on: date) -> Checked:
@@ -314,7 +316,7 @@ def _choose(index: matching.Index, line: _Line) -> tuple[_Line, Candidate | None
         return line, None
     close = [other for other in weighed[1:] if other.score >= best.score - CLOSE]
     if close and not line.by_number:
-        line.close = [best, *close][:SHOWN]
+        line.close, line.as_likely = [best, *close][:SHOWN], 1 + len(close)
         line.notes.append(_("Give the country or the membership number to tell them apart."))
         return line, None
     if line.by_number and line.country and line.country not in index.countries[best.position]:
@@ -337,16 +339,17 @@ def _result(index, supplier: Supplier, chosen: tuple | None, found: dict) -> Res
     line, best = chosen
     result = Result(supplier, notes=list(line.notes), error=line.error, by_number=line.by_number)
     if line.close:
-        return _ambiguous(index, result, line.close, found)
+        return _ambiguous(index, result, line, found)
     item = found.get(index.ids[best.position]) if best else None
     if item is None or not item.company.has_membership:
         return result  # no match (or a company gone since the index was built)
     return _matched(result, item, best)
 
 
-def _ambiguous(index, result: Result, close: list[Candidate], found: dict) -> Result:
+def _ambiguous(index, result: Result, line: _Line, found: dict) -> Result:
     """The likely companies, each as a match of its own (those gone since the index was built
     left out: if one is left, it is the match; if none, there is none)."""
+    close, as_likely = line.close, line.as_likely
     items = [(found.get(index.ids[candidate.position]), candidate) for candidate in close]
     kept = [(item, candidate) for item, candidate in items if item and item.company.has_membership]
     if len(kept) < 2:
@@ -354,6 +357,7 @@ def _ambiguous(index, result: Result, close: list[Candidate], found: dict) -> Re
         return _matched(result, *kept[0]) if kept else result
     result.candidates = [_matched(Result(result.supplier), *pair) for pair in kept]
     result.exact_names = all(candidate.score >= matching.EXACT for candidate in close)
+    result.as_likely = as_likely - (len(items) - len(kept))
     return result
 
 
