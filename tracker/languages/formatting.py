@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from babel.numbers import format_currency
+from babel.units import format_unit
 from flask_babel import format_timedelta, get_locale
 
 # Babel rounds a long span up to weeks, months or years (1,802 days would be "5 years"); a
@@ -25,3 +26,17 @@ def days(count: int) -> str:
 def iso_date(text: str) -> date:
     """A date kept as ISO text (in a plan's snapshot), for Babel's dateformat to write."""
     return date.fromisoformat(text)
+
+
+def file_size(size: int) -> str:
+    """A file's size in the reader's language: "754 bytes", "1,2 ko", "3,4 MB" (Jinja's
+    filesizeformat writes English only: "754 Bytes", "1.2 kB")."""
+    locale = get_locale()
+    if size < 1000:
+        return format_unit(size, "digital-byte", length="long", locale=locale)
+    unit, value = (
+        ("digital-kilobyte", size / 1000)
+        if size < 1000**2
+        else ("digital-megabyte", size / 1000**2)
+    )
+    return format_unit(value, unit, length="short", format="#,##0.#", locale=locale)
