@@ -747,6 +747,13 @@ KEY_CELLS = {
     "country, with training": "Coverage",
     "report preview": "Coverage",
     "review queue": "Status",
+    "plan queue": "State",
+    "report queue": "State",
+    "reports": "State",
+    "import, rows with problems": "Problem",
+    "review detail, member with a change request": "Asked for",
+    "staff accounts": "Account",
+    "representatives": "Accounts",
     "invoices": "State",
     "staff invoices": "State",
 }
