@@ -195,7 +195,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["by_country"] = countries.by_country
     from tracker.companies.journey import steps_for
     from tracker.companies.properties import INLINE_OPERATIONS, count_by_country
-    from tracker.languages.formatting import days, file_size, iso_date, money
+    from tracker.languages.formatting import days, file_size, iso_date, money, unbroken
     from tracker.languages.selection import current_language, language_names
 
     app.jinja_env.globals["money"] = money
@@ -209,5 +209,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["INLINE_OPERATIONS"] = INLINE_OPERATIONS
     app.jinja_env.filters["count_by_country"] = count_by_country
     app.jinja_env.filters["number"] = flask_babel.format_decimal
+    app.jinja_env.filters["unbroken"] = unbroken
     # "is text": a message, plain or translated lazily (Jinja's "is string" misses the latter).
     app.jinja_env.tests["text"] = lambda value: isinstance(value, str | LazyString)
