@@ -118,6 +118,7 @@ def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
         "check_results": fetch(client, "/check", {"suppliers": CHECKED_LIST + gone.display_name}),
         "check_errors": fetch(client, "/check", {"suppliers": "Bad\x00line"}),
         "signatories": fetch(client, "/signatories"),
+        "signatories_searched": fetch(client, "/signatories?q=checked&type=tour_operator"),
         "signatories_errors": fetch(client, "/signatories?country=ZZ&page=0&q=%00"),
         "profile": fetch(client, f"/signatories/{listed.slug}"),
         "profile_not_listed": fetch(client, f"/signatories/{gone.slug}"),

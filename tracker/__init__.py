@@ -195,17 +195,20 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["by_country"] = countries.by_country
     from tracker.companies.journey import steps_for
     from tracker.companies.properties import INLINE_OPERATIONS, count_by_country
-    from tracker.languages.formatting import days, iso_date, money
+    from tracker.languages.formatting import days, file_size, iso_date, money, unbroken
     from tracker.languages.selection import current_language, language_names
 
     app.jinja_env.globals["money"] = money
     app.jinja_env.globals["days"] = days
     app.jinja_env.filters["iso_date"] = iso_date
+    # Jinja's own writes "754 Bytes" in every language: this one writes "754 octets".
+    app.jinja_env.filters["filesizeformat"] = file_size
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["languages"] = language_names
     app.jinja_env.globals["journey_steps"] = steps_for
     app.jinja_env.globals["INLINE_OPERATIONS"] = INLINE_OPERATIONS
     app.jinja_env.filters["count_by_country"] = count_by_country
     app.jinja_env.filters["number"] = flask_babel.format_decimal
+    app.jinja_env.filters["unbroken"] = unbroken
     # "is text": a message, plain or translated lazily (Jinja's "is string" misses the latter).
     app.jinja_env.tests["text"] = lambda value: isinstance(value, str | LazyString)

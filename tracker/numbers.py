@@ -112,8 +112,8 @@ class _LocaleNumberField(Field):
     inputmode = "decimal"
 
     def __init__(self, label=None, validators=None, render_kw=None, message=None, **kwargs):
-        """`message` replaces the field's own for a value that is no number (the staff pages,
-        which are in English, say it their way)."""
+        """`message` replaces the field's own for a value that is no number (the fee table
+        names what it wants: "Give the fee as a whole number.")."""
         render_kw = {"inputmode": self.inputmode, "autocomplete": "off", **(render_kw or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.message = message

@@ -73,7 +73,8 @@ def test_dashboard_names_the_unpaid_invoice(client, auth):
     auth.login(owner_of(company).email)
     page = client.get("/company/").get_data(as_text=True)
     due = invoice.due_on.strftime("%B %-d, %Y")
-    assert f"Invoice {invoice.number} €50, due {due}" in page
+    # The number on one line: a reader copies and types it as one word.
+    assert f'Invoice <span class="num-id">{invoice.number}</span> €50, due {due}' in page
     assert "pay the joining invoice, then sign" in page
 
 

@@ -128,6 +128,8 @@ SCREENS = {
     ),
     "country without members": Screen("/countries/BT"),
     "signatories": Screen("/signatories", needs=("report_owner",)),
+    "signatories, searched": Screen("/signatories?q=epsilon", needs=("report_owner",)),
+    "country, filtered": Screen("/countries/TH?type=tour_operator", needs=("report_owner",)),
     "signatories with errors": Screen("/signatories?country=ZZ&q=%00", status=400),
     "member profile": Screen("/signatories/{report_owner.company.slug}", needs=("report_owner",)),
     "company start, unconfirmed": Screen("/company/", user="unconfirmed"),
@@ -378,6 +380,27 @@ def test_page_has_no_axe_violations(screen: Screen, page: Page, browser_auth, re
         screen.then(page)
         page.wait_for_load_state("load")  # colours are checked once the stylesheet applies
     assert_no_violations(page)
+
+
+# Pages laid out otherwise on a phone: filters folded away, table rows as cards.
+PHONE_SCREENS = [
+    "signatories",
+    "signatories, searched",
+    "country",
+    "country, filtered",
+    "countries",
+    "supplier check, results",
+    "review queue",
+    "report preview",
+    "invoices",
+    "staff invoices",
+]
+
+
+@pytest.mark.parametrize("name", PHONE_SCREENS)
+def test_phone_layout_has_no_axe_violations(name: str, page: Page, browser_auth, request):
+    page.set_viewport_size({"width": 360, "height": 740})
+    test_page_has_no_axe_violations(SCREENS[name], page, browser_auth, request)
 
 
 def test_skip_link_is_first_and_moves_focus_to_main(page: Page):

@@ -105,3 +105,20 @@ def test_a_printed_certificate_leads_to_its_verify_page(page: Page, browser_auth
     expect(page.get_by_role("heading", level=2)).to_have_text(
         "Hotel São Paulo is a member of The Code"
     )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no script"])
+def test_a_wide_screen_shows_the_filters_after_a_search(
+    browser, live_server, directory, javascript
+):
+    """Folding the filters is for phones: at 1280 px they stay shown, with or without app.js."""
+    wide = {"width": 1280, "height": 800}
+    context = browser.new_context(
+        base_url=live_server, viewport=wide, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    for path in ("/signatories?q=paulo", "/countries/BR?type=hotel"):
+        page.goto(path)
+        expect(page.get_by_label("Type of business")).to_be_visible()
+        expect(page.locator(".filter-disclosure > summary")).to_be_hidden()
+    context.close()

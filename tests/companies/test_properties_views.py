@@ -34,7 +34,7 @@ def chain(client, auth):
 
 def names_on(page: str) -> list[str]:
     """The property names in the list's rows, in order."""
-    return re.findall(r'<tr id="row-\d+"[^>]*>\s*<td>[^<]*</td>\s*<td[^>]*>([^<]*)</td>', page)
+    return re.findall(r'<tr id="row-\d+"[^>]*>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>', page)
 
 
 def operation_count(company) -> int:

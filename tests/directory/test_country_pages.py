@@ -52,7 +52,7 @@ def table(text: str) -> tuple[list[str], dict[str, list[str]]]:
     rows = re.findall(
         r'<th scope="row"><a href="/countries/(\w\w)">[^<]*</a></th>(.*?)</tr>', text, re.S
     )
-    return headings, {code: re.findall(r"<td>([^<]*)</td>", cells) for code, cells in rows}
+    return headings, {code: re.findall(r"<td[^>]*>([^<]*)</td>", cells) for code, cells in rows}
 
 
 def names_listed(text: str) -> list[str]:
@@ -96,6 +96,10 @@ def test_the_table_gives_each_country_its_members_by_type(client, members):
     # Only the types with members get a column, in the order types are listed.
     assert headings == ["Country", "Hotel chain", "Tour operator", "All members"]
     assert rows == {"FR": ["0", "2", "2"], "TH": ["1", "1", "2"]}
+    # On a phone each cell is shown under its column's heading.
+    text = client.get("/countries").get_data(as_text=True)
+    assert '<td data-label="Tour operator">2</td>' in text
+    assert '<td data-label="All members">2</td>' in text
     assert list(rows) == ["FR", "TH"]
 
 
@@ -391,7 +395,7 @@ def test_training_coverage_comes_from_accepted_reports_only(client, reviewer, mo
     text = client.get("/countries/TH").get_data(as_text=True)
     row = re.search(r'<th scope="row">2025</th>(.*?)</tr>', text).group(1)
     # A row without its currently trained counts those trained this year as current.
-    assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "10", "8", "8", "80%"]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row) == ["1", "10", "8", "8", "80%"]
     assert 'id="coverage-chart-title"' in text  # the chart beside the table
     other_country = client.get("/countries/FR").get_data(as_text=True)
     assert "No annual report accepted by ECPAT gives staff-training figures" in other_country
@@ -418,7 +422,7 @@ def test_country_coverage_is_the_currently_trained_share(client, reviewer, monke
     text = client.get("/countries/TH").get_data(as_text=True)
     row = re.search(r'<th scope="row">2025</th>(.*?)</tr>', text).group(1)
     # 50 employees, 4 trained in 2025, 35 currently trained: 70% coverage, not 8%.
-    assert re.findall(r"<td>([^<]*)</td>", row) == ["2", "50", "4", "35", "70%"]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row) == ["2", "50", "4", "35", "70%"]
     assert "Training counts as current for 2 years." in text
     french = client.get("/countries/TH", headers={"Accept-Language": "fr"})
     assert "Actuellement formés" in french.get_data(as_text=True)

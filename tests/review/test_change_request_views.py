@@ -39,8 +39,10 @@ def test_the_page_shows_each_requested_change_before_and_after(client, auth, rev
     auth.login(reviewer.email)
     page = client.get(f"/review/companies/{member.id}").get_data(as_text=True)
     assert "Change awaiting review" in page
-    assert '<th scope="row">Public name</th><td>Lotus Hotel</td><td>Lotus Hotels</td>' in page
-    assert f"<td>Thailand</td><td>{country_name('LA')}</td>" in page
+    now = '<td class="break-anywhere" data-label="Now">'
+    asked = '<td class="break-anywhere" data-label="Asked for">'
+    assert f'<th scope="row">Public name</th>{now}Lotus Hotel</td>{asked}Lotus Hotels</td>' in page
+    assert f"{now}Thailand</td>{asked}{country_name('LA')}</td>" in page
     assert "Approve the change" in page and "Return the change for corrections" in page
 
 

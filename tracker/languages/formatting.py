@@ -3,7 +3,9 @@
 from datetime import date, timedelta
 
 from babel.numbers import format_currency
+from babel.units import format_unit
 from flask_babel import format_timedelta, get_locale
+from markupsafe import Markup
 
 # Babel rounds a long span up to weeks, months or years (1,802 days would be "5 years"); a
 # threshold no span reaches keeps it in days, the unit reviewers compare waiting times in.
@@ -25,3 +27,25 @@ def days(count: int) -> str:
 def iso_date(text: str) -> date:
     """A date kept as ISO text (in a plan's snapshot), for Babel's dateformat to write."""
     return date.fromisoformat(text)
+
+
+def file_size(size: int) -> str:
+    """A file's size in the reader's language: "754 bytes", "1,2 ko", "3,4 MB" (Jinja's
+    filesizeformat writes English only: "754 Bytes", "1.2 kB")."""
+    locale = get_locale()
+    if size < 1000:
+        return format_unit(size, "digital-byte", length="long", locale=locale)
+    unit, value = (
+        ("digital-kilobyte", size / 1000)
+        if size < 1000**2
+        else ("digital-megabyte", size / 1000**2)
+    )
+    return format_unit(value, unit, length="short", format="#,##0.#", locale=locale)
+
+
+def unbroken(identifier: str | None) -> Markup | str:
+    """A membership or invoice number ("TC-000042", "TC-INV-2026-00001") kept on one line: a
+    reader compares and types it as one word, which a break at its hyphens would split."""
+    if not identifier:
+        return ""
+    return Markup('<span class="num-id">%s</span>') % identifier

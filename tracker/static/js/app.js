@@ -17,6 +17,15 @@
     added.focus();
   }
 
+  // Search filters are folded away on a phone once results show; a wide screen has room for
+  // them (app.css shows them too where the browser can style a closed disclosure).
+  if (window.matchMedia("(min-width: 37.5rem)").matches) {
+    var disclosures = document.querySelectorAll(".filter-disclosure");
+    for (var d = 0; d < disclosures.length; d++) {
+      disclosures[d].open = true;
+    }
+  }
+
   // The printable report's button; without JavaScript the browser's own Print does the same.
   var printButtons = document.querySelectorAll("[data-print]");
   for (var i = 0; i < printButtons.length; i++) {
