@@ -90,7 +90,8 @@ def fetch(client, url: str, data: dict | None = None) -> str:
 
 
 # A member matched with its country, one not found, one refused, then a former member.
-CHECKED_LIST = "Checked Tours Co. Ltd, Thailand, TC-000777\nNobody Known\n=1+1\n"
+# The twins: two members of one name, listed under "Check these".
+CHECKED_LIST = "Checked Tours Co. Ltd, Thailand, TC-000777\nNobody Known\n=1+1\nTwin Tours\n"
 
 
 def overdue_member() -> Company:
@@ -102,6 +103,8 @@ def overdue_member() -> Company:
 
 def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
     CompanyFactory(display_name="Checked Tours", stage=Stage.ACTIVE, membership_number="TC-000777")
+    for country in ("GB", "IE"):
+        CompanyFactory(display_name="Twin Tours", stage=Stage.ACTIVE, countries=(country,))
     gone = CompanyFactory(stage=Stage.SUSPENDED)
     # The home page's country links; a profile.
     listed = CompanyFactory(stage=Stage.ACTIVE, countries=("TH", "KH"))
@@ -133,6 +136,7 @@ def test_public_and_account_pages_are_valid(client, vnu, tmp_path):
         "contact": fetch(client, "/contact"),
         "home_fr": client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True),
     }
+    assert "2 companies have this name: check which one" in pages["check_results"]
     assert vnu(pages, tmp_path) == []
 
 

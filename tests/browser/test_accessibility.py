@@ -78,11 +78,13 @@ def add_operation(page: Page) -> None:
 
 
 def check_suppliers(page: Page) -> None:
-    lines = ["Epsilon Tours Co. Ltd, Thailand", "Faded Tours", "Nobody Known", "=1+1"]
+    lines = ["Epsilon Tours Co. Ltd, Thailand", "Faded Tours", "Nobody Known", "=1+1", "Twin Tours"]
     page.get_by_label("Your suppliers").fill("\n".join(lines))
     page.get_by_role("button", name="Check the list").click()
     results = page.get_by_role("table", name="Each supplier and the company it matches")
     expect(results).to_be_visible()
+    to_check = page.get_by_role("table", name="Each supplier and the companies it may be")
+    expect(to_check).to_contain_text("2 companies have this name")
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ SCREENS = {
     "supplier check": Screen("/check"),
     "supplier check with errors": Screen("/check", then=submit_empty("Check the list")),
     "supplier check, results": Screen(
-        "/check", needs=("report_owner", "former_supplier"), then=check_suppliers
+        "/check", needs=("report_owner", "former_supplier", "namesakes"), then=check_suppliers
     ),
     "countries": Screen("/countries", needs=("report_owner",)),
     "country": Screen("/countries/TH", needs=("chain_member", "report_owner")),
@@ -475,3 +477,12 @@ def test_map_countries_are_links_named_by_their_members_reached_with_the_keyboar
 def former_supplier():
     """A suspended member: what the supplier check must flag."""
     return CompanyFactory(display_name="Faded Tours", stage=Stage.SUSPENDED)
+
+
+@pytest.fixture()
+def namesakes():
+    """Two members of one name: the supplier check lists them under "Check these"."""
+    return [
+        CompanyFactory(display_name="Twin Tours", stage=Stage.ACTIVE, countries=(country,))
+        for country in ("GB", "IE")
+    ]

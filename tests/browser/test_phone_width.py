@@ -20,7 +20,7 @@ from tracker.auth.services import reset_token_payload
 from tracker.billing import services as billing_services
 from tracker.companies import colleagues
 from tracker.companies import services as company_services
-from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation
+from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation, Stage
 from tracker.extensions import db
 from tracker.membership import services as membership_services
 from tracker.plans import services as plan_services
@@ -478,6 +478,26 @@ def check_long_list(page: Page, records: dict) -> None:
     expect(results).to_be_visible()
 
 
+def namesakes() -> dict:
+    """Two members of one long name: the supplier check lists them under "Check these"."""
+    for country in ("TH", "KH"):
+        CompanyFactory(
+            display_name=LONG_NAME,
+            legal_name=LONG_LEGAL_NAME,
+            stage=Stage.ACTIVE,
+            countries=(country,),
+        )
+    db.session.commit()
+    return {}
+
+
+def check_namesakes(page: Page, records: dict) -> None:
+    page.get_by_label("Your suppliers").fill(LONG_NAME)
+    page.get_by_role("button", name="Check the list").click()
+    to_check = page.get_by_role("table", name="Each supplier and the companies it may be")
+    expect(to_check).to_contain_text("2 companies have this name")
+
+
 @dataclass(frozen=True)
 class Screen:
     path: str  # filled in from what `records` returns, e.g. "/account/reset/{token}"
@@ -508,6 +528,7 @@ SCREENS = {
     ),
     "supplier check": Screen("/check"),
     "supplier check, results": Screen("/check", suspended_member, then=check_long_list),
+    "supplier check, namesakes": Screen("/check", namesakes, then=check_namesakes),
     "signatories": Screen(
         "/signatories?q={q}", lambda: {"q": member()["company"].display_name[:100]}
     ),

@@ -74,7 +74,8 @@ def test_a_pasted_list_is_checked_and_kept_in_the_form(client, register):
     assert '<span class="badge badge-neutral">1</span> without a match' in text
     assert "Not a member: suspended" in text and "Suspended since March 3, 2026" in text
     assert 'href="/verify/TC-000125"' in text and 'href="/signatories/lotus-tours"' in text
-    assert "Exact match" in text and "Country: Germany" in text
+    assert "Same name" in text and "Country: Germany" in text
+    assert "% sure" not in text and "Check these" not in text
     assert "LOTUS TOURS CO LTD\nmuller reisen, Germany\n\nGone Hotels" in text  # still in the box
     assert 'formaction="/check.csv"' in text
 
@@ -170,21 +171,15 @@ def test_the_download_has_every_line_and_is_safe_in_a_spreadsheet(client, regist
     rows = download(
         client, 'Lotus Tours, TH\n\'=HYPERLINK("http://evil"), FR\n+Plus Tours\nGone Hotels'
     )
-    assert rows[0][:6] == [
-        "Line",
-        "Name given",
-        "Country given",
-        "Membership number given",
-        "Result",
-        "Confidence",
-    ]
+    given = ["Line", "Name given", "Country given", "Membership number given", "Result"]
+    assert rows[0][:5] == given
+    assert rows[0][-2:] == ["Notes", "Companies to check"]
     assert rows[1] == [
         "1",
         "Lotus Tours",
         "TH",
         "",
-        "Exact match",
-        "99",
+        "Same name",
         "Lotus Tours",
         "Lotus Tours Co., Ltd.",
         "TC-000123",
@@ -193,11 +188,12 @@ def test_the_download_has_every_line_and_is_safe_in_a_spreadsheet(client, regist
         "KH TH",
         "https://tracker.test/verify/TC-000123",
         "",
+        "",
     ]
     assert rows[2][1] == '\'=HYPERLINK("http://evil")'
-    assert rows[2][4] == "No match" and "spreadsheet formula" in rows[2][-1]
-    assert rows[3][6:8] == ["'+Plus Tours", "'@Plus Ltd"]
-    assert rows[4][9:11] == ["Not a member: suspended", "2026-03-03"]
+    assert rows[2][4] == "No match" and "spreadsheet formula" in rows[2][-2]
+    assert rows[3][5:7] == ["'+Plus Tours", "'@Plus Ltd"]
+    assert rows[4][8:10] == ["Not a member: suspended", "2026-03-03"]
 
 
 def test_a_refused_download_shows_the_form_again(client):
@@ -238,6 +234,7 @@ def test_the_api_answers_json(client, register):
         "errors": 0,
         "not_checked": 0,
         "members": 0,
+        "ambiguous": 0,
     }
     first, second, third = data["results"]
     assert first == {
@@ -251,6 +248,7 @@ def test_the_api_answers_json(client, register):
             "profile_url": "https://tracker.test/signatories/lotus-tours",
             "verify_url": "https://tracker.test/verify/TC-000123",
         },
+        "candidates": [],
         "confidence": 99,
         "label": "exact",
         "standing": "good_standing",
@@ -427,7 +425,7 @@ def test_lines_past_the_time_budget_say_so_on_the_page_the_csv_and_the_api(
     assert text.count("Not checked: time ran out") == 2
     rows = download(client, "Lotus Tours")
     assert rows[1][4] == "Not checked: time ran out"
-    assert "ran out of time before this line" in rows[1][-1]
+    assert "ran out of time before this line" in rows[1][-2]
     data = api(client, {"suppliers": [{"name": "Lotus Tours"}]}).get_json()
     assert (data["results"][0]["label"], data["results"][0]["match"]) == ("not_checked", None)
     assert data["results"][0]["notes"] == [
@@ -437,3 +435,78 @@ def test_lines_past_the_time_budget_say_so_on_the_page_the_csv_and_the_api(
     client.submit("/language", {"language": "fr", "next": "/check"})
     french = page(check(client, "Lotus Tours"))
     assert "Non vérifiée : temps écoulé" in french
+
+
+# Names several members have --------------------------------------------------------------
+
+
+@pytest.fixture()
+def namesakes():
+    """Three companies called Davis Hotel: members in Britain and Ireland, one suspended."""
+    made = [
+        CompanyFactory(
+            display_name="Davis Hotel",
+            legal_name=f"Davis Hotel {country} Ltd",
+            stage=stage,
+            countries=(country,),
+            membership_number=number,
+        )
+        for country, number, stage in (
+            ("GB", "TC-000301", Stage.ACTIVE),
+            ("IE", "TC-000302", Stage.ACTIVE),
+            ("US", "TC-000303", Stage.SUSPENDED),
+        )
+    ]
+    db.session.commit()
+    return made
+
+
+def test_namesakes_are_listed_to_check_not_counted(client, namesakes):
+    text = page(check(client, "Davis Hotel\nDavis Hotel, GB"))
+    assert '<span class="badge badge-warning">1</span> <a href="#check-these-heading">' in text
+    assert "line to check: several companies have that name" in text
+    assert '<span class="badge badge-success">1</span> member in good standing' in text
+    assert '<h3 id="check-these-heading">Check these</h3>' in text
+    assert "3 companies have this name: check which one" in text
+    for number in ("TC-000301", "TC-000302", "TC-000303"):
+        assert f'<a href="/verify/{number}">' in text
+    assert "United Kingdom" in text and "Ireland" in text and "United States" in text
+    assert text.count('href="/signatories/davis-hotel') == 3  # 2 candidates, 1 match
+    assert "Not a member: suspended" in text
+    for gone in ("% sure", "Exact match", "other companies have names this close"):
+        assert gone not in text
+
+
+def test_namesakes_in_the_csv_and_the_api(client, namesakes):
+    rows = download(client, "Davis Hotel\nDavis Hotel, GB")
+    davis, british = rows[1], rows[2]
+    assert davis[4] == "3 companies have this name: check which one"
+    assert davis[5] == ""
+    assert "Davis Hotel (TC-000301, GB, Member in good standing)" in davis[-1]
+    assert "Davis Hotel (TC-000303, US, Not a member: suspended)" in davis[-1]
+    assert (british[4], british[7], british[-1]) == ("Same name", "TC-000301", "")
+    data = api(client, {"suppliers": [{"name": "Davis Hotel"}]}).get_json()
+    (result,) = data["results"]
+    assert (result["label"], result["match"], data["summary"]["ambiguous"]) == (
+        "ambiguous",
+        None,
+        1,
+    )
+    assert sorted(
+        (c["membership_number"], c["countries"], c["standing"]) for c in result["candidates"]
+    ) == [
+        ("TC-000301", ["GB"], "good_standing"),
+        ("TC-000302", ["IE"], "good_standing"),
+        ("TC-000303", ["US"], "suspended"),
+    ]
+
+
+def test_the_new_wording_is_french_and_spanish(client, namesakes):
+    client.submit("/language", {"language": "fr", "next": "/check"})
+    french = page(check(client, "Davis Hotel\nDavis Hotel, GB"))
+    assert "3 entreprises portent ce nom : vérifiez laquelle" in french
+    assert "À vérifier" in french and "Même nom" in french
+    client.submit("/language", {"language": "es", "next": "/check"})
+    spanish = page(check(client, "Davis Hotel\nDavis Hotel, GB"))
+    assert "3 empresas tienen este nombre: compruebe cuál" in spanish
+    assert "Para comprobar" in spanish and "Mismo nombre" in spanish

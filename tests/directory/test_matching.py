@@ -111,6 +111,7 @@ def test_a_number_under_another_name_is_only_possible_and_says_so():
     result = one("Sunrise Adventures", number="TC-900123")
     assert result.company.id == company.id
     assert (result.confidence, result.label) == (60, Label.POSSIBLE)
+    assert result.statement == "Same membership number, another name: check it"
     assert result.notes == ["This membership number belongs to a company with another name."]
     assert one("Lotus Tours Co. Ltd", number="TC-900123").confidence == 100
 
@@ -127,12 +128,84 @@ def test_the_country_tells_companies_of_one_name_apart():
     thai = signed("Lotus Tours", countries=("TH", "KH"))
     french = signed("Lotus Tours", "Lotus Tours SARL", countries=("FR",))
     ambiguous = one("Lotus Tours")
-    assert ambiguous.confidence == 85 and ambiguous.label is Label.LIKELY
-    assert "1 other company has a name this close" in ambiguous.notes[0]
+    assert (ambiguous.company, ambiguous.label) == (None, Label.AMBIGUOUS)
+    assert {candidate.company.id for candidate in ambiguous.candidates} == {thai.id, french.id}
     in_france = one("Lotus Tours", "France")
     assert (in_france.company.id, in_france.confidence, in_france.notes) == (french.id, 99, [])
     assert one("Lotus Tours", "KH").company.id == thai.id
     assert one("Lotus Tours", "Tailandia").company.id == thai.id  # Spanish
+
+
+@pytest.fixture()
+def davis_hotels():
+    """Three members called Davis Hotel, in Britain, Ireland and the United States."""
+    return [
+        signed("Davis Hotel", f"Davis Hotel {country} Ltd", countries=(country,), **kwargs)
+        for country, kwargs in (
+            ("GB", {"membership_number": "TC-000301"}),
+            ("IE", {"membership_number": "TC-000302"}),
+            ("US", {"membership_number": "TC-000303", "stage": Stage.SUSPENDED}),
+        )
+    ]
+
+
+def test_a_name_several_companies_have_is_to_check_not_a_member(davis_hotels):
+    checked = check_suppliers([Supplier(1, "Davis Hotel"), Supplier(2, "Lotus Tours")], today())
+    davis = checked.results[0]
+    assert (davis.company, davis.standing, davis.label) == (None, None, Label.AMBIGUOUS)
+    assert davis.statement == "3 companies have this name: check which one"
+    assert davis.notes == ["Give the country or the membership number to tell them apart."]
+    shown = {
+        (c.company.membership_number, tuple(c.countries), c.standing) for c in davis.candidates
+    }
+    assert shown == {
+        ("TC-000301", ("GB",), CheckStanding.GOOD),
+        ("TC-000302", ("IE",), CheckStanding.GOOD),
+        ("TC-000303", ("US",), CheckStanding.SUSPENDED),
+    }
+    summary = checked.summary
+    assert (summary.ambiguous, summary.good_standing, summary.former_members) == (1, 0, 0)
+    assert (summary.no_match, summary.total) == (1, 2)
+
+
+def test_the_country_given_chooses_among_namesakes(davis_hotels):
+    british = one("Davis Hotel", "GB")
+    assert (british.company.id, british.label, british.candidates) == (
+        davis_hotels[0].id,
+        Label.EXACT,
+        [],
+    )
+    assert british.statement == "Same name"
+    assert one("Davis Hotel Ltd", "Ireland").company.id == davis_hotels[1].id
+    assert one(number="TC-000302").statement == "Same membership number"
+    # A country none of them is in tells them no further apart.
+    assert len(one("Davis Hotel", "Japan").candidates) == 3
+
+
+def test_near_names_as_close_as_each_other_are_to_check_too():
+    signed("Lotus Tours Krabi", countries=("TH",))
+    signed("Lotus Tours Paris", countries=("FR",))
+    result = one("Lotus Tours")
+    assert result.label is Label.AMBIGUOUS and len(result.candidates) == 2
+    assert result.statement == "2 companies have names this close: check which one"
+
+
+def test_a_unique_name_is_a_member_in_plain_words():
+    company = signed("Orchid Journeys")
+    result = one("Orchid Journeys Co. Ltd")
+    assert (result.company.id, result.label, result.candidates) == (company.id, Label.EXACT, [])
+    assert result.statement == "Same name"
+    assert check_suppliers([Supplier(1, "Orchid Journeys")], today()).summary.good_standing == 1
+    assert one("Orchid Journeyz").statement == "Similar name: check it is this company"
+
+
+def test_namesakes_are_listed_up_to_a_bound(monkeypatch):
+    monkeypatch.setattr(supplier_check, "SHOWN", 2)
+    for country in ("GB", "IE", "US"):
+        signed("Davis Hotel", countries=(country,))
+    result = one("Davis Hotel")
+    assert len(result.candidates) == 2 and result.label is Label.AMBIGUOUS
+    assert result.statement == "3 companies have this name: check which one"
 
 
 def test_a_country_it_does_not_operate_in_lowers_the_confidence():

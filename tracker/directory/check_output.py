@@ -25,6 +25,7 @@ def as_json(result: Result) -> dict:
             "membership_number": supplier.membership_number or None,
         },
         "match": _match(result),
+        "candidates": [_candidate(candidate) for candidate in result.candidates],
         "confidence": result.confidence,
         "label": result.label.value,
         "standing": result.standing.value if result.standing else None,
@@ -50,6 +51,11 @@ def _match(result: Result) -> dict | None:
     }
 
 
+def _candidate(candidate: Result) -> dict:
+    """One of an ambiguous line's likely companies: as a match, with its standing."""
+    return {**_match(candidate), "standing": candidate.standing.value}
+
+
 def summary_json(summary: Summary) -> dict:
     return {
         "total": summary.total,
@@ -60,6 +66,7 @@ def summary_json(summary: Summary) -> dict:
         "errors": summary.errors,
         "not_checked": summary.not_checked,
         "members": summary.members,  # members whose reporting is not published
+        "ambiguous": summary.ambiguous,
     }
 
 
@@ -69,7 +76,6 @@ CSV_HEADER = (
     _l("Country given"),
     _l("Membership number given"),
     _l("Result"),
-    _l("Confidence"),
     _l("Member name"),
     _l("Legal name"),
     _l("Membership number"),
@@ -78,6 +84,7 @@ CSV_HEADER = (
     _l("Countries"),
     _l("Verify at"),
     _l("Notes"),
+    _l("Companies to check"),
 )
 
 
@@ -102,11 +109,11 @@ def csv_row(result: Result) -> list:
         str(text) for text in [result.error, *result.notes, _unchecked(result)] if text
     )
     if company is None:
-        return [*given, result.label.label, "", "", "", "", "", "", "", "", notes]
+        candidates = "; ".join(map(_described, result.candidates))
+        return [*given, result.statement, "", "", "", "", "", "", "", notes, candidates]
     return [
         *given,
-        result.label.label,
-        result.confidence,
+        result.statement,
         company.display_name,
         company.public_legal_name,
         company.membership_number,
@@ -115,4 +122,14 @@ def csv_row(result: Result) -> list:
         " ".join(result.countries),
         _links(result)[1],
         notes,
+        "",
     ]
+
+
+def _described(candidate: Result) -> str:
+    """An ambiguous line's company in a cell: "Davis Hotel (TC-000123, GB, Member in good
+    standing)"."""
+    company = candidate.company
+    countries = " ".join(candidate.countries)
+    facts = [company.membership_number, countries, str(candidate.standing_label)]
+    return f"{company.display_name} ({', '.join(fact for fact in facts if fact)})"

@@ -134,6 +134,28 @@ _MATCH = {
         "verify_url": {"type": "string", "format": "uri"},
     },
 }
+_STANDING = {
+    "type": "string",
+    "nullable": True,
+    "enum": [
+        "good_standing",
+        "report_overdue",
+        "top_member",
+        "member",
+        "suspended",
+        "withdrawn",
+        "expelled",
+        None,
+    ],
+    "description": "Suspended, withdrawn and expelled companies are NOT members; "
+    "member: a member, where overdue reports are not published",
+}
+_CANDIDATE = {
+    **_MATCH,
+    "nullable": False,
+    "required": [*_MATCH["required"], "standing"],
+    "properties": {**_MATCH["properties"], "standing": {**_STANDING, "nullable": False}},
+}
 _RESULT = {
     "type": "object",
     "additionalProperties": False,
@@ -141,6 +163,7 @@ _RESULT = {
         "line",
         "input",
         "match",
+        "candidates",
         "confidence",
         "label",
         "standing",
@@ -158,29 +181,21 @@ _RESULT = {
             "description": "As given; missing and empty values as null",
         },
         "match": _MATCH,
+        "candidates": {
+            "type": "array",
+            "items": _CANDIDATE,
+            "description": "ambiguous: the companies as likely as each other (at most 10), "
+            "none of them the match; empty otherwise",
+        },
         "confidence": {"type": "integer", "minimum": 0, "maximum": 100},
         "label": {
             "type": "string",
-            "enum": ["exact", "likely", "possible", "no_match", "not_checked"],
+            "enum": ["exact", "likely", "possible", "no_match", "not_checked", "ambiguous"],
             "description": "not_checked: the check's time ran out before this line (send it "
-            "again, in a shorter list)",
+            "again, in a shorter list); ambiguous: several companies are as likely (see "
+            "candidates): give the country or the membership number",
         },
-        "standing": {
-            "type": "string",
-            "nullable": True,
-            "enum": [
-                "good_standing",
-                "report_overdue",
-                "top_member",
-                "member",
-                "suspended",
-                "withdrawn",
-                "expelled",
-                None,
-            ],
-            "description": "Suspended, withdrawn and expelled companies are NOT members; "
-            "member: a member, where overdue reports are not published",
-        },
+        "standing": _STANDING,
         "since": {
             "type": "string",
             "format": "date",
@@ -214,6 +229,7 @@ _SUMMARY = {
             "errors",
             "not_checked",
             "members",
+            "ambiguous",
         )
     },
 }
@@ -241,6 +257,8 @@ OPENAPI_PATHS = {
                 "membership number, or by name, ignoring accents, case and legal forms such as "
                 "Ltd, S.A. or GmbH), with the match's confidence and the company's standing. "
                 "Former members (suspended, withdrawn, expelled) are matched and flagged; "
+                "a name several companies have (without a country to tell them apart) "
+                "matches none and lists them as candidates; "
                 "companies that never signed are not. A line that cannot be matched (longer "
                 "than 300 characters, say) has an error and no match. Each check has a time "
                 "budget: lines it did not reach are labelled not_checked. Rate-limited per "

@@ -8,8 +8,14 @@ the date. Companies that never signed are never matched.
 Confidence, 0-100: a membership number is 100 (60 when the name given is another's); an exact
 name 95, a near one its score (at most 94). A country given that the company operates in adds
 5 (up to 99 for an exact name, 94 for a near one); one it does not operate in takes 15 off.
-When another company scores within 3 points, the best loses 10 and the line says how many were
-that close. Labels: exact from 95, likely from 80, possible from 60; below that, no match.
+Labels: exact from 95, likely from 80, possible from 60; below that, no match. People read
+plain statements ("Same name", "Similar name: check it is this company"), never the number.
+
+When other companies score within 3 points of the best (three "Davis Hotel"s, and no country
+to tell them apart), the line matches none of them: it is ambiguous, counted apart ("check
+these") and lists them, at most SHOWN of them, each with its countries and membership number.
+That comes from the scores already worked out; the candidates are loaded by the one query that
+loads the matches.
 
 The work is a constant number of queries whatever the list's length: the data version (the
 index, with the countries each company operates in, is kept until the data changes:
@@ -45,7 +51,8 @@ NAME_DISAGREES = 60  # a known number under a name that is not its company's
 NAMES_AGREE = 80
 EXACT_CAP, NEAR_CAP = 99, 94  # a name alone is never as sure as a number; a near one never exact
 COUNTRY_BONUS, COUNTRY_PENALTY = 5, 15
-CLOSE, AMBIGUITY_PENALTY = 3, 10
+CLOSE = 3  # companies scoring this close to the best are as likely: the line is ambiguous
+SHOWN = 10  # companies listed for an ambiguous line
 KEPT = 50  # candidates per line weighed against the country (companies sharing one name)
 THRESHOLDS = ((95, "exact"), (80, "likely"), (60, "possible"))
 
@@ -56,15 +63,17 @@ class Label(LabelledEnum):
     POSSIBLE = "possible"
     NO_MATCH = "no_match"
     NOT_CHECKED = "not_checked"  # the check's time ran out before this line
+    AMBIGUOUS = "ambiguous"  # several companies as likely: the reader checks which one
 
     @property
     def label(self) -> str:
         return {
-            "exact": _l("Exact match"),
-            "likely": _l("Likely match"),
-            "possible": _l("Possible match: check it"),
+            "exact": _l("Same name"),
+            "likely": _l("Similar name: check it is this company"),
+            "possible": _l("Partly the same name: check it is this company"),
             "no_match": _l("No match"),
             "not_checked": _l("Not checked: time ran out"),
+            "ambiguous": _l("Several companies: check which one"),
         }[self.value]
 
     @classmethod
@@ -134,6 +143,10 @@ class Result:
     error: str | None = None
     checked: bool = True  # False: the check's time ran out before this line
     top_member_year: int | None = None  # a Top Member: the latest named year (its title)
+    by_number: bool = False  # matched by its membership number
+    candidates: list["Result"] = field(default_factory=list)  # ambiguous: the likely companies
+    exact_names: bool = False  # ambiguous: they all have the name given
+    as_likely: int = 0  # ambiguous: how many companies are as likely (SHOWN of them listed)
 
     @property
     def standing_label(self) -> str:
@@ -145,7 +158,31 @@ class Result:
     def label(self) -> Label:
         if not self.checked:
             return Label.NOT_CHECKED
+        if self.candidates:
+            return Label.AMBIGUOUS
         return Label.of(self.confidence) if self.company is not None else Label.NO_MATCH
+
+    @property
+    def statement(self) -> str:
+        """How the line matched, in plain words (no percentage: people read it)."""
+        label = self.label
+        if label is Label.AMBIGUOUS:
+            if self.exact_names:
+                return ngettext(
+                    "%(num)d company has this name: check which one",
+                    "%(num)d companies have this name: check which one",
+                    self.as_likely,
+                )
+            return ngettext(
+                "%(num)d company has a name this close: check which one",
+                "%(num)d companies have names this close: check which one",
+                self.as_likely,
+            )
+        if self.by_number and label is Label.EXACT:
+            return _("Same membership number")
+        if self.by_number:
+            return _("Same membership number, another name: check it")
+        return str(label.label)
 
 
 @dataclass(frozen=True)
@@ -158,6 +195,7 @@ class Summary:
     errors: int
     not_checked: int = 0
     members: int = 0  # members whose reporting standing is not published (PUBLISH_OVERDUE)
+    ambiguous: int = 0  # lines with several likely companies: to check
 
 
 @dataclass(frozen=True)
@@ -176,13 +214,21 @@ class _Line:
     by_number: bool = False
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    close: list[Candidate] = field(default_factory=list)  # ambiguous: as likely as the best
+    as_likely: int = 0  # ambiguous: how many are (`close` lists SHOWN of them)
 
 
 def check_suppliers(suppliers: list[Supplier], on: date) -> Checked:
     """Every supplier matched, in order; see the module docstring for how."""
     index = index_store.current_index()
     chosen = _chosen(index, suppliers, current_app.config["SUPPLIER_CHECK_TIME_BUDGET"])
-    ids = list(dict.fromkeys(index.ids[best.position] for _line, best in chosen.values() if best))
+    ids = list(
+        dict.fromkeys(
+            index.ids[candidate.position]
+            for line, best in chosen.values()
+            for candidate in ([best] if best else line.close)
+        )
+    )
     found = {item.company.id: item for item in listed(ids, on)}
     results = [
         _result(index, supplier, chosen.get(_key(supplier)), found) for supplier in suppliers
@@ -266,21 +312,16 @@ def _choose(index: matching.Index, line: _Line) -> tuple[_Line, Candidate | None
     if not weighed:
         return line, None
     best = weighed[0]
+    if Label.of(round(best.score)) is Label.NO_MATCH:
+        return line, None
     close = [other for other in weighed[1:] if other.score >= best.score - CLOSE]
     if close and not line.by_number:
-        best = replace(best, score=best.score - AMBIGUITY_PENALTY)
-        line.notes.append(
-            ngettext(
-                "%(num)d other company has a name this close: give the country or the "
-                "membership number to tell them apart.",
-                "%(num)d other companies have names this close: give the country or the "
-                "membership number to tell them apart.",
-                len(close),
-            )
-        )
+        line.close, line.as_likely = [best, *close][:SHOWN], 1 + len(close)
+        line.notes.append(_("Give the country or the membership number to tell them apart."))
+        return line, None
     if line.by_number and line.country and line.country not in index.countries[best.position]:
         line.notes.append(_("This company does not list operations in the country given."))
-    return line, best if Label.of(round(best.score)) is not Label.NO_MATCH else None
+    return line, best
 
 
 def _weighed(index: matching.Index, line: _Line, candidate: Candidate) -> Candidate:
@@ -296,10 +337,32 @@ def _result(index, supplier: Supplier, chosen: tuple | None, found: dict) -> Res
     if chosen is None:
         return Result(supplier, checked=False)
     line, best = chosen
-    result = Result(supplier, notes=list(line.notes), error=line.error)
+    result = Result(supplier, notes=list(line.notes), error=line.error, by_number=line.by_number)
+    if line.close:
+        return _ambiguous(index, result, line, found)
     item = found.get(index.ids[best.position]) if best else None
     if item is None or not item.company.has_membership:
         return result  # no match (or a company gone since the index was built)
+    return _matched(result, item, best)
+
+
+def _ambiguous(index, result: Result, line: _Line, found: dict) -> Result:
+    """The likely companies, each as a match of its own (those gone since the index was built
+    left out: if one is left, it is the match; if none, there is none)."""
+    close, as_likely = line.close, line.as_likely
+    items = [(found.get(index.ids[candidate.position]), candidate) for candidate in close]
+    kept = [(item, candidate) for item, candidate in items if item and item.company.has_membership]
+    if len(kept) < 2:
+        result.notes = result.notes[:-1]  # nothing left to tell apart
+        return _matched(result, *kept[0]) if kept else result
+    result.candidates = [_matched(Result(result.supplier), *pair) for pair in kept]
+    result.exact_names = all(candidate.score >= matching.EXACT for candidate in close)
+    result.as_likely = as_likely - (len(items) - len(kept))
+    return result
+
+
+def _matched(result: Result, item, best: Candidate) -> Result:
+    """`result` matched to the listed `item`, with its standing today."""
     company = item.company
     result.company, result.confidence = company, round(best.score)
     result.countries = sorted({operation.country_code for operation in company.operations})
@@ -320,8 +383,12 @@ def summarise(results: list[Result]) -> Summary:
         good_standing=sum(s in (CheckStanding.GOOD, CheckStanding.TOP_MEMBER) for s in standings),
         report_overdue=sum(s is CheckStanding.OVERDUE for s in standings),
         former_members=sum(not s.is_member for s in standings),
-        no_match=sum(r.company is None and r.error is None and r.checked for r in results),
+        no_match=sum(
+            r.company is None and r.error is None and r.checked and not r.candidates
+            for r in results
+        ),
         errors=sum(r.error is not None for r in results),
         not_checked=sum(not r.checked for r in results),
         members=sum(s is CheckStanding.MEMBER for s in standings),
+        ambiguous=sum(bool(r.candidates) for r in results),
     )
