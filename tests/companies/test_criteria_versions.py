@@ -175,7 +175,7 @@ def test_staff_see_the_version_signed_and_the_choices(client, auth, signed_membe
     auth.login(reviewer.email)
     text = client.get(f"/review/companies/{company.id}").get_data(as_text=True)
     assert "Signed criteria version 1 on March 3, 2026" in text
-    assert "asked to sign the version in force" in text
+    assert "Asked to sign the version in force." in text
     assert "Publishes its properties: yes; its legal name: no" in text
 
 
