@@ -85,6 +85,22 @@ CRITERIA_VERSIONS["2"] = (
 )
 FIRST_VERSION = "1"
 
+# What each criterion means for a traveller, in one plain line (public profiles). Not part of
+# the signed text, so it is shared by every version and may be reworded freely.
+EXPLANATIONS = {
+    1: _l("The company has a written policy and knows what staff do if they suspect abuse."),
+    2: _l("Staff are trained to recognise the signs of child exploitation and to report it."),
+    3: _l("Contracts with suppliers say the company does not tolerate child exploitation."),
+    4: _l("Travellers are told about children's rights and how to report what they see."),
+    5: _l("The company works with local groups and authorities to protect children."),
+    6: _l("Each year the company reports to ECPAT on what it did, and ECPAT reviews it."),
+}
+
+
+def explanation(number: int) -> str:
+    """The plain-language line explaining criterion `number` to travellers."""
+    return EXPLANATIONS[number]
+
 
 def current_version() -> str:
     """The version members sign now: the CRITERIA_VERSION setting (config.py), version 1 unless a

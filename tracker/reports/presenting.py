@@ -122,6 +122,7 @@ def report_page_context(report: Report, answers: dict | None = None) -> dict:
         "report": report,
         "company": report.company,
         "period": services.reporting_calendar().year(report.year),
+        "due": services.due_date_of(report),
         "answers": answers,
         "sections": sections,
         "training": training_of(answers, last_year),

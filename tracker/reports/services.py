@@ -36,7 +36,7 @@ from tracker.reports.models import (
     not_applicable_field,
 )
 from tracker.reports.periods import ReportingCalendar, ReportingYear
-from tracker.reports.standing import Standing, standing_of
+from tracker.reports.standing import DueDate, Standing, due_date, standing_of
 from tracker.reports.training import GROUP_COUNTS, TRAINED_THIS_YEAR, StaffGroup
 
 # Members report; a suspended member too (reporting is how it gets reinstated).
@@ -189,15 +189,28 @@ def standing_for(company: Company, on: date) -> Standing | None:
             select(Report.year, Report.state).where(Report.company_id == company.id)
         )
     }
-    extensions = {
-        year: due_on
-        for year, due_on in db.session.execute(
-            select(ReportExtension.year, ReportExtension.due_on).where(
-                ReportExtension.company_id == company.id
-            )
-        )
-    }
-    return standing_of(joined_on(company), on, reporting_calendar(), states, extensions)
+    return standing_of(joined_on(company), on, reporting_calendar(), states, extensions_of(company))
+
+
+def extensions_of(company: Company) -> dict[int, date]:
+    """The company's extended due dates by reporting year."""
+    query = select(ReportExtension.year, ReportExtension.due_on).where(
+        ReportExtension.company_id == company.id
+    )
+    return {year: due_on for year, due_on in db.session.execute(query)}
+
+
+def due_dates(company: Company, years: list[ReportingYear]) -> dict[int, DueDate]:
+    """When each of `years`' reports is due, extensions applied (`standing.due_date`): the one
+    rule every page showing a report's due date uses."""
+    extensions = extensions_of(company)
+    return {year.year: due_date(year, extensions) for year in years}
+
+
+def due_date_of(report: Report) -> DueDate:
+    """When `report` is due, extensions applied."""
+    year = reporting_calendar().year(report.year)
+    return due_dates(report.company, [year])[report.year]
 
 
 # -- Drafts -----------------------------------------------------------------------------------

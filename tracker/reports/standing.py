@@ -55,8 +55,9 @@ class ReportingStanding(LabelledEnum):
 class Standing:
     kind: ReportingStanding
     year: int | None  # the report it is about: owed, under review, or the next to write
-    due: date | None  # when that report is (or was) due
+    due: date | None  # when that report is (or was) due, after any extension
     days_overdue: int = 0
+    extended_from: date | None = None  # the normal due date, when an extension moved it
 
     @property
     def label(self) -> str:
@@ -76,11 +77,12 @@ def standing_of(
     if owed:
         # The oldest report owed decides: it has been due the longest.
         year = owed[0]
-        due = effective_due(year, extensions)
-        if today > due:
-            return Standing(ReportingStanding.OVERDUE, year.year, due, (today - due).days)
-        kind = ReportingStanding.EXTENDED if year.year in extensions else ReportingStanding.DUE
-        return Standing(kind, year.year, due)
+        due = due_date(year, extensions)
+        if today > due.on:
+            late = (today - due.on).days
+            return Standing(ReportingStanding.OVERDUE, year.year, due.on, late, due.extended_from)
+        kind = ReportingStanding.EXTENDED if due.extended_from else ReportingStanding.DUE
+        return Standing(kind, year.year, due.on, extended_from=due.extended_from)
     ended = calendar.ended_years(joined, today)
     if ended and states.get(ended[-1].year) is ReportState.SUBMITTED:
         return Standing(ReportingStanding.UNDER_REVIEW, ended[-1].year, ended[-1].due)
@@ -94,6 +96,22 @@ def effective_due(year: ReportingYear, extensions: Mapping[int, date]) -> date:
     if year.year not in extensions:
         return year.due
     return min(extensions[year.year], year.latest_extension)
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """When a year's report is due (`on`) and, when staff extended it, the normal date it
+    replaced: every page shows both, so a member never sees the old date alone."""
+
+    on: date
+    extended_from: date | None = None
+
+
+def due_date(year: ReportingYear, extensions: Mapping[int, date]) -> DueDate:
+    """`year`'s due date as every page shows it (`effective_due`, with the date it replaced)."""
+    if year.year not in extensions:
+        return DueDate(year.due)
+    return DueDate(effective_due(year, extensions), year.due)
 
 
 def next_year(joined: date, today: date, calendar: ReportingCalendar) -> ReportingYear:

@@ -58,11 +58,13 @@ def index():
     company = own_company_or_404()
     on = services.today()
     reports = {report.year: report for report in services.reports_of(company)}
+    open_years = services.open_years(company, on)
     return render_template(
         "reports/index.html",
         company=company,
         standing=services.standing_for(company, on),
-        open_years=services.open_years(company, on),  # the oldest, most urgent, first
+        open_years=open_years,  # the oldest, most urgent, first
+        due_dates=services.due_dates(company, open_years),
         today=on,
         reports=reports,
         start_form=StartReportForm(),
