@@ -127,6 +127,7 @@ CASES = [
     Case("GET", "/signatories", PUBLIC),
     Case("GET", "/signatories/<slug>", PUBLIC, "/signatories/{m_slug}"),
     Case("GET", "/signatories.csv", PUBLIC),
+    Case("GET", "/signatories/readable.csv", PUBLIC),
     Case("GET", "/signatories/changes.atom", PUBLIC),
     Case("GET", "/api/v1/signatories", PUBLIC),
     Case("GET", "/api/v1/signatories/<slug>", PUBLIC, "/api/v1/signatories/{m_slug}"),

@@ -22,9 +22,9 @@ def builds(monkeypatch) -> list[str]:
     written: list[str] = []
     write = open_data.write_csv
 
-    def counted(out, filters, on):
+    def counted(out, filters, on, *variant):
         written.append(filters.q)
-        write(out, filters, on)
+        write(out, filters, on, *variant)
 
     monkeypatch.setattr(open_data, "write_csv", counted)
     return written

@@ -7,6 +7,8 @@ download costs a file send; the whole directory at 100,000 companies takes secon
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import IO
@@ -22,8 +24,10 @@ from tracker.companies.models import Company
 from tracker.csv_export import csv_lines, kept_file
 from tracker.directory import listing
 from tracker.directory.filters import DirectoryFilterForm
-from tracker.directory.listing import Filters
+from tracker.directory.listing import Filters, Listed
+from tracker.directory.readable_csv import readable_header, readable_row
 from tracker.extensions import db, limiter
+from tracker.languages.selection import current_language
 from tracker.models_base import utcnow
 from tracker.page_cache import public_data_version, public_page
 from tracker.reports import services
@@ -57,6 +61,37 @@ def csv_allowance() -> str:
 def signatories_csv():
     """Every member the filters ask for (no pages), as a file written once per public data
     version and sent as a file: ETag, Last-Modified, 304 and ranges (206) come with it."""
+    return kept_download(MACHINE)
+
+
+@bp.get("/signatories/readable.csv")
+@limiter.limit(csv_allowance)
+def signatories_readable_csv():
+    """The same members for people, in the reader's language: one kept file per language."""
+    response = kept_download(Variant(current_language(), readable_header, readable_row))
+    response.vary.update(("Cookie", "Accept-Language"))
+    response.headers["Content-Language"] = current_language()
+    return response
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What a CSV's file name says beyond its search (None: the machine CSV), and how its
+    header and rows are written."""
+
+    suffix: str | None
+    header: Callable[[], list[str]]
+    row: Callable[[Listed], list]
+
+    @property
+    def download_name(self) -> str:
+        return f"signatories-{self.suffix}.csv" if self.suffix else "signatories.csv"
+
+
+MACHINE = Variant(None, lambda: CSV_HEADER, csv_row)
+
+
+def kept_download(variant: Variant) -> Response:
     form = DirectoryFilterForm(request.args)
     if not form.validate():
         fields = ", ".join(sorted(form.errors))
@@ -65,22 +100,25 @@ def signatories_csv():
     on = services.today()
     version = f"{on.isoformat()}-{public_data_version()}"  # standings change with the day
     name = csv_name(filters)
+    if variant.suffix:  # after the search's name, so a whole list's file keeps its "all-"
+        name = f"{name}-{variant.suffix}"
     try:
-        return send_kept(version, name, filters, on)
+        return send_kept(version, name, filters, on, variant)
     except FileNotFoundError:  # removed for a newer version meanwhile: written once more
-        return send_kept(version, name, filters, on)
+        return send_kept(version, name, filters, on, variant)
 
 
-def send_kept(version: str, name: str, filters: Filters, on) -> Response:
+def send_kept(version: str, name: str, filters: Filters, on, variant: Variant) -> Response:
     """:raises FileNotFoundError: when the file was removed between its writing and sending."""
     path = kept_file(
         export_folder(),
         version,
         name,
-        lambda out: write_csv(out, filters, on),
+        lambda out: write_csv(out, filters, on, variant),
         not filters.narrowed,
     )
-    return send_csv(path, etag=f"{path.parent.name}-{name}")  # maybe the version before
+    # The ETag names the file (maybe the version before): one per search and language.
+    return send_csv(path, etag=f"{path.parent.name}-{name}", download_name=variant.download_name)
 
 
 def export_folder() -> Path:
@@ -102,7 +140,7 @@ def csv_name(filters: Filters) -> str:
     return hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:32]
 
 
-def write_csv(out: IO[str], filters: Filters, on) -> None:
+def write_csv(out: IO[str], filters: Filters, on, variant: Variant = MACHINE) -> None:
     """The members `filters` find, loaded in chunks: memory stays flat however many match."""
     ids = db.session.scalars(
         listing.ids_in_order(filters, on).execution_options(yield_per=CSV_CHUNK)
@@ -110,24 +148,24 @@ def write_csv(out: IO[str], filters: Filters, on) -> None:
 
     def rows():
         while chunk := list(islice(ids, CSV_CHUNK)):
-            yield from (csv_row(item) for item in listing.listed(chunk, on))
+            yield from (variant.row(item) for item in listing.listed(chunk, on))
             db.session.expunge_all()  # what was loaded for this chunk is not needed again
 
-    out.writelines(csv_lines(CSV_HEADER, rows()))
+    out.writelines(csv_lines(variant.header(), rows()))
 
 
-def send_csv(path: Path, etag: str) -> Response:
+def send_csv(path: Path, etag: str, download_name: str = "signatories.csv") -> Response:
     response = send_file(
         path,
         mimetype="text/csv",
         as_attachment=True,
-        download_name="signatories.csv",
+        download_name=download_name,
         conditional=True,
         etag=etag,
         max_age=CSV_MAX_AGE,
     )
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="signatories.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
     return response
 
 
