@@ -138,7 +138,8 @@ def test_development_links_follow_the_base_url_it_is_given():
 )
 def test_make_run_serves_on_its_port_and_links_there(arguments, url):
     result = subprocess.run(
-        ["make", "--dry-run", "run", *arguments],
+        # Under `make test`, a make run from a test is a sub-make, which names its directory.
+        ["make", "--dry-run", "--no-print-directory", "run", *arguments],
         env={key: value for key, value in os.environ.items() if key != "PUBLIC_BASE_URL"},
         capture_output=True,
         text=True,
