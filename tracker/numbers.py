@@ -100,8 +100,9 @@ def shown(number) -> str:
     return format_decimal(number, locale=get_locale() or "en", decimal_quantization=False)
 
 
-class _LocaleNumberField(Field):
-    """A number typed as text: read with `parse_number`, shown with `shown`.
+class LocaleFloatField(Field):
+    """A number typed as text, which may have decimals (hours per person): read with
+    `parse_number` into a float (None when left empty), shown with `shown`.
 
     Text, not type=number: an <input type=number> cannot show back a mistyped value, refuses
     "1 240" in the browser, and scroll wheels change it by accident; `inputmode` still gives
@@ -118,11 +119,11 @@ class _LocaleNumberField(Field):
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.message = message
 
-    def parse(self, text: str):
-        raise NotImplementedError
+    def parse(self, text: str) -> float:
+        return float(parse_number(text))
 
     def not_a_number(self) -> str:
-        raise NotImplementedError
+        return _("Enter a number, such as %(example)s.", example=shown(Decimal("2.5")))
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -144,7 +145,7 @@ class _LocaleNumberField(Field):
         return shown(self.data)
 
 
-class LocaleIntegerField(_LocaleNumberField):
+class LocaleIntegerField(LocaleFloatField):
     """A whole number: an int, or None when left empty."""
 
     inputmode = "numeric"
@@ -154,13 +155,3 @@ class LocaleIntegerField(_LocaleNumberField):
 
     def not_a_number(self) -> str:
         return _("Enter a whole number, such as %(example)s.", example=shown(1240))
-
-
-class LocaleFloatField(_LocaleNumberField):
-    """A number that may have decimals (hours per person): a float, or None when left empty."""
-
-    def parse(self, text: str) -> float:
-        return float(parse_number(text))
-
-    def not_a_number(self) -> str:
-        return _("Enter a number, such as %(example)s.", example=shown(Decimal("2.5")))
