@@ -193,6 +193,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["country_name"] = countries.country_name
     app.jinja_env.filters["country_name"] = countries.country_name
     app.jinja_env.filters["by_country"] = countries.by_country
+    app.jinja_env.filters["by_name"] = countries.by_name
     from tracker.companies.journey import steps_for
     from tracker.companies.properties import INLINE_OPERATIONS, count_by_country
     from tracker.languages.formatting import days, file_size, iso_date, money, unbroken

@@ -510,3 +510,10 @@ def test_the_new_wording_is_french_and_spanish(client, namesakes):
     spanish = page(check(client, "Davis Hotel\nDavis Hotel, GB"))
     assert "3 empresas tienen este nombre: compruebe cuál" in spanish
     assert "Para comprobar" in spanish and "Mismo nombre" in spanish
+
+
+def test_a_match_names_its_countries_in_the_reader_language(client, register):
+    client.submit("/language", {"language": "es", "next": "/check"})
+    spanish = page(check(client, "Lotus Tours"))
+    # Sorted as a reader sorts them, by name in Spanish (Camboya before Tailandia), not by code.
+    assert "TC-000123</span></a> · Camboya, Tailandia" in spanish
