@@ -161,6 +161,9 @@ class _ReportForm(BaseForm):
         description=_l("A PDF of at most 5 MB. Uploading a new file replaces the one on record."),
         render_kw={"accept": "application/pdf,.pdf"},
     )
+    # The file a failed save kept (see policy_upload): a signed reference, and a way to drop it.
+    pending_document = HiddenField()
+    discard_pending_document = BooleanField(_l("Do not keep this file"))
     # 2. Training
     training = FieldList(FormField(TrainingRowForm), min_entries=0)
     # 3. Contracts
