@@ -264,6 +264,11 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
                 "policy_document": (io.BytesIO(pdf_bytes()), "policy.pdf"),
             },
         ),
+        "report_evidence_kept": fetch(
+            client,
+            "/company/reports/2025/evidence",
+            {"section": "", "file": (io.BytesIO(pdf_bytes()), "certificate.pdf")},
+        ),
         "report_preview": fetch(client, "/company/reports/2025/preview"),
         "report_print": fetch(client, "/company/reports/2025/print"),
         "training_import": fetch(client, "/company/reports/2025/training/import"),

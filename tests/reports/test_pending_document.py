@@ -257,3 +257,78 @@ def test_a_kept_file_is_named_as_uploaded(client, member_a, folder):
     data = form_fields(report, contracts_total="x", policy_document=(io.BytesIO(FIRST), "Ó.pdf"))
     page = multipart.post(client, URL, data).get_data(as_text=True)
     assert "Ó.pdf (" in page
+
+
+# Evidence files: the same, on the page's other form.
+
+EVIDENCE_URL = "/company/reports/2025/evidence"
+EVIDENCE_KEPT = re.compile(r'name="pending_file" type="hidden" value="([^"]*)"')
+
+
+def add_evidence(client, **fields):
+    return multipart.post(client, EVIDENCE_URL, fields)
+
+
+def evidence_reference(response) -> str:
+    match = EVIDENCE_KEPT.search(response.get_data(as_text=True))
+    assert match, "no pending_file field"
+    return match.group(1)
+
+
+def test_an_evidence_file_sent_without_its_criterion_is_kept(client, member_a, folder):
+    report = started(*member_a)
+    response = add_evidence(client, section="", file=(FIRST, "certificate.pdf"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="section-error"' in page
+    assert "certificate.pdf (" in page and "it will be added with the criterion you choose." in page
+    assert list(stored(folder).values()) == [FIRST]
+    db.session.refresh(report)
+    assert report.evidence == []
+
+    response = add_evidence(client, section="training", pending_file=evidence_reference(response))
+    assert response.status_code == 302
+    db.session.refresh(report)
+    (item,) = report.evidence
+    assert (item.name, item.size) == ("certificate.pdf", len(FIRST))
+    assert stored(folder) == {item.stored: FIRST}
+
+
+def test_no_file_and_no_criterion_are_both_reported(client, member_a, folder):
+    started(*member_a)
+    page = add_evidence(client, section="").get_data(as_text=True)
+    assert 'id="section-error"' in page and 'id="file-error"' in page
+
+
+def test_a_new_evidence_file_replaces_the_kept_one(client, member_a, folder):
+    report = started(*member_a)
+    reference = evidence_reference(add_evidence(client, section="", file=(FIRST, "a.pdf")))
+    fields = {"section": "policy", "file": (SECOND, "b.pdf"), "pending_file": reference}
+    assert add_evidence(client, **fields).status_code == 302
+    db.session.refresh(report)
+    (item,) = report.evidence
+    assert stored(folder) == {item.stored: SECOND}
+
+
+def test_a_kept_evidence_file_can_be_dropped(client, member_a, folder):
+    started(*member_a)
+    reference = evidence_reference(add_evidence(client, section="", file=(FIRST, "a.pdf")))
+    response = add_evidence(
+        client, section="policy", pending_file=reference, discard_pending_file="y"
+    )
+    assert response.status_code == 400  # no file left to add
+    assert 'id="file-error"' in response.get_data(as_text=True)
+    assert stored(folder) == {}
+
+
+def test_a_reference_claims_a_file_of_its_own_form_only(client, member_a, folder):
+    report = started(*member_a)
+    evidence_ref = evidence_reference(add_evidence(client, section="", file=(FIRST, "a.pdf")))
+    assert post(client, report, pending_document=evidence_ref).status_code == 302
+    db.session.refresh(report)
+    assert report.policy_document is None
+    policy_ref = fail_with_file(client, report, SECOND)
+    response = add_evidence(client, section="policy", pending_file=policy_ref)
+    assert response.status_code == 400
+    db.session.refresh(report)
+    assert report.evidence == []

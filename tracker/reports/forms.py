@@ -349,6 +349,9 @@ class EvidenceForm(BaseForm):
         description=_l("At most 5 MB: a document, a photo of a poster, a training certificate."),
         render_kw={"accept": "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"},
     )
+    # The file a failed add kept (see pending_files): a signed reference, and a way to drop it.
+    pending_file = HiddenField()
+    discard_pending_file = BooleanField(_l("Do not keep this file"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

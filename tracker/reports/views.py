@@ -21,7 +21,7 @@ from tracker.auth.forms import EmptyForm
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import company_user_required, own_company_or_404
-from tracker.reports import documents, notifications, policy_upload, services
+from tracker.reports import documents, notifications, pending_files, policy_upload, services
 from tracker.reports.content import DATE_FIELDS, differences, snapshot
 from tracker.reports.evidence import is_removable
 from tracker.reports.forms import (
@@ -33,6 +33,7 @@ from tracker.reports.forms import (
     current_label,
 )
 from tracker.reports.models import NOT_APPLICABLE_SECTIONS, Report, not_applicable_field
+from tracker.reports.pending_files import KeptFile
 from tracker.reports.presenting import report_page_context
 from tracker.reports.training import GROUP_COUNTS
 from tracker.write_limits import limit_company_writes
@@ -267,13 +268,19 @@ def render_edit(
     form: ReportForm,
     conflict=None,
     evidence_form=None,
-    kept: policy_upload.PolicyFile | None = None,
+    kept: KeptFile | None = None,
+    evidence_kept: KeptFile | None = None,
     lost: bool = False,
 ):
-    """The form page; `kept` is a file a failed save kept for the next one (`lost`: one that
-    was kept earlier and is no longer)."""
-    form.pending_document.data = policy_upload.reference(kept, report, current_user) if kept else ""
+    """The form page; `kept` is a policy document a failed save kept for the next one (`lost`:
+    one that was kept earlier and is no longer), `evidence_kept` an evidence file."""
+    form.pending_document.data = pending_reference(kept, report, pending_files.POLICY)
     form.discard_pending_document.data = False
+    evidence_form = evidence_form or EvidenceForm(formdata=None)
+    evidence_form.pending_file.data = pending_reference(
+        evidence_kept, report, pending_files.EVIDENCE
+    )
+    evidence_form.discard_pending_file.data = False
     return render_template(
         "reports/edit.html",
         form=form,
@@ -282,11 +289,16 @@ def render_edit(
         pending_lost=lost and kept is None,
         inline=is_inline(report),
         current_label=current_label(report.year),
-        evidence_form=evidence_form or EvidenceForm(formdata=None),
+        evidence_form=evidence_form,
+        evidence_kept=evidence_kept,
         evidence_removable={e.id for e in report.evidence if is_removable(report, e)},
         remove_form=EmptyForm(formdata=None),
         **report_page_context(report),
     )
+
+
+def pending_reference(file: KeptFile | None, report: Report, kind: str) -> str:
+    return pending_files.reference(file, report, current_user, kind) if file else ""
 
 
 def render_conflict(report: Report, form: ReportForm, kept=None):
