@@ -377,9 +377,9 @@ def answer_errors(
 ) -> list[tuple[str, str]]:
     """The rules every save keeps, as (form field, message) pairs.
 
-    `refused` names the form fields whose typed value could not be read (their answer is
-    None here and their own message is already shown): a rule comparing such a field with
-    another is left out, since it would compare with a blank the person never left.
+    `refused` names the form fields the form itself refused (unreadable or out of range, each
+    with its own message already): a rule comparing such a field with another is left out,
+    since it would compare a value the person must retype anyway (or a blank never left).
     """
     errors = []
     for name in ("policy_adopted_on", "policy_board_approved_on"):
