@@ -84,6 +84,9 @@ class Config:
     # Stored policy documents per report: the draft's one plus one per version submitted with
     # another file (a replaced draft file is deleted); beyond this, uploads are refused.
     REPORT_DOCUMENTS_MAX = int(os.environ.get("REPORT_DOCUMENTS_MAX", "20"))
+    # How long a policy PDF kept from a failed save waits for the next save (policy_upload):
+    # less than `flask documents prune`'s default --min-age (60 minutes), which removes it after.
+    REPORT_PENDING_DOCUMENT_MAX_AGE = timedelta(minutes=45)
     # Evidence files (PDF, PNG, JPEG) per report, of the policy document's size at most.
     REPORT_EVIDENCE_MAX = int(os.environ.get("REPORT_EVIDENCE_MAX", "30"))
     BODY_LIMITS = {

@@ -4,6 +4,7 @@ The checker comes from npm (`npm install --prefix .tools vnu-jar`, done by .ci/r
 Java. Without it these tests skip, unless REQUIRE_BROWSER=1 (CI) makes the page checks required.
 """
 
+import io
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from tests.factories import PASSWORD, CompanyFactory, joining_invoice, owner_of,
 from tests.plans.helpers import complete_input as complete_plan
 from tests.reports.helpers import accepted_report, ready_report, top_member
 from tests.reports.helpers import member as report_member
+from tests.reports.pdfs import pdf_bytes
 from tracker import audit
 from tracker.auth.models import Invitation
 from tracker.billing import services as billing
@@ -251,6 +253,21 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
         # "Not applicable" ticked without its reason: the error beside the reason.
         "report_na_errors": fetch(
             client, "/company/reports/2025", {"version": str(report.version), "training_na": "y"}
+        ),
+        # A PDF sent with a mistake: kept, with the box to drop it.
+        "report_kept_file": fetch(
+            client,
+            "/company/reports/2025",
+            {
+                "version": str(report.version),
+                "cases_reported": "x",
+                "policy_document": (io.BytesIO(pdf_bytes()), "policy.pdf"),
+            },
+        ),
+        "report_evidence_kept": fetch(
+            client,
+            "/company/reports/2025/evidence",
+            {"section": "", "file": (io.BytesIO(pdf_bytes()), "certificate.pdf")},
         ),
         "report_preview": fetch(client, "/company/reports/2025/preview"),
         "report_print": fetch(client, "/company/reports/2025/print"),

@@ -10,6 +10,7 @@ from tests.browser.conftest import import_or_skip
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.plans.helpers import submitted_plan
 from tests.reports.helpers import complete_answers, member, ready_report
+from tests.reports.pdfs import pdf_bytes
 from tracker.billing import services as billing_services
 from tracker.companies import change_requests
 from tracker.companies.models import ApplicationStatus, CompanyType, Operation, Stage
@@ -70,6 +71,14 @@ def bad_contracts(page: Page) -> None:
     page.get_by_label("Supplier contracts in force at year end").fill("-3")
     page.get_by_role("button", name="Save draft").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
+
+
+def kept_policy(page: Page) -> None:
+    """A PDF chosen on a refused save: kept, with the box to drop it."""
+    page.get_by_label("Policy document (PDF)").set_input_files(
+        {"name": "policy.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
+    bad_contracts(page)
 
 
 def add_operation(page: Page) -> None:
@@ -181,6 +190,9 @@ SCREENS = {
     "report form": Screen("/company/reports/2025", user="report_owner"),
     "report form with errors": Screen(
         "/company/reports/2025", user="report_owner", then=bad_contracts
+    ),
+    "report form with a kept file": Screen(
+        "/company/reports/2025", user="report_owner", then=kept_policy
     ),
     "report form, returned": Screen("/company/reports/2025", user="returned_report_owner"),
     "report form in French": Screen("/company/reports/2025", user="report_owner", then=in_french),

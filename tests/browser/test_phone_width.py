@@ -14,6 +14,7 @@ from tests.factories import PASSWORD, CompanyFactory, UserFactory, owner_of, rep
 from tests.fixtures import two_factor
 from tests.fixtures.applications import return_for_changes
 from tests.reports.helpers import complete_answers, ready_report
+from tests.reports.pdfs import pdf_bytes
 from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
@@ -444,6 +445,14 @@ def bad_report(page: Page, records: dict) -> None:
     submit("Save draft")(page, records)
 
 
+def bad_report_kept_file(page: Page, records: dict) -> None:
+    """A PDF of the longest name kept from a refused save."""
+    page.get_by_label("Policy document (PDF)").set_input_files(
+        {"name": LONG_NAME + ".pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
+    bad_report(page, records)
+
+
 def withdraw_reason(page: Page, records: dict) -> None:
     page.get_by_label("Why does your company withdraw").fill(LONG_COMMENT)
     page.get_by_role("button", name="Continue").click()
@@ -610,6 +619,9 @@ SCREENS = {
     "reports": Screen("/company/reports/", reporting_member),
     "report form": Screen("/company/reports/2025", reporting_member),
     "report form with errors": Screen("/company/reports/2025", reporting_member, then=bad_report),
+    "report form with a kept file": Screen(
+        "/company/reports/2025", reporting_member, then=bad_report_kept_file
+    ),
     "report form, returned": Screen("/company/reports/2025", returned_report),
     "report preview": Screen("/company/reports/2025/preview", reporting_member),
     "report, printable": Screen("/company/reports/2025/print", reporting_member),

@@ -103,3 +103,30 @@ def test_report_is_written_returned_fixed_and_accepted(
     browser_auth.login(owner.email)
     page.goto("/company/")
     expect(page.get_by_text("In good standing")).to_be_visible()
+
+
+def test_a_pdf_chosen_on_a_refused_save_is_saved_by_the_next(page: Page, browser_auth, tmp_path):
+    """Choose the PDF, make a mistake, save: the mistake is listed and the file kept. Fix the
+    mistake, save again without choosing the file again: the file is on record."""
+    company, owner = member(joined=date(2024, 5, 1), countries=("TH",), display_name="Lotus")
+    policy = tmp_path / "policy.pdf"
+    policy.write_bytes(pdf_bytes())
+
+    browser_auth.login(owner.email)
+    page.goto("/company/reports/")
+    page.get_by_role("button", name="Start the 2025 report").click()
+    write_report(page, policy)
+    page.get_by_label("Of these, contracts that include the Code clause").fill("30")  # of 12
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("This cannot be more than the number of contracts.")
+    expect(page.get_by_text(re.compile(r"policy\.pdf \(.+\) is kept"))).to_be_visible()
+    expect(page.get_by_label("Do not keep this file")).not_to_be_checked()
+
+    page.get_by_label("Of these, contracts that include the Code clause").fill("9")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+    expect(page.get_by_role("link", name="policy.pdf")).to_be_visible()
+    expect(page.get_by_text("is kept")).to_have_count(0)

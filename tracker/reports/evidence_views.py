@@ -10,9 +10,10 @@ from tracker.auth.forms import EmptyForm
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import company_user_required, staff_required
-from tracker.reports import documents, evidence, queries
+from tracker.reports import documents, evidence, pending_files, queries
 from tracker.reports.forms import EvidenceForm, ReportForm
 from tracker.reports.models import Report, ReportEvidence, Section
+from tracker.reports.pending_files import EVIDENCE, KeptFile
 from tracker.reports.views import (
     document_folder,
     form_data,
@@ -34,35 +35,72 @@ def add(year: int):
     if not report.is_editable:
         return redirect(url_for("reports.preview", year=year))
     form = EvidenceForm()
-    stored = None
+    kept = claimed(form, report)
+    valid = form.validate_on_submit()  # and the file checked too: every mistake at once
     try:
-        if not form.validate_on_submit():
-            raise DomainError()
-        data, name, content_type = checked_file(form)
-        stored = documents.store(data, document_folder())
+        new = stored_file(checked_file(form, required=kept is None))
+    except DomainError as error:
+        new = None
+        populate_errors(form, error)
+    if valid and not form.file.errors and attached(report, form, new or kept):
+        if new is not None and kept is not None:
+            pending_files.drop(kept)  # replaced by the new file
+        flash(_("The file is added to the report."), "success")
+        return redirect(url_for("reports.edit", year=year, _anchor="evidence"))
+    # Refused: a good file is kept (pending) for the next try.
+    edit_form = ReportForm(formdata=None, data=form_data(report))
+    edit_form.version.data = str(report.version)
+    carried = pending_files.carried(new, kept)
+    return render_edit(report, edit_form, evidence_form=form, evidence_kept=carried), 400
+
+
+def claimed(form: EvidenceForm, report: Report) -> KeptFile | None:
+    """The file a failed add kept, unless the person asked to drop it."""
+    kept = pending_files.claim(form.pending_file.data, report, current_user, EVIDENCE)
+    if kept is not None and form.discard_pending_file.data:
+        pending_files.drop(kept)
+        return None
+    return kept
+
+
+def stored_file(checked: tuple[bytes, str, str] | None) -> KeptFile | None:
+    """The checked upload stored: attached by the add, or pending if the add fails."""
+    if checked is None:
+        return None
+    data, name, content_type = checked
+    return KeptFile(documents.store(data, document_folder()), name, len(data), content_type)
+
+
+def attached(report: Report, form: EvidenceForm, file: KeptFile) -> bool:
+    """Whether `file` is now evidence of the chosen criterion (committed); refusals go on
+    the form's file field."""
+    try:
         evidence.add_evidence(
-            report, Section(form.section.data), stored, name, len(data), content_type, current_user
+            report,
+            Section(form.section.data),
+            file.stored,
+            file.filename,
+            file.size,
+            file.content_type,
+            current_user,
         )
         db.session.commit()
     except (DomainError, StaleDataError) as error:
         db.session.rollback()
-        if stored is not None:
-            documents.delete(stored, document_folder())
         if isinstance(error, DomainError):
             populate_errors(form, error)
         else:
             form.file.errors = [_("A colleague changed the report meanwhile. Try again.")]
-        edit_form = ReportForm(formdata=None, data=form_data(report))
-        edit_form.version.data = str(report.version)
-        return render_edit(report, edit_form, evidence_form=form), 400
-    flash(_("The file is added to the report."), "success")
-    return redirect(url_for("reports.edit", year=year, _anchor="evidence"))
+        return False
+    return True
 
 
-def checked_file(form: EvidenceForm) -> tuple[bytes, str, str]:
-    """:raises DomainError: on the file field, for no file or one we refuse."""
+def checked_file(form: EvidenceForm, required: bool = True) -> tuple[bytes, str, str] | None:
+    """:raises DomainError: on the file field, for no file (when `required`) or one we refuse."""
     upload = form.file.data
     if not upload or not getattr(upload, "filename", ""):
+        if not required:
+            return None
         raise DomainError.on("file", _("Choose a file."))
     limit = current_app.config["REPORT_DOCUMENT_MAX_BYTES"]
     data = upload.stream.read(limit + 1)

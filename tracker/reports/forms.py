@@ -161,6 +161,9 @@ class _ReportForm(BaseForm):
         description=_l("A PDF of at most 5 MB. Uploading a new file replaces the one on record."),
         render_kw={"accept": "application/pdf,.pdf"},
     )
+    # The file a failed save kept (see policy_upload): a signed reference, and a way to drop it.
+    pending_document = HiddenField()
+    discard_pending_document = BooleanField(_l("Do not keep this file"))
     # 2. Training
     training = FieldList(FormField(TrainingRowForm), min_entries=0)
     # 3. Contracts
@@ -346,6 +349,9 @@ class EvidenceForm(BaseForm):
         description=_l("At most 5 MB: a document, a photo of a poster, a training certificate."),
         render_kw={"accept": "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"},
     )
+    # The file a failed add kept (see pending_files): a signed reference, and a way to drop it.
+    pending_file = HiddenField()
+    discard_pending_file = BooleanField(_l("Do not keep this file"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -372,8 +372,15 @@ def save_draft(report: Report, answers: Answers, user: User, seen_version: int) 
     db.session.flush()
 
 
-def answer_errors(report: Report, answers: Answers) -> list[tuple[str, str]]:
-    """The rules every save keeps, as (form field, message) pairs."""
+def answer_errors(
+    report: Report, answers: Answers, refused: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """The rules every save keeps, as (form field, message) pairs.
+
+    `refused` names the form fields the form itself refused (unreadable or out of range, each
+    with its own message already): a rule comparing such a field with another is left out,
+    since it would compare a value the person must retype anyway (or a blank never left).
+    """
     errors = []
     for name in ("policy_adopted_on", "policy_board_approved_on"):
         if getattr(answers, name) is not None and getattr(answers, name) > today():
@@ -386,6 +393,8 @@ def answer_errors(report: Report, answers: Answers) -> list[tuple[str, str]]:
             errors.append((name, _("Say why this criterion does not apply to your company.")))
     if not _in_range(answers.contracts_total) or not _in_range(answers.contracts_with_clause):
         errors.append(("contracts_total", _("Give a whole number from 0 to 10,000,000.")))
+    elif refused & {"contracts_total", "contracts_with_clause"}:
+        pass  # compared once both are readable
     elif (answers.contracts_with_clause or 0) > (answers.contracts_total or 0):
         errors.append(
             ("contracts_with_clause", _("This cannot be more than the number of contracts."))
@@ -395,10 +404,12 @@ def answer_errors(report: Report, answers: Answers) -> list[tuple[str, str]]:
     unknown = set(answers.traveller_channels) - {c.value for c in TravellerChannel}
     if unknown:
         errors.append(("traveller_channels", _("Choose from the list.")))
-    return errors + _training_errors(report, answers.training)
+    return errors + _training_errors(report, answers.training, refused)
 
 
-def _training_errors(report: Report, training: tuple[TrainingInput, ...]) -> list:
+def _training_errors(
+    report: Report, training: tuple[TrainingInput, ...], refused: frozenset[str] = frozenset()
+) -> list:
     ids = [row.id for row in report.training]
     if sorted(given.row_id for given in training) != sorted(ids) or any(
         len({g.staff_group for g in given.groups}) != len(given.groups) for given in training
@@ -409,7 +420,9 @@ def _training_errors(report: Report, training: tuple[TrainingInput, ...]) -> lis
     for index, given in enumerate(training):
         prefix = f"training-{index}-"
         for number, group in enumerate(given.groups):
-            errors += group_errors(group, f"{prefix}groups-{number}-")
+            group_prefix = f"{prefix}groups-{number}-"
+            if not any(name.startswith(group_prefix) for name in refused):
+                errors += group_errors(group, group_prefix)
         if given.hours is not None and not 0 <= given.hours <= MAX_HOURS:
             errors.append((prefix + "hours", _("Give a number of hours from 0 to 1,000.")))
     return errors

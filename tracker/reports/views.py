@@ -1,9 +1,10 @@
 """The company's annual reports: the list, the draft form, preview, submit, print, document."""
 
+from collections.abc import Iterator
+
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,7 +21,7 @@ from tracker.auth.forms import EmptyForm
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import company_user_required, own_company_or_404
-from tracker.reports import documents, notifications, services
+from tracker.reports import documents, notifications, pending_files, policy_upload, services
 from tracker.reports.content import DATE_FIELDS, differences, snapshot
 from tracker.reports.evidence import is_removable
 from tracker.reports.forms import (
@@ -32,6 +33,7 @@ from tracker.reports.forms import (
     current_label,
 )
 from tracker.reports.models import NOT_APPLICABLE_SECTIONS, Report, not_applicable_field
+from tracker.reports.pending_files import KeptFile
 from tracker.reports.presenting import report_page_context
 from tracker.reports.training import GROUP_COUNTS
 from tracker.write_limits import limit_company_writes
@@ -105,12 +107,43 @@ def edit(year: int):
     report = own_report_or_404(year)
     if not report.is_editable:
         return redirect(url_for("reports.preview", year=year))
-    form = ReportForm(data=None if request.method == "POST" else form_data(report))
-    if request.method == "GET" or not form.validate_on_submit():
-        if request.method == "GET":
-            form.version.data = str(report.version)
-        return render_edit(report, form), 200 if request.method == "GET" else 400
-    return save(report, form)
+    if request.method == "GET":
+        form = ReportForm(data=form_data(report))
+        form.version.data = str(report.version)
+        return render_edit(report, form)
+    form = ReportForm()
+    received = policy_upload.receive(form, report, current_user)
+    # One pass: the fields' own checks, then the service's rules over what could be read, so
+    # that every mistake is listed at once rather than each kind only once the others are fixed.
+    valid = form.validate_on_submit()
+    problems = received.errors + rule_errors(form, report)
+    if not valid or problems:
+        populate_errors(form, DomainError(*problems))
+        kept = policy_upload.keep(received)
+        return render_edit(report, form, kept=kept, lost=received.lost), 400
+    return save(report, form, received)
+
+
+def rule_errors(form: ReportForm, report: Report) -> list[tuple[str | None, str]]:
+    """The service's rules (`services.answer_errors`) over the form as typed, fields refused
+    included; on a refused field its own message says enough."""
+    refused = frozenset(refused_fields(form))
+    try:
+        answers = answers_from(form, report)
+    except DomainError as error:
+        return list(error.errors)
+    errors = services.answer_errors(report, answers, refused)
+    return [(name, message) for name, message in errors if name not in refused]
+
+
+def refused_fields(form) -> Iterator[str]:
+    """The names of the fields (in rows too) whose own validation failed."""
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from refused_fields(entry.form)
+        elif field.errors:
+            yield field.name
 
 
 def form_data(report: Report) -> dict:
@@ -144,66 +177,41 @@ def is_inline(report: Report) -> bool:
     return len(report.training) <= INLINE_TRAINING
 
 
-def save(report: Report, form: ReportForm):
-    stored = replaced = None
+def save(report: Report, form: ReportForm, received: policy_upload.Received):
+    new = replaced = None
     try:
-        answers = answers_from(form, report)
-        upload = checked_upload(form, report)
-        services.save_draft(report, answers, current_user, form.seen_version)
-        if upload is not None:
-            # Written only once everything else is accepted; removed again if the save fails.
-            data, filename = upload
-            stored = documents.store(data, document_folder())
-            replaced = documents.attach(report, stored, filename, len(data))
+        services.save_draft(report, answers_from(form, report), current_user, form.seen_version)
+        # Written only once everything else is accepted; kept as pending if the save fails.
+        file = policy_upload.to_attach(received)
+        new = file if received.new is not None else None
+        if file is not None:
+            replaced = documents.attach(report, file.stored, file.filename, file.size)
         db.session.commit()
     except (services.ReportConflict, StaleDataError, DomainError) as error:
         db.session.rollback()
-        if stored is not None:
-            documents.delete(stored, document_folder())
+        kept = policy_upload.keep(received, new)
         if isinstance(error, DomainError):
             populate_errors(form, error)
-            return render_edit(report, form), 400
+            return render_edit(report, form, kept=kept), 400
         # Saved by a colleague after this page was loaded (or between our check and write).
-        return render_conflict(report, form)
+        return render_conflict(report, form, kept)
     except Exception:
         db.session.rollback()
-        if stored is not None:
-            documents.delete(stored, document_folder())
+        if new is not None:
+            documents.delete(new.stored, document_folder())
         raise
-    # The file the new one replaced, once committed (a rollback would have kept it in use),
-    # unless a submitted version or another year's draft still refers to it.
-    documents.remove_unused([replaced], document_folder())
+    # The file the new one replaced (and a pending one a newer upload superseded), once
+    # committed (a rollback would have kept it in use), unless a submitted version or another
+    # year's draft still refers to it.
+    superseded = received.pending.stored if new is not None and received.pending else None
+    documents.remove_unused([replaced, superseded], document_folder())
     if request.form.get("action") == "preview":
         return redirect(url_for("reports.preview", year=report.year))
     flash(_("Draft saved. You can come back to it at any time."), "success")
     return redirect(url_for("reports.edit", year=report.year))
 
 
-def checked_upload(form: ReportForm, report: Report) -> tuple[bytes, str] | None:
-    """The uploaded policy document and its file name once checked; None when none was sent.
-
-    :raises DomainError: for a file that is not an acceptable PDF, or one file too many.
-    """
-    upload = form.policy_document.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    documents.check_room(report)
-    limit = current_app.config["REPORT_DOCUMENT_MAX_BYTES"]
-    data = upload.stream.read(limit + 1)
-    try:
-        documents.check_pdf(data, limit)
-    except documents.DocumentError as error:
-        raise DomainError.on("policy_document", error.message) from None
-    return data, safe_filename(upload.filename)
-
-
-def safe_filename(name: str) -> str:
-    """The uploader's file name as shown back to people: no path, no control characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip()[:200]
-    return base or "policy.pdf"
-
-
+safe_filename = policy_upload.safe_filename
 document_folder = documents.folder
 
 
@@ -255,27 +263,48 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def render_edit(report: Report, form: ReportForm, conflict=None, evidence_form=None):
-    # A file input cannot be filled in again by the server: say so when a chosen file was lost.
-    upload = form.policy_document.data
+def render_edit(
+    report: Report,
+    form: ReportForm,
+    conflict=None,
+    evidence_form=None,
+    kept: KeptFile | None = None,
+    evidence_kept: KeptFile | None = None,
+    lost: bool = False,
+):
+    """The form page; `kept` is a policy document a failed save kept for the next one (`lost`:
+    one that was kept earlier and is no longer), `evidence_kept` an evidence file."""
+    form.pending_document.data = pending_reference(kept, report, pending_files.POLICY)
+    form.discard_pending_document.data = False
+    evidence_form = evidence_form or EvidenceForm(formdata=None)
+    evidence_form.pending_file.data = pending_reference(
+        evidence_kept, report, pending_files.EVIDENCE
+    )
+    evidence_form.discard_pending_file.data = False
     return render_template(
         "reports/edit.html",
         form=form,
         conflict=conflict,
-        upload_dropped=request.method == "POST" and bool(getattr(upload, "filename", "")),
+        pending=kept,
+        pending_lost=lost and kept is None,
         inline=is_inline(report),
         current_label=current_label(report.year),
-        evidence_form=evidence_form or EvidenceForm(formdata=None),
+        evidence_form=evidence_form,
+        evidence_kept=evidence_kept,
         evidence_removable={e.id for e in report.evidence if is_removable(report, e)},
         remove_form=EmptyForm(formdata=None),
         **report_page_context(report),
     )
 
 
-def render_conflict(report: Report, form: ReportForm):
+def pending_reference(file: KeptFile | None, report: Report, kind: str) -> str:
+    return pending_files.reference(file, report, current_user, kind) if file else ""
+
+
+def render_conflict(report: Report, form: ReportForm, kept=None):
     """409: a colleague saved the draft after this page was loaded. What they saved differs
-    from what this person typed in the listed places; the form keeps what was typed, and
-    saving again (now against their version) keeps it."""
+    from what this person typed in the listed places; the form keeps what was typed (and the
+    file chosen, `kept`), and saving again (now against their version) keeps it."""
     db.session.rollback()
     report = db.session.get(Report, report.id)
     mine = dict(snapshot(report))
@@ -287,7 +316,7 @@ def render_conflict(report: Report, form: ReportForm):
         "changes": differences(snapshot(report), mine),
     }
     form.version.data = str(report.version)
-    return render_edit(report, form, conflict), 409
+    return render_edit(report, form, conflict, kept=kept), 409
 
 
 def answers_from_form_safely(form: ReportForm, report: Report) -> dict:
