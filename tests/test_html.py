@@ -149,6 +149,13 @@ def test_company_pages_are_valid(client, auth, applicant, vnu, tmp_path):
         "apply": fetch(client, "/company/apply"),
         "apply_errors": fetch(client, "/company/apply", {"legal_name": "x" * 300}),
         "apply_two_rows": fetch(client, "/company/apply", {"add_operation": "1"}),
+        "apply_draft_refused": fetch(
+            client, "/company/apply", {"contact_email": "ana at", "save_draft": "1"}
+        ),
+        "apply_draft_saved": fetch(
+            client, "/company/apply", {"legal_name": "Sunrise", "save_draft": "1"}
+        ),
+        "apply_from_draft": fetch(client, "/company/apply"),
     }
     approved = CompanyFactory(stage=Stage.APPROVED, countries=("TH", "KH"))
     owner = owner_of(approved, email="owner.valid@example.com")

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from flask_babel import gettext as _
@@ -26,6 +26,12 @@ ALLOWED_FORMAT_CHARACTERS = frozenset("\u200c\u200d")
 # separators that text processing (e-mail headers, CSV exports) may also treat as breaks.
 LINE_BREAKS = frozenset("\r\n\u2028\u2029")
 LINE_BREAK_RUN = re.compile("[\r\n\u2028\u2029]+")
+# A web address typed without its scheme: a host name with a dot first ("example.org",
+# "www.example.org/about"). A scheme of its own ("javascript:...", "mailto:...") has no dot
+# before its colon, so it is left as typed, for the URL validator to refuse.
+BARE_HOST = re.compile(r"[\w-]+(\.[\w-]+)+(?=[:/?#]|$)")
+# Fields that are no box to fill in: they are never marked required (see `marks_required`).
+UNMARKED_TYPES = frozenset({"BooleanField", "HiddenField", "CSRFTokenField", "SubmitField"})
 
 
 def select_choices(
@@ -39,6 +45,21 @@ def select_choices(
 def strip_whitespace(value):
     """Field filter: drop surrounding spaces, which mobile keyboards add after autocompletion."""
     return value.strip() if isinstance(value, str) else value
+
+
+def with_scheme(value):
+    """Field filter: trim a web address and give a bare one ("example.org") https://, as people
+    type it without; the field's URL validator then checks the result."""
+    value = strip_whitespace(value)
+    if isinstance(value, str) and BARE_HOST.match(value):
+        return f"https://{value}"
+    return value
+
+
+def reject_spaces(form, field) -> None:
+    """Refuse spaces inside a web address (the URL validator lets them through in its path)."""
+    if any(ch.isspace() for ch in _text(field)):
+        raise ValidationError(_("A web address has no spaces: remove them."))
 
 
 def _text(field) -> str:
@@ -113,11 +134,53 @@ class _SafeTextMeta:
         return super().render_field(field, render_kw)
 
 
+def _boxes(form) -> Iterator:
+    """The fields a person fills in, those of a list's rows included."""
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from _boxes(entry.form) if entry.type == "FormField" else [entry]
+        elif field.type == "FormField":
+            yield from _boxes(field.form)
+        elif field.type not in UNMARKED_TYPES:
+            yield field
+
+
+def marks_required(form) -> bool:
+    """Whether a form marks its required fields "(required)": only when it has optional ones
+    too. Where everything is required (signing in), a mark on every label says nothing."""
+    return {bool(field.flags.required) for field in _boxes(form)} == {True, False}
+
+
+def _typed(field) -> bool:
+    return any(isinstance(value, str) and value.strip() for value in field.raw_data or ())
+
+
+def validate_typed(form) -> bool:
+    """Validate only the fields that hold something, and the CSRF token: what a draft keeps
+    must be valid, but it may leave required fields empty. Rules across fields (validate_<name>
+    methods) wait for the full validation. A list's rows are FormFields."""
+    valid = True
+    for field in form:
+        if field.type == "FieldList":
+            rows = [validate_typed(entry.form) for entry in field.entries]
+            # As FieldList.validate sets them: the page's summary lists the rows' errors.
+            field.errors = [] if all(rows) else [entry.errors for entry in field.entries]
+            valid = valid and all(rows)
+        elif field.type == "CSRFTokenField" or _typed(field):
+            valid = field.validate(form) and valid
+    return valid
+
+
 class BaseForm(FlaskForm):
     """FlaskForm whose text fields refuse control and format characters (see `text_checks`)."""
 
     class Meta(_SafeTextMeta):
         pass
+
+    @property
+    def marks_required(self) -> bool:
+        return marks_required(self)
 
 
 class BaseSubForm(Form):

@@ -81,6 +81,12 @@ def kept_policy(page: Page) -> None:
     bad_contracts(page)
 
 
+def save_draft(page: Page) -> None:
+    page.get_by_label("Legal name", exact=True).fill("Sunrise Tours Ltd")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("Draft saved on")).to_be_visible()
+
+
 def add_operation(page: Page) -> None:
     page.get_by_role("button", name="Add another operation").click()
     expect(page.get_by_role("group", name="Operation 2")).to_be_visible()
@@ -150,6 +156,7 @@ SCREENS = {
     "apply form with two operations": Screen(
         "/company/apply", user="applicant", then=add_operation
     ),
+    "apply form, draft saved": Screen("/company/apply", user="applicant", then=save_draft),
     "dashboard": Screen("/company/", user="owner_a"),
     "dashboard, returned": Screen("/company/", user="returned_owner"),
     "edit form": Screen("/company/edit", user="owner_a"),

@@ -19,7 +19,7 @@ from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, Role, StaffInvitation, User
 from tracker.auth.services import reset_token_payload
 from tracker.billing import services as billing_services
-from tracker.companies import colleagues
+from tracker.companies import colleagues, drafts
 from tracker.companies import services as company_services
 from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation, Stage
 from tracker.extensions import db
@@ -135,6 +135,16 @@ def unconfirmed() -> dict:
 
 def applicant() -> dict:
     return {"user": long_user("applicant")}
+
+
+def applicant_with_draft() -> dict:
+    """An applicant who saved a draft as long as the form allows (the website is shown again)."""
+    user = long_user("drafter")
+    rows = [{"country_code": "TH", "property_name": ("Property" * 25)[:200], "city": LONG_NAME}]
+    data = {"legal_name": LONG_LEGAL_NAME, "website": LONG_URL, "operations": rows}
+    drafts.save_draft(user, data)
+    db.session.commit()
+    return {"user": user}
 
 
 def under_review() -> dict:
@@ -409,6 +419,12 @@ def reporting_dashboard() -> dict:
 # What to do on a page before measuring it.
 
 
+def save_draft(page: Page, records: dict) -> None:
+    page.get_by_label("Legal name", exact=True).fill(LONG_LEGAL_NAME)
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("Draft saved on")).to_be_visible()
+
+
 def submit(button: str) -> Callable[[Page, dict], None]:
     """Send the form as it is, expecting it back with its errors."""
 
@@ -562,6 +578,8 @@ SCREENS = {
     "apply form with errors": Screen(
         "/company/apply", applicant, then=submit("Submit application")
     ),
+    "apply form, draft saved": Screen("/company/apply", applicant, then=save_draft),
+    "apply form from a draft": Screen("/company/apply", applicant_with_draft),
     "dashboard, under review": Screen("/company/", under_review),
     "edit form, under review": Screen("/company/edit", under_review),
     "colleagues, owner": Screen("/company/colleagues", under_review),
@@ -861,3 +879,16 @@ def test_after_a_search_a_phone_shows_the_results_first(path: str, phone: Page):
 def test_before_a_search_a_phone_shows_the_filters(phone: Page):
     phone.goto("/signatories")
     expect(phone.get_by_label("Name")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_last_button_has_room_above_the_footer(width: int, phone: Page):
+    """Issue 16 item 13: the apply form's buttons sat right on the footer."""
+    phone.set_viewport_size({"width": width, "height": 740})
+    try:
+        show(SCREENS["apply form"], phone)
+        buttons = phone.locator("main form .actions").bounding_box()
+        footer = phone.locator("footer.site-footer").bounding_box()
+        assert footer["y"] - (buttons["y"] + buttons["height"]) >= 32  # 2rem at least
+    finally:
+        phone.set_viewport_size({"width": 360, "height": 740})

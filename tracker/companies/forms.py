@@ -26,8 +26,11 @@ from tracker.formutils import (
     BaseForm,
     BaseSubForm,
     CachedSelect,
+    reject_spaces,
     select_choices,
     strip_whitespace,
+    validate_typed,
+    with_scheme,
 )
 
 # The most characters of CSV, pasted or uploaded: 2,000 rows of 200 characters each.
@@ -100,9 +103,13 @@ class CompanyForm(BaseForm):
         validators=[
             Optional(),
             Length(max=255),
+            reject_spaces,
             URL(message=_l("Enter a full address, e.g. https://example.com")),
         ],
-        render_kw={"type": "url", "autocomplete": "url"},
+        # "example.org" becomes https://example.org. Not type=url: Chromium refuses a bare
+        # domain there before the form is sent; inputmode still brings the URL keyboard.
+        filters=[with_scheme],
+        render_kw={"type": "text", "inputmode": "url", "autocomplete": "url"},
     )
     revenue_band = SelectField(
         _l("Annual revenue"),
@@ -127,6 +134,19 @@ class CompanyForm(BaseForm):
     operations = FieldList(FormField(OperationForm), min_entries=1)
     # The row the "Add another operation" button just added: the page puts focus in it.
     new_row: int | None = None
+
+    def validate_draft(self) -> bool:
+        """Check what a draft keeps: each value typed, and no more rows than the form holds."""
+        valid = validate_typed(self)
+        if len(self.operations.entries) > MAX_OPERATIONS:
+            count = len(self.operations.entries)
+            self.operations.errors = [*self.operations.errors, too_many_operations(count)]
+            return False
+        return valid
+
+    def draft_data(self) -> dict:
+        """The values as a draft keeps them; CompanyForm(data=...) shows them again."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
 
     def validate_operations(self, field: FieldList) -> None:
         if len(field.entries) > MAX_OPERATIONS:

@@ -514,3 +514,16 @@ class CriteriaNotice(db.Model):
     criteria_version: Mapped[str] = mapped_column(String(16))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApplicationDraft(db.Model):
+    """An application a user saved unfinished, as the form's values: one per user, removed
+    when the user applies (or the account goes)."""
+
+    __tablename__ = "application_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique: two parallel saves cannot make two drafts (drafts.save_draft overwrites).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,7 @@ from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Invitation, Role, User
 from tracker.billing import services as billing
+from tracker.companies import drafts
 from tracker.companies.criteria import criteria, current_version
 from tracker.companies.lifecycle import Party, is_party, membership_number, transition
 from tracker.companies.models import (
@@ -190,6 +191,7 @@ def submit_application(user: User, details: CompanyDetails) -> Company:
     if claimed.rowcount != 1:
         raise DomainError.on(None, _("This account already belongs to a company."))
     db.session.refresh(user)
+    drafts.discard_draft(user)  # applied: the unfinished copy has served its purpose
     return company
 
 

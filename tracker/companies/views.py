@@ -1,6 +1,7 @@
 """The company's own pages: dashboard, application, profile, signing, colleagues."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +9,7 @@ from tracker.auth import invitations as auth_invitations
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
 from tracker.billing import services as billing
-from tracker.companies import change_requests, properties, services
+from tracker.companies import change_requests, drafts, properties, services
 from tracker.companies import colleagues as colleague_services
 from tracker.companies.criteria import criteria, current_version
 from tracker.companies.forms import (
@@ -114,10 +115,11 @@ def apply():
     if not current_user.email_confirmed:
         flash(_("Confirm your e-mail address first: follow the link we sent you."), "error")
         return redirect(url_for("companies.dashboard"))
-    form = CompanyForm()
-    if request.method == "GET":
-        form.contact_name.data, form.contact_email.data = current_user.name, current_user.email
-    if not edit_rows(form) and form.validate_on_submit():
+    draft = drafts.draft_of(current_user) if request.method == "GET" else None
+    form = CompanyForm() if request.method == "POST" else CompanyForm(data=start_values(draft))
+    if "save_draft" in request.form:
+        keep_draft(form)
+    elif not edit_rows(form) and form.validate_on_submit():
         try:
             services.submit_application(current_user, details_from(form))
         except DomainError as error:
@@ -130,7 +132,32 @@ def apply():
             db.session.commit()
             flash(_("Thank you. Your application is submitted; we will review it soon."), "success")
             return redirect(url_for("companies.dashboard"))
-    return render_template("companies/form.html", form=form, title=_("Apply to sign The Code"))
+    return render_template(
+        "companies/form.html", form=form, title=_("Apply to sign The Code"), draft=draft
+    )
+
+
+def start_values(draft) -> dict:
+    """What the application form shows first: the saved draft, else the applicant's name and
+    e-mail address as the contact."""
+    if draft is not None:
+        return draft.data
+    return {"contact_name": current_user.name, "contact_email": current_user.email}
+
+
+def keep_draft(form: CompanyForm) -> None:
+    """Save the form as the user's draft if what is typed is valid (else its errors show)."""
+    if not form.validate_draft():
+        return
+    try:
+        saved_at = drafts.save_draft(current_user, form.draft_data())
+    except DomainError as error:
+        db.session.rollback()
+        populate_errors(form, error)
+        return
+    db.session.commit()
+    when = format_datetime(saved_at, "medium")
+    flash(_("Draft saved on %(when)s.", when=when), "success")
 
 
 @bp.route("/edit", methods=["GET", "POST"])
