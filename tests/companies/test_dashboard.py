@@ -57,7 +57,9 @@ def test_the_report_in_progress_comes_first_with_its_date_and_days(client, auth)
     # December 6, 2026 (25 + 31 + 28 + 31).
     company, owner = member(joined=date(2025, 5, 1))
     card = where_you_are(dashboard(client, auth, owner))
-    assert card.startswith("Where you are Report 2026 due March 31, 2027 – in 115 days")
+    assert card.startswith(
+        "Where you are Report 2026 due March 31, 2027 – in 115 days The year is not over yet"
+    )
     assert "Start the 2026 report" in card
 
 
@@ -85,6 +87,7 @@ def test_an_overdue_report_says_since_when_as_a_warning(client, auth):
     page = dashboard(client, auth, owner)
     card = where_you_are(page)
     assert card.startswith("Where you are Report 2025 overdue since March 31, 2026 (250 days)")
+    assert "The year is not over yet" not in card
     assert re.search(
         r'<div class="next-step panel panel-warning">\s*<p class="next-step-line">', page
     )

@@ -31,6 +31,7 @@ class NextStep:
     days_left: int = 0
     days_overdue: int = 0
     has_previous: bool = False  # a report for the year before, to start from
+    in_progress: bool = False  # its year has not ended: a draft now, submitted after the year
 
     @property
     def is_overdue(self) -> bool:
@@ -74,6 +75,7 @@ def next_step_of(company: Company, standing: Standing | None, on: date) -> NextS
         days_left=max((due.on - on).days, 0),
         days_overdue=standing.days_overdue,  # 0 unless overdue
         has_previous=year - 1 in reports,
+        in_progress=standing.kind not in OWED,
     )
 
 
