@@ -402,6 +402,12 @@ ECPAT_DECISION = outcomes(
 )
 CASES += [
     Case("GET", "/company/reports/", outcomes(company=200, applicant=404)),
+    # The report's questions, from the approval on: A is under review, B approved, M a member.
+    Case(
+        "GET",
+        "/company/reports/questions",
+        outcomes(company=403, owner_b=200, owner_m=200, applicant=404),
+    ),
     Case(
         "POST",
         "/company/reports/<int:year>/start",

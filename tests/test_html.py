@@ -280,6 +280,8 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
         "report_print": fetch(client, "/company/reports/2025/print"),
         "training_import": fetch(client, "/company/reports/2025/training/import"),
         "certificate": fetch(client, "/company/certificate"),
+        "report_questions": fetch(client, "/company/reports/questions"),
+        "dashboard_next_report": fetch(client, "/company/"),
     }
     report_services.submit_report(report, owner, report.version, report_services.today())
     report_services.return_report(
@@ -287,6 +289,7 @@ def test_report_pages_are_valid(client, auth, reviewer, vnu, tmp_path):
     )
     db.session.commit()
     pages["report_returned"] = fetch(client, "/company/reports/2025")
+    pages["dashboard_report_returned"] = fetch(client, "/company/")
     auth.logout()
     auth.login(reviewer.email)
     pages |= {
@@ -420,6 +423,7 @@ def test_plan_pages_are_valid(client, auth, reviewer, rep_th, vnu, tmp_path):
     )
     db.session.commit()
     pages["plan_returned"] = fetch(client, "/company/plan")
+    pages["dashboard_plan_returned"] = fetch(client, "/company/")
     plan_services.submit_plan(plan, owner, plan.version)
     db.session.commit()
     pages["plan_submitted"] = fetch(client, "/company/plan")

@@ -133,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.membership.views import bp as membership_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.evidence_views import bp as report_evidence_bp
+    from tracker.reports.questions_views import bp as report_questions_bp
     from tracker.reports.review_views import bp as report_review_bp
     from tracker.reports.top_member_views import bp as top_members_bp
     from tracker.reports.training_views import bp as report_training_bp
@@ -163,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         report_training_bp,
         report_evidence_bp,
+        report_questions_bp,
         review_bp,
         report_review_bp,
         plan_review_bp,

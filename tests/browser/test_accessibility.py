@@ -206,6 +206,9 @@ SCREENS = {
     "report preview": Screen("/company/reports/2025/preview", user="report_owner"),
     "report, printable": Screen("/company/reports/2025/print", user="report_owner"),
     "training import": Screen("/company/reports/2025/training/import", user="report_owner"),
+    "dashboard, report to continue": Screen("/company/", user="report_owner"),
+    "dashboard, report returned": Screen("/company/", user="returned_report_owner"),
+    "report questions": Screen("/company/reports/questions", user="report_owner"),
     "report queue": Screen("/review/reports/", user="reviewer", needs=("resubmitted_report",)),
     "report review": Screen(
         "/review/reports/{resubmitted_report.id}", user="reviewer", needs=("resubmitted_report",)
@@ -413,6 +416,8 @@ PHONE_SCREENS = [
     "report preview",
     "invoices",
     "staff invoices",
+    "dashboard, report returned",
+    "report questions",
 ]
 
 

@@ -168,9 +168,9 @@ def test_returned_application_shows_comment_and_can_be_resubmitted(page: Page, b
 
     browser_auth.login("owner@alpha.example")
     expect(stage(page)).to_have_text("Changes requested")
-    where = page.get_by_role("region", name="Where you are")
-    expect(where).to_contain_text("Add your Cambodian office.")
-    page.get_by_role("link", name="Change and resubmit").click()
+    attention = page.get_by_role("region", name="Needs your attention")
+    expect(attention).to_contain_text("Add your Cambodian office.")
+    attention.get_by_role("link", name="Change and resubmit").click()
     page.get_by_role("button", name="Add another operation").click()
     page.get_by_role("group", name="Operation 2").get_by_label("Country").select_option(
         label="Cambodia"

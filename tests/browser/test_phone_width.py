@@ -644,6 +644,10 @@ SCREENS = {
     "report preview": Screen("/company/reports/2025/preview", reporting_member),
     "report, printable": Screen("/company/reports/2025/print", reporting_member),
     "training import": Screen("/company/reports/2025/training/import", reporting_member),
+    "dashboard, report to continue": Screen("/company/", reporting_member),
+    "dashboard, report returned": Screen("/company/", returned_report),
+    "report questions": Screen("/company/reports/questions", reporting_member),
+    "report questions, approved": Screen("/company/reports/questions", approved),
     # Staff
     "plan queue": Screen("/review/plans/", resubmitted_plan),
     "plan review": Screen("/review/plans/{plan.id}", resubmitted_plan),

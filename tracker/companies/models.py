@@ -438,6 +438,11 @@ class ChangeRequest(db.Model):
     def awaits_review(self) -> bool:
         return self.status is ChangeRequestStatus.PENDING
 
+    @property
+    def is_returned(self) -> bool:
+        """ECPAT asked for corrections: the company corrects it and sends it again."""
+        return self.status is ChangeRequestStatus.RETURNED
+
 
 class Operation(db.Model):
     """A country where a company has a property or sells trips; hotels name the property."""

@@ -28,6 +28,7 @@ from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.outbox import queue_email
 from tracker.permissions import company_user_required, own_company_or_404
 from tracker.plans import services as plan_services
+from tracker.reports import next_step
 from tracker.reports import services as report_services
 from tracker.urls import public_url
 from tracker.write_limits import limit_company_writes
@@ -95,15 +96,27 @@ def dashboard():
         history=company_history(company),
         signature=company.latest_signature,
         criteria_version=current_version(),
-        standing=report_services.standing_for(company, report_services.today()),
-        reports=report_services.reports_of(company) if company.has_membership else [],
         plan=plan_services.plan_for(company),
         plan_approved=plan_services.plan_approved(company),
         open_invoices=billing.open_invoices_of(company),
         renewal_year=billing.renewal_year(company, billing.today()),
         membership_current=billing.membership_current(company, billing.today()),
         today=billing.today(),
+        **reporting_context(company),
     )
+
+
+def reporting_context(company) -> dict:
+    """The dashboard's reporting parts: standing, next report, returned reports, questions."""
+    on = report_services.today()
+    standing = report_services.standing_for(company, on)
+    return {
+        "standing": standing,
+        "reports": report_services.reports_of(company) if company.has_membership else [],
+        "next_report": next_step.next_step_of(company, standing, on),
+        "returned_reports": next_step.returned_reports(company),
+        "questions_open": next_step.may_read_questions(company),
+    }
 
 
 @bp.route("/apply", methods=["GET", "POST"])

@@ -228,6 +228,11 @@ class Report(db.Model):
     def is_editable(self) -> bool:
         return self.state in (ReportState.DRAFT, ReportState.RETURNED)
 
+    @property
+    def is_returned(self) -> bool:
+        """ECPAT returned it for changes: the company acts on the comments, then resubmits."""
+        return self.state is ReportState.RETURNED
+
     def is_not_applicable(self, section: Section) -> bool:
         return section.may_be_not_applicable and bool(getattr(self, not_applicable_field(section)))
 
