@@ -8,6 +8,7 @@ from wtforms import FieldList, HiddenField
 
 from tests.factories import CompanyFactory, owner_of
 from tracker.companies.models import Stage
+from tracker.reports import questions
 from tracker.reports.forms import ReportForm, TrainingGroupForm, TrainingRowForm
 from tracker.reports.models import Section
 from tracker.reports.training import StaffGroup
@@ -16,8 +17,14 @@ URL = "/company/reports/questions"
 
 
 def asked(form) -> list:
-    """The fields a person fills in, in the form's order (no version, row ids or token)."""
-    return [field for field in form if not isinstance(field, HiddenField | FieldList)]
+    """The fields a person fills in, in the form's order (no version, row ids or token, nor
+    the box that drops a kept file, which the page declares it leaves out)."""
+    return [
+        field
+        for field in form
+        if not isinstance(field, HiddenField | FieldList)
+        and field.name not in questions.KEPT_FILE_CHOICES
+    ]
 
 
 def form_texts(app) -> list[str]:

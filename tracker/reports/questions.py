@@ -78,9 +78,14 @@ def report_questions() -> list[SectionQuestions]:
     ]
 
 
+# The box that drops a file kept from a failed save (see pending_files) answers no question.
+KEPT_FILE_CHOICES = {"discard_pending_document"}
+
+
 def is_asked(field) -> bool:
-    """A question the member answers, not the form's bookkeeping (version, row ids, CSRF)."""
-    return not isinstance(field, HiddenField)
+    """A question the member answers, not the form's bookkeeping (version, row ids, CSRF, the
+    kept file)."""
+    return not isinstance(field, HiddenField) and field.name not in KEPT_FILE_CHOICES
 
 
 def section_of(name: str) -> Section:
