@@ -1,46 +1,15 @@
 """Staff forms fail loudly: a refused POST shows its summary at the form that failed, the
 message beside the field and what was typed; dangerous actions come after the routine ones."""
 
-import html
-import re
-
 import pytest
 
 from tests.factories import CompanyFactory, owner_of
+from tests.fixtures.staff_forms import block, only_summary, position, textarea
 from tests.plans.helpers import submitted_plan
 from tests.reports.helpers import member
 from tracker.companies.models import Stage
 from tracker.extensions import db
 from tracker.membership import services as membership
-
-SUMMARY = re.compile(
-    r'<div class="error-summary" role="alert" aria-labelledby="error-summary-title" '
-    r'tabindex="-1">(.*?)</div>',
-    re.S,
-)
-
-
-def only_summary(page: str) -> str:
-    """The page's one error summary: the failed form's, no other form's."""
-    summaries = SUMMARY.findall(page)
-    assert len(summaries) == 1, summaries
-    return summaries[0]
-
-
-def block(page: str, anchor: str) -> str:
-    """The part of the page from the element with id `anchor` to the end of its form."""
-    start = page.index(f'id="{anchor}"')
-    return page[start : page.index("</form>", start)]
-
-
-def textarea(page: str, field_id: str) -> str:
-    match = re.search(rf'<textarea[^>]*id="{field_id}"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)
-    return html.unescape(match.group(1))
-
-
-def position(page: str, action: str) -> int:
-    return page.index(f'action="{action}"')
-
 
 # the extension form, far down the company's page
 
