@@ -198,7 +198,8 @@ DETAIL_FORMS = {
 }
 
 
-def render_detail(company, extension_form=None, **forms):
+def render_detail(company, extension_form=None, assign_form=None, recommend_form=None, **forms):
+    """The company's page; a form passed in is one refused, shown with its errors."""
     for name, form_class in DETAIL_FORMS.items():
         # Unbound: after a failed POST only the form that was sent shows what was typed in it
         # (the reject form's "reason" would otherwise echo another form's field of that name).
@@ -232,7 +233,8 @@ def render_detail(company, extension_form=None, **forms):
         payment_overdue=overdue,
         fee_paid=billing.membership_paid_for(company, today.year),
         **reporting,
-        **representative_panel(company, current_user),
+        **representative_panel(company, current_user, assign_form),
+        recommend_form=recommend_form,
         **forms,
     )
 
