@@ -152,7 +152,7 @@ def test_suspend_and_expel_come_after_every_routine_form(client, auth, admin):
     assign = position(page, f"/review/companies/{company.id}/representative")
     suspend = position(page, f"/review/companies/{company.id}/suspend")
     expel = position(page, f"/review/companies/{company.id}/expel")
-    zone = page.index('class="panel danger-zone"')
+    zone = page.index('class="panel decisions danger-zone"')
     assert max(extension, assign) < zone < suspend < expel
     assert 'class="button danger-outline">Suspend membership</button>' in page
     assert 'class="button danger-outline">Expel from The Code</button>' in page
