@@ -202,7 +202,9 @@ def chain_pages(client, auth) -> dict[str, str]:
     }
 
 
-def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_a, vnu, tmp_path):
+def test_review_pages_are_valid(
+    client, auth, reviewer, admin, rep_th, company_a, owner_a, vnu, tmp_path
+):
     audit.record("application.submitted", actor=owner_a, company=company_a, to_status="submitted")
     db.session.commit()  # a history entry, so the page shows one
     auth.login(reviewer.email)
@@ -211,7 +213,16 @@ def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_
         "queue_filtered": fetch(client, "/review/?status=&country=TH&q=alpha"),
         "detail": fetch(client, f"/review/companies/{company_a.id}"),
         "detail_errors": fetch(client, f"/review/companies/{company_a.id}/return", {"comment": ""}),
+        "reject_errors": fetch(client, f"/review/companies/{company_a.id}/reject", {"reason": ""}),
+        "assign_errors": fetch(
+            client, f"/review/companies/{company_a.id}/representative", {"representative": "0"}
+        ),
     }
+    auth.logout()
+    auth.login(rep_th.email)
+    pages["recommend_errors"] = fetch(
+        client, f"/review/companies/{company_a.id}/recommend", {"comment": ""}
+    )
     auth.logout()
     auth.login(admin.email)
     pages["staff"] = fetch(client, "/review/staff")
@@ -232,6 +243,9 @@ def test_review_pages_are_valid(client, auth, reviewer, admin, company_a, owner_
     pages["member_detail"] = fetch(client, f"/review/companies/{member.id}")
     pages["expel_errors"] = fetch(
         client, f"/review/companies/{member.id}/expel", {"expel_reason": ""}
+    )
+    pages["reinstate_errors"] = fetch(
+        client, f"/review/companies/{member.id}/reinstate", {"reinstate_note": "x" * 4001}
     )
     auth.logout()
     auth.login(member_owner.email)
@@ -436,6 +450,9 @@ def test_plan_pages_are_valid(client, auth, reviewer, rep_th, vnu, tmp_path):
         "plan_version_1": fetch(client, f"/review/plans/{plan.id}?version=1"),
         "plan_return_errors": fetch(
             client, f"/review/plans/{plan.id}/return", {"version": str(plan.version)}
+        ),
+        "plan_approve_errors": fetch(
+            client, f"/review/plans/{plan.id}/approve", {"approve_comment": "x" * 4001}
         ),
     }
     auth.logout()

@@ -221,6 +221,12 @@ SCREENS = {
         user="reviewer",
         needs=("resubmitted_report",),
     ),
+    "review detail, extension with errors": Screen(
+        "/review/companies/{resubmitted_report.company_id}",
+        user="reviewer",
+        needs=("resubmitted_report",),
+        then=submit_empty("Grant the later date"),
+    ),
     "review detail with errors": Screen(
         "/review/companies/{company_a.id}",
         user="reviewer",
@@ -250,6 +256,12 @@ SCREENS = {
         needs=("unpaid_invoice",),
         then=submit_empty("Record the payment"),
     ),
+    "staff invoice, cancel with errors": Screen(
+        "/review/invoices/{unpaid_invoice.id}",
+        user="reviewer",
+        needs=("unpaid_invoice",),
+        then=submit_empty("Cancel the invoice"),
+    ),
     "fee table": Screen("/review/fees", user="admin"),
     "publication choices": Screen("/company/publication", user="member_owner"),
     "top members": Screen("/review/top-members/", user="reviewer", needs=("report_owner",)),
@@ -257,6 +269,12 @@ SCREENS = {
     "representatives": Screen("/review/representatives", user="admin", needs=("rep_th",)),
     "plan review": Screen(
         "/review/plans/{resubmitted_plan.id}", user="reviewer", needs=("resubmitted_plan",)
+    ),
+    "plan review with errors": Screen(
+        "/review/plans/{resubmitted_plan.id}",
+        user="reviewer",
+        needs=("resubmitted_plan",),
+        then=submit_empty("Return the plan"),
     ),
     "plan review, representative": Screen(
         "/review/plans/{resubmitted_plan.id}", user="rep_th", needs=("resubmitted_plan",)

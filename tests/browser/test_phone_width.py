@@ -619,6 +619,11 @@ SCREENS = {
         staff_on(unpaid, Role.REVIEWER),
         then=submit("Record the payment"),
     ),
+    "staff invoice, cancel with errors": Screen(
+        "/review/invoices/{invoice.id}",
+        staff_on(unpaid, Role.REVIEWER),
+        then=submit("Cancel the invoice"),
+    ),
     "fee table": Screen("/review/fees", staff_on(nothing, Role.ADMIN)),
     "top members": Screen("/review/top-members/", staff_on(nothing, Role.REVIEWER)),
     "implementation rule": Screen(
@@ -651,10 +656,16 @@ SCREENS = {
     # Staff
     "plan queue": Screen("/review/plans/", resubmitted_plan),
     "plan review": Screen("/review/plans/{plan.id}", resubmitted_plan),
+    "plan review with errors": Screen(
+        "/review/plans/{plan.id}", resubmitted_plan, then=submit("Return the plan")
+    ),
     "report queue": Screen("/review/reports/", resubmitted_report),
     "report review": Screen("/review/reports/{report.id}", resubmitted_report),
     "reporting dashboard": Screen("/review/reports/dashboard", reporting_dashboard),
     "review detail, reporting member": Screen("/review/companies/{company.id}", resubmitted_report),
+    "review detail, extension with errors": Screen(
+        "/review/companies/{company.id}", resubmitted_report, then=submit("Grant the later date")
+    ),
     "review queue": Screen("/review/", queue),
     "review queue, bad filters": Screen(
         f"/review/?status=nonsense&country=XX&q={'q' * 150}", queue

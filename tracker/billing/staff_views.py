@@ -68,13 +68,15 @@ def index():
 
 
 def render_invoice(invoice: Invoice, status: int = 200, **forms):
-    forms.setdefault("discount_form", ApplyDiscountForm(fee_table.discounts()))
+    # Unbound: after a failed POST only the form sent shows what was typed (the waiver's and
+    # the cancellation's fields are both called "reason").
+    forms.setdefault("discount_form", ApplyDiscountForm(fee_table.discounts(), formdata=None))
     for name, form_class in (
         ("payment_form", PaymentForm),
         ("waive_form", WaiveForm),
         ("cancel_form", CancelForm),
     ):
-        forms.setdefault(name, form_class())
+        forms.setdefault(name, form_class(formdata=None))
     for form in forms.values():
         if not form.version.data:
             form.version.data = str(invoice.version)

@@ -7,10 +7,16 @@ from tracker.representatives import services
 from tracker.representatives.forms import AssignForm
 
 
-def representative_panel(company: Company, user: User) -> dict:
-    """The assignment form (ECPAT staff only) and whether to offer a recommendation."""
-    assign_form = None
-    if may_decide(user, Decision.ASSIGN_REPRESENTATIVE):
+def representative_panel(
+    company: Company, user: User, assign_form: AssignForm | None = None
+) -> dict:
+    """The assignment form (ECPAT staff only) and whether to offer a recommendation.
+
+    `assign_form` is one refused, shown again with its error.
+    """
+    if not may_decide(user, Decision.ASSIGN_REPRESENTATIVE):
+        assign_form = None
+    elif assign_form is None:
         assign_form = AssignForm(
             data={"representative": str(company.representative_id or "")}
         ).set_organisations(services.list_representatives())

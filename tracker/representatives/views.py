@@ -19,6 +19,7 @@ from tracker.representatives.forms import (
     RecommendForm,
     RepresentativeForm,
 )
+from tracker.review.views import render_detail as render_company  # staff page to staff page
 
 bp = Blueprint("representatives", __name__, url_prefix="/review")
 
@@ -120,7 +121,7 @@ def assign(company_id: int):
     company = get_company_for_staff_or_404(company_id, current_user)
     form = AssignForm().set_organisations(services.list_representatives())
     if not form.validate_on_submit():
-        abort(400)
+        return render_company(company, assign_form=form), 400
     chosen = services.get_representative(int(form.representative.data or 0))
     try:
         services.assign_representative(current_user, company, chosen)
@@ -144,8 +145,14 @@ def assign(company_id: int):
 @staff_required
 def recommend(company_id: int):
     company = get_company_for_staff_or_404(company_id, current_user)
+    form = RecommendForm()
+    if not form.validate_on_submit():
+        # Shown again at the panel with what was typed (its field id is the panel's own: the
+        # return form's "comment" shares the page).
+        form.comment.id = form.comment.label.field_id = "recommend-comment"
+        return render_company(company, recommend_form=form), 400
     return _recommend(
-        RecommendForm(),
+        form,
         lambda text: services.recommend_approval(company, current_user, text),
         url_for("review.detail", company_id=company.id),
     )
@@ -165,6 +172,7 @@ def recommend_report(report_id: int):
 
 
 def _recommend(form: RecommendForm, record, back: str):
+    # The report's page belongs to tracker/reports: a refused recommendation there is a message.
     if not form.validate_on_submit():
         flash(" ".join(form.comment.errors) or _("Reload the page and try again."), "error")
         return redirect(back)

@@ -184,16 +184,26 @@ def queue_rows(companies: list[Company]) -> list[QueueRow]:
     ]
 
 
-def render_detail(company, extension_form=None, **forms):
-    forms.setdefault("approve_form", ApproveForm())
-    forms.setdefault("return_form", ReturnForm())
-    forms.setdefault("reject_form", RejectForm())
-    forms.setdefault("suspend_form", SuspendForm())
-    forms.setdefault("reinstate_form", ReinstateForm())
-    forms.setdefault("expel_form", ExpelForm())
-    forms.setdefault("approve_change_form", ApproveChangeForm())
-    forms.setdefault("return_change_form", ReturnChangeForm())
-    forms.setdefault("publish_properties_form", PublishPropertiesForm())
+# Every form of the company's page, by the name the template knows it by.
+DETAIL_FORMS = {
+    "approve_form": ApproveForm,
+    "return_form": ReturnForm,
+    "reject_form": RejectForm,
+    "suspend_form": SuspendForm,
+    "reinstate_form": ReinstateForm,
+    "expel_form": ExpelForm,
+    "approve_change_form": ApproveChangeForm,
+    "return_change_form": ReturnChangeForm,
+    "publish_properties_form": PublishPropertiesForm,
+}
+
+
+def render_detail(company, extension_form=None, assign_form=None, recommend_form=None, **forms):
+    """The company's page; a form passed in is one refused, shown with its errors."""
+    for name, form_class in DETAIL_FORMS.items():
+        # Unbound: after a failed POST only the form that was sent shows what was typed in it
+        # (the reject form's "reason" would otherwise echo another form's field of that name).
+        forms.setdefault(name, form_class(formdata=None))
     today = billing.today()
     overdue = billing.payment_overdue(company, today)
     if overdue and not forms["suspend_form"].suspend_reason.data:
@@ -223,7 +233,8 @@ def render_detail(company, extension_form=None, **forms):
         payment_overdue=overdue,
         fee_paid=billing.membership_paid_for(company, today.year),
         **reporting,
-        **representative_panel(company, current_user),
+        **representative_panel(company, current_user, assign_form),
+        recommend_form=recommend_form,
         **forms,
     )
 
