@@ -9,6 +9,7 @@ from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from tests import multipart
+from tests.fixtures.staff_forms import block, only_summary, textarea
 from tests.reports.helpers import complete_answers, member, ready_report
 from tracker.extensions import db
 from tracker.reports import services
@@ -489,3 +490,58 @@ def test_the_report_queue_reads_a_fixed_number_of_queries_however_many_rows(clie
         submitted(*member(countries=("TH",)))
     assert queue_queries() == few
     assert "Version" not in client.get("/review/reports/").get_data(as_text=True)
+
+
+class TestReviewFormsFailLoudly:
+    """The report page's decisions, refused: the summary at the form that failed, text kept."""
+
+    def test_a_return_without_section_comments_says_so_at_the_return_form(
+        self, client, auth, reviewer
+    ):
+        company, owner = member(countries=("TH",))
+        report = submitted(company, owner)
+        auth.login(reviewer.email)
+        response = client.submit(
+            f"/review/reports/{report.id}/return",
+            {"version": report.version, "return_comment": "Please look again."},
+        )
+        page = response.get_data(as_text=True)
+        summary = only_summary(page)
+        assert "Say what needs changing in at least one section." in summary
+        assert summary in block(page, "decision-return")
+        assert textarea(page, "return_comment") == "Please look again."
+
+    def test_a_too_long_acceptance_comment_is_named_at_the_accept_form(
+        self, client, auth, reviewer
+    ):
+        company, owner = member(countries=("TH",))
+        report = submitted(company, owner)
+        auth.login(reviewer.email)
+        typed = "Well done. " * 500
+        response = client.submit(
+            f"/review/reports/{report.id}/accept",
+            {"version": report.version, "accept_comment": typed},
+        )
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        summary = only_summary(page)
+        assert '<a href="#accept_comment">' in summary
+        assert summary in block(page, "decision-accept")
+        assert textarea(page, "accept_comment") == typed
+        db.session.refresh(report)
+        assert report.state is ReportState.SUBMITTED
+
+    def test_a_refused_recommendation_keeps_its_text_on_the_report_page(self, client, auth, rep_th):
+        company, owner = member(countries=("TH",))
+        report = submitted(company, owner)
+        auth.login(rep_th.email)
+        typed = "Checked the training records. " * 70  # over 2,000 characters
+        response = client.submit(f"/review/reports/{report.id}/recommend", {"comment": typed})
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        summary = only_summary(page)
+        assert '<a href="#recommend-comment">' in summary
+        assert summary in block(page, "recommend")
+        assert textarea(page, "recommend-comment") == typed
+        db.session.refresh(report)
+        assert report.state is ReportState.SUBMITTED

@@ -30,7 +30,7 @@ def test_extension_with_a_past_date_shows_its_error_at_the_form(client, auth, re
     assert summary in at_form  # beside the form, not at the top of the page
     assert f'<p class="error" id="due_on-error">{message}</p>' in at_form
     assert 'value="2020-01-01"' in at_form and 'value="2025"' in at_form
-    assert textarea(page, "reason") == "Hurricane season"
+    assert textarea(page, "extension-reason") == "Hurricane season"
     assert page.index("<title>Error:") < page.index("<h1>")
 
 
@@ -43,8 +43,9 @@ def test_extension_without_a_reason_names_the_field(client, auth, reviewer):
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert '<a href="#reason">Reason: This field is required.</a>' in only_summary(page)
-    assert 'id="reason-error"' in block(page, "extension")
+    summary = only_summary(page)
+    assert '<a href="#extension-reason">Reason: This field is required.</a>' in summary
+    assert 'id="extension-reason-error"' in block(page, "extension")
     assert 'value="2027-01-31"' in block(page, "extension")
 
 

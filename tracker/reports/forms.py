@@ -295,8 +295,12 @@ ReturnReportForm = return_form_class()
 class ExtensionForm(BaseForm):
     year = IntegerField(_l("Reporting year"), validators=[InputRequired()])
     due_on = DateField(_l("New due date"), validators=[InputRequired()], render_kw={"type": "date"})
+    # Its own id: the company page also holds the reject form's "reason".
     reason = TextAreaField(
-        _l("Reason"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2}
+        _l("Reason"),
+        validators=[InputRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
+        id="extension-reason",
     )
 
 

@@ -153,7 +153,9 @@ def staff_panel(company, user, extension_form=None) -> dict:
     on = services.today()
     standing = services.standing_for(company, on)
     if extension_form is None:
-        extension_form = ExtensionForm()
+        # Empty, not read from the request: when another form of the page failed, what it
+        # posted (a "reason" too) is not this form's.
+        extension_form = ExtensionForm(formdata=None)
         if standing is not None and standing.year is not None:
             extension_form.year.data = standing.year
     return {

@@ -89,7 +89,9 @@ def report_or_404(report_id: int) -> Report:
     return report
 
 
-def render_detail(report: Report, accept_form=None, return_form=None, status: int = 200):
+def render_detail(
+    report: Report, accept_form=None, return_form=None, recommend_form=None, status: int = 200
+):
     submissions = report.submissions
     number = request.args.get("version", type=int)
     shown = next((s for s in submissions if s.number == number), None) or (
@@ -103,8 +105,8 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
         next((s for s in submissions if s.number == shown.number - 1), None) if shown else None
     )
     stored, document_name = document_of(report, shown)
-    accept_form = accept_form or AcceptReportForm(version=str(report.version))
-    return_form = return_form or ReturnReportForm(version=str(report.version))
+    accept_form = accept_form or AcceptReportForm(formdata=None, version=str(report.version))
+    return_form = return_form or ReturnReportForm(formdata=None, version=str(report.version))
     page = render_template(
         "reports/review/detail.html",
         shown=shown,
@@ -117,6 +119,7 @@ def render_detail(report: Report, accept_form=None, return_form=None, status: in
         may_accept=lifecycle.allowed(AuditAction.REPORT_ACCEPTED, report, current_user),
         may_return=lifecycle.allowed(AuditAction.REPORT_RETURNED, report, current_user),
         may_recommend=may_recommend_report(report, current_user),
+        recommend_form=recommend_form,
         standing=services.standing_for(report.company, services.today()),
         section_labels={section.value: section.label for section in Section},
         implemented=implementation.criteria_met(context["answers"]),

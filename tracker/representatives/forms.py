@@ -74,4 +74,6 @@ class RecommendForm(BaseForm):
     comment = TextAreaField(
         _l("Why you recommend approval (ECPAT staff read this)"),
         validators=[DataRequired(message=_l("Say why you recommend approval.")), Length(max=2000)],
+        # The panel's textarea id (representatives/_recommend.html): the summary links to it.
+        id="recommend-comment",
     )

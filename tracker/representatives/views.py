@@ -12,6 +12,9 @@ from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.reports import queries as report_queries
+
+# Staff page to staff page: a refused form is shown again on the page it came from.
+from tracker.reports.review_views import render_detail as render_report
 from tracker.representatives import services
 from tracker.representatives.forms import (
     AssignForm,
@@ -19,7 +22,7 @@ from tracker.representatives.forms import (
     RecommendForm,
     RepresentativeForm,
 )
-from tracker.review.views import render_detail as render_company  # staff page to staff page
+from tracker.review.views import render_detail as render_company
 
 bp = Blueprint("representatives", __name__, url_prefix="/review")
 
@@ -146,10 +149,7 @@ def assign(company_id: int):
 def recommend(company_id: int):
     company = get_company_for_staff_or_404(company_id, current_user)
     form = RecommendForm()
-    if not form.validate_on_submit():
-        # Shown again at the panel with what was typed (its field id is the panel's own: the
-        # return form's "comment" shares the page).
-        form.comment.id = form.comment.label.field_id = "recommend-comment"
+    if not form.validate_on_submit():  # shown again at the panel, with what was typed
         return render_company(company, recommend_form=form), 400
     return _recommend(
         form,
@@ -164,18 +164,18 @@ def recommend_report(report_id: int):
     report = report_queries.report_for_staff(report_id, current_user)
     if report is None:
         abort(404)
+    form = RecommendForm()
+    if not form.validate_on_submit():  # shown again at the panel, with what was typed
+        return render_report(report, recommend_form=form, status=400)
     return _recommend(
-        RecommendForm(),
+        form,
         lambda text: services.recommend_report_approval(report, current_user, text),
         url_for("report_review.detail", report_id=report.id),
     )
 
 
 def _recommend(form: RecommendForm, record, back: str):
-    # The report's page belongs to tracker/reports: a refused recommendation there is a message.
-    if not form.validate_on_submit():
-        flash(" ".join(form.comment.errors) or _("Reload the page and try again."), "error")
-        return redirect(back)
+    """Record a validated recommendation; a rule's refusal is a message on the page."""
     try:
         record(form.comment.data)
     except DomainError as error:
