@@ -71,7 +71,7 @@ def test_without_an_extension_only_the_normal_date(client, not_extended, url):
     ("language", "text"),
     [
         ("fr", "à remettre le 20 janvier 2027, au lieu du 31 mars 2026"),
-        ("es", "debe presentarse el 20 de enero de 2027, prorrogado desde el 31 de marzo de 2026"),
+        ("es", "debe presentarse el 20 de enero de 2027, en lugar del 31 de marzo de 2026"),
     ],
 )
 @pytest.mark.parametrize("url", PAGES)
