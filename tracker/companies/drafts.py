@@ -28,7 +28,13 @@ def save_draft(user: User, data: dict) -> datetime:
 
     :raises DomainError: if the user already belongs to a company, or the draft is too large.
     """
-    if user.company_id is not None:
+    # The account's row, taken on the condition that it has no company yet (a write that
+    # changes nothing, for its lock): an application sent meanwhile either is seen here, or
+    # waits for this draft and then deletes it with the others (submit_application).
+    held = db.session.execute(
+        update(User).where(User.id == user.id, User.company_id.is_(None)).values(company_id=None)
+    )
+    if held.rowcount != 1:
         raise DomainError.on(None, _("This account already belongs to a company."))
     if len(json.dumps(data, ensure_ascii=False).encode()) > MAX_DRAFT_BYTES:
         raise DomainError.on(
