@@ -38,7 +38,7 @@ catalogs: install
 translations: install
 	$(BIN)/pybabel --quiet extract --ignore-dirs=".*" -F babel.cfg -k _l --add-location=file --sort-by-file \
 		-o tracker/translations/messages.pot .
-	$(BIN)/pybabel --quiet update --no-fuzzy-matching -i tracker/translations/messages.pot \
+	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete -i tracker/translations/messages.pot \
 		-d tracker/translations
 
 migrate: install
