@@ -12,9 +12,7 @@ from datetime import date
 from tracker.companies.models import Company
 from tracker.reports import services
 from tracker.reports.models import Report, Section
-from tracker.reports.standing import DueDate, ReportingStanding, Standing, next_year
-
-OWED = frozenset({ReportingStanding.DUE, ReportingStanding.EXTENDED, ReportingStanding.OVERDUE})
+from tracker.reports.standing import DueDate, Standing, next_year
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def next_step_of(company: Company, standing: Standing | None, on: date) -> NextS
     if standing is None:
         return None
     reports = {report.year: report for report in services.reports_of(company)}
-    if standing.kind in OWED:
+    if standing.kind.is_owed:
         year, due = standing.year, DueDate(standing.due, standing.extended_from)
     else:
         upcoming = next_year(services.joined_on(company), on, services.reporting_calendar())
@@ -75,7 +73,7 @@ def next_step_of(company: Company, standing: Standing | None, on: date) -> NextS
         days_left=max((due.on - on).days, 0),
         days_overdue=standing.days_overdue,  # 0 unless overdue
         has_previous=year - 1 in reports,
-        in_progress=standing.kind not in OWED,
+        in_progress=not standing.kind.is_owed,
     )
 
 

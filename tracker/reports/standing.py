@@ -50,6 +50,11 @@ class ReportingStanding(LabelledEnum):
             "overdue": "danger",
         }[self.value]
 
+    @property
+    def is_owed(self) -> bool:
+        """A report is owed: its year ended and none is handed in (due, extended or late)."""
+        return self in (self.DUE, self.EXTENDED, self.OVERDUE)
+
 
 @dataclass(frozen=True)
 class Standing:
