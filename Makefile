@@ -59,8 +59,13 @@ test: install catalogs
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on $$TEST_DATABASE_URL =="; $(BIN)/pytest; fi
 
+# Style, formatting, the complexity gate (C901, max-complexity in pyproject.toml) and the module
+# map (lint-imports: the contracts under [tool.importlinter] in pyproject.toml).
+LINTED := tracker tests config.py wsgi.py bench
 lint: install
-	$(BIN)/ruff check tracker tests config.py wsgi.py bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/lint-imports
 
 # Benchmarks (see README.md); with BENCH_DATABASE_URL (a PostgreSQL database they may empty)
 # the queue, properties, dashboard and public directory benchmarks run there too. The queue,

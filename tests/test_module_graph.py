@@ -1,10 +1,13 @@
-"""Each module imports on its own; the running app loads no demo code; demo-data knows its place."""
+"""Each module imports on its own; the running app loads no demo code; demo-data knows its place;
+the module map's contracts (lint-imports, pyproject.toml) hold and name every module."""
 
 import os
 import pkgutil
 import secrets
+import shutil
 import subprocess
 import sys
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,6 +18,13 @@ from config import BASE_DIR
 MODULES = sorted(
     module.name for module in pkgutil.walk_packages(tracker.__path__, prefix="tracker.")
 )
+
+IMPORT_LINTER = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["tool"]["importlinter"]
+CONTRACTS = {contract["id"]: contract for contract in IMPORT_LINTER["contracts"]}
+TOP_LEVEL = {name for name in MODULES if name.count(".") == 1}
+FEATURES = {name for name in TOP_LEVEL if (BASE_DIR / name.replace(".", "/")).is_dir()}
+# The factory's own helper: cli.py wires the features' commands in, so it may import them.
+SHARED = TOP_LEVEL - FEATURES - {"tracker.cli"}
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -90,3 +100,27 @@ def test_demo_data_refuses_to_run_under_production(tmp_path):
     assert result.returncode == 1
     assert "refuses to run under this configuration" in result.stderr
     assert "Adding companies" not in result.stdout
+
+
+def test_the_module_map_contracts_hold():
+    """New imports across the map fail here and in `make lint`; today's are listed as ignored."""
+    lint_imports = shutil.which("lint-imports", path=os.path.dirname(sys.executable))
+    if lint_imports is None:
+        pytest.skip("import-linter is not installed (pip install -e '.[test]')")
+    result = subprocess.run(
+        [lint_imports, "--no-cache"], capture_output=True, text=True, cwd=BASE_DIR, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_the_contracts_name_every_shared_module_and_every_feature():
+    """The contracts list modules by name: a new module must join its list, or it goes unchecked."""
+    shared = CONTRACTS["shared-helpers"]
+    assert set(shared["source_modules"]) == SHARED
+    assert set(shared["forbidden_modules"]) == FEATURES
+    staff_screens = {"tracker.review", "tracker.representatives", "tracker.staff"}
+    features = FEATURES - staff_screens - {"tracker.api", "tracker.demo"}
+    assert set(CONTRACTS["no-staff-screens-or-api"]["source_modules"]) == features
+    runtime = FEATURES - {"tracker.demo"} | SHARED | {"tracker.cli"}
+    assert set(CONTRACTS["no-demo-at-runtime"]["source_modules"]) == runtime
