@@ -140,7 +140,7 @@ def test_ids_are_unique_across_calls_or_as_given():
     assert first.find(f"{NS}title").get("id") != second.find(f"{NS}title").get("id")
     root = bar([("a", 1)], chart_id="rates")
     assert root.get("aria-labelledby") == "rates-title rates-desc"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a chart id is a letter then letters"):
         bar_chart([("a", 1)], title="t", description="d", chart_id='x" onload="alert(1)')
 
 
@@ -171,7 +171,7 @@ def test_tones_become_classes_and_unknown_tones_are_refused():
     for chart in (bar_chart, column_chart):
         with pytest.raises(ValueError, match="tone"):
             chart([("a", 1, "purple")], title="t", description="d")
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="a chart row is"):
             chart([("a", 1, "info", "extra")], title="t", description="d")
 
 

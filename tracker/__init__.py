@@ -28,6 +28,7 @@ def create_app(config_class=None) -> Flask:
     check_criteria_version(app.config.get("CRITERIA_VERSION"))
     check_training_validity(app.config.get("TRAINING_VALIDITY_YEARS", 2))
     os.makedirs(app.instance_path, exist_ok=True)
+    register_logging()
     register_hosts_and_proxies(app)
     register_security(app)
 
@@ -56,6 +57,12 @@ def check_criteria_version(version: str | None) -> None:
         raise RuntimeError(
             f"CRITERIA_VERSION {version!r} is not a version of the criteria ({known})."
         )
+
+
+def register_logging() -> None:
+    from tracker import logging_setup
+
+    logging_setup.configure()
 
 
 def register_hosts_and_proxies(app: Flask) -> None:

@@ -33,7 +33,7 @@ def test_database_refuses_a_second_user_with_the_same_email():
     db.session.add(_user(email="twin@example.com"))
     db.session.commit()
     db.session.add(_user(email="twin@example.com", name="Twin"))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match=r"(?i)unique constraint.*email"):
         db.session.flush()
     db.session.rollback()
     assert db.session.query(User).filter_by(email="twin@example.com").count() == 1

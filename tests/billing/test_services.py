@@ -218,7 +218,7 @@ def test_two_staff_recording_at_once_cannot_both_win(reviewer, admin):
         .values(version=seen + 1, state=InvoiceState.WAIVED, waiver_reason="Hardship")
         .execution_options(synchronize_session=False)
     )
-    with pytest.raises(StaleDataError):
+    with pytest.raises(StaleDataError, match="on table 'invoices' expected to update 1 row"):
         services.record_payment(invoice, reviewer, PAYMENT, seen, TODAY)
 
 

@@ -77,7 +77,7 @@ def test_approval_applies_the_proposal(approved):
 def test_a_returned_request_is_amended_and_goes_back_to_review(approved):
     owner, reviewer = owner_of(approved), staff(Role.REVIEWER)
     services.update_company(approved, replace(details_of(approved), display_name="Lotus"), owner)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Say what the company should correct"):
         change_requests.return_change_request(approved, reviewer, "  ")
     change_requests.return_change_request(approved, reviewer, "Use the registered name.")
     request = change_requests.open_request(approved)

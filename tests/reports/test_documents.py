@@ -41,7 +41,7 @@ NOT_PDF = "This file is not a PDF. Choose a PDF file and upload that."
 
 
 def refusal(data: bytes, max_bytes: int = LIMIT) -> str:
-    with pytest.raises(DocumentError) as caught:
+    with pytest.raises(DocumentError, match=r"^[A-Z].*\.$") as caught:
         check_pdf(data, max_bytes)
     return caught.value.message
 
@@ -383,9 +383,9 @@ def test_stored_names_are_random_and_safe(tmp_path):
     ],
 )
 def test_path_of_refuses_anything_but_a_stored_name(tmp_path, bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a stored document name"):
         path_of(bad, tmp_path)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a stored document name"):
         delete(bad, tmp_path)
 
 

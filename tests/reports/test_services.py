@@ -55,13 +55,13 @@ class TestStart:
     @pytest.mark.parametrize("year", [2023, 2024, 2027, 9999])
     def test_years_outside_the_membership_are_refused(self, year):
         company, owner = member(joined=date(2024, 5, 1))
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match=f"There is no report to write for {year}"):
             services.start_report(company, year, owner, ON)
 
     @pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.APPROVED, Stage.WITHDRAWN])
     def test_only_members_report(self, stage):
         company = CompanyFactory(stage=stage)
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match="There is no report to write for 2025"):
             services.start_report(company, 2025, owner_of(company), ON)
 
     def test_a_suspended_member_still_reports(self):
@@ -127,7 +127,7 @@ class TestDraft:
         report = services.start_report(company, 2025, owner, ON)
         services.save_draft(report, complete_answers(report), owner, report.version)
         db.session.commit()
-        with pytest.raises(services.ReportConflict):
+        with pytest.raises(services.ReportConflict, match=f"report {report.id} changed"):
             services.save_draft(
                 report, replace(complete_answers(report), contracts_total=99), owner, 1
             )
@@ -148,7 +148,10 @@ class TestDraft:
         company, owner = member()
         report = services.start_report(company, 2025, owner, ON)
         db.session.commit()
-        with pytest.raises(DomainError) as error:
+        with pytest.raises(
+            DomainError,
+            match="Choose from the list|whole number from 0|in the future|cannot be more than",
+        ) as error:
             services.save_draft(report, replace(complete_answers(report), **change), owner, 1)
         assert field in {name for name, _message in error.value.errors}
 
@@ -213,7 +216,7 @@ class TestSubmitAndReview:
     def test_an_incomplete_report_is_not_submitted(self):
         company, owner = member()
         report = services.start_report(company, 2025, owner, ON)
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match="Say whether your company has adopted a policy"):
             services.submit_report(report, owner, report.version, ON)
         assert report.state is ReportState.DRAFT and report.submissions == []
 
@@ -280,7 +283,7 @@ class TestSubmitAndReview:
         company, owner = member()
         report = ready_report(company, owner)
         services.submit_report(report, owner, report.version, ON)
-        with pytest.raises(services.ReportConflict):
+        with pytest.raises(services.ReportConflict, match=f"report {report.id} changed"):
             services.accept_report(report, reviewer, "", report.version - 1)
 
 
@@ -311,7 +314,10 @@ class TestExtension:
     )
     def test_refused(self, reviewer, year, due_on, reason, field):
         company, _owner = member()
-        with pytest.raises(DomainError) as error:
+        with pytest.raises(
+            DomainError,
+            match="reason for the later date|owes no report|Choose a date after|may run until",
+        ) as error:
             services.grant_extension(company, year, due_on, reason, reviewer, ON)
         assert error.value.errors[0][0] == field
 

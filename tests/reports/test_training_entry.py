@@ -42,7 +42,7 @@ def save(report, owner, *groups, hours=None):
 
 
 def errors_of(report, owner, *groups) -> list[tuple[str, str]]:
-    with pytest.raises(DomainError) as raised:
+    with pytest.raises(DomainError, match=r"^[A-Z].*\.$") as raised:
         save(report, owner, *groups)
     return list(raised.value.errors)
 

@@ -105,7 +105,9 @@ def test_only_submitted_applications_can_be_decided(reviewer, decision, status):
     ],
 )
 def test_decision_needs_a_comment(company_a, reviewer, service, text, field):
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(
+        DomainError, match="Say what the company should change|Give the reason for rejecting"
+    ) as excinfo:
         service(company_a, reviewer, text)
     assert [f for f, _ in excinfo.value.errors] == [field]
     db.session.rollback()
@@ -139,7 +141,7 @@ def test_representatives_never_approve_or_reject(company_a, rep_th, decision):
 
 @pytest.mark.parametrize("decision", DECISIONS)
 def test_company_user_cannot_decide(company_a, owner_a, decision):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only staff who may see the company may do this"):
         decide(decision, company_a, owner_a)
     db.session.rollback()
     assert company_a.status is ApplicationStatus.SUBMITTED
@@ -165,7 +167,7 @@ def test_concurrent_decisions_only_one_wins(app, company_a, reviewer, admin, fir
 
     # Our stale copy still says "submitted", but the version check refuses our write.
     assert company.status is ApplicationStatus.SUBMITTED
-    with pytest.raises(StaleDataError):
+    with pytest.raises(StaleDataError, match="on table 'companies' expected to update 1 row"):
         decide(second, company, reviewer)
     db.session.rollback()
 
@@ -184,7 +186,7 @@ def test_concurrent_decisions_in_a_plain_second_session(company_a, reviewer):
     with Session(db.engine) as other:
         other.get(Company, company_a.id).status = ApplicationStatus.REJECTED
         other.commit()
-    with pytest.raises(StaleDataError):
+    with pytest.raises(StaleDataError, match="on table 'companies' expected to update 1 row"):
         services.approve_application(company, reviewer)
     db.session.rollback()
     db.session.refresh(company)

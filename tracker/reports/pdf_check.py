@@ -12,11 +12,7 @@ catalog may skip, and rebuilds a damaged file's cross-references from whatever o
 """
 
 import hashlib
-import logging
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -157,46 +153,16 @@ def _read(data: bytes) -> tuple[bool, int, bool]:
     """Whether the PDF is encrypted, its number of pages, and whether it has active content.
 
     pypdf raises warnings (`warnings.warn`) only about deprecated uses of its API, which the
-    tests should see; about a damaged file it raises exceptions or logs: see `_quiet_pypdf`.
+    tests should see; about a damaged file it raises exceptions or logs, and its logs are kept
+    out of ours once for all at start: see tracker/logging_setup.py.
     """
-    with _quiet_pypdf():
-        reader = PdfReader(BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            # Neither pages nor strings can be read without the password: stop here.
-            return True, 0, False
-        objects = _listed_objects(reader)  # counted before pypdf parses any of them
-        pages = len(reader.pages)
-        return False, pages, _has_active_content(reader, objects)
-
-
-_quiet_lock = threading.Lock()
-_quiet_readers = 0  # how many threads are reading a PDF now
-_level_before = logging.NOTSET
-
-
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """Keep pypdf from logging while we read: it logs every oddity it repairs ("EOF marker not
-    found"…), and a damaged upload is the user's to fix, not news for the server's log.
-
-    pypdf logs under its modules' names (pypdf._reader…), so the level goes on their parent,
-    "pypdf". A count of readers, under a lock, so that the level set by the first of two
-    overlapping threads is the one restored by the last.
-    """
-    global _quiet_readers, _level_before
-    logger = logging.getLogger("pypdf")
-    with _quiet_lock:
-        if _quiet_readers == 0:
-            _level_before = logger.level
-            logger.setLevel(logging.CRITICAL)  # pypdf logs warnings and errors, never critical
-        _quiet_readers += 1
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_readers -= 1
-            if _quiet_readers == 0:
-                logger.setLevel(_level_before)
+    reader = PdfReader(BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        # Neither pages nor strings can be read without the password: stop here.
+        return True, 0, False
+    objects = _listed_objects(reader)  # counted before pypdf parses any of them
+    pages = len(reader.pages)
+    return False, pages, _has_active_content(reader, objects)
 
 
 def _listed_objects(reader: PdfReader) -> list[IndirectObject]:
