@@ -207,6 +207,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.companies.properties import INLINE_OPERATIONS, count_by_country
     from tracker.languages.formatting import days, file_size, iso_date, money, unbroken
     from tracker.languages.selection import current_language, language_names
+    from tracker.reports.standing_words import standing_sentence
 
     app.jinja_env.globals["money"] = money
     app.jinja_env.globals["days"] = days
@@ -216,6 +217,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["languages"] = language_names
     app.jinja_env.globals["journey_steps"] = steps_for
+    app.jinja_env.globals["standing_sentence"] = standing_sentence
     app.jinja_env.globals["INLINE_OPERATIONS"] = INLINE_OPERATIONS
     app.jinja_env.filters["count_by_country"] = count_by_country
     app.jinja_env.filters["number"] = flask_babel.format_decimal

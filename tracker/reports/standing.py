@@ -68,6 +68,10 @@ class Standing:
     def label(self) -> str:
         return self.kind.label
 
+    @property
+    def is_good(self) -> bool:
+        return self.kind is ReportingStanding.GOOD
+
 
 def standing_of(
     joined: date,
