@@ -14,12 +14,12 @@ from tracker.reports import documents, evidence, pending_files, queries
 from tracker.reports.forms import EvidenceForm, ReportForm
 from tracker.reports.models import Report, ReportEvidence, Section
 from tracker.reports.pending_files import EVIDENCE, KeptFile
+from tracker.reports.policy_upload import safe_filename
 from tracker.reports.views import (
     document_folder,
     form_data,
     own_report_or_404,
     render_edit,
-    safe_filename,
 )
 from tracker.write_limits import limit_company_writes
 

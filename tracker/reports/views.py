@@ -116,24 +116,27 @@ def edit(year: int):
     # One pass: the fields' own checks, then the service's rules over what could be read, so
     # that every mistake is listed at once rather than each kind only once the others are fixed.
     valid = form.validate_on_submit()
-    problems = received.errors + rule_errors(form, report)
+    answers, refusals = checked_answers(form, report)
+    problems = received.errors + refusals
     if not valid or problems:
         populate_errors(form, DomainError(*problems))
         kept = policy_upload.keep(received)
         return render_edit(report, form, kept=kept, lost=received.lost), 400
-    return save(report, form, received)
+    return save(report, form, received, answers)
 
 
-def rule_errors(form: ReportForm, report: Report) -> list[tuple[str | None, str]]:
-    """The service's rules (`services.answer_errors`) over the form as typed, fields refused
-    included; on a refused field its own message says enough."""
+def checked_answers(
+    form: ReportForm, report: Report
+) -> tuple[services.Answers | None, list[tuple[str | None, str]]]:
+    """The answers read from the form once, and the service's rules (`services.answer_errors`)
+    over them, fields refused included; on a refused field its own message says enough."""
     refused = frozenset(refused_fields(form))
     try:
         answers = answers_from(form, report)
     except DomainError as error:
-        return list(error.errors)
+        return None, list(error.errors)
     errors = services.answer_errors(report, answers, refused)
-    return [(name, message) for name, message in errors if name not in refused]
+    return answers, [(name, message) for name, message in errors if name not in refused]
 
 
 def refused_fields(form) -> Iterator[str]:
@@ -177,10 +180,12 @@ def is_inline(report: Report) -> bool:
     return len(report.training) <= INLINE_TRAINING
 
 
-def save(report: Report, form: ReportForm, received: policy_upload.Received):
+def save(
+    report: Report, form: ReportForm, received: policy_upload.Received, answers: services.Answers
+):
     new = replaced = None
     try:
-        services.save_draft(report, answers_from(form, report), current_user, form.seen_version)
+        services.save_draft(report, answers, current_user, form.seen_version)
         # Written only once everything else is accepted; kept as pending if the save fails.
         file = policy_upload.to_attach(received)
         new = file if received.new is not None else None
@@ -211,7 +216,6 @@ def save(report: Report, form: ReportForm, received: policy_upload.Received):
     return redirect(url_for("reports.edit", year=report.year))
 
 
-safe_filename = policy_upload.safe_filename
 document_folder = documents.folder
 
 
