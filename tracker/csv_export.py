@@ -12,11 +12,18 @@ from typing import IO
 
 from flask import Response
 
-from tracker.companies.properties import escaped_cell
+# A spreadsheet runs a cell that starts with one of these as a formula: exported cells get a
+# leading apostrophe (which spreadsheets hide), and an import drops it again
+# (`companies.properties.unescaped_cell`).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escaped_cell(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def escaped(cell) -> str:
-    """A cell a spreadsheet shows as text (see `properties.escaped_cell`); None as empty."""
+    """A cell a spreadsheet shows as text (see `escaped_cell`); None as empty."""
     return escaped_cell("" if cell is None else str(cell))
 
 

@@ -1,9 +1,9 @@
-"""One error handler for the HTTP errors the app raises, as HTML or JSON."""
+"""One error handler for the HTTP errors the app raises, as HTML or JSON (the API's own shape)."""
 
 import math
 import time
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -17,7 +17,6 @@ from werkzeug.exceptions import (
 )
 
 from tracker import database
-from tracker.api.errors import api_error
 from tracker.extensions import db, limiter
 from tracker.security_log import log_refusal
 
@@ -25,6 +24,19 @@ PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
 UNKNOWN_HOST = "This site does not answer to that host name."
 # Seconds a client is asked to wait after the database was too busy (a lock held past its timeout).
 BUSY_RETRY_AFTER = 5
+
+
+def api_error(status: int, message: str, fields: dict[str, list[str]] | None = None) -> Response:
+    """An API error: JSON with a message (and per-field messages for bad input), never HTML.
+
+    `{"error": {"status": 400, "message": "...", "fields": {"country": ["..."]}}}`.
+    """
+    body = {"status": status, "message": str(message)}
+    if fields:
+        body["fields"] = {name: [str(text) for text in texts] for name, texts in fields.items()}
+    response = jsonify(error=body)
+    response.status_code = status
+    return response
 
 
 def wants_json() -> bool:

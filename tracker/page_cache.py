@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, current_app, has_request_context, make_response, request, session
+from flask_babel import get_locale
 from flask_caching.backends import SimpleCache
 from flask_login import current_user
 from limits import parse_many
@@ -24,7 +25,6 @@ from limits import parse_many
 from tracker.client_address import client_key
 from tracker.data_versions import public_version, staff_version
 from tracker.extensions import cache, limiter
-from tracker.languages.selection import current_language
 from tracker.models_base import utcnow
 
 # The names this module always had: staff pages key on the one, public pages on the other.
@@ -43,10 +43,15 @@ def page_key(path: str) -> str | None:
         ",".join(current_user.country_codes),
         session.get("csrf_token", ""),
         path,
-        current_language(),
+        _language(),
         utcnow().date().isoformat(),
         data_version(),
     )
+
+
+def _language() -> str:
+    """The page's language as the key holds it: Flask-Babel's locale, else the first configured."""
+    return str(get_locale() or current_app.config["LANGUAGES"][0])
 
 
 def cached_value(name: str, parts: tuple, compute: Callable[[], object]):
@@ -128,7 +133,7 @@ def public_page(view: Callable) -> Callable:
             response.headers["Cache-Control"] = "private, no-cache"
             return response
         version = public_data_version()
-        key = _key("public", request.full_path, current_language(), utcnow().date(), version)
+        key = _key("public", request.full_path, _language(), utcnow().date(), version)
         etag = key.removeprefix("public:")[:32]
         if etag in request.if_none_match:
             return _not_modified(etag)

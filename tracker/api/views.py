@@ -13,10 +13,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
 
 from tracker.api import openapi, representation
-from tracker.api.errors import api_error
 from tracker.directory import listing, profile
 from tracker.directory.country_figures import members_by_country
 from tracker.directory.filters import DirectoryFilterForm
+from tracker.errors import api_error
 from tracker.extensions import csrf, limiter
 from tracker.page_cache import public_page
 from tracker.reports import services

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.auth.permissions import admin_required, staff_required
 from tracker.billing import emails, services
 from tracker.billing import fees as fee_table
 from tracker.billing.forms import (
@@ -30,7 +31,6 @@ from tracker.companies.models import Company
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.models_base import MAX_ID
-from tracker.permissions import admin_required, staff_required
 
 bp = Blueprint("billing_staff", __name__, url_prefix="/review")
 

@@ -8,12 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.billing import services
 from tracker.billing.forms import RenewalForm
 from tracker.billing.models import Invoice
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.permissions import company_user_required, own_company_or_404
 
 bp = Blueprint("billing", __name__, url_prefix="/company/invoices")
 

@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
+from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, Role, User
 from tracker.companies import queries
 from tracker.companies.models import ApplicationStatus, Company, Membership, Stage, Standing
-from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

@@ -18,6 +18,7 @@ from wtforms.validators import ValidationError
 
 from tracker.companies.services import MAX_PROPERTIES, OperationInput, inputs_of
 from tracker.countries import collation_key, country_name, spellings
+from tracker.csv_export import FORMULA_STARTS, escaped_cell
 from tracker.formutils import (
     reject_control_characters,
     reject_format_characters,
@@ -28,9 +29,6 @@ HEADER_WORDS = {"country", "country code", "pays", "pais", "país", "code"}
 NAME_LENGTH, CITY_LENGTH = 200, 120
 SNIFF_LINES, SNIFF_CHARS = 5, 1024  # what the CSV dialect is guessed from
 TEXT_CHECKS = (reject_control_characters, reject_format_characters, reject_line_breaks)
-# A spreadsheet runs a cell that starts with one of these as a formula: exported cells get a
-# leading apostrophe (which spreadsheets hide), and an import drops it again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Above this many operations the edit form leaves them to the properties page.
 INLINE_OPERATIONS = 50
 # How many cities a per-country summary names.
@@ -103,10 +101,6 @@ def unescaped_cell(cell: str) -> str:
     if cell.startswith("'") and cell[1:2] and cell[1:2] in FORMULA_STARTS:
         return cell[1:]
     return cell
-
-
-def escaped_cell(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def sniff_sample(text: str) -> str:

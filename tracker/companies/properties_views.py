@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.companies import change_requests, properties, services
 from tracker.companies.forms import ImportForm, PropertyForm, RemovePropertyForm
 from tracker.companies.services import OperationInput
 from tracker.countries import collation_key, country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.permissions import company_user_required, own_company_or_404
 from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("properties", __name__, url_prefix="/company")

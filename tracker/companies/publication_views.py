@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.companies.forms import PublicationForm
 from tracker.companies.publication_choices import (
     PublicationChoices,
@@ -13,7 +14,6 @@ from tracker.companies.publication_choices import (
 )
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
-from tracker.permissions import company_user_required, own_company_or_404
 from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("publication", __name__, url_prefix="/company")

@@ -8,6 +8,7 @@ from flask_login import current_user
 from tracker.auth import invitations as auth_invitations
 from tracker.auth.emails import queue_invitation
 from tracker.auth.forms import EmptyForm, InviteForm
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.billing import services as billing
 from tracker.companies import change_requests, drafts, properties, services
 from tracker.companies import colleagues as colleague_services
@@ -26,7 +27,6 @@ from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.outbox import queue_email
-from tracker.permissions import company_user_required, own_company_or_404
 from tracker.plans import services as plan_services
 from tracker.reports import next_step
 from tracker.reports import services as report_services

@@ -3,9 +3,9 @@
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.billing import services as billing
 from tracker.companies.criteria import criteria
-from tracker.permissions import company_user_required, own_company_or_404
 from tracker.qr import qr_svg
 from tracker.urls import public_url
 

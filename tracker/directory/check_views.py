@@ -10,11 +10,11 @@ import json
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import force_locale
 
-from tracker.api.errors import api_error
 from tracker.csv_export import csv_response
 from tracker.directory import check_input, check_output
 from tracker.directory.check_forms import SupplierCheckForm
 from tracker.directory.supplier_check import Checked, check_suppliers
+from tracker.errors import api_error
 from tracker.extensions import csrf, limiter
 from tracker.reports import services
 

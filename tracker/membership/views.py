@@ -4,12 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.membership import services
 from tracker.membership.forms import WithdrawForm
 from tracker.outbox import queue_email
-from tracker.permissions import company_user_required, own_company_or_404
 from tracker.urls import public_url
 
 bp = Blueprint("membership", __name__, url_prefix="/company")

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
+from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, User
 from tracker.companies.lifecycle import Party, is_party
-from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -28,7 +28,7 @@ class PlanTransition:
     target: PlanState
     party: Party
     # A staff decision the permission table governs (representatives return a plan if the
-    # table allows it; approving is ECPAT's own): tracker.decisions.may_decide.
+    # table allows it; approving is ECPAT's own): tracker.auth.decisions.may_decide.
     decision: Decision | None = None
 
 

@@ -6,10 +6,10 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.companies.models import Company
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
-from tracker.permissions import company_user_required, own_company_or_404
 from tracker.plans import emails, services
 from tracker.plans.forms import PlanForm
 from tracker.plans.models import Plan, PlanCriterion

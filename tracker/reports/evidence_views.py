@@ -7,9 +7,9 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.forms import EmptyForm
+from tracker.auth.permissions import company_user_required, staff_required
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
-from tracker.permissions import company_user_required, staff_required
 from tracker.reports import documents, evidence, pending_files, queries
 from tracker.reports.forms import EvidenceForm, ReportForm
 from tracker.reports.models import Report, ReportEvidence, Section

@@ -3,7 +3,7 @@ before its first report is due (from its approval on)."""
 
 from flask import Blueprint, abort, render_template
 
-from tracker.permissions import company_user_required, own_company_or_404
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.reports.next_step import may_read_questions
 from tracker.reports.questions import report_questions
 

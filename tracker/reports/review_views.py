@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import charts
 from tracker.audit import AuditAction
+from tracker.auth.permissions import get_company_for_staff_or_404, staff_required
 from tracker.companies.models import CompanyType
 from tracker.companies.queries import visibility_key
 from tracker.countries import country_choices, country_name
@@ -18,7 +19,6 @@ from tracker.extensions import db
 from tracker.formutils import select_choices
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_value
-from tracker.permissions import get_company_for_staff_or_404, staff_required
 from tracker.reports import dashboard as dashboard_data
 from tracker.reports import implementation, lifecycle, queries, services
 from tracker.reports.content import differences

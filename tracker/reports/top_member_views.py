@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.auth.permissions import ecpat_staff_required
 from tracker.companies.models import Company
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.models_base import MAX_ID
-from tracker.permissions import ecpat_staff_required
 from tracker.reports import recognition, services
 from tracker.reports.forms import NameTopMemberForm, WithdrawTopMemberForm
 from tracker.reports.standing_query import FIRST_YEAR, thresholds

@@ -6,8 +6,8 @@ other), the row's hours per person repeated on each of its lines. The file never
 rows (they come from the company's properties): each line is matched to one of the report's
 rows by country code and property name (`content.row_key`), and every problem is given with the
 line number the spreadsheet shows, so a bad line is corrected in the file rather than half the
-file saved. Reading, decoding and formula escaping are the properties import's
-(`companies.properties`).
+file saved. Reading, decoding and dropping the formula escapes are the properties import's
+(`companies.properties`); escaping formulas is `csv_export`'s.
 """
 
 import csv
@@ -24,6 +24,7 @@ from tracker import numbers
 from tracker.companies import properties
 from tracker.companies.services import MAX_PROPERTIES
 from tracker.countries import country_name
+from tracker.csv_export import escaped_cell
 from tracker.reports import services
 from tracker.reports.content import (
     formats_in_words,
@@ -168,7 +169,7 @@ def template_csv(report: Report) -> str:
     import drops it)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([properties.escaped_cell(str(title)) for title in COLUMNS])
+    writer.writerow([escaped_cell(str(title)) for title in COLUMNS])
     for row in report.training:
         given = {group.staff_group: group for group in row.groups}
         for staff_group in STAFF_GROUPS:
@@ -181,7 +182,7 @@ def template_csv(report: Report) -> str:
                 *(_text(getattr(group, name, None)) for name in GROUP_COUNTS),
                 _text(row.hours),
             )
-            writer.writerow([properties.escaped_cell(cell) for cell in cells])
+            writer.writerow([escaped_cell(cell) for cell in cells])
     return out.getvalue()
 
 

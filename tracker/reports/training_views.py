@@ -16,10 +16,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from tracker.auth.permissions import company_user_required
 from tracker.companies.forms import ImportForm
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.permissions import company_user_required
 from tracker.reports import services, training_csv
 from tracker.reports.forms import check_report_version
 from tracker.reports.models import Report

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.forms import EmptyForm
+from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
-from tracker.permissions import company_user_required, own_company_or_404
 from tracker.reports import documents, notifications, pending_files, policy_upload, services
 from tracker.reports.content import DATE_FIELDS, differences, snapshot
 from tracker.reports.evidence import is_removable

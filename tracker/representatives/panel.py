@@ -1,8 +1,8 @@
 """What the staff page of a company shows about its representative, for tracker/review."""
 
+from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, User
 from tracker.companies.models import Company
-from tracker.decisions import may_decide
 from tracker.representatives import services
 from tracker.representatives.forms import AssignForm
 

@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, select
 
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
+from tracker.auth.decisions import may_decide, permission_table
 from tracker.auth.models import (
     Decision,
     Representative,
@@ -18,7 +19,6 @@ from tracker.auth.models import (
 from tracker.companies.lifecycle import Party, is_party
 from tracker.companies.models import Company
 from tracker.countries import is_country_code
-from tracker.decisions import may_decide, permission_table
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import MAX_ID, utcnow

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from tracker.auth.decisions import permission_table
 from tracker.auth.models import ECPAT_ONLY, Decision, Representative
-from tracker.decisions import permission_table
+from tracker.auth.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
-from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.reports import queries as report_queries
 
 # Staff page to staff page: a refused form is shown again on the page it came from.

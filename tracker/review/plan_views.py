@@ -7,10 +7,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit import AuditAction
 from tracker.auth.models import Role
+from tracker.auth.permissions import roles_required, staff_required
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import MAX_ID
-from tracker.permissions import roles_required, staff_required
 from tracker.plans import emails, lifecycle, queries, services
 from tracker.plans.forms import STAFF_SECTION_LABELS, ApprovePlanForm, ReturnPlanForm
 from tracker.plans.models import Plan, PlanCriterion, PlanState

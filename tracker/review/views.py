@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker.audit import AuditAction
+from tracker.auth.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.billing import services as billing
 from tracker.companies import change_requests
 from tracker.companies import services as company_services
@@ -24,7 +25,6 @@ from tracker.membership import services as membership
 from tracker.models_base import utcnow
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_page, cached_value
-from tracker.permissions import admin_required, get_company_for_staff_or_404, staff_required
 from tracker.plans import services as plan_services
 from tracker.reports.presenting import staff_panel
 from tracker.representatives.panel import representative_panel

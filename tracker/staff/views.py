@@ -8,13 +8,13 @@ from sqlalchemy.exc import IntegrityError
 from tracker.auth import two_factor
 from tracker.auth.forms import AcceptInvitationForm, EmptyForm
 from tracker.auth.models import Role, StaffInvitation, User
+from tracker.auth.permissions import admin_required
 from tracker.auth.views import sign_in
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address
 from tracker.models_base import MAX_ID
 from tracker.outbox import queue_email
-from tracker.permissions import admin_required
 from tracker.representatives.services import get_representative, list_representatives
 from tracker.staff import services
 from tracker.staff.forms import StaffInviteForm
