@@ -10,11 +10,12 @@ from tracker.auth import two_factor, two_factor_state
 from tracker.auth.forms import EmptyForm
 from tracker.auth.models import User
 from tracker.auth.two_factor_forms import CodeForm, ConfirmForm, SetupForm, SignedInSetupForm
-from tracker.auth.views import home_for, safe_next, sign_in
+from tracker.auth.views import home_for, sign_in
 from tracker.client_address import client_key
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db, limiter
 from tracker.qr import qr_svg
+from tracker.urls import same_site_path
 
 bp = Blueprint("two_factor", __name__, url_prefix="/account/two-factor")
 
@@ -77,7 +78,7 @@ def complete_sign_in(user: User):
     """The second factor is given: sign in for real, in a fresh session; the caller commits."""
     remember, next_url = two_factor_state.finish()
     sign_in(user, remember)
-    return safe_next(next_url) or home_for(user)
+    return same_site_path(next_url) or home_for(user)
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -1,7 +1,5 @@
 """Account pages."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -34,6 +32,7 @@ from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db, login_manager
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.tokens import is_id, is_text, read_dict_token
+from tracker.urls import same_site_path
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -83,18 +82,6 @@ def sign_in(user: User, remember: bool = False) -> None:
 
 def home_for(user: User) -> str:
     return url_for("review.queue") if user.is_staff else url_for("companies.dashboard")
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so a crafted link cannot send a user elsewhere after sign-in."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    # urlsplit drops tabs and newlines before parsing, so check them first: "/\t/evil" is
-    # "//evil" to a browser, and a newline in the Location header is a 500.
-    if not target.isprintable():
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and "\\" not in target else None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -156,7 +143,7 @@ def login():
 def after_password(user: User, remember: bool) -> str:
     """Sign in, or, for an account with a second factor (all staff), go on to the code (or to
     set one up) without being signed in yet. Returns where to go next."""
-    next_url = safe_next(request.args.get("next"))
+    next_url = same_site_path(request.args.get("next"))
     if user.needs_two_factor:
         two_factor_state.begin(user, remember, next_url)
         return url_for("two_factor.verify" if user.has_two_factor else "two_factor.setup")

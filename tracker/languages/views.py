@@ -1,26 +1,13 @@
 """The language control's one route: remember the choice, then go back to the same page."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, redirect, request
 from flask_login import current_user
 
 from tracker.extensions import csrf, db
 from tracker.languages.selection import LANGUAGE_COOKIE, ONE_YEAR, supported
+from tracker.urls import same_site_path
 
 bp = Blueprint("languages", __name__)
-
-
-def same_site_path(target: str | None) -> str:
-    """`target` if it is a path on this site; "/" otherwise, so the control cannot redirect away."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    if "\\" in target or any(ord(char) < 32 for char in target):
-        return "/"
-    return target
 
 
 @bp.post("/language")
@@ -37,7 +24,7 @@ def choose():
     if current_user.is_authenticated:
         current_user.locale = language  # so that e-mails to them are written in it too
         db.session.commit()
-    response = redirect(same_site_path(request.form.get("next")))
+    response = redirect(same_site_path(request.form.get("next")) or "/")
     response.set_cookie(
         LANGUAGE_COOKIE,
         language,
