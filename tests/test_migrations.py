@@ -93,3 +93,33 @@ def test_training_rows_from_before_staff_groups_count_their_trained_as_current()
         groups = connection.execute(text("SELECT count(*) FROM report_training_groups")).scalar()
     assert [tuple(row) for row in rows] == [(40, 10, 10)]
     assert groups == 0
+
+
+def test_search_names_with_a_typographic_apostrophe_are_folded_again():
+    """Migration c4b8e2f1a7d3: names stored folded the old way ("O’Neill" -> "oneill") are
+    folded like a typed "O'Neill"; a legal name the member does not list stays out."""
+    from sqlalchemy import text
+
+    from tests.factories import CompanyFactory
+
+    typographic = CompanyFactory(display_name="O\u2019Neill Tours", legal_name="Rock\u2019s Ltd")
+    unlisted = CompanyFactory(
+        display_name="Plain Tours", legal_name="D\u2019Arcy Ltd", publish_legal_name=False
+    )
+    plain = CompanyFactory(display_name="Lotus Tours", legal_name="Lotus Ltd")
+    db.session.commit()
+    ids = typographic.id, unlisted.id, plain.id
+    db.session.close()
+    downgrade(revision="f3a8c6e2d9b1")
+    names = text("SELECT search_name FROM companies WHERE id = :id")
+    with db.engine.begin() as connection:
+        old = [connection.execute(names, {"id": id_}).scalar() for id_ in ids]
+        connection.execute(
+            text("UPDATE companies SET search_name = 'stale' WHERE id = :id"), {"id": ids[2]}
+        )
+    assert old == ["oneill tours | rocks ltd", "plain tours | ", "lotus tours | lotus ltd"]
+    upgrade()
+    with db.engine.connect() as connection:
+        new = [connection.execute(names, {"id": id_}).scalar() for id_ in ids]
+    # Only names holding a typographic apostrophe are folded again.
+    assert new == ["o neill tours | rock s ltd", "plain tours | ", "stale"]

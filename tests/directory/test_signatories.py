@@ -1,5 +1,6 @@
 """The public directory: search, filters, pages, profiles and their addresses."""
 
+import html
 import re
 from datetime import UTC, date, datetime
 
@@ -53,6 +54,14 @@ def test_the_directory_lists_members_only_in_name_order(client, members):
 @pytest.mark.parametrize("query", ["Sao Paulo", "são paulo", "SAO", "paulo hotel", "são-paulo"])
 def test_name_search_ignores_case_accents_and_word_order(client, members, query):
     assert names_on(client.get("/signatories", query_string={"q": query})) == ["Hotel São Paulo"]
+
+
+@pytest.mark.parametrize("name", ["O\u2019Neill Tours", "O'Neill Tours", "O\u00b4Neill Tours"])
+@pytest.mark.parametrize("query", ["O'Neill", "O\u2019Neill", "o neill", "O`Neill tours"])
+def test_a_name_is_found_whichever_apostrophe_either_side_typed(client, name, query):
+    member(display_name=name, countries=("IE",))
+    found = names_on(client.get("/signatories", query_string={"q": query}))
+    assert [html.unescape(listed) for listed in found] == [name]
 
 
 def test_search_finds_the_legal_name_too(client, members):

@@ -2,7 +2,8 @@
 
 `folded` is how names are compared everywhere the public searches or matches: lower case,
 accents and other marks transliterated ("São" -> "sao", "Ærø" -> "aero"), punctuation dropped,
-words separated by one space. Names are stored folded (`Company.search_name`), so a query folded
+words separated by one space; every apostrophe alike ("O’Neill", "O'Neill" and "O´Neill" are
+"o neill"). Names are stored folded (`Company.search_name`), so a query folded
 the same way is a plain LIKE on either database.
 """
 
@@ -17,8 +18,13 @@ BATCH = 20  # candidate slugs looked up at once
 NUMBERED = re.compile(r"^(?P<base>.+?)-(?P<n>[0-9]+)$")
 
 
+# Word processors and CLDR ("Côte d’Ivoire") write typographic apostrophes, keyboards the
+# straight one; slugify drops the straight one between words but joins them at the others.
+APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u00b4`", "'"))
+
+
 def folded(text: str | None) -> str:
-    return slugify(text or "", separator=" ")
+    return slugify((text or "").translate(APOSTROPHES), separator=" ")
 
 
 def slug_base(display_name: str) -> str:

@@ -8,7 +8,6 @@ case aside), never guessed.
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from types import SimpleNamespace
@@ -16,6 +15,7 @@ from types import SimpleNamespace
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
+from tracker.companies.naming import folded
 from tracker.companies.services import MAX_PROPERTIES, OperationInput, inputs_of
 from tracker.countries import collation_key, country_name, spellings
 from tracker.csv_export import FORMULA_STARTS, escaped_cell
@@ -61,18 +61,10 @@ class ImportResult:
         return len(self.errors) + sum(1 for row in self.rows if row.errors)
 
 
-# CLDR writes "Côte d’Ivoire"; a spreadsheet may hold "Cote d'Ivoire" or "Côte d´Ivoire".
-APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u00b4`", "'"))
-
-
-def folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().translate(APOSTROPHES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @cache
 def _country_lookup() -> dict[str, str]:
-    """Folded code or name (English, French, Spanish) -> alpha-2 code."""
+    """Folded code or name (English, French, Spanish) -> alpha-2 code. Folding drops the
+    punctuation: CLDR's "Côte d’Ivoire" is a spreadsheet's "Cote d'Ivoire" or "Côte d´Ivoire"."""
     lookup = {}
     for text, code in spellings():
         lookup.setdefault(folded(text), code)

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker import numbers
 from tracker.companies import properties
+from tracker.companies.naming import folded
 from tracker.companies.services import MAX_PROPERTIES
 from tracker.countries import country_name
 from tracker.csv_export import escaped_cell
@@ -293,7 +294,7 @@ def _lines(text: str) -> list[tuple[int, list[str]]]:
 
 def _is_header(cells: list[str]) -> bool:
     """A first line of column titles, in any language: no country, and words for numbers."""
-    if properties.folded(cells[0]) in properties.HEADER_WORDS:
+    if folded(cells[0]) in properties.HEADER_WORDS:
         return True
     counts = (cells + [""] * len(COLUMNS))[FIRST_COUNT : FIRST_COUNT + 2]
     return properties.country_code_for(cells[0]) is None and all(
@@ -426,4 +427,4 @@ def _group_names() -> dict[str, StaffGroup]:
 
 def _squashed(text: str) -> str:
     """Case, accents, spaces, hyphens and underscores aside: "Front-line" is "front_line"."""
-    return "".join(ch for ch in properties.folded(text) if ch.isalnum())
+    return "".join(ch for ch in folded(text) if ch.isalnum())
