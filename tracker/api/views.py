@@ -12,9 +12,9 @@ from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
 
-from tracker.api import openapi, representation
+from tracker.api import openapi
 from tracker.api.errors import api_error
-from tracker.directory import listing, profile
+from tracker.directory import listing, profile, representation
 from tracker.directory.country_figures import members_by_country
 from tracker.directory.filters import DirectoryFilterForm
 from tracker.extensions import csrf, limiter

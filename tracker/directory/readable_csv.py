@@ -1,7 +1,7 @@
 """The directory as a CSV for people: headers, types and standings in the reader's language,
 dates as their language writes them, country names rather than codes.
 
-The machine CSV (`tracker.api.representation.CSV_HEADER`) stays as it is, byte for byte:
+The machine CSV (`tracker.directory.representation.CSV_HEADER`) stays as it is, byte for byte:
 programs read it by its English column names and codes. This one is for opening in a
 spreadsheet and may change with the translations.
 """
