@@ -62,7 +62,7 @@ def main() -> None:
 def index_figures(app):
     """Build the index (as the first worker after a change does), then load it from its file
     (as every other worker does)."""
-    from tracker.directory import index_store, matching
+    from tracker.directory.supplier_check import index_store, matching
 
     version = index_store.index_version()
     started = time.process_time()
@@ -128,8 +128,8 @@ def lists() -> dict[str, tuple[list[str], list[str] | None]]:
 
 
 def measure(label: str, lines: list[str], expected: list[str] | None, runs: int) -> bool:
-    from tracker.directory.check_input import Supplier
-    from tracker.directory.supplier_check import check_suppliers
+    from tracker.directory.supplier_check.checking import check_suppliers
+    from tracker.directory.supplier_check.supplier_list import Supplier
     from tracker.extensions import db
     from tracker.reports.services import today
 

@@ -130,10 +130,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.publication_views import bp as publication_bp
     from tracker.companies.views import bp as companies_bp
-    from tracker.directory.certificate_views import bp as certificates_bp
-    from tracker.directory.check_views import bp as supplier_check_bp
-    from tracker.directory.country_views import bp as countries_bp
-    from tracker.directory.open_data import bp as open_data_bp
+    from tracker.directory.countries.views import bp as countries_bp
+    from tracker.directory.open_data.views import bp as open_data_bp
+    from tracker.directory.profiles.certificate_views import bp as certificates_bp
+    from tracker.directory.supplier_check.views import bp as supplier_check_bp
     from tracker.directory.views import bp as directory_bp
     from tracker.languages.views import bp as languages_bp
     from tracker.main.views import bp as main_bp

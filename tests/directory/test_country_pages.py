@@ -13,8 +13,8 @@ from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member as reporting_member
 from tests.reports.helpers import ready_report
 from tracker.companies.models import CompanyType, Operation, Stage
-from tracker.directory import worldmap
-from tracker.directory.country_figures import CountryCount, members_by_country
+from tracker.directory.countries import worldmap
+from tracker.directory.countries.figures import CountryCount, members_by_country
 from tracker.extensions import cache, db
 from tracker.reports import services
 from tracker.reports.training import StaffGroup

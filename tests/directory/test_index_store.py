@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 from tests.directory.test_matching import one, signed
-from tracker.directory import index_store, matching
+from tracker.directory.supplier_check import index_store, matching
 from tracker.extensions import db
 
 

@@ -7,7 +7,10 @@ from datetime import date
 import pytest
 
 from tests.reports.helpers import member
-from tracker.directory.concern_contacts import HELPLINE_DIRECTORY, ONLINE_REPORTING_DIRECTORY
+from tracker.directory.countries.concern_contacts import (
+    HELPLINE_DIRECTORY,
+    ONLINE_REPORTING_DIRECTORY,
+)
 
 HOSTILE = {
     "_external": "1",

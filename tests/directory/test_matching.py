@@ -9,10 +9,10 @@ from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, top_member
 from tracker.companies.models import ApplicationStatus, Stage
 from tracker.companies.naming import folded
-from tracker.directory import matching, supplier_check
-from tracker.directory.check_input import Supplier, from_csv, from_text
-from tracker.directory.name_cores import core_tokens
-from tracker.directory.supplier_check import CheckStanding, Label, check_suppliers
+from tracker.directory.supplier_check import checking, matching
+from tracker.directory.supplier_check.checking import CheckStanding, Label, check_suppliers
+from tracker.directory.supplier_check.name_cores import core_tokens
+from tracker.directory.supplier_check.supplier_list import Supplier, from_csv, from_text
 from tracker.extensions import db
 from tracker.reports import recognition
 from tracker.reports.services import today
@@ -200,7 +200,7 @@ def test_a_unique_name_is_a_member_in_plain_words():
 
 
 def test_namesakes_are_listed_up_to_a_bound(monkeypatch):
-    monkeypatch.setattr(supplier_check, "SHOWN", 2)
+    monkeypatch.setattr(checking, "SHOWN", 2)
     for country in ("GB", "IE", "US"):
         signed("Davis Hotel", countries=(country,))
     result = one("Davis Hotel")
@@ -384,7 +384,7 @@ def test_lines_past_the_time_budget_are_not_checked(app, monkeypatch):
     company = signed("Lotus Tours")
     signed("Orchid Journeys")
     clock = iter(range(100))
-    monkeypatch.setattr(supplier_check, "thread_time", lambda: next(clock))
+    monkeypatch.setattr(checking, "thread_time", lambda: next(clock))
     monkeypatch.setitem(app.config, "SUPPLIER_CHECK_TIME_BUDGET", 2.5)
     names = ["Lotus Tours", "Nobody Known", "Orchid Journeys", "Smith Hotel", "Lotus Tours"]
     checked = check_suppliers([Supplier(n, name) for n, name in enumerate(names, 1)], today())

@@ -12,7 +12,7 @@ from tests.factories import CompanyFactory, owner_of
 from tests.reports.helpers import member
 from tracker import csv_export
 from tracker.companies.models import Stage
-from tracker.directory import open_data
+from tracker.directory.open_data import views
 from tracker.extensions import db
 
 
@@ -20,13 +20,13 @@ from tracker.extensions import db
 def builds(monkeypatch) -> list[str]:
     """Every CSV written, by the filters' search words (so a test can count them)."""
     written: list[str] = []
-    write = open_data.write_csv
+    write = views.write_csv
 
     def counted(out, filters, on, *variant):
         written.append(filters.q)
         write(out, filters, on, *variant)
 
-    monkeypatch.setattr(open_data, "write_csv", counted)
+    monkeypatch.setattr(views, "write_csv", counted)
     return written
 
 

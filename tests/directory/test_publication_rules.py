@@ -9,7 +9,7 @@ import pytest
 from tests.directory.test_signatories import members, names_on  # noqa: F401 (a fixture)
 from tests.reports.helpers import hotel_chain
 from tracker.companies.models import Company, Operation, Stage
-from tracker.directory import listing
+from tracker.directory.search import listing
 from tracker.extensions import db
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.reports.helpers import member
 from tracker.companies.models import CompanyType
-from tracker.directory import open_data
+from tracker.directory.open_data import views
 from tracker.urls import public_url
 
 READABLE = "/signatories/readable.csv"
@@ -33,13 +33,13 @@ def members():
 def builds(monkeypatch) -> list[str]:
     """The file name suffix of every CSV written (None for the machine one)."""
     written: list[str | None] = []
-    write = open_data.write_csv
+    write = views.write_csv
 
-    def counted(out, filters, on, variant=open_data.MACHINE):
+    def counted(out, filters, on, variant=views.MACHINE):
         written.append(variant.suffix)
         write(out, filters, on, variant)
 
-    monkeypatch.setattr(open_data, "write_csv", counted)
+    monkeypatch.setattr(views, "write_csv", counted)
     return written
 
 

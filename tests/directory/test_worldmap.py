@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tracker.directory import worldmap
-from tracker.directory.worldmap import Marked, render, simplified, tier, world_map
+from tracker.directory.countries import worldmap
+from tracker.directory.countries.worldmap import Marked, render, simplified, tier, world_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 

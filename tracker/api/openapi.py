@@ -9,8 +9,8 @@ import pycountry
 from flask import current_app
 
 from tracker.companies.models import CompanyType
-from tracker.directory.filters import MAX_PAGE
-from tracker.directory.listing import MAX_QUERY, PAGE_SIZES, PublicStanding, Sort
+from tracker.directory.search.filters import MAX_PAGE
+from tracker.directory.search.listing import MAX_QUERY, PAGE_SIZES, PublicStanding, Sort
 from tracker.urls import public_url
 
 COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code"}
@@ -247,9 +247,9 @@ def paths() -> dict:
 
 
 def document() -> dict:
-    from tracker.directory import check_views  # the supplier check describes its own
+    from tracker.directory.supplier_check import views  # the supplier check describes its own
 
-    extra = getattr(check_views, "OPENAPI_PATHS", {})
+    extra = getattr(views, "OPENAPI_PATHS", {})
 
     base = public_url("api.openapi_document").removesuffix("/openapi.json")
     return {

@@ -12,10 +12,12 @@ from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
 
-from tracker.api import openapi, representation
-from tracker.directory import listing, profile
-from tracker.directory.country_figures import members_by_country
-from tracker.directory.filters import DirectoryFilterForm
+from tracker.api import openapi
+from tracker.directory.countries.figures import members_by_country
+from tracker.directory.open_data import representation
+from tracker.directory.profiles import profile
+from tracker.directory.search import listing
+from tracker.directory.search.filters import DirectoryFilterForm
 from tracker.errors import api_error
 from tracker.extensions import csrf, limiter
 from tracker.page_cache import public_page

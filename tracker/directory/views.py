@@ -3,8 +3,10 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from tracker.directory import listing, profile, verification
-from tracker.directory.filters import DirectoryFilterForm
+from tracker.directory.profiles import profile
+from tracker.directory.search import listing
+from tracker.directory.search.filters import DirectoryFilterForm
+from tracker.directory.verify import verification
 from tracker.extensions import limiter
 from tracker.page_cache import public_page
 from tracker.reports import services
@@ -20,7 +22,7 @@ def _verify_allowance() -> str:
 
 
 # Every verify request counts, kept pages too: numbers are issued in sequence, and a person
-# checks a few at a time, not thousands (see verification.py).
+# checks a few at a time, not thousands (see verify/verification.py).
 verify_limit = limiter.shared_limit(_verify_allowance, scope="verify")
 
 

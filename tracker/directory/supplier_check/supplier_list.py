@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 
 from tracker.companies import naming
 from tracker.companies.properties import country_code_for, csv_lines, unescaped_cell
-from tracker.directory.name_cores import LEGAL_FORMS
-from tracker.directory.verification import NUMBER
+from tracker.directory.supplier_check.name_cores import LEGAL_FORMS
+from tracker.directory.verify.verification import NUMBER
 from tracker.formutils import ALLOWED_FORMAT_CHARACTERS
 
 MAX_SUPPLIERS = 1000

@@ -1,6 +1,6 @@
 """The filters of a country's page, read from the query string: type of business and city.
 
-As in the directory's form (filters.py), a value the form does not offer (a city with no
+As in the directory's form (search/filters.py), a value the form does not offer (a city with no
 member, a page of -1, a `<script>`) is an error shown beside its field, answered with 400, and
 never reaches SQL. The cities offered are those of members' properties in the country.
 """
@@ -12,8 +12,8 @@ from wtforms.validators import NumberRange, Optional, StopValidation
 from wtforms.widgets import TextInput
 
 from tracker.companies.models import CompanyType
-from tracker.directory.filters import MAX_PAGE
-from tracker.directory.listing import PAGE_SIZES, Filters
+from tracker.directory.search.filters import MAX_PAGE
+from tracker.directory.search.listing import PAGE_SIZES, Filters
 from tracker.formutils import BaseForm, CachedSelect, select_choices
 
 MAX_SHOWN = 20  # characters of a refused page number shown back in its field

@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import current_app
 
 from tracker.data_versions import public_version
-from tracker.directory import matching
+from tracker.directory.supplier_check import matching
 from tracker.extensions import db
 
 FORMAT = 2  # moves when `matching.Index` changes shape: files of another one are not read

@@ -12,7 +12,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from tracker.companies.models import CompanyType
 from tracker.countries import country_choices
-from tracker.directory.listing import MAX_QUERY, PAGE_SIZES, Filters, PublicStanding, Sort
+from tracker.directory.search.listing import MAX_QUERY, PAGE_SIZES, Filters, PublicStanding, Sort
 from tracker.formutils import BaseForm, select_choices, strip_whitespace
 
 MAX_PAGE = 10_000  # 100 a page: a million members

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
 from tracker.companies.models import Company, Membership, Operation
-from tracker.directory.name_cores import COMMON_WORDS, compact, core_tokens
+from tracker.directory.supplier_check.name_cores import COMMON_WORDS, compact, core_tokens
 from tracker.extensions import db
 
 COMMON_SHARE = 0.1

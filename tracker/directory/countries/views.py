@@ -7,8 +7,9 @@ from markupsafe import Markup
 
 from tracker import charts
 from tracker.countries import collation_key, country_name, is_country_code
-from tracker.directory import concern_contacts, country_figures, listing, worldmap
-from tracker.directory.country_filters import CountryFilterForm
+from tracker.directory.countries import concern_contacts, figures, worldmap
+from tracker.directory.countries.filters import CountryFilterForm
+from tracker.directory.search import listing
 from tracker.page_cache import public_cached_value, public_page
 from tracker.reports import services
 from tracker.reports.training import validity_years
@@ -22,11 +23,11 @@ PROPERTIES_SHOWN = 5  # per member on a country's page; the profile lists them a
 @bp.get("/countries")
 @public_page
 def index():
-    countries = country_figures.members_by_country()
+    countries = figures.members_by_country()
     return render_template(
         "directory/countries.html",
         countries=sorted(countries, key=lambda country: collation_key(country_name(country.code))),
-        types=country_figures.types_with_members(countries),
+        types=figures.types_with_members(countries),
         world_map=world_map(countries),
         legend=legend(),
     )
@@ -62,7 +63,7 @@ def cities_in(code: str) -> list[str]:
 
 
 def render_country(code: str, form: CountryFilterForm, page: listing.Page | None) -> str:
-    coverage = country_figures.training_coverage(code, services.today())
+    coverage = figures.training_coverage(code, services.today())
     return render_template(
         "directory/countries_detail.html",
         code=code,
@@ -92,7 +93,7 @@ def members_label(code: str, count: int) -> str:
     )
 
 
-def world_map(countries: list[country_figures.CountryCount]) -> Markup:
+def world_map(countries: list[figures.CountryCount]) -> Markup:
     marked = [
         worldmap.Marked(
             code=country.code,
@@ -123,7 +124,7 @@ def legend() -> list[tuple[int, str]]:
     ]
 
 
-def coverage_chart(code: str, coverage: list[country_figures.YearCoverage]) -> Markup | None:
+def coverage_chart(code: str, coverage: list[figures.YearCoverage]) -> Markup | None:
     if not coverage:
         return None
     return charts.column_chart(

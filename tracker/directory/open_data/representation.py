@@ -1,9 +1,9 @@
 """Members as the open data gives them: the same fields in the JSON API and the CSV."""
 
 from tracker.countries import iso_name
-from tracker.directory.country_figures import CountryCount
-from tracker.directory.listing import Listed
-from tracker.directory.profile import Profile
+from tracker.directory.countries.figures import CountryCount
+from tracker.directory.profiles.profile import Profile
+from tracker.directory.search.listing import Listed
 from tracker.urls import public_url
 
 

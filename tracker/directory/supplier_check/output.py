@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.directory.supplier_check import Result, Summary
+from tracker.directory.supplier_check.checking import Result, Summary
 from tracker.urls import public_url
 
 

@@ -38,12 +38,12 @@ from flask_babel import lazy_gettext as _l
 from tracker.companies.models import Company, Stage
 from tracker.companies.naming import folded
 from tracker.companies.properties import country_code_for
-from tracker.directory import check_input, index_store, matching
-from tracker.directory.check_input import Supplier
-from tracker.directory.listing import listed
-from tracker.directory.matching import Candidate
-from tracker.directory.name_cores import core_tokens
-from tracker.directory.verification import normalised
+from tracker.directory.search.listing import listed
+from tracker.directory.supplier_check import index_store, matching, supplier_list
+from tracker.directory.supplier_check.matching import Candidate
+from tracker.directory.supplier_check.name_cores import core_tokens
+from tracker.directory.supplier_check.supplier_list import Supplier
+from tracker.directory.verify.verification import normalised
 from tracker.models_base import LabelledEnum
 
 BY_NUMBER = 100
@@ -257,7 +257,7 @@ def _chosen(index: matching.Index, suppliers: list[Supplier], budget: float) -> 
 
 
 def _by_name_or_number(index: matching.Index, supplier: Supplier, scored: dict) -> _Line:
-    error = check_input.problem(supplier)
+    error = supplier_list.problem(supplier)
     if error:
         return _Line(supplier, error=error)
     line = _Line(supplier, country=_country(supplier))
@@ -265,7 +265,7 @@ def _by_name_or_number(index: matching.Index, supplier: Supplier, scored: dict) 
         line.notes.append(
             _(
                 "Unknown country “%(country)s”: not used.",
-                country=check_input.shortened(supplier.country),
+                country=supplier_list.shortened(supplier.country),
             )
         )
     name_is_number = normalised(supplier.name) is not None
@@ -292,7 +292,7 @@ def _by_number(index: matching.Index, line: _Line, text: str, tokens: tuple[str,
         line.notes.append(
             _("No company has held membership number %(number)s.", number=number)
             if number
-            else _("“%(text)s” is not a membership number.", text=check_input.shortened(text))
+            else _("“%(text)s” is not a membership number.", text=supplier_list.shortened(text))
         )
         return False
     score = BY_NUMBER

@@ -1,7 +1,7 @@
 """The directory as a CSV for people: headers, types and standings in the reader's language,
 dates as their language writes them, country names rather than codes.
 
-The machine CSV (`tracker.api.representation.CSV_HEADER`) stays as it is, byte for byte:
+The machine CSV (`open_data.representation.CSV_HEADER`) stays as it is, byte for byte:
 programs read it by its English column names and codes. This one is for opening in a
 spreadsheet and may change with the translations.
 """
@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from tracker.countries import by_name, country_name
-from tracker.directory.listing import Listed
+from tracker.directory.search.listing import Listed
 from tracker.urls import public_url
 
 READABLE_HEADER = [

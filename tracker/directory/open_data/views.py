@@ -18,14 +18,14 @@ from flask import Blueprint, Response, current_app, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker.api.representation import CSV_HEADER, csv_row
 from tracker.audit import AuditAction, AuditEntry
 from tracker.companies.models import Company
 from tracker.csv_export import csv_lines, kept_file
-from tracker.directory import listing
-from tracker.directory.filters import DirectoryFilterForm
-from tracker.directory.listing import Filters, Listed
-from tracker.directory.readable_csv import readable_header, readable_row
+from tracker.directory.open_data.readable_csv import readable_header, readable_row
+from tracker.directory.open_data.representation import CSV_HEADER, csv_row
+from tracker.directory.search import listing
+from tracker.directory.search.filters import DirectoryFilterForm
+from tracker.directory.search.listing import Filters, Listed
 from tracker.extensions import db, limiter
 from tracker.languages.selection import current_language
 from tracker.models_base import utcnow

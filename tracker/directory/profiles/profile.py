@@ -17,7 +17,7 @@ from tracker.billing import services as billing
 from tracker.companies.criteria import Criterion, criteria, explanation
 from tracker.companies.models import Company, CompanySlug
 from tracker.companies.publication import shows_overdue
-from tracker.directory.listing import Listed, listed
+from tracker.directory.search.listing import Listed, listed
 from tracker.extensions import db
 from tracker.reports import services as reports
 from tracker.reports.content import coverage_of, current_total, percent, training_totals

@@ -8,8 +8,8 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, Optional, StopValidation
 
 from tracker.companies.properties import decoded
-from tracker.directory import check_input
-from tracker.directory.check_input import MAX_SUPPLIERS, MAX_TEXT, Supplier
+from tracker.directory.supplier_check import supplier_list
+from tracker.directory.supplier_check.supplier_list import MAX_SUPPLIERS, MAX_TEXT, Supplier
 from tracker.formutils import BaseForm
 
 LINES_NAMED = 5  # line numbers a message lists before "and N more"
@@ -33,9 +33,9 @@ def visible_lines(form, field) -> None:
 
     The refused text comes back with each of them as "�": the person sees where they were,
     and the page stays valid HTML (a NUL may not be in it at all)."""
-    bad = check_input.invisible_lines(field.data or "")
+    bad = supplier_list.invisible_lines(field.data or "")
     if bad:
-        field.data = check_input.shown(field.data)
+        field.data = supplier_list.shown(field.data)
         raise StopValidation(_lines_message(bad))
 
 
@@ -100,7 +100,7 @@ class SupplierCheckForm(BaseForm):
         return self.file if self.has_file() else self.suppliers
 
     def _from_text(self) -> list[Supplier]:
-        return check_input.from_text(self.suppliers.data or "")
+        return supplier_list.from_text(self.suppliers.data or "")
 
     def _from_file(self) -> list[Supplier] | None:
         data = self.file.data.read(MAX_TEXT + 1)
@@ -111,11 +111,11 @@ class SupplierCheckForm(BaseForm):
         if len(data) > MAX_TEXT:
             self.file.errors = [_("This file is more than 1,000 lines can hold.")]
             return None
-        bad = check_input.invisible_lines(text)
+        bad = supplier_list.invisible_lines(text)
         if bad:
             self.file.errors = [_lines_message(bad)]
             return None
-        suppliers = check_input.from_csv(text)
+        suppliers = supplier_list.from_csv(text)
         if suppliers is None:
             self.file.errors = [_("This is not a CSV file we can read.")]
             return None

@@ -11,9 +11,9 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import force_locale
 
 from tracker.csv_export import csv_response
-from tracker.directory import check_input, check_output
-from tracker.directory.check_forms import SupplierCheckForm
-from tracker.directory.supplier_check import Checked, check_suppliers
+from tracker.directory.supplier_check import output, supplier_list
+from tracker.directory.supplier_check.checking import Checked, check_suppliers
+from tracker.directory.supplier_check.forms import SupplierCheckForm
 from tracker.errors import api_error
 from tracker.extensions import csrf, limiter
 from tracker.reports import services
@@ -49,8 +49,8 @@ def download():
     checked = _checked(form)
     if checked is None:
         return render_template("directory/check.html", form=form), 400
-    rows = (check_output.csv_row(result) for result in checked.results)
-    return csv_response("supplier-check.csv", check_output.csv_header(), rows)
+    rows = (output.csv_row(result) for result in checked.results)
+    return csv_response("supplier-check.csv", output.csv_header(), rows)
 
 
 def _checked(form: SupplierCheckForm) -> Checked | None:
@@ -71,14 +71,14 @@ def api():
     except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
         return api_error(400, "The body is not valid JSON.")
     try:
-        suppliers = check_input.from_json(payload)
-    except check_input.BadRequest as error:
+        suppliers = supplier_list.from_json(payload)
+    except supplier_list.BadRequest as error:
         return api_error(400, error.message, error.fields)
     with force_locale("en"):  # notes for programs (and their developers) in one language
         checked = check_suppliers(suppliers, services.today())
         return jsonify(
-            results=[check_output.as_json(result) for result in checked.results],
-            summary=check_output.summary_json(checked.summary),
+            results=[output.as_json(result) for result in checked.results],
+            summary=output.summary_json(checked.summary),
         )
 
 
@@ -275,7 +275,7 @@ OPENAPI_PATHS = {
                             "properties": {
                                 "suppliers": {
                                     "type": "array",
-                                    "maxItems": check_input.MAX_SUPPLIERS,
+                                    "maxItems": supplier_list.MAX_SUPPLIERS,
                                     "items": _SUPPLIER,
                                 }
                             },

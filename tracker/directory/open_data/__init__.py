@@ -1,0 +1,1 @@
+"""Open data: the directory as CSV and an Atom feed, and the fields the API shares."""

@@ -1,0 +1,1 @@
+"""A member's public profile and its printable certificate."""

@@ -1,0 +1,1 @@
+"""Verifying a membership number: is it a current member, and in what standing."""
