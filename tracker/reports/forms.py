@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.formutils import BaseForm, BaseSubForm, select_choices
+from tracker.formutils import BaseForm, BaseSubForm, check_version, select_choices
 from tracker.numbers import LocaleFloatField, LocaleIntegerField
 from tracker.reports.models import (
     NOT_APPLICABLE_SECTIONS,
@@ -29,7 +29,6 @@ from tracker.reports.models import (
 )
 from tracker.reports.services import MAX_COUNT, MAX_HOURS
 from tracker.reports.training import StaffGroup, validity_first_year
-from tracker.review.forms import check_version
 
 TEXT_LIMIT = 4000
 COUNT = NumberRange(min=0, max=MAX_COUNT, message=_l("Give a whole number from 0 to 10,000,000."))
