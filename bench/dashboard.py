@@ -74,8 +74,8 @@ def describe(app) -> str:
 
     from tracker.auth.services import find_user
     from tracker.extensions import db
-    from tracker.reports import dashboard
     from tracker.reports.models import Report, ReportSubmission, TrainingRow
+    from tracker.review.reports import dashboard
 
     with app.app_context():
         reviewer = find_user(DEMO_REVIEWER)
@@ -169,8 +169,8 @@ def time_queries(app, runs: int) -> None:
 
 def query_calls(user) -> dict:
     """What the dashboard page and its CSV export call, for `user` today."""
-    from tracker.reports import dashboard as d
     from tracker.reports import services
+    from tracker.review.reports import dashboard as d
 
     on = services.today()
     last = services.reporting_calendar().containing(on).year - 1

@@ -141,12 +141,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.evidence_views import bp as report_evidence_bp
     from tracker.reports.questions_views import bp as report_questions_bp
-    from tracker.reports.review_views import bp as report_review_bp
-    from tracker.reports.top_member_views import bp as top_members_bp
     from tracker.reports.training_views import bp as report_training_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.representatives.views import bp as representatives_bp
     from tracker.review.plan_views import bp as plan_review_bp
+    from tracker.review.reports.top_member_views import bp as top_members_bp
+    from tracker.review.reports.views import bp as report_review_bp
     from tracker.review.views import bp as review_bp
     from tracker.staff.views import bp as staff_bp
 

@@ -42,6 +42,21 @@ def select_choices(
     return choices + [SelectChoice(value, label) for value, label in pairs]
 
 
+def check_version(form, field) -> None:
+    """A version is a small positive whole number; anything else was not sent by our page.
+    The message speaks of an application (staff review's forms); reports' forms say it in
+    their own words (`check_report_version`)."""
+    text = field.data or ""
+    # Length first: int() refuses strings of over 4,300 digits with an error of its own.
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31):
+        raise ValidationError(
+            _(
+                "This form does not say which version of the application you read. "
+                "Reload the page and decide again."
+            )
+        )
+
+
 def strip_whitespace(value):
     """Field filter: drop surrounding spaces, which mobile keyboards add after autocompletion."""
     return value.strip() if isinstance(value, str) else value

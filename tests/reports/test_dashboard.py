@@ -14,11 +14,12 @@ from tests.reports.helpers import accepted_report, complete_answers, member, rea
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceState
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
-from tracker.reports import dashboard, services
+from tracker.reports import services
 from tracker.reports.models import Section
 from tracker.reports.standing import ReportingStanding
 from tracker.reports.standing_query import count_by_standing
 from tracker.reports.training import StaffGroup
+from tracker.review.reports import dashboard
 
 ON = date(2026, 2, 1)
 TODAY = date(2026, 11, 30)

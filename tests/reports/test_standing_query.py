@@ -8,10 +8,11 @@ from tests.factories import CompanyFactory
 from tests.reports.helpers import member, ready_report
 from tracker.companies.models import Company, Stage
 from tracker.extensions import db
-from tracker.reports import dashboard, services
+from tracker.reports import services
 from tracker.reports.models import Report, ReportExtension, ReportState
 from tracker.reports.standing import ReportingStanding
 from tracker.reports.standing_query import count_by_standing, standings
+from tracker.review.reports import dashboard
 
 
 def add_report(company, year, state):

@@ -1,4 +1,4 @@
-"""The annual report form, and the staff forms that decide on a report."""
+"""The company's report forms: the annual report, starting and submitting it, evidence."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,7 +9,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.formutils import BaseForm, BaseSubForm, select_choices
+from tracker.formutils import BaseForm, BaseSubForm, check_version, select_choices
 from tracker.numbers import LocaleFloatField, LocaleIntegerField
 from tracker.reports.models import (
     NOT_APPLICABLE_SECTIONS,
@@ -29,7 +28,6 @@ from tracker.reports.models import (
 )
 from tracker.reports.services import MAX_COUNT, MAX_HOURS
 from tracker.reports.training import StaffGroup, validity_first_year
-from tracker.review.forms import check_version
 
 TEXT_LIMIT = 4000
 COUNT = NumberRange(min=0, max=MAX_COUNT, message=_l("Give a whole number from 0 to 10,000,000."))
@@ -243,101 +241,6 @@ class StartReportForm(BaseForm):
         default="blank",
         validators=[InputRequired()],
     )
-
-
-class AcceptReportForm(BaseForm):
-    version = HiddenField(validators=[check_report_version])
-    accept_comment = TextAreaField(
-        _l("Comment for the member (optional)"),
-        validators=[Optional(), Length(max=TEXT_LIMIT)],
-        render_kw={"rows": 2},
-    )
-
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
-
-
-def return_form_class():
-    """The return form: a comment box per section, and one on the whole report."""
-
-    class ReturnReportForm(BaseForm):
-        version = HiddenField(validators=[check_report_version])
-        return_comment = TextAreaField(
-            _l("Comment on the whole report (optional)"),
-            validators=[Optional(), Length(max=TEXT_LIMIT)],
-            render_kw={"rows": 2},
-        )
-
-        @property
-        def seen_version(self) -> int:
-            return int(self.version.data)
-
-        def section_fields(self):
-            return [(section, self[f"comment_{section.value}"]) for section in Section]
-
-    for section in Section:
-        setattr(
-            ReturnReportForm,
-            f"comment_{section.value}",
-            TextAreaField(
-                _l("What needs changing in “%(section)s”", section=section.label),
-                validators=[Optional(), Length(max=TEXT_LIMIT)],
-                render_kw={"rows": 2},
-            ),
-        )
-    return ReturnReportForm
-
-
-ReturnReportForm = return_form_class()
-
-
-class ExtensionForm(BaseForm):
-    year = IntegerField(_l("Reporting year"), validators=[InputRequired()])
-    due_on = DateField(_l("New due date"), validators=[InputRequired()], render_kw={"type": "date"})
-    # Its own id: the company page also holds the reject form's "reason".
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[InputRequired(), Length(max=2000)],
-        render_kw={"rows": 2},
-        id="extension-reason",
-    )
-
-
-class NameTopMemberForm(BaseForm):
-    """Name a member Top Member of a reporting year, with an optional citation."""
-
-    citation = TextAreaField(
-        _l("Citation (optional)"),
-        validators=[Optional(), Length(max=2000)],
-        render_kw={"rows": 2},
-    )
-
-
-class WithdrawTopMemberForm(BaseForm):
-    """Withdraw a Top Member title, saying why."""
-
-    reason = TextAreaField(
-        _l("Why the title is withdrawn"),
-        validators=[InputRequired(), Length(max=2000)],
-        render_kw={"rows": 2},
-    )
-
-
-class ReportFilterForm(BaseForm):
-    """The staff report queue's filters: bound to the query string, no CSRF."""
-
-    class Meta:
-        csrf = False
-
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
-    state = SelectField(_l("State"), validators=[Optional()])
-    country = SelectField(_l("Country"), validators=[Optional()])
-    type = SelectField(_l("Type of business"), validators=[Optional()])
-
-    def accepted(self, name: str):
-        field = self[name]
-        return None if field.errors else field.data
 
 
 class EvidenceForm(BaseForm):

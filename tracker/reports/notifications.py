@@ -1,7 +1,8 @@
 """E-mail about a report handed in: a receipt for the company, and a notice for those who
 review it (ECPAT reviewers and administrators, and the Local Code Representatives of the
 countries it operates in). Queued in the submitting transaction; delivered after the commit.
-Decisions (accept, return) e-mail the company from the review view (`review_views.decide`)."""
+Decisions (accept, return) e-mail the company from the review view
+(`tracker.review.reports.views.decide`)."""
 
 from flask_babel import lazy_gettext as _l
 

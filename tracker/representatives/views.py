@@ -12,9 +12,6 @@ from tracker.auth.permissions import admin_required, get_company_for_staff_or_40
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.reports import queries as report_queries
-
-# Staff page to staff page: a refused form is shown again on the page it came from.
-from tracker.reports.review_views import render_detail as render_report
 from tracker.representatives import services
 from tracker.representatives.forms import (
     AssignForm,
@@ -22,6 +19,9 @@ from tracker.representatives.forms import (
     RecommendForm,
     RepresentativeForm,
 )
+
+# Staff page to staff page: a refused form is shown again on the page it came from.
+from tracker.review.reports.views import render_detail as render_report
 from tracker.review.views import render_detail as render_company
 
 bp = Blueprint("representatives", __name__, url_prefix="/review")

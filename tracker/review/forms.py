@@ -1,13 +1,12 @@
 """Review decision and filter forms."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.companies.models import Stage
 from tracker.countries import country_choices
-from tracker.formutils import BaseForm, select_choices
+from tracker.formutils import BaseForm, check_version, select_choices
 
 SORT_CHOICES = [
     ("oldest", _l("Oldest submission first")),
@@ -54,19 +53,6 @@ class QueueFilterForm(BaseForm):
     )
     q = StringField(_l("Name contains"), validators=[Optional(), Length(max=100)])
     sort = SelectField(_l("Sort by"), choices=select_choices(SORT_CHOICES), default="oldest")
-
-
-def check_version(form, field) -> None:
-    """A version is a small positive whole number; anything else was not sent by our page."""
-    text = field.data or ""
-    # Length first: int() refuses strings of over 4,300 digits with an error of its own.
-    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31):
-        raise ValidationError(
-            _(
-                "This form does not say which version of the application you read. "
-                "Reload the page and decide again."
-            )
-        )
 
 
 class DecisionForm(BaseForm):

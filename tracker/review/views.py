@@ -26,7 +26,6 @@ from tracker.models_base import utcnow
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_page, cached_value
 from tracker.plans import services as plan_services
-from tracker.reports.presenting import staff_panel
 from tracker.representatives.panel import representative_panel
 from tracker.review import services
 from tracker.review.changes import changes_since
@@ -43,6 +42,7 @@ from tracker.review.forms import (
     ReturnForm,
     SuspendForm,
 )
+from tracker.review.reports.panel import staff_panel
 from tracker.urls import public_url
 
 bp = Blueprint("review", __name__, url_prefix="/review")

@@ -19,19 +19,19 @@ from tracker.extensions import db
 from tracker.formutils import select_choices
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_value
-from tracker.reports import dashboard as dashboard_data
 from tracker.reports import implementation, lifecycle, queries, services
 from tracker.reports.content import differences
-from tracker.reports.forms import (
+from tracker.reports.models import Report, ReportState, ReportSubmission, Section
+from tracker.reports.presenting import report_page_context
+from tracker.reports.views import send_document
+from tracker.representatives.services import may_recommend_report
+from tracker.review.reports import dashboard as dashboard_data
+from tracker.review.reports.forms import (
     AcceptReportForm,
     ExtensionForm,
     ReportFilterForm,
     ReturnReportForm,
 )
-from tracker.reports.models import Report, ReportState, ReportSubmission, Section
-from tracker.reports.presenting import report_page_context
-from tracker.reports.views import send_document
-from tracker.representatives.services import may_recommend_report
 from tracker.review.services import country_scope
 from tracker.review.views import Page
 from tracker.review.views import render_detail as render_company
