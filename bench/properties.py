@@ -36,7 +36,9 @@ from tracker.companies.models import (  # noqa: E402
 )
 from tracker.countries import country_choices  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.reports import services  # noqa: E402
+from tracker.reports import (
+    drafting,  # noqa: E402
+)
 from tracker.reports.models import Report, ReportState  # noqa: E402
 
 PAGE_TARGET, ACTION_TARGET, IMPORT_TARGET = 0.5, 1.0, 5.0
@@ -182,7 +184,7 @@ def start_report(app) -> int:
             first_unreported_year=year,
         )
         report = Report(company=company, year=year, state=ReportState.DRAFT)
-        report.training = services.training_rows(company)
+        report.training = drafting.training_rows(company)
         db.session.add(report)
         db.session.commit()
         db.engine.dispose()

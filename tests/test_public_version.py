@@ -12,6 +12,7 @@ from tracker.data_versions import PUBLIC, STAFF, read
 from tracker.extensions import db
 from tracker.membership.services import suspend_membership
 from tracker.models_base import utcnow
+from tracker.reports import drafting
 from tracker.reports import services as report_services
 from tracker.reports.models import TopMemberAward
 
@@ -145,9 +146,9 @@ def _change_the_revenue_band(company, owner):
 
 
 def _save_a_draft_report(company, owner):
-    report = report_services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     db.session.commit()
-    report_services.save_draft(report, complete_answers(report), owner, report.version)
+    drafting.save_draft(report, complete_answers(report), owner, report.version)
 
 
 @pytest.mark.parametrize(

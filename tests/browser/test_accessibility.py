@@ -17,6 +17,7 @@ from tracker.companies.models import ApplicationStatus, CompanyType, Operation, 
 from tracker.extensions import db
 from tracker.plans import services as plan_services
 from tracker.plans.models import Plan, PlanState
+from tracker.reports import drafting
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 from tracker.review.services import return_application
@@ -324,7 +325,7 @@ def resubmitted_report(returned_report_owner):
     """Returned once, changed and submitted again: the reviewer sees what changed."""
     report = report_services.report_for(returned_report_owner.company, 2025)
     answers = complete_answers(report, trained=9)
-    report_services.save_draft(report, answers, returned_report_owner, report.version)
+    drafting.save_draft(report, answers, returned_report_owner, report.version)
     report_services.submit_report(
         report, returned_report_owner, report.version, report_services.today()
     )

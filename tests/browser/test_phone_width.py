@@ -26,6 +26,7 @@ from tracker.extensions import db
 from tracker.membership import services as membership_services
 from tracker.plans import services as plan_services
 from tracker.plans.models import Plan, PlanCriterion, PlanState
+from tracker.reports import drafting
 from tracker.reports import services as report_services
 from tracker.reports.models import Section
 from tracker.tokens import make_token
@@ -365,7 +366,7 @@ def reporting_member() -> dict:
         stakeholder_organisations=LONG_COMMENT,
         stakeholder_activities=LONG_NAME,
     )
-    report_services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     db.session.commit()
     return records | {"report": report}
 
@@ -387,7 +388,7 @@ def resubmitted_report() -> dict:
     records = returned_report()
     report, owner = records["report"], records["user"]
     answers = replace(complete_answers(report, trained=9), travellers_text=LONG_NAME)
-    report_services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     report_services.submit_report(report, owner, report.version, report_services.today())
     db.session.commit()
     return records | {"user": records["reviewer"]}

@@ -9,7 +9,7 @@ import pytest
 from tests.browser.conftest import import_or_skip
 from tests.reports.helpers import member
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting
 from tracker.reports.models import Report
 
 pytestmark = pytest.mark.browser
@@ -73,7 +73,7 @@ def saved(report_id: int) -> tuple:
 
 def test_french_and_spanish_numbers_are_typed_saved_and_shown_back(page: Page, browser_auth):
     company, owner = member(joined=date(2024, 5, 1), countries=("TH",), display_name="Lotus")
-    report = services.start_report(company, 2025, owner, date(2026, 2, 1))
+    report = drafting.start_report(company, 2025, owner, date(2026, 2, 1))
     db.session.commit()
     browser_auth.login(owner.email)
     page.goto("/company/reports/2025")

@@ -15,7 +15,7 @@ from tracker.companies import change_requests
 from tracker.companies.models import ChangeRequest, ChangeRequestStatus, Stage
 from tracker.extensions import db
 from tracker.plans import services as plan_services
-from tracker.reports import services
+from tracker.reports import drafting, services
 from tracker.reports.models import Section
 
 TODAY = date(2026, 12, 6)
@@ -65,7 +65,7 @@ def test_the_report_in_progress_comes_first_with_its_date_and_days(client, auth)
 
 def test_a_started_report_is_continued(client, auth):
     company, owner = member(joined=date(2025, 5, 1))
-    services.start_report(company, 2026, owner, TODAY)
+    drafting.start_report(company, 2026, owner, TODAY)
     db.session.commit()
     page = dashboard(client, auth, owner)
     assert 'href="/company/reports/2026">Continue the 2026 report</a>' in page

@@ -9,7 +9,7 @@ from tests.reports.helpers import accepted_report, complete_answers, member, rea
 from tracker.companies.criteria import EXPLANATIONS, criteria
 from tracker.companies.models import Standing
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, services
 
 TODAY = date(2026, 12, 7)  # the 2025 report was due on 31 March 2026
 
@@ -72,7 +72,7 @@ def test_a_report_under_review_does_not_show_its_figures(client, reviewer):
 def test_a_newer_accepted_report_replaces_the_figures(client, reviewer, reporting):
     owner = reporting.users[0]
     report = ready_report(reporting, owner, 2026)
-    services.save_draft(report, complete_answers(report, trained=5), owner, report.version)
+    drafting.save_draft(report, complete_answers(report, trained=5), owner, report.version)
     services.submit_report(report, owner, report.version, date(2027, 2, 1))
     services.accept_report(report, reviewer, "", report.version)
     db.session.commit()

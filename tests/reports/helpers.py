@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from tests.factories import CompanyFactory, owner_of
 from tracker.companies.models import CompanyType, Operation, Stage
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, inputs, services
 from tracker.reports.models import Report, TravellerChannel
 from tracker.reports.training import StaffGroup
 
@@ -28,9 +28,9 @@ def hotel_chain(properties, **kwargs):
     return company, owner
 
 
-def complete_answers(report: Report, trained: int = 8) -> services.Answers:
+def complete_answers(report: Report, trained: int = 8) -> inputs.Answers:
     """Answers to every question; each training row 10 employees, `trained` of them trained."""
-    return services.Answers(
+    return inputs.Answers(
         policy_adopted=True,
         policy_adopted_on=date(2024, 2, 1),
         policy_focal_person="Mai Chan",
@@ -44,7 +44,7 @@ def complete_answers(report: Report, trained: int = 8) -> services.Answers:
         stakeholder_activities="Joint awareness week",
         cases_reported=0,
         training=tuple(
-            services.TrainingInput(row.id, training_groups(10, trained), 2.5)
+            inputs.TrainingInput(row.id, training_groups(10, trained), 2.5)
             for row in report.training
         ),
     )
@@ -54,7 +54,7 @@ def training_groups(employees: int, trained: int, current: int | None = None) ->
     """Front-line staff only: `employees` of them, `trained` this year (new training, in person
     and by e-learning), `current` (default: those trained) currently trained."""
     return (
-        services.GroupInput(
+        inputs.GroupInput(
             StaffGroup.FRONT_LINE,
             employees=employees,
             new_in_person=trained - trained // 2,
@@ -66,8 +66,8 @@ def training_groups(employees: int, trained: int, current: int | None = None) ->
 
 def ready_report(company, user, year: int = 2025, on: date = date(2026, 2, 1)) -> Report:
     """A complete draft with a policy document on record, saved and committed."""
-    report = services.start_report(company, year, user, on)
-    services.save_draft(report, complete_answers(report), user, report.version)
+    report = drafting.start_report(company, year, user, on)
+    drafting.save_draft(report, complete_answers(report), user, report.version)
     report.policy_document, report.policy_document_name = "stored-name", "policy.pdf"
     report.policy_document_size = 1000
     db.session.commit()
@@ -78,7 +78,7 @@ def accepted_report(company, user, reviewer, year: int = 2025, answers=None) -> 
     """The member's report for `year`, submitted and accepted (with `answers(report)` if given)."""
     report = ready_report(company, user, year)
     if answers is not None:
-        services.save_draft(report, answers(report), user, report.version)
+        drafting.save_draft(report, answers(report), user, report.version)
     services.submit_report(report, user, report.version, date(year + 1, 2, 1))
     services.accept_report(report, reviewer, "", report.version)
     db.session.commit()

@@ -13,7 +13,7 @@ from tests.reports.test_views import form_fields, started
 from tracker.companies.criteria import criteria, current_version
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports import implementation, recognition, services, training_csv
+from tracker.reports import drafting, implementation, inputs, recognition, services, training_csv
 from tracker.reports.content import differences, snapshot
 from tracker.reports.models import Report, ReportState, Section
 from tracker.reports.training import StaffGroup
@@ -35,7 +35,7 @@ def member_a(auth):
     return company, owner
 
 
-def not_applicable(answers, section: Section, reason: str | None) -> services.Answers:
+def not_applicable(answers, section: Section, reason: str | None) -> inputs.Answers:
     return replace(
         answers,
         **{f"{section.value}_na_reason": reason},
@@ -261,8 +261,8 @@ def reports():
     made = []
     for answers, then in variants:
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
-        services.save_draft(report, answers(report), owner, report.version)
+        report = drafting.start_report(company, 2025, owner, ON)
+        drafting.save_draft(report, answers(report), owner, report.version)
         if then is not None:
             then(report)
         made.append(report)
@@ -309,32 +309,32 @@ def test_each_criterions_sql_twin_agrees_report_by_report(app, reports, coverage
 
 def test_not_applicable_needs_a_reason(app):
     company, owner = member()
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     answers = not_applicable(complete_answers(report), Section.CONTRACTS, "  ")
     with pytest.raises(DomainError, match="Say why this criterion does not apply"):
-        services.save_draft(report, answers, owner, report.version)
+        drafting.save_draft(report, answers, owner, report.version)
 
 
 def test_suspected_cases_cannot_be_not_applicable(app):
     company, owner = member()
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     answers = replace(complete_answers(report), not_applicable=frozenset({Section.CASES}))
     with pytest.raises(DomainError, match="Only criteria 1 to 5"):
-        services.save_draft(report, answers, owner, report.version)
+        drafting.save_draft(report, answers, owner, report.version)
 
 
 def test_a_section_not_applicable_asks_nothing_more_before_submitting(app):
     company, owner = member()
     report = ready_report(company, owner)
     answers = replace(complete_answers(report), contracts_total=None, contracts_with_clause=None)
-    services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     assert [section for section, _ in services.missing_answers(report)] == [Section.CONTRACTS]
     answers = not_applicable(answers, Section.CONTRACTS, "No suppliers.")
-    services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     assert services.missing_answers(report) == []
     # Unticking the box drops the reason: the criterion applies again.
     unticked = replace(answers, not_applicable=frozenset())
-    services.save_draft(report, unticked, owner, report.version)
+    drafting.save_draft(report, unticked, owner, report.version)
     assert report.contracts_na_reason is None
     assert [section for section, _ in services.missing_answers(report)] == [Section.CONTRACTS]
 
@@ -344,7 +344,7 @@ def test_an_adopted_policy_needs_its_procedures_before_submitting(app):
     report = ready_report(company, owner)
     answers = replace(complete_answers(report), policy_focal_person=None)
     answers = replace(answers, policy_reporting_procedure=None)
-    services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     messages = [message for _, message in services.missing_answers(report)]
     assert messages == [
         "Name the focal person for child protection.",
@@ -354,9 +354,9 @@ def test_an_adopted_policy_needs_its_procedures_before_submitting(app):
 
 def test_a_training_import_keeps_the_not_applicable_answers(app):
     company, owner = member()
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     answers = not_applicable(complete_answers(report), Section.CONTRACTS, "No suppliers.")
-    services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     kept = training_csv.answers_with(report, training_csv.parse("", report))
     assert kept.contracts_na_reason == "No suppliers."
     assert kept.not_applicable == {Section.CONTRACTS}
@@ -367,7 +367,7 @@ def test_the_diff_between_versions_shows_not_applicable_and_procedures(app):
     report = ready_report(company, owner)
     before = snapshot(report)
     answers = not_applicable(complete_answers(report), Section.CONTRACTS, "No suppliers.")
-    services.save_draft(
+    drafting.save_draft(
         report, replace(answers, policy_focal_person="Ana Ruiz"), owner, report.version
     )
     changes = {
@@ -425,7 +425,7 @@ def test_reviewers_read_the_reason_and_the_rule(client, auth, reviewer):
     company, owner = member(countries=("TH",))
     report = ready_report(company, owner)
     answers = not_applicable(complete_answers(report), Section.CONTRACTS, "No suppliers.")
-    services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     services.submit_report(report, owner, report.version, ON)
     db.session.commit()
     auth.login(reviewer.email)
@@ -454,7 +454,7 @@ def test_suspected_cases_are_never_public(client, reviewer, members):  # noqa: F
     report = ready_report(company, owner, year=2025)
     secret = "A night porter reported guest Z to the tourist police."
     answers = replace(complete_answers(report), cases_reported=3, cases_text=secret)
-    services.save_draft(report, answers, owner, report.version)
+    drafting.save_draft(report, answers, owner, report.version)
     services.submit_report(report, owner, report.version, ON)
     services.accept_report(report, reviewer, "", report.version)
     db.session.commit()

@@ -14,7 +14,7 @@ from tests.reports.helpers import accepted_report, complete_answers, member, rea
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceState
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
-from tracker.reports import services
+from tracker.reports import drafting, services
 from tracker.reports.models import Section
 from tracker.reports.standing import ReportingStanding
 from tracker.reports.standing_query import count_by_standing
@@ -45,7 +45,7 @@ def reporting(reviewer, monkeypatch):
     late, _ = member(countries=("FR",), display_name="=Late Hotels", joined=date(2023, 5, 1))
     returned, owner = member(countries=("TH",), display_name="Returned Co", joined=date(2024, 5, 1))
     report = ready_report(returned, owner)
-    services.save_draft(report, complete_answers(report, trained=2), owner, report.version)
+    drafting.save_draft(report, complete_answers(report, trained=2), owner, report.version)
     services.submit_report(report, owner, report.version, ON)
     services.return_report(report, reviewer, {Section.TRAINING: "More"}, "", report.version)
     extended, _ = member(countries=("TH",), display_name="Extended Ltd", joined=date(2024, 5, 1))
@@ -160,7 +160,7 @@ def test_the_page_is_kept_until_a_report_changes(reporting, client, auth, review
     assert "Returned Co" in before
     report = services.report_for(returned, 2025)
     owner = returned.owner
-    services.save_draft(report, complete_answers(report), owner, report.version)
+    drafting.save_draft(report, complete_answers(report), owner, report.version)
     services.submit_report(report, owner, report.version, ON)
     db.session.commit()
     after = client.get("/review/reports/dashboard").get_data(as_text=True)

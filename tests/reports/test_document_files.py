@@ -14,7 +14,7 @@ from tests.reports.helpers import complete_answers, member
 from tests.reports.pdfs import pdf_bytes
 from tests.reports.test_views import ON, form_fields, started
 from tracker.extensions import db
-from tracker.reports import documents, services
+from tracker.reports import documents, drafting, services
 from tracker.reports.models import Report, ReportSubmission, Section
 
 FIRST, SECOND, THIRD = pdf_bytes(1), pdf_bytes(2), pdf_bytes(3)
@@ -178,7 +178,7 @@ def test_a_file_another_years_draft_shares_is_kept(client, member_a, folder):
     company, owner = member_a
     report = started(company, owner)
     upload(client, report, FIRST)
-    next_year = services.start_report(company, 2026, owner, ON, from_last_year=True)
+    next_year = drafting.start_report(company, 2026, owner, ON, from_last_year=True)
     db.session.commit()
     assert next_year.policy_document == report.policy_document  # copied from last year's
     data = form_fields(next_year, policy_document=(io.BytesIO(SECOND), "new.pdf"))
@@ -326,7 +326,7 @@ def test_a_version_whose_file_was_not_kept_says_so(client, auth, member_a, revie
 def test_submitting_records_the_document_on_the_version(member_a):
     company, owner = member_a
     report = started(company, owner)
-    services.save_draft(report, complete_answers(report), owner, report.version)
+    drafting.save_draft(report, complete_answers(report), owner, report.version)
     report.policy_document, report.policy_document_name = "A" * 32, "policy.pdf"
     db.session.commit()
     submission = services.submit_report(report, owner, report.version, ON)

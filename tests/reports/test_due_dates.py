@@ -7,7 +7,7 @@ import pytest
 
 from tests.reports.helpers import member
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, services
 
 GRANTED_ON = date(2026, 2, 1)
 TODAY = date(2026, 12, 7)  # the 2025 report was due on March 31, 2026
@@ -23,7 +23,7 @@ def extended(auth, reviewer, today):
     """A signed-in member whose 2025 report is extended to January 20, 2027, started."""
     company, owner = member()
     services.grant_extension(company, 2025, date(2027, 1, 20), "Flood", reviewer, GRANTED_ON)
-    services.start_report(company, 2025, owner, GRANTED_ON)
+    drafting.start_report(company, 2025, owner, GRANTED_ON)
     db.session.commit()
     auth.login(owner.email)
     return company
@@ -32,7 +32,7 @@ def extended(auth, reviewer, today):
 @pytest.fixture()
 def not_extended(auth, today):
     company, owner = member(joined=date(2025, 5, 1))  # first report, 2026, due March 31, 2027
-    services.start_report(company, 2026, owner, TODAY)
+    drafting.start_report(company, 2026, owner, TODAY)
     db.session.commit()
     auth.login(owner.email)
     return company

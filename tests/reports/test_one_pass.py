@@ -10,7 +10,7 @@ import pytest
 from tests.reports.helpers import complete_answers, training_groups
 from tests.reports.test_views import form_fields, member_a, started  # noqa: F401 (fixture)
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import inputs
 
 URL = "/company/reports/2025"
 
@@ -124,10 +124,10 @@ def test_the_service_leaves_out_rules_over_fields_the_form_refused(member_a):  #
     report = started(*member_a)
     answers = replace(complete_answers(report), contracts_total=None, contracts_with_clause=5)
     message = "This cannot be more than the number of contracts."
-    assert services.answer_errors(report, answers) == [("contracts_with_clause", message)]
-    assert services.answer_errors(report, answers, frozenset({"contracts_total"})) == []
+    assert inputs.answer_errors(report, answers) == [("contracts_with_clause", message)]
+    assert inputs.answer_errors(report, answers, frozenset({"contracts_total"})) == []
     row = replace(answers.training[0], groups=training_groups(employees=0, trained=4))
     answers = replace(answers, contracts_with_clause=None, training=(row, answers.training[1]))
-    assert services.answer_errors(report, answers)  # 4 trained of no employees
+    assert inputs.answer_errors(report, answers)  # 4 trained of no employees
     refused = frozenset({"training-0-groups-0-employees"})
-    assert services.answer_errors(report, answers, refused) == []
+    assert inputs.answer_errors(report, answers, refused) == []

@@ -17,7 +17,7 @@ from tests.reports.pdfs import pdf_bytes
 from tests.reports.test_views import form_fields, started
 from tracker.auth.models import Role
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, services
 from tracker.reports.models import Report
 
 URL = "/company/reports/2025"
@@ -169,7 +169,7 @@ def test_a_colleague_cannot_claim_the_kept_file(client, auth, member_a, folder):
 def test_another_report_cannot_claim_the_kept_file(client, member_a, folder):
     company, owner = member_a
     report = started(*member_a)
-    next_year = services.start_report(company, 2026, owner, services.today())
+    next_year = drafting.start_report(company, 2026, owner, services.today())
     db.session.commit()
     reference = fail_with_file(client, report)
     response = post(client, next_year, url="/company/reports/2026", pending_document=reference)

@@ -13,7 +13,7 @@ from tracker.companies.history import company_history
 from tracker.companies.models import Stage, Standing
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, services
 from tracker.reports.models import ReportState, ReviewOutcome, Section
 
 ON = date(2026, 2, 1)  # the 2025 report is due on 31 March 2026
@@ -28,7 +28,7 @@ def actions(company) -> list[str]:
 class TestStart:
     def test_rows_per_country_for_a_tour_operator(self):
         company, owner = member(countries=("TH", "KH"))
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         assert [row.country_code for row in report.training] == ["KH", "TH"]
         assert report.state is ReportState.DRAFT
 
@@ -36,7 +36,7 @@ class TestStart:
         company, owner = hotel_chain(
             [("TH", "Lotus", "Bangkok"), ("TH", "lotus", "Bangkok"), ("FR", "Azur", "Nice")]
         )
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         assert [(r.country_code, r.property_name) for r in report.training] == [
             ("FR", "Azur"),
             ("TH", "Lotus"),
@@ -50,38 +50,38 @@ class TestStart:
         company, owner = member(joined=date(2026, 1, 15))
         assert services.open_years(company, ON) == []
         with pytest.raises(DomainError, match="no report to write for 2026"):
-            services.start_report(company, 2026, owner, ON)
+            drafting.start_report(company, 2026, owner, ON)
 
     @pytest.mark.parametrize("year", [2023, 2024, 2027, 9999])
     def test_years_outside_the_membership_are_refused(self, year):
         company, owner = member(joined=date(2024, 5, 1))
         with pytest.raises(DomainError, match=f"There is no report to write for {year}"):
-            services.start_report(company, year, owner, ON)
+            drafting.start_report(company, year, owner, ON)
 
     @pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.APPROVED, Stage.WITHDRAWN])
     def test_only_members_report(self, stage):
         company = CompanyFactory(stage=stage)
         with pytest.raises(DomainError, match="There is no report to write for 2025"):
-            services.start_report(company, 2025, owner_of(company), ON)
+            drafting.start_report(company, 2025, owner_of(company), ON)
 
     def test_a_suspended_member_still_reports(self):
         company, owner = member()
         company.membership.standing = Standing.SUSPENDED
         db.session.commit()
-        assert services.start_report(company, 2025, owner, ON).year == 2025
+        assert drafting.start_report(company, 2025, owner, ON).year == 2025
 
     def test_starting_twice_gives_the_same_report(self):
         company, owner = member()
-        first = services.start_report(company, 2025, owner, ON)
+        first = drafting.start_report(company, 2025, owner, ON)
         db.session.commit()
-        assert services.start_report(company, 2025, owner, ON).id == first.id
+        assert drafting.start_report(company, 2025, owner, ON).id == first.id
 
     def test_from_last_year_copies_answers_and_matching_training_rows(self):
         company, owner = member(joined=date(2023, 5, 1), countries=("TH",))
         last = ready_report(company, owner, 2024, date(2025, 2, 1))
         company.operations.append(type(company.operations[0])(country_code="VN"))
         db.session.commit()
-        new = services.start_report(company, 2025, owner, ON, from_last_year=True)
+        new = drafting.start_report(company, 2025, owner, ON, from_last_year=True)
         assert new.contracts_total == last.contracts_total == 20
         assert new.policy_document == "stored-name"
         assert new.traveller_channels == last.traveller_channels
@@ -103,10 +103,10 @@ class TestStart:
 class TestDraft:
     def test_save_keeps_answers_and_moves_the_version(self):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         db.session.commit()
         before = report.version
-        services.save_draft(report, complete_answers(report), owner, before)
+        drafting.save_draft(report, complete_answers(report), owner, before)
         db.session.commit()
         assert report.version > before
         assert report.contracts_with_clause == 15
@@ -114,21 +114,21 @@ class TestDraft:
 
     def test_a_change_to_training_alone_moves_the_version(self):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
-        services.save_draft(report, complete_answers(report), owner, report.version)
+        report = drafting.start_report(company, 2025, owner, ON)
+        drafting.save_draft(report, complete_answers(report), owner, report.version)
         db.session.commit()
         before = report.version
-        services.save_draft(report, complete_answers(report, trained=9), owner, before)
+        drafting.save_draft(report, complete_answers(report, trained=9), owner, before)
         db.session.commit()
         assert report.version == before + 1
 
     def test_a_stale_version_is_a_conflict_and_saves_nothing(self):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
-        services.save_draft(report, complete_answers(report), owner, report.version)
+        report = drafting.start_report(company, 2025, owner, ON)
+        drafting.save_draft(report, complete_answers(report), owner, report.version)
         db.session.commit()
         with pytest.raises(services.ReportConflict, match=f"report {report.id} changed"):
-            services.save_draft(
+            drafting.save_draft(
                 report, replace(complete_answers(report), contracts_total=99), owner, 1
             )
         db.session.rollback()
@@ -146,32 +146,32 @@ class TestDraft:
     )
     def test_rules_on_answers(self, change, field):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         db.session.commit()
         with pytest.raises(
             DomainError,
             match="Choose from the list|whole number from 0|in the future|cannot be more than",
         ) as error:
-            services.save_draft(report, replace(complete_answers(report), **change), owner, 1)
+            drafting.save_draft(report, replace(complete_answers(report), **change), owner, 1)
         assert field in {name for name, _message in error.value.errors}
 
     def test_trained_may_not_exceed_employees(self):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         db.session.commit()
         answers = complete_answers(report, trained=11)
         with pytest.raises(DomainError, match="outnumber"):
-            services.save_draft(report, answers, owner, report.version)
+            drafting.save_draft(report, answers, owner, report.version)
 
     def test_rows_of_another_report_are_refused(self):
         company, owner = member()
         other, other_owner = member()
-        report = services.start_report(company, 2025, owner, ON)
-        foreign = services.start_report(other, 2025, other_owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
+        foreign = drafting.start_report(other, 2025, other_owner, ON)
         db.session.commit()
         answers = complete_answers(foreign)
         with pytest.raises(DomainError, match="out of date"):
-            services.save_draft(report, answers, owner, report.version)
+            drafting.save_draft(report, answers, owner, report.version)
 
     def test_coverage_is_computed(self):
         company, owner = member(countries=("TH",))
@@ -182,14 +182,14 @@ class TestDraft:
 class TestSubmitAndReview:
     def test_missing_answers_are_listed_by_section(self):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         sections = {section for section, _message in services.missing_answers(report)}
         assert sections == set(Section)
 
     def test_an_adopted_policy_needs_its_document(self):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
-        services.save_draft(report, complete_answers(report), owner, report.version)
+        report = drafting.start_report(company, 2025, owner, ON)
+        drafting.save_draft(report, complete_answers(report), owner, report.version)
         assert services.missing_answers(report) == [
             (Section.POLICY, "Upload the policy document (PDF).")
         ]
@@ -211,11 +211,11 @@ class TestSubmitAndReview:
         assert submission.content["training"][0]["trained"] == 8
         assert actions(company)[-1] == AuditAction.REPORT_SUBMITTED
         with pytest.raises(DomainError, match="can no longer be changed"):
-            services.save_draft(report, complete_answers(report), owner, report.version)
+            drafting.save_draft(report, complete_answers(report), owner, report.version)
 
     def test_an_incomplete_report_is_not_submitted(self):
         company, owner = member()
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         with pytest.raises(DomainError, match="Say whether your company has adopted a policy"):
             services.submit_report(report, owner, report.version, ON)
         assert report.state is ReportState.DRAFT and report.submissions == []
@@ -239,7 +239,7 @@ class TestSubmitAndReview:
         assert services.returned_comments(report) == {"training": "Add Cambodia."}
 
         answers = complete_answers(report, trained=10)
-        services.save_draft(report, answers, owner, report.version)
+        drafting.save_draft(report, answers, owner, report.version)
         services.submit_report(report, owner, report.version, AFTER_DUE)
         services.accept_report(report, reviewer, "Thank you.", report.version)
         db.session.commit()
@@ -375,6 +375,6 @@ def test_a_former_member_can_neither_save_nor_submit(stage):
     company.membership.standing = stage
     db.session.commit()
     with pytest.raises(DomainError, match="Only members"):
-        services.save_draft(report, complete_answers(report), owner, report.version)
+        drafting.save_draft(report, complete_answers(report), owner, report.version)
     with pytest.raises(DomainError, match="Only members"):
         services.submit_report(report, owner, report.version, ON)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.reports.helpers import complete_answers, hotel_chain, member
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting
 from tracker.reports.models import Report
 from tracker.reports.training import StaffGroup
 from tracker.reports.training_csv import answers_with, parse, template_csv
@@ -29,7 +29,7 @@ HEADER = (
 @pytest.fixture()
 def report() -> Report:
     company, owner = hotel_chain(PROPERTIES)
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     db.session.commit()
     return report
 
@@ -44,7 +44,7 @@ def problems(parsed) -> dict[int, list[str]]:
 
 def saved(report: Report) -> None:
     """Every row: 10 front-line staff, 8 trained this year (4 + 4 new), 8 current, 2.5 hours."""
-    services.save_draft(report, complete_answers(report), report.updated_by, report.version)
+    drafting.save_draft(report, complete_answers(report), report.updated_by, report.version)
 
 
 class TestTemplate:
@@ -80,7 +80,7 @@ class TestTemplate:
 
     def test_cells_a_spreadsheet_would_run_as_formulas_are_escaped(self):
         company, owner = hotel_chain([("TH", '=HYPERLINK("http://x")', "@Krabi")])
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         line = template_csv(report).splitlines()[1]
         assert line == 'TH,"\'=HYPERLINK(""http://x"")",\'@Krabi,Front-line staff,,,,,,,'
         # ... and the import reads the escaped name back as the property's.
@@ -129,7 +129,7 @@ class TestMatching:
             None,
         )
         # The import then saves through save_draft; the row adds up its groups.
-        services.save_draft(report, answers_with(report, parsed), report.updated_by, report.version)
+        drafting.save_draft(report, answers_with(report, parsed), report.updated_by, report.version)
         krabi_row = rows["Lotus Krabi"]
         assert (krabi_row.employees, krabi_row.trained, krabi_row.current) == (10, 8, 9)
 
@@ -170,7 +170,7 @@ class TestMatching:
 
     def test_a_company_without_properties_has_a_row_per_country(self):
         company, owner = member(countries=("TH", "KH"))
-        report = services.start_report(company, 2025, owner, ON)
+        report = drafting.start_report(company, 2025, owner, ON)
         parsed = parse("Thailand,,,front-line,100,60,,,,60,1\nFR,,,other,5,5,,,,5,\n", report)
         assert parsed.lines[0].row_id is not None and parsed.lines[0].label == "Thailand"
         assert problems(parsed) == {2: ["This report has no row for “France”."]}

@@ -9,7 +9,7 @@ import pytest
 from tests.reports.helpers import complete_answers, member, ready_report
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, inputs
 from tracker.reports.completeness import missing_answers
 from tracker.reports.content import differences, groups_in_words, row_in_words, snapshot
 from tracker.reports.forms import current_label
@@ -24,20 +24,20 @@ FRONT, MANAGERS, OTHER = StaffGroup.FRONT_LINE, StaffGroup.MANAGEMENT, StaffGrou
 def thailand():
     """A member's 2025 draft with one training row (Thailand), complete but for training."""
     company, owner = member(countries=("TH",))
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     db.session.commit()
     return report, owner
 
 
-def with_groups(report, *groups, hours=None) -> services.Answers:
+def with_groups(report, *groups, hours=None) -> inputs.Answers:
     row = report.training[0]
     return replace(
-        complete_answers(report), training=(services.TrainingInput(row.id, groups, hours),)
+        complete_answers(report), training=(inputs.TrainingInput(row.id, groups, hours),)
     )
 
 
 def save(report, owner, *groups, hours=None):
-    services.save_draft(report, with_groups(report, *groups, hours=hours), owner, report.version)
+    drafting.save_draft(report, with_groups(report, *groups, hours=hours), owner, report.version)
     return report.training[0]
 
 
@@ -53,9 +53,9 @@ class TestSaving:
         row = save(
             report,
             owner,
-            services.GroupInput(FRONT, 20, 5, 3, 2, 0, 15),
-            services.GroupInput(MANAGERS, 4, None, None, 1, None, 4),
-            services.GroupInput(OTHER),
+            inputs.GroupInput(FRONT, 20, 5, 3, 2, 0, 15),
+            inputs.GroupInput(MANAGERS, 4, None, None, 1, None, 4),
+            inputs.GroupInput(OTHER),
             hours=1.5,
         )
         assert (row.employees, row.trained, row.current, row.hours) == (24, 11, 19, 1.5)
@@ -68,9 +68,9 @@ class TestSaving:
         errors = errors_of(
             report,
             owner,
-            services.GroupInput(FRONT, 10, 6, 5, current=11),
-            services.GroupInput(MANAGERS, 5, 2, 1, current=2),
-            services.GroupInput(OTHER, -1),
+            inputs.GroupInput(FRONT, 10, 6, 5, current=11),
+            inputs.GroupInput(MANAGERS, 5, 2, 1, current=2),
+            inputs.GroupInput(OTHER, -1),
         )
         assert errors == [
             ("training-0-groups-0-employees", "Trained people cannot outnumber employees."),
@@ -88,16 +88,16 @@ class TestSaving:
     def test_a_group_given_twice_is_refused(self, thailand):
         report, owner = thailand
         with pytest.raises(DomainError, match="out of date"):
-            save(report, owner, services.GroupInput(FRONT, 1), services.GroupInput(FRONT, 2))
+            save(report, owner, inputs.GroupInput(FRONT, 1), inputs.GroupInput(FRONT, 2))
 
     def test_a_row_from_before_staff_groups_keeps_its_totals_until_groups_are_typed(self, thailand):
         report, owner = thailand
         row = report.training[0]
         row.employees, row.trained, row.current = 30, 12, 12  # as the migration left it
-        blank = [services.GroupInput(group) for group in StaffGroup]
+        blank = [inputs.GroupInput(group) for group in StaffGroup]
         save(report, owner, *blank, hours=2.0)
         assert (row.employees, row.current, row.hours, row.groups) == (30, 12, 2.0, [])
-        save(report, owner, services.GroupInput(FRONT, 8, current=5), *blank[1:])
+        save(report, owner, inputs.GroupInput(FRONT, 8, current=5), *blank[1:])
         assert (row.employees, row.trained, row.current) == (8, None, 5)
         assert [group.staff_group for group in row.groups] == [FRONT]  # no empty groups
 
@@ -105,7 +105,7 @@ class TestSaving:
 class TestMissing:
     def test_every_group_with_staff_needs_its_currently_trained(self, thailand):
         report, owner = thailand
-        save(report, owner, services.GroupInput(FRONT, 10, 4), services.GroupInput(OTHER, 3))
+        save(report, owner, inputs.GroupInput(FRONT, 10, 4), inputs.GroupInput(OTHER, 3))
         training = [m for section, m in missing_answers(report) if section is Section.TRAINING]
         assert training == [
             "Thailand, Front-line staff: give the number currently trained.",
@@ -116,15 +116,15 @@ class TestMissing:
         report, owner = thailand
         training = [m for section, m in missing_answers(report) if section is Section.TRAINING]
         assert training == ["Thailand: give the employees of at least one staff group."]
-        save(report, owner, services.GroupInput(FRONT, 10, current=0))
+        save(report, owner, inputs.GroupInput(FRONT, 10, current=0))
         assert not [s for s, _m in missing_answers(report) if s is Section.TRAINING]
 
 
 def test_last_years_staff_and_currently_trained_carry_over_not_this_years_training():
     company, owner = member(joined=date(2023, 5, 1), countries=("TH",))
     last = ready_report(company, owner, 2024, date(2025, 2, 1))
-    save(last, owner, services.GroupInput(FRONT, 10, 4, 4, current=9), hours=3.0)
-    new = services.start_report(company, 2025, owner, ON, from_last_year=True)
+    save(last, owner, inputs.GroupInput(FRONT, 10, 4, 4, current=9), hours=3.0)
+    new = drafting.start_report(company, 2025, owner, ON, from_last_year=True)
     row = new.training[0]
     assert (row.employees, row.current, row.trained, row.hours) == (10, 9, None, 3.0)
     assert row.format is None
@@ -133,7 +133,7 @@ def test_last_years_staff_and_currently_trained_carry_over_not_this_years_traini
 class TestReading:
     def test_the_snapshot_holds_the_groups_and_the_currently_trained(self, thailand):
         report, owner = thailand
-        save(report, owner, services.GroupInput(MANAGERS, 4, 1, current=3))
+        save(report, owner, inputs.GroupInput(MANAGERS, 4, 1, current=3))
         row = snapshot(report)["training"][0]
         assert row["current"] == 3
         assert row["groups"] == [
@@ -220,7 +220,7 @@ def test_the_form_labels_each_count_with_its_row_and_group(client, auth, thailan
 
 def test_the_answers_show_a_line_per_staff_group(client, auth, thailand):
     report, owner = thailand
-    save(report, owner, services.GroupInput(FRONT, 20, 5, 3, current=12), hours=2)
+    save(report, owner, inputs.GroupInput(FRONT, 20, 5, 3, current=12), hours=2)
     db.session.commit()
     auth.login(owner.email)
     page = client.get("/company/reports/2025/print").get_data(as_text=True)

@@ -11,7 +11,7 @@ from tests import multipart
 from tests.reports.helpers import complete_answers, hotel_chain, ready_report
 from tracker.companies.forms import IMPORT_LIMIT
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, services
 from tracker.reports.models import Report, ReportState, TrainingFormat
 
 ON = date(2026, 2, 1)
@@ -41,7 +41,7 @@ def chain(auth):
 @pytest.fixture()
 def report(chain) -> Report:
     company, owner = chain
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     db.session.commit()
     return report
 
@@ -66,7 +66,7 @@ EMPTY = {name: (None,) * 5 for _code, name, _city in PROPERTIES}
 
 
 def test_the_template_lists_the_chains_properties_with_their_values(client, chain, report):
-    services.save_draft(report, complete_answers(report, trained=7), chain[1], report.version)
+    drafting.save_draft(report, complete_answers(report, trained=7), chain[1], report.version)
     db.session.commit()
     response = client.get(TEMPLATE)
     assert response.status_code == 200
@@ -94,7 +94,7 @@ def test_the_template_lists_the_chains_properties_with_their_values(client, chai
 def test_the_template_escapes_cells_a_spreadsheet_would_run(client, auth):
     company, owner = hotel_chain([("TH", "=1+2", "-Krabi")])
     auth.login(owner.email)
-    services.start_report(company, 2025, owner, ON)
+    drafting.start_report(company, 2025, owner, ON)
     db.session.commit()
     lines = client.get(TEMPLATE).get_data().decode("utf-8-sig").splitlines()
     assert lines[1] == "TH,'=1+2,'-Krabi,Front-line staff,,,,,,,"
@@ -125,7 +125,7 @@ def test_pasted_rows_are_previewed_then_saved_on_confirmation(client, chain, rep
 
 
 def test_rows_left_out_of_the_file_keep_their_values(client, chain, report):
-    services.save_draft(report, complete_answers(report), chain[1], report.version)
+    drafting.save_draft(report, complete_answers(report), chain[1], report.version)
     db.session.commit()
     rows = "TH,Lotus Bay,Phuket,other,40,20,,,,20,\n"
     data = {"rows": rows, "version": str(report.version)}
@@ -199,7 +199,7 @@ def test_a_report_changed_between_preview_and_confirmation_is_a_conflict(client,
     page = client.submit(IMPORT, {"rows": GOOD, "version": str(report.version)})
     seen = version_on(page.get_data(as_text=True))
     # A colleague saves the report meanwhile.
-    services.save_draft(report, complete_answers(report, trained=1), chain[1], report.version)
+    drafting.save_draft(report, complete_answers(report, trained=1), chain[1], report.version)
     db.session.commit()
 
     response = client.submit(IMPORT, {"rows": GOOD, "version": seen, "confirm": "1"})
@@ -301,7 +301,7 @@ def test_the_file_of_a_chain_of_2000_properties_is_previewed_and_imported(client
     company, owner = hotel_chain([("TH", name, city) for name, city in names])
     assert len(names) == MAX_PROPERTIES
     auth.login(owner.email)
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     db.session.commit()
     text = "".join(
         f"TH,{name},{city},{group},40,5,5,,,30,2.5\n"

@@ -12,7 +12,7 @@ from tests import multipart
 from tests.fixtures.staff_forms import block, only_summary, textarea
 from tests.reports.helpers import complete_answers, member, ready_report
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, services
 from tracker.reports.models import Report, ReportState, ReportSubmission, Section
 
 ON = date(2026, 2, 1)
@@ -64,7 +64,7 @@ def member_a(auth):
 
 
 def started(company, owner) -> Report:
-    report = services.start_report(company, 2025, owner, ON)
+    report = drafting.start_report(company, 2025, owner, ON)
     db.session.commit()
     return report
 

@@ -10,7 +10,7 @@ from tests.served.conftest import csrf_token
 from tests.served.test_races import in_parallel, signed_in_client, statuses
 from tracker.audit import AuditAction, AuditEntry
 from tracker.extensions import db
-from tracker.reports import services
+from tracker.reports import drafting, services
 from tracker.reports.models import Report, ReportState, ReportSubmission
 
 PARALLEL = 6
@@ -25,7 +25,7 @@ def served(served_app):
 
 def test_parallel_saves_of_one_draft_save_once_and_show_the_rest_the_conflict(served):
     company, owner = member(countries=("TH",))
-    report = services.start_report(company, 2025, owner, services.today())
+    report = drafting.start_report(company, 2025, owner, services.today())
     db.session.commit()
     clients = [signed_in_client(served.url, owner.email) for _ in range(PARALLEL)]
     tokens = [csrf_token(client, "/company/reports/2025") for client in clients]

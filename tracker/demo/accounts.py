@@ -23,9 +23,9 @@ from tracker.demo.criteria import add_demo_evidence
 from tracker.demo.plans import approve_demo_plan, backdate_demo_plan
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.reports import documents, services
+from tracker.reports import documents, drafting, services
+from tracker.reports.inputs import Answers, GroupInput, TrainingInput
 from tracker.reports.models import Report, Section, TravellerChannel
-from tracker.reports.services import Answers, GroupInput, TrainingInput
 from tracker.reports.training import GROUP_COUNTS, StaffGroup
 from tracker.review.services import approve_application
 
@@ -155,8 +155,8 @@ def _give_history(company, owner: User, reviewer: User) -> None:
         entry.created_at = moment
     _back_date_joining_invoice(company, joined, stamps)
 
-    report = services.start_report(company, before.year, owner, today)
-    services.save_draft(report, _answers(report, joined, (48, 10)), owner, report.version)
+    report = drafting.start_report(company, before.year, owner, today)
+    drafting.save_draft(report, _answers(report, joined, (48, 10)), owner, report.version)
     name, size = _policy_document()
     report.policy_document, report.policy_document_name = name, "child-protection-policy.pdf"
     report.policy_document_size = size
@@ -166,7 +166,7 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     comment = "Only 10 of the 35 staff at Riverside Lodge trained: please check the figures."
     services.return_report(report, reviewer, {Section.TRAINING: comment}, "", report.version)
     stamps.stamp(first + timedelta(days=6))
-    services.save_draft(report, _answers(report, joined, (96, 28)), owner, report.version)
+    drafting.save_draft(report, _answers(report, joined, (96, 28)), owner, report.version)
     training_record = ["Andaman Sea Hotels Co., Ltd.", "Code training attendance, all properties"]
     add_demo_evidence(report, owner, _policy_pdf(training_record))
     second = first + timedelta(days=9)
@@ -179,9 +179,9 @@ def _give_history(company, owner: User, reviewer: User) -> None:
     accepted.submitted_at, accepted.decided_at = second, second + timedelta(days=5)
     report.submitted_at, report.updated_at = second, second + timedelta(days=5)
 
-    draft = services.start_report(company, last.year, owner, today, from_last_year=True)
+    draft = drafting.start_report(company, last.year, owner, today, from_last_year=True)
     answers = _answers(draft, joined, (104, None))  # the lodge's figures still to come
-    services.save_draft(draft, answers, owner, draft.version)
+    drafting.save_draft(draft, answers, owner, draft.version)
     draft.created_at = min(_at(last.end + timedelta(days=20)), utcnow())
     if today > last.due:
         extension = services.grant_extension(

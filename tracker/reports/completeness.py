@@ -4,8 +4,12 @@ A criterion the member says does not apply (with its reason) asks nothing more; 
 cases reported are always asked (0 when there were none).
 """
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 
 from tracker.reports.content import row_label
 from tracker.reports.models import Report, Section, TrainingRow, TravellerChannel
@@ -17,38 +21,20 @@ MAX_NAMED = 10  # rows named in the list of what is missing; the rest are counte
 
 def missing_answers(report: Report) -> list[tuple[Section, str]]:
     """What a report still lacks before it can be submitted, section by section."""
-    missing = [
-        item
-        for section, check in _SECTION_CHECKS
-        if not report.is_not_applicable(section)
-        for item in check(report)
+    return [
+        (section, message)
+        for section, check in _RULES
+        if section is Section.CASES or not report.is_not_applicable(section)
+        for message in check(report)
     ]
-    if report.cases_reported is None:
-        missing.append(
-            (Section.CASES, _("Give the number of suspected cases reported (0 if none)."))
-        )
-    elif report.cases_reported > 0 and not report.cases_text:
-        missing.append((Section.CASES, _("Describe the cases you reported and to whom.")))
-    return missing
 
 
-def _missing_policy(report: Report) -> list[tuple[Section, str]]:
-    missing: list[tuple[Section, str]] = []
-    add = missing.append
-    if report.policy_adopted is None:
-        add((Section.POLICY, _("Say whether your company has adopted a policy.")))
-    elif report.policy_adopted and report.policy_adopted_on is None:
-        add((Section.POLICY, _("Give the date the policy was adopted.")))
-    if report.policy_adopted and not report.policy_document:
-        add((Section.POLICY, _("Upload the policy document (PDF).")))
-    if report.policy_adopted and not report.policy_focal_person:
-        add((Section.POLICY, _("Name the focal person for child protection.")))
-    if report.policy_adopted and not report.policy_reporting_procedure:
-        add((Section.POLICY, _("Describe how staff report a suspected case.")))
-    return missing
+def _asks(lacks: Callable[[Report], bool], message: LazyString) -> Callable[[Report], list[str]]:
+    """A rule of one question: `message` while `lacks(report)` holds."""
+    return lambda report: [str(message)] if lacks(report) else []
 
 
-def _missing_training(report: Report) -> list[tuple[Section, str]]:
+def _missing_training(report: Report) -> list[str]:
     """Per row: employees of at least one staff group, and the currently trained of every
     group with employees (blank training counts read as 0). Hundreds of rows (a chain's
     properties) are named up to MAX_NAMED, then counted."""
@@ -58,14 +44,14 @@ def _missing_training(report: Report) -> list[tuple[Section, str]]:
         if gaps and len(missing) >= MAX_NAMED:
             more += 1
         else:
-            missing += [(Section.TRAINING, message) for message in gaps]
+            missing += gaps
     if more:
         message = ngettext(
             "Training answers are missing in %(num)d more row.",
             "Training answers are missing in %(num)d more rows.",
             more,
         )
-        missing.append((Section.TRAINING, message))
+        missing.append(message)
     return missing
 
 
@@ -87,33 +73,86 @@ def training_gaps(row: TrainingRow) -> list[str]:
     ]
 
 
-def _missing_contracts(report: Report) -> list[tuple[Section, str]]:
-    if report.contracts_total is None or report.contracts_with_clause is None:
-        message = _("Give the number of contracts and how many have the clause.")
-        return [(Section.CONTRACTS, message)]
-    return []
+def _adopted_without(name: str) -> Callable[[Report], bool]:
+    """A policy said to be adopted, without `name` given."""
+    return lambda report: bool(report.policy_adopted) and not getattr(report, name)
 
 
-def _missing_travellers(report: Report) -> list[tuple[Section, str]]:
-    if not report.traveller_channels:
-        return [(Section.TRAVELLERS, _("Say how travellers are informed."))]
-    if TravellerChannel.OTHER.value in report.traveller_channels and not report.travellers_text:
-        return [(Section.TRAVELLERS, _("Describe the other ways travellers are informed."))]
-    return []
+def _other_channel_undescribed(report: Report) -> bool:
+    channels = report.traveller_channels or ()
+    return TravellerChannel.OTHER.value in channels and not report.travellers_text
 
 
-def _missing_stakeholders(report: Report) -> list[tuple[Section, str]]:
-    if not (report.stakeholder_organisations or report.stakeholder_activities):
-        message = _("Name the organisations you worked with, or what you did.")
-        return [(Section.STAKEHOLDERS, message)]
-    return []
-
-
-# Criteria 1-5 in the report's order; a section the member says does not apply asks nothing.
-_SECTION_CHECKS = (
-    (Section.POLICY, _missing_policy),
+# Every question of criteria 1-5, in the report's order, then the cases (always asked: 0 when
+# there were none). A section the member says does not apply asks nothing.
+_RULES: tuple[tuple[Section, Callable[[Report], list[str]]], ...] = (
+    (
+        Section.POLICY,
+        _asks(
+            lambda r: r.policy_adopted is None,
+            _l("Say whether your company has adopted a policy."),
+        ),
+    ),
+    (
+        Section.POLICY,
+        _asks(
+            lambda r: bool(r.policy_adopted) and r.policy_adopted_on is None,
+            _l("Give the date the policy was adopted."),
+        ),
+    ),
+    (
+        Section.POLICY,
+        _asks(_adopted_without("policy_document"), _l("Upload the policy document (PDF).")),
+    ),
+    (
+        Section.POLICY,
+        _asks(
+            _adopted_without("policy_focal_person"),
+            _l("Name the focal person for child protection."),
+        ),
+    ),
+    (
+        Section.POLICY,
+        _asks(
+            _adopted_without("policy_reporting_procedure"),
+            _l("Describe how staff report a suspected case."),
+        ),
+    ),
     (Section.TRAINING, _missing_training),
-    (Section.CONTRACTS, _missing_contracts),
-    (Section.TRAVELLERS, _missing_travellers),
-    (Section.STAKEHOLDERS, _missing_stakeholders),
+    (
+        Section.CONTRACTS,
+        _asks(
+            lambda r: r.contracts_total is None or r.contracts_with_clause is None,
+            _l("Give the number of contracts and how many have the clause."),
+        ),
+    ),
+    (
+        Section.TRAVELLERS,
+        _asks(lambda r: not r.traveller_channels, _l("Say how travellers are informed.")),
+    ),
+    (
+        Section.TRAVELLERS,
+        _asks(_other_channel_undescribed, _l("Describe the other ways travellers are informed.")),
+    ),
+    (
+        Section.STAKEHOLDERS,
+        _asks(
+            lambda r: not (r.stakeholder_organisations or r.stakeholder_activities),
+            _l("Name the organisations you worked with, or what you did."),
+        ),
+    ),
+    (
+        Section.CASES,
+        _asks(
+            lambda r: r.cases_reported is None,
+            _l("Give the number of suspected cases reported (0 if none)."),
+        ),
+    ),
+    (
+        Section.CASES,
+        _asks(
+            lambda r: (r.cases_reported or 0) > 0 and not r.cases_text,
+            _l("Describe the cases you reported and to whom."),
+        ),
+    ),
 )

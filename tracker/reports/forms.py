@@ -20,13 +20,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.formutils import BaseForm, BaseSubForm, check_version, select_choices
 from tracker.numbers import LocaleFloatField, LocaleIntegerField
+from tracker.reports.inputs import MAX_COUNT, MAX_HOURS
 from tracker.reports.models import (
     NOT_APPLICABLE_SECTIONS,
     Section,
     TravellerChannel,
     not_applicable_field,
 )
-from tracker.reports.services import MAX_COUNT, MAX_HOURS
 from tracker.reports.training import StaffGroup, validity_first_year
 
 TEXT_LIMIT = 4000

@@ -26,7 +26,7 @@ from tracker.companies.naming import folded
 from tracker.companies.services import MAX_PROPERTIES
 from tracker.countries import country_name
 from tracker.csv_export import escaped_cell
-from tracker.reports import services
+from tracker.reports import drafting, inputs
 from tracker.reports.content import (
     formats_in_words,
     group_trained,
@@ -113,9 +113,9 @@ class TrainingLine:
             "hours": _words(self.hours),
         }
 
-    def as_input(self) -> services.GroupInput:
+    def as_input(self) -> inputs.GroupInput:
         assert self.staff_group is not None
-        return services.GroupInput(self.staff_group, **self.counts)
+        return inputs.GroupInput(self.staff_group, **self.counts)
 
 
 @dataclass
@@ -219,7 +219,7 @@ def parse(text: str, report: Report) -> ParsedTraining:
             max=MAX_LINES,
         )
         return ParsedTraining([], [message], untouched)
-    by_key = {row_key(_as_dict(row)): row for row in services.load_training(report)}
+    by_key = {row_key(_as_dict(row)): row for row in drafting.load_training(report)}
     groups = _group_names()
     lines = [_line(number, cells, by_key, groups) for number, cells in found]
     _check_together(lines)
@@ -251,7 +251,7 @@ def _check_together(lines: list[TrainingLine]) -> None:
             )
 
 
-def answers_with(report: Report, parsed: ParsedTraining) -> services.Answers:
+def answers_with(report: Report, parsed: ParsedTraining) -> inputs.Answers:
     """The report's answers as they are, with the file's training figures: what `save_draft`
     saves. Rows the file does not mention, and groups of a row it does not give, keep their
     values; a row's hours are those its lines give (blank on every line: none)."""
@@ -261,7 +261,7 @@ def answers_with(report: Report, parsed: ParsedTraining) -> services.Answers:
             by_row.setdefault(line.row_id, []).append(line)
     training = []
     for row in report.training:
-        kept = services.training_input_of(row)
+        kept = drafting.training_input_of(row)
         lines = by_row.get(row.id)
         if lines is None:
             training.append(kept)
@@ -271,8 +271,8 @@ def answers_with(report: Report, parsed: ParsedTraining) -> services.Answers:
         ordered = tuple(groups[g] for g in STAFF_GROUPS if g in groups)
         given_hours = [line.hours for line in lines if line.hours is not None]
         hours = given_hours[0] if given_hours else None
-        training.append(services.TrainingInput(row.id, ordered, hours))
-    return services.answers_of(report, training=tuple(training))
+        training.append(inputs.TrainingInput(row.id, ordered, hours))
+    return inputs.answers_of(report, training=tuple(training))
 
 
 def _lines(text: str) -> list[tuple[int, list[str]]]:
@@ -331,8 +331,8 @@ def _line(number: int, cells: list[str], rows: dict, groups: dict) -> TrainingLi
         for place, name in enumerate(GROUP_COUNTS)
     }
     if len(line.errors) == problems and line.staff_group is not None:
-        # The rules of `services.save_draft`, which checks them again on saving.
-        line.errors += [message for _f, message in services.group_errors(line.as_input(), "")]
+        # The rules of `drafting.save_draft`, which checks them again on saving.
+        line.errors += [message for _f, message in inputs.group_errors(line.as_input(), "")]
     line.hours = _hours(values[len(COLUMNS) - 1], line)
     if row is not None and line.staff_group is not None:
         before = next((g for g in row.groups if g.staff_group is line.staff_group), None)
@@ -381,7 +381,7 @@ def _count(cell: str, line: TrainingLine, name: str) -> int | None:
         number = numbers.parse_cell_whole(cell)
     except ValueError:
         number = None
-    if number is None or not 0 <= number <= services.MAX_COUNT:
+    if number is None or not 0 <= number <= inputs.MAX_COUNT:
         line.errors.append(str(COUNT_MESSAGES[name]))
         return None
     return number
@@ -394,7 +394,7 @@ def _hours(cell: str, line: TrainingLine) -> float | None:
         hours = numbers.parse_cell_number(cell)
     except ValueError:
         hours = None
-    if hours is None or not 0 <= hours <= services.MAX_HOURS:
+    if hours is None or not 0 <= hours <= inputs.MAX_HOURS:
         line.errors.append(_("Give hours per person as a number from 0 to 1,000."))
         return None
     return float(hours)

@@ -3,7 +3,7 @@
 The company downloads its rows as a CSV template, fills them in a spreadsheet and imports the
 file: a preview lists every row's new values (and each line's problems) before anything is
 saved. Confirming parses the posted text again, never trusting the preview page, and saves
-through `services.save_draft`, so the report's rules and version check are the form's: a file
+through `drafting.save_draft`, so the report's rules and version check are the form's: a file
 with any problem, or a report a colleague changed since the preview, saves nothing.
 """
 
@@ -20,7 +20,7 @@ from tracker.auth.permissions import company_user_required
 from tracker.companies.forms import ImportForm
 from tracker.domain import DomainError
 from tracker.extensions import db
-from tracker.reports import services, training_csv
+from tracker.reports import drafting, services, training_csv
 from tracker.reports.forms import check_report_version
 from tracker.reports.models import Report
 from tracker.reports.views import own_report_or_404
@@ -115,7 +115,7 @@ def import_training(year: int):
 def confirm(report: Report, form: TrainingImportForm, parsed: training_csv.ParsedTraining):
     try:
         answers = training_csv.answers_with(report, parsed)
-        services.save_draft(report, answers, current_user, form.seen_version)
+        drafting.save_draft(report, answers, current_user, form.seen_version)
         db.session.commit()
     except (services.ReportConflict, StaleDataError):
         # A colleague saved the report after the preview: show the file against their version.

@@ -21,7 +21,15 @@ from tracker.auth.forms import EmptyForm
 from tracker.auth.permissions import company_user_required, own_company_or_404
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
-from tracker.reports import documents, notifications, pending_files, policy_upload, services
+from tracker.reports import (
+    documents,
+    drafting,
+    inputs,
+    notifications,
+    pending_files,
+    policy_upload,
+    services,
+)
 from tracker.reports.content import DATE_FIELDS, differences, snapshot
 from tracker.reports.evidence import is_removable
 from tracker.reports.forms import (
@@ -84,7 +92,7 @@ def start(year: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.start_report(
+        drafting.start_report(
             company,
             year,
             current_user,
@@ -127,15 +135,15 @@ def edit(year: int):
 
 def checked_answers(
     form: ReportForm, report: Report
-) -> tuple[services.Answers | None, list[tuple[str | None, str]]]:
-    """The answers read from the form once, and the service's rules (`services.answer_errors`)
+) -> tuple[inputs.Answers | None, list[tuple[str | None, str]]]:
+    """The answers read from the form once, and the service's rules (`inputs.answer_errors`)
     over them, fields refused included; on a refused field its own message says enough."""
     refused = frozenset(refused_fields(form))
     try:
         answers = answers_from(form, report)
     except DomainError as error:
         return None, list(error.errors)
-    errors = services.answer_errors(report, answers, refused)
+    errors = inputs.answer_errors(report, answers, refused)
     return answers, [(name, message) for name, message in errors if name not in refused]
 
 
@@ -151,7 +159,7 @@ def refused_fields(form) -> Iterator[str]:
 
 def form_data(report: Report) -> dict:
     """The report's answers as the form's data (the radio as yes/no, rows with their ids)."""
-    data = {name: getattr(report, name) for name in services.ANSWER_COLUMNS}
+    data = {name: getattr(report, name) for name in inputs.ANSWER_COLUMNS}
     for section in NOT_APPLICABLE_SECTIONS:
         data[f"{section.value}_na"] = report.is_not_applicable(section)
     data["policy_adopted"] = {True: "yes", False: "no", None: None}[report.policy_adopted]
@@ -181,11 +189,11 @@ def is_inline(report: Report) -> bool:
 
 
 def save(
-    report: Report, form: ReportForm, received: policy_upload.Received, answers: services.Answers
+    report: Report, form: ReportForm, received: policy_upload.Received, answers: inputs.Answers
 ):
     new = replaced = None
     try:
-        services.save_draft(report, answers, current_user, form.seen_version)
+        drafting.save_draft(report, answers, current_user, form.seen_version)
         # Written only once everything else is accepted; kept as pending if the save fails.
         file = policy_upload.to_attach(received)
         new = file if received.new is not None else None
@@ -219,7 +227,7 @@ def save(
 document_folder = documents.folder
 
 
-def answers_from(form: ReportForm, report: Report) -> services.Answers:
+def answers_from(form: ReportForm, report: Report) -> inputs.Answers:
     """The answers the form holds; a report with too many rows for the form keeps its own."""
     training = [] if is_inline(report) else [kept(row) for row in report.training]
     for entry in form.training.entries if is_inline(report) else ():
@@ -227,14 +235,14 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
         if not (row.row_id.data or "").isdigit():
             raise DomainError.on(None, _("The training rows on this page are out of date."))
         groups = tuple(
-            services.GroupInput(
+            inputs.GroupInput(
                 entry.form.staff_group, **{name: entry.form[name].data for name in GROUP_COUNTS}
             )
             for entry in row.groups.entries
         )
-        training.append(services.TrainingInput(int(row.row_id.data), groups, row.hours.data))
+        training.append(inputs.TrainingInput(int(row.row_id.data), groups, row.hours.data))
     adopted = {"yes": True, "no": False}.get(form.policy_adopted.data)
-    return services.Answers(
+    return inputs.Answers(
         policy_adopted=adopted,
         policy_adopted_on=form.policy_adopted_on.data if adopted else None,
         policy_focal_person=_text(form.policy_focal_person.data),
@@ -260,7 +268,7 @@ def answers_from(form: ReportForm, report: Report) -> services.Answers:
     )
 
 
-kept = services.training_input_of
+kept = drafting.training_input_of
 
 
 def _text(value: str | None) -> str | None:
@@ -329,7 +337,7 @@ def answers_from_form_safely(form: ReportForm, report: Report) -> dict:
         answers = answers_from(form, report)
     except DomainError:
         return {}
-    typed = {name: getattr(answers, name) for name in services.ANSWER_COLUMNS}
+    typed = {name: getattr(answers, name) for name in inputs.ANSWER_COLUMNS}
     for section in NOT_APPLICABLE_SECTIONS:  # a reason counts only with its box ticked
         if section not in answers.not_applicable:
             typed[not_applicable_field(section)] = None
