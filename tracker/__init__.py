@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.publication_views import bp as publication_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.dashboard.views import bp as dashboard_bp
     from tracker.directory.certificate_views import bp as certificates_bp
     from tracker.directory.check_views import bp as supplier_check_bp
     from tracker.directory.country_views import bp as countries_bp
@@ -162,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         two_factor_bp,
         companies_bp,
+        dashboard_bp,
         properties_bp,
         publication_bp,
         membership_bp,
