@@ -7,7 +7,7 @@ import pytest
 from tests.factories import CompanyFactory
 from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, top_member
-from tracker.companies.models import ApplicationStatus, Stage
+from tracker.companies.enums import ApplicationStatus, Stage
 from tracker.companies.naming import folded
 from tracker.directory import matching, supplier_check
 from tracker.directory.check_input import Supplier, from_csv, from_text

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.reports.helpers import complete_answers, hotel_chain, member, ready_report
 from tracker.audit import AuditAction, AuditEntry
-from tracker.companies.models import Stage, Standing
+from tracker.companies.enums import Stage, Standing
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.reports import services

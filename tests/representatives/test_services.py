@@ -8,7 +8,8 @@ from tests.factories import CompanyFactory, UserFactory, representative, staff
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Decision, RepresentativePermission, Role
 from tracker.companies import queries
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.decisions import may_decide, permission_table
 from tracker.domain import DomainError
 from tracker.extensions import db

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from tests.factories import CompanyFactory, representative
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Decision, Representative
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.decisions import permission_table
 from tracker.extensions import db
 

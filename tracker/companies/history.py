@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from tracker import audit
 from tracker.audit import AuditEntry
 from tracker.companies.changes import Change, described
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.plans.services import plan_approved
 
 STEPS = (

@@ -16,7 +16,8 @@ from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Decision, Role, User
 from tracker.companies import queries
-from tracker.companies.models import ApplicationStatus, Company, Membership, Stage, Standing
+from tracker.companies.enums import ApplicationStatus, Stage, Standing
+from tracker.companies.models import Company, Membership
 from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db

@@ -12,6 +12,7 @@ from tracker.billing import services as billing
 from tracker.companies import change_requests, drafts, properties, services
 from tracker.companies import colleagues as colleague_services
 from tracker.companies.criteria import criteria, current_version
+from tracker.companies.enums import CompanyType, RevenueBand
 from tracker.companies.forms import (
     FULL_OPERATIONS,
     MAX_OPERATIONS,
@@ -19,7 +20,6 @@ from tracker.companies.forms import (
     ProfileForm,
     sign_form_for,
 )
-from tracker.companies.models import CompanyType, RevenueBand
 from tracker.companies.properties import INLINE_OPERATIONS
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db

@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.models import Decision, User
-from tracker.companies.models import Company, Membership, Stage, Standing
+from tracker.companies.enums import Stage, Standing
+from tracker.companies.models import Company, Membership
 from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db

@@ -15,7 +15,8 @@ from sqlalchemy.orm import selectinload
 from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.models import Decision, User
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.decisions import may_decide
 from tracker.domain import DomainError
 from tracker.extensions import db

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.countries import country_choices
 from tracker.formutils import BaseForm, select_choices
 
