@@ -16,7 +16,7 @@ def company(**flags):
 
 
 @pytest.mark.parametrize(
-    ("flags", "plan_approved", "invoices_open", "is_owner", "expected"),
+    ("flags", "approved_plan", "invoices_open", "is_owner", "expected"),
     [
         ({"awaits_review": True}, False, False, True, "review"),
         ({"is_sent_back": True}, False, False, True, "sent_back"),
@@ -30,7 +30,7 @@ def company(**flags):
     ],
 )
 def test_each_company_is_shown_its_next_step(
-    flags, plan_approved, invoices_open, is_owner, expected
+    flags, approved_plan, invoices_open, is_owner, expected
 ):
     user = SimpleNamespace(is_owner=is_owner)
-    assert where_you_are(company(**flags), user, plan_approved, invoices_open) == expected
+    assert where_you_are(company(**flags), user, approved_plan, invoices_open) == expected

@@ -63,7 +63,7 @@ def steps_for(user, at: str | None = None) -> list[Step]:
     ]
 
 
-def where_you_are(company, user, plan_approved: bool, invoices_open: bool) -> str:
+def where_you_are(company, user, has_approved_plan: bool, invoices_open: bool) -> str:
     """What the dashboard's "Where you are" card says next: "review", "sent_back" (the card
     says nothing: "Needs your attention" does), "plan", "pay", "sign", "owner_signs",
     "member", "suspended" or "left"."""
@@ -72,15 +72,15 @@ def where_you_are(company, user, plan_approved: bool, invoices_open: bool) -> st
     if company.is_sent_back:
         return "sent_back"
     if company.may_sign:
-        return next_for_approved(user, plan_approved, invoices_open)
+        return next_for_approved(user, has_approved_plan, invoices_open)
     if company.is_member:
         return "member"
     return "suspended" if company.is_suspended else "left"
 
 
-def next_for_approved(user, plan_approved: bool, invoices_open: bool) -> str:
+def next_for_approved(user, has_approved_plan: bool, invoices_open: bool) -> str:
     """An approved company's next step: its plan, then the joining invoice, then the owner signs."""
-    if not plan_approved:
+    if not has_approved_plan:
         return "plan"
     if invoices_open:
         return "pay"

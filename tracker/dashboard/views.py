@@ -23,7 +23,7 @@ def index():
     company = current_user.company
     if company is None:
         return render_template("dashboard/start.html", form=EmptyForm())
-    plan_approved = plan_services.plan_approved(company)
+    approved_plan = plan_services.plan_approved(company)
     open_invoices = billing.open_invoices_of(company)
     return render_template(
         "dashboard/index.html",
@@ -34,7 +34,7 @@ def index():
         signature=company.latest_signature,
         criteria_version=current_version(),
         plan=plan_services.plan_for(company),
-        where=journey.where_you_are(company, current_user, plan_approved, bool(open_invoices)),
+        where=journey.where_you_are(company, current_user, approved_plan, bool(open_invoices)),
         open_invoices=open_invoices,
         renewal_year=billing.renewal_year(company, billing.today()),
         membership_current=billing.membership_current(company, billing.today()),
