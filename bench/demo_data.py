@@ -19,7 +19,7 @@ from served import empty_app  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from tracker import demo  # noqa: E402
-from tracker.companies.models import Operation  # noqa: E402
+from tracker.companies.operations import Operation  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 
 

@@ -25,15 +25,9 @@ from sqlalchemy import func, select  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from tracker.auth.models import Role, User  # noqa: E402
-from tracker.companies.models import (  # noqa: E402
-    ApplicationStatus,
-    Company,
-    CompanyType,
-    Membership,
-    Operation,
-    RevenueBand,
-    Standing,
-)
+from tracker.companies.enums import ApplicationStatus, CompanyType, RevenueBand, Standing  # noqa: E402
+from tracker.companies.models import Company, Membership  # noqa: E402
+from tracker.companies.operations import Operation  # noqa: E402
 from tracker.countries import country_choices  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.reports import (

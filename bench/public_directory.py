@@ -105,7 +105,9 @@ def choose(app) -> dict:
     from sqlalchemy import func, select
 
     from tracker.companies import naming
-    from tracker.companies.models import Company, Membership, Operation, Stage
+    from tracker.companies.enums import Stage
+    from tracker.companies.models import Company, Membership
+    from tracker.companies.operations import Operation
     from tracker.extensions import db
 
     listed = Company.stored_stage == Stage.ACTIVE

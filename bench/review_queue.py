@@ -64,7 +64,7 @@ def heaviest_company(app) -> int:
     """The company with the most operations: the heaviest review page."""
     from sqlalchemy import func, select
 
-    from tracker.companies.models import Operation
+    from tracker.companies.operations import Operation
     from tracker.extensions import db
 
     with app.app_context():

@@ -9,16 +9,9 @@ from factory.alchemy import SQLAlchemyModelFactory
 from tracker.auth.models import Representative, RepresentativeCountry, Role, User
 from tracker.billing.models import DEFAULT_FEES, Invoice, InvoiceKind, InvoiceState, PaymentMethod
 from tracker.billing.services import next_number
-from tracker.companies.models import (
-    ApplicationStatus,
-    Company,
-    CompanyType,
-    Membership,
-    Operation,
-    RevenueBand,
-    Stage,
-    Standing,
-)
+from tracker.companies.enums import ApplicationStatus, CompanyType, RevenueBand, Stage, Standing
+from tracker.companies.models import Company, Membership
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 
 PASSWORD = "correct horse battery"

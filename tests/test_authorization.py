@@ -16,17 +16,11 @@ from tracker.auth.models import Invitation, OwnershipOffer, Role, StaffInvitatio
 from tracker.auth.services import reset_token_payload
 from tracker.billing.models import FeeBand, Invoice, InvoiceKind
 from tracker.billing.services import joining_invoice as joining_invoice_of
+from tracker.companies.applications import ChangeRequest, ChangeRequestStatus
 from tracker.companies.change_requests import open_request
-from tracker.companies.models import (
-    ApplicationStatus,
-    ChangeRequest,
-    ChangeRequestStatus,
-    Company,
-    Membership,
-    RevenueBand,
-    Signature,
-    Stage,
-)
+from tracker.companies.enums import ApplicationStatus, RevenueBand, Stage
+from tracker.companies.models import Company, Membership
+from tracker.companies.signatures import Signature
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
 from tracker.reports import documents

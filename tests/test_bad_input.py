@@ -12,7 +12,9 @@ from tests.fixtures.state import db_state
 from tracker.auth.invitations import issue_token
 from tracker.auth.models import Invitation, User
 from tracker.auth.services import reset_token_payload
-from tracker.companies.models import ApplicationStatus, Company, Operation
+from tracker.companies.enums import ApplicationStatus
+from tracker.companies.models import Company
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 from tracker.tokens import make_token, new_link_token
 

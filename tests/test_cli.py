@@ -8,15 +8,10 @@ from sqlalchemy import func, select
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
 from tracker.auth.services import authenticate, find_user
-from tracker.companies.models import (
-    ApplicationStatus,
-    Company,
-    CompanyType,
-    Membership,
-    Operation,
-    Signature,
-    Standing,
-)
+from tracker.companies.enums import ApplicationStatus, CompanyType, Standing
+from tracker.companies.models import Company, Membership
+from tracker.companies.operations import Operation
+from tracker.companies.signatures import Signature
 from tracker.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState

@@ -4,7 +4,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from tracker.audit import AuditEntry
-from tracker.companies.models import ApplicationStatus, Company
+from tracker.companies.enums import ApplicationStatus
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.review import services as review_services
 

@@ -9,7 +9,7 @@ from tests.factories import CompanyFactory, owner_of
 from tests.plans.helpers import form_fields
 from tracker.audit import AuditEntry
 from tracker.auth.models import Representative
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.plans.models import Plan
 

@@ -26,15 +26,10 @@ from tracker import audit
 from tracker.auth.models import Invitation
 from tracker.billing import services as billing
 from tracker.billing.models import Discount, DiscountKind, Invoice, InvoiceState
-from tracker.companies.models import (
-    ApplicationStatus,
-    ChangeRequest,
-    ChangeRequestStatus,
-    Company,
-    CompanyType,
-    Operation,
-    Stage,
-)
+from tracker.companies.applications import ChangeRequest, ChangeRequestStatus
+from tracker.companies.enums import ApplicationStatus, CompanyType, Stage
+from tracker.companies.models import Company
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 from tracker.plans import services as plan_services
 from tracker.plans.models import Plan, PlanState

@@ -8,7 +8,8 @@ from tests.plans.helpers import form_fields
 from tracker.audit import AuditEntry
 from tracker.auth.services import find_user
 from tracker.billing.models import Invoice
-from tracker.companies.models import ApplicationStatus, Company
+from tracker.companies.enums import ApplicationStatus
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.plans import services as plan_services
 

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from tests.conftest import free_port
 from tests.factories import CompanyFactory, UserFactory, owner_of, staff
 from tracker.auth.models import Role, User
-from tracker.companies.models import ApplicationStatus, Company
+from tracker.companies.enums import ApplicationStatus
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.outbox import (

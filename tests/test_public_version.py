@@ -7,7 +7,8 @@ import pytest
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.fixtures.rendering import renders
 from tests.reports.helpers import complete_answers, member, ready_report
-from tracker.companies.models import Operation, RevenueBand, Stage
+from tracker.companies.enums import RevenueBand, Stage
+from tracker.companies.operations import Operation
 from tracker.data_versions import PUBLIC, STAFF, read
 from tracker.extensions import db
 from tracker.membership.services import suspend_membership

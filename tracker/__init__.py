@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.companies.properties_views import bp as properties_bp
     from tracker.companies.publication_views import bp as publication_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.dashboard.views import bp as dashboard_bp
     from tracker.directory.countries.views import bp as countries_bp
     from tracker.directory.open_data.views import bp as open_data_bp
     from tracker.directory.profiles.certificate_views import bp as certificates_bp
@@ -162,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         two_factor_bp,
         companies_bp,
+        dashboard_bp,
         properties_bp,
         publication_bp,
         membership_bp,

@@ -6,7 +6,7 @@ import pytest
 
 from tests.directory.test_signatories import members  # noqa: F401 (a fixture)
 from tests.factories import CompanyFactory
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.membership import services as membership_services
 

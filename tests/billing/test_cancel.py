@@ -9,7 +9,7 @@ from tests.factories import owner_of
 from tracker.audit import AuditEntry
 from tracker.billing import services
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceState
-from tracker.companies.models import RevenueBand
+from tracker.companies.enums import RevenueBand
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.outbox import OutboxMessage

@@ -9,7 +9,7 @@ from tests.factories import CompanyFactory, joining_invoice, owner_of
 from tests.test_bad_input import assert_field_error
 from tracker.audit import AuditEntry
 from tracker.billing.models import Discount, FeeBand
-from tracker.companies.models import RevenueBand, Stage
+from tracker.companies.enums import RevenueBand, Stage
 from tracker.extensions import db
 
 CONTROL = "Remove the invisible control characters from this text."

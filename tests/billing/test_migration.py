@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.factories import CompanyFactory
 from tracker.billing.models import FeeBand, Invoice, InvoiceCounter
-from tracker.companies.models import ApplicationStatus, RevenueBand, Stage
+from tracker.companies.enums import ApplicationStatus, RevenueBand, Stage
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
 

@@ -10,7 +10,8 @@ from tests.factories import CompanyFactory, joining_invoice, owner_of
 from tracker.audit import AuditEntry
 from tracker.billing import renewals, season, services
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceState, RenewalNotice
-from tracker.companies.models import Company, Membership, RevenueBand, Stage
+from tracker.companies.enums import RevenueBand, Stage
+from tracker.companies.models import Company, Membership
 from tracker.extensions import db
 from tracker.outbox import OutboxMessage
 

@@ -22,7 +22,7 @@ from tracker.billing.models import (
     PaymentMethod,
 )
 from tracker.companies.criteria import criteria
-from tracker.companies.models import ApplicationStatus, RevenueBand
+from tracker.companies.enums import ApplicationStatus, RevenueBand
 from tracker.companies.services import SignatureInput, sign_code
 from tracker.domain import DomainError
 from tracker.extensions import db

@@ -14,7 +14,8 @@ from tracker.billing.standing import (
     membership_paid_for_clause,
     payment_overdue_clause,
 )
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
 
 ON = date(2026, 6, 15)

@@ -17,7 +17,7 @@ from tracker.billing.models import (
     InvoiceState,
 )
 from tracker.billing.services import renewal_year, today
-from tracker.companies.models import ApplicationStatus, RevenueBand, Stage
+from tracker.companies.enums import ApplicationStatus, RevenueBand, Stage
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
 

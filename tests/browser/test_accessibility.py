@@ -13,7 +13,8 @@ from tests.reports.helpers import complete_answers, member, ready_report
 from tests.reports.pdfs import pdf_bytes
 from tracker.billing import services as billing_services
 from tracker.companies import change_requests
-from tracker.companies.models import ApplicationStatus, CompanyType, Operation, Stage
+from tracker.companies.enums import ApplicationStatus, CompanyType, Stage
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 from tracker.plans import services as plan_services
 from tracker.plans.models import Plan, PlanState

@@ -11,7 +11,7 @@ from tests.browser.conftest import import_or_skip
 from tests.browser.test_phone_width import LONG_LEGAL_NAME, LONG_NAME
 from tests.browser.test_security import CSP_VIOLATION
 from tests.factories import CompanyFactory, owner_of
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 
 pytestmark = pytest.mark.browser

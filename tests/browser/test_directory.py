@@ -10,7 +10,7 @@ import pytest
 from tests.browser.conftest import import_or_skip
 from tests.factories import CompanyFactory
 from tests.reports.helpers import member
-from tracker.companies.models import CompanyType, Stage
+from tracker.companies.enums import CompanyType, Stage
 
 pytestmark = pytest.mark.browser
 sync_api = import_or_skip("playwright.sync_api")

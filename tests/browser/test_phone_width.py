@@ -21,7 +21,9 @@ from tracker.auth.services import reset_token_payload
 from tracker.billing import services as billing_services
 from tracker.companies import colleagues, drafts
 from tracker.companies import services as company_services
-from tracker.companies.models import ApplicationStatus, Company, CompanyType, Operation, Stage
+from tracker.companies.enums import ApplicationStatus, CompanyType, Stage
+from tracker.companies.models import Company
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 from tracker.membership import services as membership_services
 from tracker.plans import services as plan_services

@@ -6,7 +6,7 @@ import pytest
 from tests.browser.conftest import deliver_queued, import_or_skip
 from tests.factories import CompanyFactory, owner_of, representative, staff
 from tracker.auth.models import Role
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 
 pytestmark = pytest.mark.browser

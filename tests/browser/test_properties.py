@@ -7,7 +7,8 @@ import pytest
 
 from tests.browser.conftest import import_or_skip
 from tests.factories import CompanyFactory, owner_of
-from tracker.companies.models import CompanyType, Operation
+from tracker.companies.enums import CompanyType
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 
 pytestmark = pytest.mark.browser

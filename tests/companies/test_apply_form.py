@@ -9,8 +9,9 @@ from tests.factories import UserFactory
 from tests.fixtures.state import db_state
 from tests.test_bad_input import APPLICATION, assert_field_error, page, typed_value
 from tracker.auth.forms import LoginForm
+from tracker.companies.applications import ApplicationDraft
 from tracker.companies.forms import CompanyForm
-from tracker.companies.models import ApplicationDraft, Company
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.formutils import with_scheme
 

@@ -10,7 +10,8 @@ from tests.factories import CompanyFactory, UserFactory, owner_of, staff
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role
 from tracker.companies import change_requests, services
-from tracker.companies.models import ChangeRequestStatus, CompanyType, Stage
+from tracker.companies.applications import ChangeRequestStatus
+from tracker.companies.enums import CompanyType, Stage
 from tracker.companies.services import OperationInput
 from tracker.domain import DomainError
 from tracker.extensions import db

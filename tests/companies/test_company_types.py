@@ -4,7 +4,7 @@ volunteering organisations and corporate travel buyers among them, wherever type
 import pytest
 
 from tests.reports.helpers import member
-from tracker.companies.models import CompanyType
+from tracker.companies.enums import CompanyType
 
 NEW_TYPES = {
     "airport": ("Airport", "Aéroport", "Aeropuerto"),

@@ -14,7 +14,9 @@ from tracker.audit import AuditAction, AuditEntry
 from tracker.companies import criteria_notices, queries
 from tracker.companies.criteria import changes
 from tracker.companies.criteria_notices import NOTICE, REMINDER, queue_notices
-from tracker.companies.models import Company, CriteriaNotice, Stage, Standing
+from tracker.companies.enums import Stage, Standing
+from tracker.companies.models import Company
+from tracker.companies.signatures import CriteriaNotice
 from tracker.extensions import db
 from tracker.outbox import OutboxMessage
 

@@ -15,7 +15,8 @@ from tracker.audit import AuditEntry
 from tracker.auth.models import Role
 from tracker.companies import services
 from tracker.companies.criteria import CRITERIA_VERSIONS, criteria, current_version
-from tracker.companies.models import Signature, Stage, Standing
+from tracker.companies.enums import Stage, Standing
+from tracker.companies.signatures import Signature
 from tracker.domain import DomainError
 from tracker.extensions import db
 

@@ -12,7 +12,8 @@ from tests.fixtures.applications import return_for_changes
 from tests.plans.helpers import submitted_plan
 from tests.reports.helpers import member, ready_report
 from tracker.companies import change_requests
-from tracker.companies.models import ChangeRequest, ChangeRequestStatus, Stage
+from tracker.companies.applications import ChangeRequest, ChangeRequestStatus
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.plans import services as plan_services
 from tracker.reports import drafting, services

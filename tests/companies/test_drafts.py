@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from tests.companies.test_services import DETAILS
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tracker.companies import drafts, services
-from tracker.companies.models import ApplicationDraft
+from tracker.companies.applications import ApplicationDraft
 from tracker.domain import DomainError
 from tracker.extensions import db
 

@@ -8,8 +8,8 @@ from tests.companies.test_services import DETAILS
 from tracker import audit
 from tracker.audit import AuditAction, AuditEntry
 from tracker.companies import services
+from tracker.companies.enums import CompanyType
 from tracker.companies.history import company_history
-from tracker.companies.models import CompanyType
 from tracker.companies.services import OperationInput
 from tracker.extensions import db
 from tracker.review.services import return_application

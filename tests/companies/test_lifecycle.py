@@ -7,8 +7,9 @@ from tests.factories import CompanyFactory, UserFactory, owner_of, staff
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role
 from tracker.companies import lifecycle
+from tracker.companies.enums import Stage
 from tracker.companies.lifecycle import TRANSITIONS, Party
-from tracker.companies.models import Company, Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 

@@ -7,15 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.factories import CompanyFactory
-from tracker.companies.models import (
-    Company,
-    CompanyType,
-    Membership,
-    Operation,
-    RevenueBand,
-    Stage,
-    Standing,
-)
+from tracker.companies.enums import CompanyType, RevenueBand, Stage, Standing
+from tracker.companies.models import Company, Membership
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from tests.factories import CompanyFactory, owner_of
 from tracker.audit import AuditEntry
 from tracker.companies.change_requests import open_request
-from tracker.companies.models import CompanyType, Operation, Stage
+from tracker.companies.enums import CompanyType, Stage
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 
 

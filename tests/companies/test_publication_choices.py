@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tracker.audit import AuditEntry
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.companies.publication_choices import PublicationChoices, choose_publication
 from tracker.domain import DomainError
 from tracker.extensions import db

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from tests.factories import CompanyFactory, UserFactory, staff
 from tracker.auth.models import Role
 from tracker.companies import queries
+from tracker.companies.enums import Stage
 from tracker.companies.lifecycle import Party, is_party
-from tracker.companies.models import Company, Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
 
 

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from tests.factories import CompanyFactory, owner_of
 from tracker.audit import AuditEntry
-from tracker.companies.models import ApplicationStatus, Company
+from tracker.companies.enums import ApplicationStatus
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.review.services import reject_application
 

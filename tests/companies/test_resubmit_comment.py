@@ -7,7 +7,7 @@ import pytest
 
 from tests.fixtures.applications import resubmit, return_for_changes
 from tests.test_html import vnu  # noqa: F401 (the HTML checker fixture)
-from tracker.companies.models import ApplicationStatus
+from tracker.companies.enums import ApplicationStatus
 from tracker.extensions import db
 from tracker.review import services as review_services
 

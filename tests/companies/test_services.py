@@ -12,15 +12,10 @@ from tracker import audit
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
 from tracker.companies import services
-from tracker.companies.models import (
-    ApplicationStatus,
-    Company,
-    CompanyType,
-    RevenueBand,
-    Signature,
-    Stage,
-)
+from tracker.companies.enums import ApplicationStatus, CompanyType, RevenueBand, Stage
+from tracker.companies.models import Company
 from tracker.companies.services import CompanyDetails, OperationInput, SignatureInput
+from tracker.companies.signatures import Signature
 from tracker.domain import DomainError
 from tracker.extensions import db
 

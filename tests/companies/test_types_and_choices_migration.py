@@ -6,7 +6,9 @@ from sqlalchemy import select, text
 
 from tests.companies.test_criteria_versions import signed
 from tests.reports.helpers import member
-from tracker.companies.models import Company, CompanyType, Signature
+from tracker.companies.enums import CompanyType
+from tracker.companies.models import Company
+from tracker.companies.signatures import Signature
 from tracker.extensions import db
 
 BEFORE = "c4a91e7d2b58"  # the revision before company types and publication choices

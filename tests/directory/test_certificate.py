@@ -9,7 +9,7 @@ import zxingcpp  # a QR decoder (test extra): a wheel with the decoder inside
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.reports.helpers import member
 from tracker.companies import services as company_services
-from tracker.companies.models import ApplicationStatus, Stage
+from tracker.companies.enums import ApplicationStatus, Stage
 from tracker.extensions import db
 from tracker.membership import services as membership_services
 

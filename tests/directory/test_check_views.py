@@ -12,7 +12,7 @@ from schemathesis import GenerationMode
 
 from tests.factories import CompanyFactory
 from tests.fixtures.sql import sql_statements
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.directory.supplier_check.views import OPENAPI_PATHS
 from tracker.extensions import db
 

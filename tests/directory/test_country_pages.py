@@ -12,7 +12,8 @@ from tests.factories import CompanyFactory
 from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member as reporting_member
 from tests.reports.helpers import ready_report
-from tracker.companies.models import CompanyType, Operation, Stage
+from tracker.companies.enums import CompanyType, Stage
+from tracker.companies.operations import Operation
 from tracker.directory.countries import worldmap
 from tracker.directory.countries.figures import CountryCount, members_by_country
 from tracker.extensions import cache, db

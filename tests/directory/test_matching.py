@@ -7,7 +7,7 @@ import pytest
 from tests.factories import CompanyFactory
 from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, top_member
-from tracker.companies.models import ApplicationStatus, Stage
+from tracker.companies.enums import ApplicationStatus, Stage
 from tracker.companies.naming import folded
 from tracker.directory.supplier_check import checking, matching
 from tracker.directory.supplier_check.checking import CheckStanding, Label, check_suppliers

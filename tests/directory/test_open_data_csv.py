@@ -11,7 +11,7 @@ import pytest
 from tests.factories import CompanyFactory, owner_of
 from tests.reports.helpers import member
 from tracker import csv_export
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.directory.open_data import views
 from tracker.extensions import db
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.reports.helpers import accepted_report, complete_answers, member, ready_report
 from tracker.companies.criteria import EXPLANATIONS, criteria
-from tracker.companies.models import Standing
+from tracker.companies.enums import Standing
 from tracker.extensions import db
 from tracker.reports import drafting, services
 

@@ -8,7 +8,9 @@ import pytest
 
 from tests.directory.test_signatories import members, names_on  # noqa: F401 (a fixture)
 from tests.reports.helpers import hotel_chain
-from tracker.companies.models import Company, Operation, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
+from tracker.companies.operations import Operation
 from tracker.directory.search import listing
 from tracker.extensions import db
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.reports.helpers import member
-from tracker.companies.models import CompanyType
+from tracker.companies.enums import CompanyType
 from tracker.directory.open_data import views
 from tracker.urls import public_url
 

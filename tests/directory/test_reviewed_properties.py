@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from tests.factories import CompanyFactory, owner_of
 from tracker.audit import AuditAction, AuditEntry
-from tracker.companies.models import CompanyType, Operation, Stage
+from tracker.companies.enums import CompanyType, Stage
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 
 HOSTILE = "Call 555-0100 for girls"  # text no reviewer would let through

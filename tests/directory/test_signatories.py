@@ -11,7 +11,8 @@ from tests.fixtures.rendering import renders
 from tests.fixtures.sql import sql_statements
 from tests.reports.helpers import member, ready_report, top_member
 from tracker import data_versions
-from tracker.companies.models import CompanySlug, CompanyType, Stage
+from tracker.companies.enums import CompanyType, Stage
+from tracker.companies.models import CompanySlug
 from tracker.directory.search.listing import Sort
 from tracker.extensions import cache, db
 from tracker.membership import services as membership_services

@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import CompanyFactory
 from tests.reports.helpers import member, top_member
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.directory.verify.verification import normalised
 from tracker.extensions import db
 

@@ -6,7 +6,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from tests.factories import CompanyFactory, owner_of
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.languages.selection import LANGUAGE_COOKIE
 

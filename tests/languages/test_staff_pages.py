@@ -16,7 +16,7 @@ from tests.reports.helpers import member as report_member
 from tests.reports.helpers import ready_report
 from tracker.auth.models import Role
 from tracker.billing.models import Invoice
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.languages.selection import LANGUAGE_COOKIE
 from tracker.plans import services as plan_services

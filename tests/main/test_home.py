@@ -7,7 +7,8 @@ import pytest
 
 from tests.factories import CompanyFactory, owner_of
 from tests.fixtures.sql import sql_statements
-from tracker.companies.models import Operation, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 from tracker.main.figures import home_figures
 from tracker.reports.models import Report, ReportState, TrainingRow

@@ -4,8 +4,8 @@ import pytest
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tracker.companies.criteria import criteria
+from tracker.companies.enums import Stage
 from tracker.companies.journey import steps_for
-from tracker.companies.models import Stage
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
 

@@ -7,7 +7,8 @@ from tests.factories import CompanyFactory, UserFactory, owner_of, staff
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role
 from tracker.companies import queries
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.membership import services

@@ -6,7 +6,8 @@ import pytest
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tracker.audit import AuditEntry
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
 
 

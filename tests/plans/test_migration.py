@@ -4,7 +4,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from tests.factories import CompanyFactory
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.plans import services
 from tracker.plans.models import LEGACY_NOTE, Plan, PlanState

@@ -9,7 +9,8 @@ from tests.factories import CompanyFactory, owner_of, staff
 from tests.plans.helpers import complete_input, due, submitted_plan
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

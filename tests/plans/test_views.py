@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.plans.helpers import complete_input, form_fields, submitted_plan
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.plans import services
 from tracker.plans.models import Plan, PlanState

@@ -3,7 +3,8 @@
 from datetime import UTC, date, datetime
 
 from tests.factories import CompanyFactory, owner_of
-from tracker.companies.models import CompanyType, Operation, Stage
+from tracker.companies.enums import CompanyType, Stage
+from tracker.companies.operations import Operation
 from tracker.extensions import db
 from tracker.reports import drafting, inputs, services
 from tracker.reports.models import Report, TravellerChannel

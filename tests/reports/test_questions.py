@@ -7,7 +7,7 @@ import pytest
 from wtforms import FieldList, HiddenField
 
 from tests.factories import CompanyFactory, owner_of
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.reports import questions
 from tracker.reports.forms import ReportForm, TrainingGroupForm, TrainingRowForm
 from tracker.reports.models import Section

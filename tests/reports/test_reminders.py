@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.factories import staff
 from tests.reports.helpers import member
 from tracker.auth.models import Role
-from tracker.companies.models import Standing
+from tracker.companies.enums import Standing
 from tracker.extensions import db
 from tracker.outbox import OutboxMessage
 from tracker.reports import reminders

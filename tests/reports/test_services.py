@@ -9,11 +9,11 @@ from sqlalchemy import select
 from tests.factories import CompanyFactory, UserFactory, owner_of
 from tests.reports.helpers import complete_answers, hotel_chain, member, ready_report
 from tracker.audit import AuditAction, AuditEntry
-from tracker.companies.history import company_history
-from tracker.companies.models import Stage, Standing
+from tracker.companies.enums import Stage, Standing
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.reports import drafting, services
+from tracker.reports.history import company_history
 from tracker.reports.models import ReportState, ReviewOutcome, Section
 
 ON = date(2026, 2, 1)  # the 2025 report is due on 31 March 2026

@@ -6,7 +6,8 @@ import pytest
 
 from tests.factories import CompanyFactory
 from tests.reports.helpers import member, ready_report
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.reports import services
 from tracker.reports.models import Report, ReportExtension, ReportState

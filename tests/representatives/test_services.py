@@ -9,7 +9,8 @@ from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.decisions import may_decide, permission_table
 from tracker.auth.models import Decision, RepresentativePermission, Role
 from tracker.companies import queries
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.reports.models import Report, ReportState

@@ -6,7 +6,7 @@ from tests.factories import CompanyFactory, representative
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.decisions import permission_table
 from tracker.auth.models import Decision, Representative
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 
 

@@ -4,7 +4,9 @@ import pytest
 
 from tests.factories import CompanyFactory, owner_of
 from tracker.companies import change_requests
-from tracker.companies.models import ChangeRequest, ChangeRequestStatus, Company, Stage
+from tracker.companies.applications import ChangeRequest, ChangeRequestStatus
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.countries import country_name
 from tracker.extensions import db
 

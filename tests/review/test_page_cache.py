@@ -10,7 +10,7 @@ from tests.fixtures.applications import return_for_changes
 from tests.fixtures.sql import sql_statements
 from tracker.auth.models import RepresentativeCountry, Role
 from tracker.companies import services
-from tracker.companies.models import Stage, Standing
+from tracker.companies.enums import Stage, Standing
 from tracker.extensions import db
 from tracker.page_cache import data_version
 

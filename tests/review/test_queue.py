@@ -14,7 +14,7 @@ from tests.fixtures.applications import resubmit, return_for_changes
 from tests.fixtures.sql import sql_statements
 from tests.test_html import vnu  # noqa: F401 (the HTML checker fixture)
 from tracker.auth.models import Role
-from tracker.companies.models import ApplicationStatus, Stage
+from tracker.companies.enums import ApplicationStatus, Stage
 from tracker.extensions import db
 from tracker.review import services as review_services
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from tests.factories import CompanyFactory, UserFactory, staff
 from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
-from tracker.companies.models import ApplicationStatus, Company, Stage
+from tracker.companies.enums import ApplicationStatus, Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.review import services

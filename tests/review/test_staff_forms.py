@@ -7,7 +7,7 @@ from tests.factories import CompanyFactory, owner_of
 from tests.fixtures.staff_forms import block, only_summary, position, textarea
 from tests.plans.helpers import submitted_plan
 from tests.reports.helpers import member
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 from tracker.membership import services as membership
 

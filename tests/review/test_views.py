@@ -15,7 +15,8 @@ from tests.fixtures.two_factor import login
 from tracker.audit import AuditEntry
 from tracker.auth.models import User
 from tracker.companies import services as company_services
-from tracker.companies.models import ApplicationStatus, Company, CompanyType
+from tracker.companies.enums import ApplicationStatus, CompanyType
+from tracker.companies.models import Company
 from tracker.extensions import db
 
 # name: (path segment, form data, resulting status, e-mail subject)

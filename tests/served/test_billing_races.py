@@ -14,7 +14,7 @@ from tests.served.test_races import in_parallel, signed_in_client, statuses
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role
 from tracker.billing.models import Invoice, InvoiceState
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.extensions import db
 
 

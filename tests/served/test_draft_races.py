@@ -8,7 +8,8 @@ from sqlalchemy import select
 from tests.factories import UserFactory
 from tests.served.conftest import csrf_token
 from tests.served.test_races import APPLICATION, count, in_parallel, signed_in_client, statuses
-from tracker.companies.models import ApplicationDraft, Company
+from tracker.companies.applications import ApplicationDraft
+from tracker.companies.models import Company
 from tracker.extensions import db
 
 PARALLEL = 6

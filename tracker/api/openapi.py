@@ -8,7 +8,7 @@ operation, with generated (and hostile) parameters.
 import pycountry
 from flask import current_app
 
-from tracker.companies.models import CompanyType
+from tracker.companies.enums import CompanyType
 from tracker.directory.search.filters import MAX_PAGE
 from tracker.directory.search.listing import MAX_QUERY, PAGE_SIZES, PublicStanding, Sort
 from tracker.urls import public_url

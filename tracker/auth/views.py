@@ -81,7 +81,7 @@ def sign_in(user: User, remember: bool = False) -> None:
 
 
 def home_for(user: User) -> str:
-    return url_for("review.queue") if user.is_staff else url_for("companies.dashboard")
+    return url_for("review.queue") if user.is_staff else url_for("dashboard.index")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -287,5 +287,5 @@ def accept_invitation(token: str):
             ),
             "success",
         )
-        return redirect(url_for("companies.dashboard"))
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

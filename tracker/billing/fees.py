@@ -20,7 +20,7 @@ from tracker.billing.models import (
     DiscountKind,
     FeeBand,
 )
-from tracker.companies.models import RevenueBand
+from tracker.companies.enums import RevenueBand
 from tracker.domain import DomainError
 from tracker.extensions import db
 

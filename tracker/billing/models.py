@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.companies.models import Company, RevenueBand
+from tracker.companies.enums import RevenueBand
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
 

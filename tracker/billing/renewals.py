@@ -25,7 +25,8 @@ from tracker import audit
 from tracker.audit import AuditAction
 from tracker.billing import emails, season, services
 from tracker.billing.models import InvoiceKind, RenewalNotice
-from tracker.companies.models import Company, Membership, Standing
+from tracker.companies.enums import Standing
+from tracker.companies.models import Company, Membership
 from tracker.domain import DomainError
 from tracker.extensions import db
 

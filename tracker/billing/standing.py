@@ -10,7 +10,8 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
 
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceState
-from tracker.companies.models import Company, Membership, Standing
+from tracker.companies.enums import Standing
+from tracker.companies.models import Company, Membership
 from tracker.extensions import db
 
 # The invoices that pay for a membership year: the joining fee (the first year) or a renewal.

@@ -18,14 +18,10 @@ from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.models import User
 from tracker.companies import services
+from tracker.companies.applications import ChangeRequest, ChangeRequestStatus
+from tracker.companies.enums import CompanyType, RevenueBand
 from tracker.companies.lifecycle import Party, is_party
-from tracker.companies.models import (
-    ChangeRequest,
-    ChangeRequestStatus,
-    Company,
-    CompanyType,
-    RevenueBand,
-)
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.companies.models import CompanyType, RevenueBand
+from tracker.companies.enums import CompanyType, RevenueBand
 from tracker.countries import country_name
 
 

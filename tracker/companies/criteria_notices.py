@@ -33,7 +33,9 @@ from tracker.audit import AuditAction
 from tracker.auth.models import User
 from tracker.companies import queries
 from tracker.companies.criteria import changes, current_version
-from tracker.companies.models import Company, CriteriaNotice, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
+from tracker.companies.signatures import CriteriaNotice
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.outbox import queue_email

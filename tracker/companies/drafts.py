@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
-from tracker.companies.models import ApplicationDraft
+from tracker.companies.applications import ApplicationDraft
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

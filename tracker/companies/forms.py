@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from tracker.companies.criteria import criteria
-from tracker.companies.models import CompanyType, RevenueBand
+from tracker.companies.enums import CompanyType, RevenueBand
 from tracker.companies.properties import decoded
 from tracker.countries import country_choices
 from tracker.formutils import (

@@ -9,9 +9,9 @@ from sqlalchemy.orm import selectinload
 from tracker import audit
 from tracker.audit import AuditEntry
 from tracker.companies.changes import Change, described
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
-from tracker.reports.models import ReportState
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,12 @@ def status_label(value: str | None, states: type = Stage) -> str | None:
         return value.replace("_", " ").capitalize()
 
 
-def describe(entry: AuditEntry) -> HistoryItem:
-    # A report's entries name its year, and their states are the report's, not the company's.
-    states = ReportState if entry.action.startswith("report.") else Stage
+def describe(entry: AuditEntry, other_states: dict[str, type]) -> HistoryItem:
+    # Another feature's entries (a report's) move its own states, not the company's; an entry
+    # about one year (a report's) names it.
+    states = next(
+        (enum for prefix, enum in other_states.items() if entry.action.startswith(prefix)), Stage
+    )
     title = entry.title
     if "year" in entry.details:
         title = _("%(title)s (%(year)s)", title=title, year=entry.details["year"])
@@ -51,6 +54,10 @@ def describe(entry: AuditEntry) -> HistoryItem:
     )
 
 
-def company_history(company: Company) -> list[HistoryItem]:
+def company_history(
+    company: Company, other_states: dict[str, type] | None = None
+) -> list[HistoryItem]:
+    """`other_states` maps an action prefix ("report.") to the enum whose labels word the
+    statuses of those entries; the features that own them pass it (reports/history.py)."""
     query = audit.company_history(company.id).options(selectinload(AuditEntry.actor))
-    return [describe(entry) for entry in db.session.scalars(query)]
+    return [describe(entry, other_states or {}) for entry in db.session.scalars(query)]

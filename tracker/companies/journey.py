@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.plans.services import plan_approved
 
 STEPS = (
@@ -61,3 +61,27 @@ def steps_for(user, at: str | None = None) -> list[Step]:
         Step(key, label, "done" if i < done_before else "current" if i == at else "todo")
         for i, (key, label) in enumerate(STEPS)
     ]
+
+
+def where_you_are(company, user, has_approved_plan: bool, invoices_open: bool) -> str:
+    """What the dashboard's "Where you are" card says next: "review", "sent_back" (the card
+    says nothing: "Needs your attention" does), "plan", "pay", "sign", "owner_signs",
+    "member", "suspended" or "left"."""
+    if company.awaits_review:
+        return "review"
+    if company.is_sent_back:
+        return "sent_back"
+    if company.may_sign:
+        return next_for_approved(user, has_approved_plan, invoices_open)
+    if company.is_member:
+        return "member"
+    return "suspended" if company.is_suspended else "left"
+
+
+def next_for_approved(user, has_approved_plan: bool, invoices_open: bool) -> str:
+    """An approved company's next step: its plan, then the joining invoice, then the owner signs."""
+    if not has_approved_plan:
+        return "plan"
+    if invoices_open:
+        return "pay"
+    return "sign" if user.is_owner else "owner_signs"

@@ -17,7 +17,8 @@ from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, Role, User
 from tracker.companies import queries
-from tracker.companies.models import ApplicationStatus, Company, Membership, Stage, Standing
+from tracker.companies.enums import ApplicationStatus, Stage, Standing
+from tracker.companies.models import Company, Membership
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

@@ -1,147 +1,25 @@
-"""Companies, where they operate, and their signatures of The Code."""
+"""Companies, their memberships of The Code, and the addresses their profiles had."""
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    event,
-    true,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, event, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.companies import naming
 from tracker.companies.criteria import current_version
-from tracker.companies.publication import publishes_suspended
+from tracker.companies.enums import (
+    ApplicationStatus,
+    CompanyType,
+    RevenueBand,
+    Stage,
+    Standing,
+    listed_stages,
+)
+from tracker.companies.operations import Operation
+from tracker.companies.signatures import Signature
 from tracker.data_versions import PUBLIC, STAFF, bump
 from tracker.extensions import db
-from tracker.models_base import LabelledEnum, UTCDateTime, enum_column_type, utcnow
-
-
-class CompanyType(LabelledEnum):
-    HOTEL = "hotel"
-    HOTEL_CHAIN = "hotel_chain"
-    TOUR_OPERATOR = "tour_operator"
-    AIRLINE = "airline"
-    TRAVEL_AGENCY = "travel_agency"
-    TRANSPORT = "transport"
-    TOURISM_ASSOCIATION = "tourism_association"
-    AIRPORT = "airport"
-    CRUISE_LINE = "cruise_line"
-    ONLINE_PLATFORM = "online_platform"
-    VOLUNTEERING_ORGANISATION = "volunteering_organisation"
-    CORPORATE_TRAVEL_BUYER = "corporate_travel_buyer"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {
-            "hotel": _l("Hotel"),
-            "hotel_chain": _l("Hotel chain"),
-            "tour_operator": _l("Tour operator"),
-            "airline": _l("Airline"),
-            "travel_agency": _l("Travel agency"),
-            "transport": _l("Transport"),
-            "tourism_association": _l("Tourism association"),
-            "airport": _l("Airport"),
-            "cruise_line": _l("Cruise line"),
-            "online_platform": _l("Online travel or ICT platform"),
-            "volunteering_organisation": _l("Volunteering organisation"),
-            "corporate_travel_buyer": _l("Corporate travel buyer"),
-            "other": _l("Other"),
-        }[self.value]
-
-    @property
-    def has_properties(self) -> bool:
-        """Hotels list each property (name and city) as an operation."""
-        return self in (CompanyType.HOTEL, CompanyType.HOTEL_CHAIN)
-
-
-class RevenueBand(LabelledEnum):
-    """Annual revenue bands in euros; each has its annual fee in the fee table (billing)."""
-
-    UP_TO_500K = "up_to_500k"
-    UP_TO_2_5M = "500k_to_2_5m"
-    UP_TO_50M = "2_5m_to_50m"
-    ABOVE_50M = "above_50m"
-
-    @property
-    def label(self) -> str:
-        return {
-            "up_to_500k": _l("Up to €500,000"),
-            "500k_to_2_5m": _l("€500,000 to €2.5 million"),
-            "2_5m_to_50m": _l("€2.5 million to €50 million"),
-            "above_50m": _l("Above €50 million"),
-        }[self.value]
-
-
-class ApplicationStatus(LabelledEnum):
-    """The application's review workflow; what follows approval is the membership's standing."""
-
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    REJECTED = "rejected"
-    APPROVED = "approved"
-
-
-class Standing(LabelledEnum):
-    """A membership's standing. Reports add due and overdue later, derived, never stored."""
-
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    WITHDRAWN = "withdrawn"
-    EXPELLED = "expelled"
-
-
-class Stage(LabelledEnum):
-    """Where a company stands, application and membership together: what badges show."""
-
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    REJECTED = "rejected"
-    APPROVED = "approved"
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    WITHDRAWN = "withdrawn"
-    EXPELLED = "expelled"
-
-    @property
-    def label(self) -> str:
-        return {
-            "submitted": _l("Application under review"),
-            "returned": _l("Changes requested"),
-            "rejected": _l("Application rejected"),
-            "approved": _l("Approved, awaiting signature"),
-            "active": _l("Member"),
-            "suspended": _l("Membership suspended"),
-            "withdrawn": _l("Withdrawn"),
-            "expelled": _l("Expelled"),
-        }[self.value]
-
-    @property
-    def tone(self) -> str:
-        """The badge colour family: info, warning, danger, success or neutral."""
-        return {
-            "submitted": "info",
-            "returned": "warning",
-            "rejected": "danger",
-            "approved": "info",
-            "active": "success",
-            "suspended": "danger",
-            "withdrawn": "neutral",
-            "expelled": "danger",
-        }[self.value]
-
-
-def listed_stages() -> tuple[Stage, ...]:
-    """The stages the public list shows (tracker/companies/publication.py sets the rule)."""
-    return (Stage.ACTIVE, Stage.SUSPENDED) if publishes_suspended() else (Stage.ACTIVE,)
+from tracker.models_base import UTCDateTime, enum_column_type, utcnow
 
 
 class Company(db.Model):
@@ -203,14 +81,14 @@ class Company(db.Model):
         ForeignKey("representatives.id"), index=True
     )
 
-    operations: Mapped[list["Operation"]] = relationship(
+    operations: Mapped[list[Operation]] = relationship(
         back_populates="company",
         cascade="all, delete-orphan",
         order_by="(Operation.country_code, Operation.id)",
     )
     users: Mapped[list["User"]] = relationship(back_populates="company")  # noqa: F821
     representative: Mapped["Representative | None"] = relationship()  # noqa: F821
-    signatures: Mapped[list["Signature"]] = relationship(
+    signatures: Mapped[list[Signature]] = relationship(
         back_populates="company", order_by="(Signature.signed_at, Signature.id)"
     )
     # Joined: nearly every page that shows a company shows its stage.
@@ -278,7 +156,7 @@ class Company(db.Model):
         return self.stage is Stage.APPROVED
 
     @property
-    def latest_signature(self) -> "Signature | None":
+    def latest_signature(self) -> Signature | None:
         return self.signatures[-1] if self.signatures else None
 
     @property
@@ -386,149 +264,3 @@ class CompanySlug(db.Model):
         ForeignKey("companies.id", ondelete="CASCADE"), index=True
     )
     retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ChangeRequestStatus(LabelledEnum):
-    PENDING = "pending"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return {
-            "pending": _l("Change awaiting review"),
-            "returned": _l("Change returned for corrections"),
-            "approved": _l("Change approved"),
-            "withdrawn": _l("Change withdrawn"),
-        }[self.value]
-
-
-class ChangeRequest(db.Model):
-    """Changes an approved company asked for to reviewed details; they apply once approved.
-
-    At most one is open (pending or returned) per company: editing again amends it.
-    """
-
-    __tablename__ = "change_requests"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[ChangeRequestStatus] = mapped_column(
-        enum_column_type(ChangeRequestStatus, "change_request_status"), index=True
-    )
-    # The proposed values, as the edit form gives them: field name -> value; "operations" ->
-    # [[country, property, city], ...] when the countries of operation change.
-    proposed: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    comment: Mapped[str | None] = mapped_column(String(4000))
-
-    company: Mapped[Company] = relationship()
-    requested_by: Mapped["User"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (ChangeRequestStatus.PENDING, ChangeRequestStatus.RETURNED)
-
-    @property
-    def awaits_review(self) -> bool:
-        return self.status is ChangeRequestStatus.PENDING
-
-    @property
-    def is_returned(self) -> bool:
-        """ECPAT asked for corrections: the company corrects it and sends it again."""
-        return self.status is ChangeRequestStatus.RETURNED
-
-
-class Operation(db.Model):
-    """A country where a company has a property or sells trips; hotels name the property."""
-
-    __tablename__ = "operations"
-    __table_args__ = (
-        CheckConstraint("length(country_code) = 2", name="country_code"),
-        Index("ix_operations_country_company", "country_code", "company_id"),
-        Index("ix_operations_country_city", "country_code", "city"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(
-        ForeignKey("companies.id", ondelete="CASCADE"), index=True
-    )
-    country_code: Mapped[str] = mapped_column(String(2))
-    property_name: Mapped[str | None] = mapped_column(String(200))
-    city: Mapped[str | None] = mapped_column(String(120))
-    # Whether staff saw the row's text: rows a member adds once approved (properties change at
-    # once, unlike countries) wait for staff before the public sees their name and city.
-    reviewed: Mapped[bool] = mapped_column(default=True, server_default=true())
-
-    company: Mapped[Company] = relationship(back_populates="operations")
-
-    @property
-    def is_public(self) -> bool:
-        """Whether the public sees the row's text (SQL twin: `queries.public_operation`):
-        staff have seen it, and the member lists its properties."""
-        return self.reviewed and self.company.publish_properties is not False
-
-    @property
-    def public_property_name(self) -> str | None:
-        return self.property_name if self.is_public else None
-
-    @property
-    def public_city(self) -> str | None:
-        return self.city if self.is_public else None
-
-
-class Signature(db.Model):
-    """An authorised signatory's acceptance of one version of the six criteria."""
-
-    __tablename__ = "signatures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    signatory_name: Mapped[str] = mapped_column(String(120))
-    signatory_title: Mapped[str] = mapped_column(String(120))
-    criteria_version: Mapped[str] = mapped_column(String(16))
-    accepted_criteria: Mapped[list[int]] = mapped_column(JSON)
-    authority_confirmed: Mapped[bool] = mapped_column(default=False)
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    company: Mapped[Company] = relationship(back_populates="signatures")
-    user: Mapped["User"] = relationship()  # noqa: F821
-
-
-class CriteriaNotice(db.Model):
-    """The e-mail asking a member to sign a new version of the criteria, and its one reminder.
-
-    One row per member and version: the unique key makes a second notice impossible however
-    often (or however many copies of) `flask criteria notify` runs, and `reminded_at` is set
-    by an update that only one run can win.
-    """
-
-    __tablename__ = "criteria_notices"
-    __table_args__ = (
-        UniqueConstraint("company_id", "criteria_version", name="uq_criteria_notices_version"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
-    criteria_version: Mapped[str] = mapped_column(String(16))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class ApplicationDraft(db.Model):
-    """An application a user saved unfinished, as the form's values: one per user, removed
-    when the user applies (or the account goes)."""
-
-    __tablename__ = "application_drafts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Unique: two parallel saves cannot make two drafts (drafts.save_draft overwrites).
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    data: Mapped[dict] = mapped_column(JSON)
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

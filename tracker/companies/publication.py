@@ -2,7 +2,7 @@
 keeps suspended members, and whether it says that a member's annual report is overdue.
 
 Each member's own choices (its properties, its legal name) are columns of `Company`; the stages
-listed follow from these rules in `tracker.companies.models.listed_stages`.
+listed follow from these rules in `tracker.companies.enums.listed_stages`.
 """
 
 from flask import current_app

@@ -53,5 +53,5 @@ def update():
             db.session.commit()
             message = _("Your choices are saved.") if changed else _("Nothing changed.")
             flash(message, "success")
-            return redirect(url_for("companies.dashboard"))
+            return redirect(url_for("dashboard.index"))
     return render_template("companies/publication.html", form=form, company=company), 400

@@ -11,18 +11,12 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, select, true
 
 from tracker.auth.models import RepresentativeCountry, Role, User
+from tracker.companies.applications import ChangeRequest, ChangeRequestStatus
 from tracker.companies.criteria import current_version
-from tracker.companies.models import (
-    ChangeRequest,
-    ChangeRequestStatus,
-    Company,
-    Membership,
-    Operation,
-    Signature,
-    Stage,
-    Standing,
-    listed_stages,
-)
+from tracker.companies.enums import Stage, Standing, listed_stages
+from tracker.companies.models import Company, Membership
+from tracker.companies.operations import Operation
+from tracker.companies.signatures import Signature
 
 
 def operating_in(countries: Iterable[str] | Select) -> ColumnElement[bool]:

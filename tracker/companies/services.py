@@ -12,15 +12,11 @@ from tracker.auth.models import Invitation, Role, User
 from tracker.billing import services as billing
 from tracker.companies import drafts
 from tracker.companies.criteria import criteria, current_version
+from tracker.companies.enums import CompanyType, RevenueBand, Stage
 from tracker.companies.lifecycle import Party, is_party, membership_number, transition
-from tracker.companies.models import (
-    Company,
-    CompanyType,
-    Operation,
-    RevenueBand,
-    Signature,
-    Stage,
-)
+from tracker.companies.models import Company
+from tracker.companies.operations import Operation
+from tracker.companies.signatures import Signature
 from tracker.countries import is_country_code
 from tracker.domain import DomainError
 from tracker.extensions import db

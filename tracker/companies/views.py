@@ -1,4 +1,4 @@
-"""The company's own pages: dashboard, application, profile, signing, colleagues."""
+"""The company's own pages: application, profile, signing, colleagues."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -13,6 +13,7 @@ from tracker.billing import services as billing
 from tracker.companies import change_requests, drafts, properties, services
 from tracker.companies import colleagues as colleague_services
 from tracker.companies.criteria import criteria, current_version
+from tracker.companies.enums import CompanyType, RevenueBand
 from tracker.companies.forms import (
     FULL_OPERATIONS,
     MAX_OPERATIONS,
@@ -20,16 +21,11 @@ from tracker.companies.forms import (
     ProfileForm,
     sign_form_for,
 )
-from tracker.companies.history import company_history
-from tracker.companies.models import CompanyType, RevenueBand
 from tracker.companies.properties import INLINE_OPERATIONS
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.mail_limits import limit_mail_per_address, recipient_allowed
 from tracker.outbox import queue_email
-from tracker.plans import services as plan_services
-from tracker.reports import next_step
-from tracker.reports import services as report_services
 from tracker.urls import public_url
 from tracker.write_limits import limit_company_writes
 
@@ -82,52 +78,15 @@ def edit_rows(form: CompanyForm) -> bool:
     return False
 
 
-@bp.get("/")
-@company_user_required
-def dashboard():
-    company = current_user.company
-    if company is None:
-        return render_template("companies/start.html", form=EmptyForm())
-    return render_template(
-        "companies/dashboard.html",
-        company=company,
-        change_request=change_requests.open_request(company),
-        decision=services.latest_decision(company),
-        history=company_history(company),
-        signature=company.latest_signature,
-        criteria_version=current_version(),
-        plan=plan_services.plan_for(company),
-        plan_approved=plan_services.plan_approved(company),
-        open_invoices=billing.open_invoices_of(company),
-        renewal_year=billing.renewal_year(company, billing.today()),
-        membership_current=billing.membership_current(company, billing.today()),
-        today=billing.today(),
-        **reporting_context(company),
-    )
-
-
-def reporting_context(company) -> dict:
-    """The dashboard's reporting parts: standing, next report, returned reports, questions."""
-    on = report_services.today()
-    standing = report_services.standing_for(company, on)
-    return {
-        "standing": standing,
-        "reports": report_services.reports_of(company) if company.has_membership else [],
-        "next_report": next_step.next_step_of(company, standing, on),
-        "returned_reports": next_step.returned_reports(company),
-        "questions_open": next_step.may_read_questions(company),
-    }
-
-
 @bp.route("/apply", methods=["GET", "POST"])
 @company_user_required
 @limit_company_writes
 def apply():
     if current_user.company is not None:
-        return redirect(url_for("companies.dashboard"))
+        return redirect(url_for("dashboard.index"))
     if not current_user.email_confirmed:
         flash(_("Confirm your e-mail address first: follow the link we sent you."), "error")
-        return redirect(url_for("companies.dashboard"))
+        return redirect(url_for("dashboard.index"))
     draft = drafts.draft_of(current_user) if request.method == "GET" else None
     form = CompanyForm() if request.method == "POST" else CompanyForm(data=start_values(draft))
     if "save_draft" in request.form:
@@ -139,12 +98,12 @@ def apply():
             db.session.rollback()  # drop the company this request made
             if current_user.company is not None:  # a parallel request applied first
                 flash(str(error), "info")
-                return redirect(url_for("companies.dashboard"))
+                return redirect(url_for("dashboard.index"))
             populate_errors(form, error)
         else:
             db.session.commit()
             flash(_("Thank you. Your application is submitted; we will review it soon."), "success")
-            return redirect(url_for("companies.dashboard"))
+            return redirect(url_for("dashboard.index"))
     return render_template(
         "companies/form.html", form=form, title=_("Apply to sign The Code"), draft=draft
     )
@@ -194,7 +153,7 @@ def update():
         else:
             db.session.commit()
             flash(saved_message(company, was_sent_back), "success")
-            return redirect(url_for("companies.dashboard"))
+            return redirect(url_for("dashboard.index"))
     request_ = change_requests.open_request(company)
     return render_template(
         "companies/form.html",
@@ -261,7 +220,7 @@ def sign():
         else:
             db.session.commit()
             flash(signed_message(company, again, version), "success")
-            return redirect(url_for("companies.dashboard"))
+            return redirect(url_for("dashboard.index"))
     return render_template(
         "companies/sign.html",
         form=form,
@@ -415,7 +374,7 @@ def accept_ownership(token: str):
             ),
             "error",
         )
-        return redirect(url_for("companies.dashboard"))
+        return redirect(url_for("dashboard.index"))
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -423,7 +382,7 @@ def accept_ownership(token: str):
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
-            return redirect(url_for("companies.dashboard"))
+            return redirect(url_for("dashboard.index"))
         db.session.commit()
         flash(_("You are now the owner of %(company)s.", company=company.display_name), "success")
         return redirect(url_for("companies.colleagues"))

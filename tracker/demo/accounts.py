@@ -10,7 +10,7 @@ from tracker.audit import AuditEntry
 from tracker.auth.models import Role, User
 from tracker.auth.services import StaffAccount, create_staff, find_user
 from tracker.companies.criteria import criteria
-from tracker.companies.models import CompanyType, RevenueBand
+from tracker.companies.enums import CompanyType, RevenueBand
 from tracker.companies.services import (
     CompanyDetails,
     OperationInput,

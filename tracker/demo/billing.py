@@ -10,7 +10,8 @@ from sqlalchemy import select
 from tracker.audit import AuditEntry
 from tracker.billing import fees, services
 from tracker.billing.models import Invoice, InvoiceKind, PaymentMethod
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.plans.services import with_approved_plan
 

@@ -14,20 +14,11 @@ from werkzeug.security import generate_password_hash
 from tracker.auth.models import Role, User
 from tracker.companies import naming
 from tracker.companies.criteria import FIRST_VERSION, criteria
+from tracker.companies.enums import ApplicationStatus, CompanyType, RevenueBand, Stage, Standing
 from tracker.companies.lifecycle import membership_number
-from tracker.companies.models import (
-    ApplicationStatus,
-    Company,
-    CompanySlug,
-    CompanyType,
-    Membership,
-    Operation,
-    RevenueBand,
-    Signature,
-    Stage,
-    Standing,
-    bump_version,
-)
+from tracker.companies.models import Company, CompanySlug, Membership, bump_version
+from tracker.companies.operations import Operation
+from tracker.companies.signatures import Signature
 from tracker.demo import plans as demo_plans
 from tracker.demo import publication, recognition
 from tracker.demo.accounts import DEMO_PASSWORD, demo_reviewer

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import User
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.extensions import db
 
 PRIVATE_PROPERTIES = 0.05  # of the members, about one in twenty

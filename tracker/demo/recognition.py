@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.companies.queries import in_stage
 from tracker.extensions import db
 from tracker.reports.models import Report, ReportState, ReportSubmission, TopMemberAward

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import insert
 
-from tracker.companies.models import CompanyType, Standing
+from tracker.companies.enums import CompanyType, Standing
 from tracker.demo.criteria import criteria_answers
 from tracker.extensions import db
 from tracker.reports.content import row_key, snapshot

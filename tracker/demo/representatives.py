@@ -13,7 +13,8 @@ from tracker.auth.models import (
 )
 from tracker.auth.services import find_user
 from tracker.companies import queries
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, _give_demo_second_factor
 from tracker.extensions import db
 from tracker.representatives.services import RepresentativeDetails, create_representative

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
 
-from tracker.companies.models import Company, Operation
+from tracker.companies.models import Company
+from tracker.companies.operations import Operation
 from tracker.companies.queries import publicly_listed
 from tracker.extensions import db
 from tracker.page_cache import public_cached_value

@@ -37,8 +37,8 @@ def withdraw():
         "membership_withdrawn",
         company=company,
         comment=form.reason.data.strip(),
-        link=public_url("companies.dashboard"),
+        link=public_url("dashboard.index"),
     )
     db.session.commit()
     flash(_("%(company)s has withdrawn from The Code.", company=company.display_name), "success")
-    return redirect(url_for("companies.dashboard"))
+    return redirect(url_for("dashboard.index"))

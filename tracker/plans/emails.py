@@ -66,5 +66,5 @@ def queue_decision(plan: Plan) -> None:
         company=plan.company,
         comment=submission.comment,
         sections=[(labels[key], text) for key, text in (submission.comments or {}).items()],
-        link=public_url("companies.dashboard" if approved else "plans.edit"),
+        link=public_url("dashboard.index" if approved else "plans.edit"),
     )

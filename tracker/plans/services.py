@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, exists, select
 from tracker.audit import AuditAction
 from tracker.auth.models import User
 from tracker.billing import services as billing
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

@@ -5,7 +5,8 @@ from sqlalchemy.orm import contains_eager
 
 from tracker.auth.models import User
 from tracker.companies import queries
-from tracker.companies.models import Company, CompanyType
+from tracker.companies.enums import CompanyType
+from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.models_base import MAX_ID
 from tracker.reports.models import Report, ReportState, ReportSubmission

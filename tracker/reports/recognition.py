@@ -19,7 +19,8 @@ from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, User
-from tracker.companies.models import Company, Membership, Stage, Standing
+from tracker.companies.enums import Stage, Standing
+from tracker.companies.models import Company, Membership
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

@@ -16,7 +16,8 @@ from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, User
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow

@@ -22,7 +22,8 @@ from sqlalchemy.orm import aliased
 
 from tracker.auth.models import User
 from tracker.companies import queries
-from tracker.companies.models import Company, Membership, Standing
+from tracker.companies.enums import Standing
+from tracker.companies.models import Company, Membership
 from tracker.extensions import db
 from tracker.reports import position
 from tracker.reports.models import Report, ReportExtension, ReportState

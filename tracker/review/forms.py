@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.companies.models import Stage
+from tracker.companies.enums import Stage
 from tracker.countries import country_choices
 from tracker.formutils import BaseForm, check_version, select_choices
 

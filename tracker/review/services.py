@@ -9,8 +9,9 @@ from sqlalchemy.orm import selectinload
 from tracker.audit import AuditAction, AuditEntry
 from tracker.auth.models import Role, User
 from tracker.companies import queries
+from tracker.companies.enums import Stage
 from tracker.companies.lifecycle import transition
-from tracker.companies.models import Company, Stage
+from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 

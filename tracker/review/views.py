@@ -14,7 +14,6 @@ from tracker.billing import services as billing
 from tracker.companies import change_requests
 from tracker.companies import services as company_services
 from tracker.companies.changes import described
-from tracker.companies.history import company_history
 from tracker.companies.lifecycle import allowed
 from tracker.companies.models import Company
 from tracker.companies.queries import visibility_key
@@ -26,6 +25,7 @@ from tracker.models_base import utcnow
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_page, cached_value
 from tracker.plans import services as plan_services
+from tracker.reports.history import company_history
 from tracker.representatives.panel import representative_panel
 from tracker.review import services
 from tracker.review.changes import changes_since
@@ -281,7 +281,7 @@ def decide(
             locale=owner.locale,
             company=company,
             comment=text,
-            link=public_url("companies.dashboard"),
+            link=public_url("dashboard.index"),
         )
     db.session.commit()
     flash(

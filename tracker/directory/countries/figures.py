@@ -13,7 +13,9 @@ from datetime import date
 
 from sqlalchemy import distinct, func, select
 
-from tracker.companies.models import Company, CompanyType, Operation
+from tracker.companies.enums import CompanyType
+from tracker.companies.models import Company
+from tracker.companies.operations import Operation
 from tracker.companies.queries import listed_publicly
 from tracker.extensions import db
 from tracker.page_cache import public_cached_value

@@ -11,7 +11,7 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, StopValidation
 from wtforms.widgets import TextInput
 
-from tracker.companies.models import CompanyType
+from tracker.companies.enums import CompanyType
 from tracker.directory.search.filters import MAX_PAGE
 from tracker.directory.search.listing import PAGE_SIZES, Filters
 from tracker.formutils import BaseForm, CachedSelect, select_choices

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from tracker.companies.models import CompanyType
+from tracker.companies.enums import CompanyType
 from tracker.countries import country_choices
 from tracker.directory.search.listing import MAX_QUERY, PAGE_SIZES, Filters, PublicStanding, Sort
 from tracker.formutils import BaseForm, select_choices, strip_whitespace

@@ -19,13 +19,9 @@ from sqlalchemy import Boolean, ColumnElement, Select, and_, false, func, or_, s
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker.companies import naming
-from tracker.companies.models import (
-    Company,
-    CompanyType,
-    Membership,
-    Operation,
-    Standing,
-)
+from tracker.companies.enums import CompanyType, Standing
+from tracker.companies.models import Company, Membership
+from tracker.companies.operations import Operation
 from tracker.companies.publication import publishes_suspended, shows_overdue
 from tracker.companies.queries import (
     listed_publicly,

@@ -35,7 +35,8 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker.companies.models import Company, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company
 from tracker.companies.naming import folded
 from tracker.companies.properties import country_code_for
 from tracker.directory.search.listing import listed

@@ -32,7 +32,8 @@ from operator import mul
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
-from tracker.companies.models import Company, Membership, Operation
+from tracker.companies.models import Company, Membership
+from tracker.companies.operations import Operation
 from tracker.directory.supplier_check.name_cores import COMMON_WORDS, compact, core_tokens
 from tracker.extensions import db
 

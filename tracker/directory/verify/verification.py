@@ -16,7 +16,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from tracker.billing import services as billing
-from tracker.companies.models import Company, Membership, Stage
+from tracker.companies.enums import Stage
+from tracker.companies.models import Company, Membership
 from tracker.companies.publication import shows_overdue
 from tracker.extensions import db
 from tracker.reports import recognition, services

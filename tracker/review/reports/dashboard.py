@@ -19,7 +19,9 @@ from sqlalchemy import Select, and_, distinct, func, select, true
 
 from tracker.auth.models import User
 from tracker.billing.models import Invoice, InvoiceState
-from tracker.companies.models import Company, CompanyType, Membership, Operation, Standing
+from tracker.companies.enums import CompanyType, Standing
+from tracker.companies.models import Company, Membership
+from tracker.companies.operations import Operation
 from tracker.companies.queries import visible_to
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker import charts
 from tracker.audit import AuditAction
 from tracker.auth.permissions import get_company_for_staff_or_404, staff_required
-from tracker.companies.models import CompanyType
+from tracker.companies.enums import CompanyType
 from tracker.companies.queries import visibility_key
 from tracker.countries import country_choices, country_name
 from tracker.csv_export import csv_response
