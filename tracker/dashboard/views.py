@@ -4,10 +4,10 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from tracker.auth.forms import EmptyForm
+from tracker.auth.permissions import company_user_required
 from tracker.billing import services as billing
 from tracker.companies import change_requests, journey, services
 from tracker.companies.criteria import current_version
-from tracker.permissions import company_user_required
 from tracker.plans import services as plan_services
 from tracker.reports import next_step
 from tracker.reports import services as report_services
