@@ -32,6 +32,7 @@ from tracker.companies.queries import (
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum
 from tracker.page_cache import public_cached_value
+from tracker.paging import Page
 from tracker.reports import recognition
 from tracker.reports.models import ReportExtension
 from tracker.reports.standing_query import thresholds
@@ -133,27 +134,10 @@ class Listed:
 
 
 @dataclass(frozen=True)
-class Page:
+class MembersPage(Page):
+    """A page of members: the pager's numbers and the members on it."""
+
     items: list[Listed]
-    total: int
-    filters: Filters
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.filters.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.filters.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.filters.page < self.pages
-
-    @property
-    def past_the_last(self) -> bool:
-        """Asked for a page beyond the last: a 404 that links to the last page."""
-        return self.filters.page > self.pages
 
 
 def overdue(on: date) -> ColumnElement[bool]:
@@ -247,13 +231,14 @@ def ids_in_order(filters: Filters, on: date) -> Select:
     return ordered(matching(filters, on), filters.sort)
 
 
-def page_of(filters: Filters, on: date) -> Page:
+def page_of(filters: Filters, on: date) -> MembersPage:
     """One page of members: a count, the page's ids, then their rows and standings."""
     total = count(filters, on)
     offset = (filters.page - 1) * filters.per_page
     page = ids_in_order(filters, on).limit(filters.per_page).offset(offset)
     ids = list(db.session.scalars(page))
-    return Page(items=listed(ids, on, filters.country), total=total, filters=filters)
+    items = listed(ids, on, filters.country)
+    return MembersPage(filters.page, filters.per_page, total, items=items)
 
 
 def count(filters: Filters, on: date) -> int:
