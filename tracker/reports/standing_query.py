@@ -12,12 +12,27 @@ with thresholds worked out once in Python for the day asked about:
 - at or before the last year whose due date has passed: overdue;
 - otherwise: due.
 
-The tests compare it with `standing_of` member by member.
+`overdue` is the same rule reduced to the one distinction the public sees (a report owed is
+past its due date), for the directory's lists. The tests compare both with `standing_of` member
+by member.
 """
 
 from datetime import date
 
-from sqlalchemy import Date, Select, and_, case, func, literal, select, true
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
 from tracker.auth.models import User
@@ -68,6 +83,24 @@ def extended_due(extension, year_column, on: date):
     """An extension's date, never past the latest it may reach (`standing.effective_due`)."""
     latest = latest_extension_of(year_column, on)
     return case((extension.due_on > latest, latest), else_=extension.due_on)
+
+
+def overdue(on: date) -> ColumnElement[bool]:
+    """On Membership (joined to nothing else): a report owed is past its due date on `on`; the
+    SQL twin of `standing_of(...).kind is ReportingStanding.OVERDUE`, for the public lists."""
+    last_ended, passed = thresholds(on)
+    owed = Membership.first_unreported_year
+    extension = aliased(ReportExtension)
+    extended_until = (
+        select(extension.due_on)
+        .where(extension.company_id == Membership.company_id, extension.year == owed)
+        .scalar_subquery()
+    )
+    # Two-valued on purpose: without an extension `extended_until < on` is NULL, and a NULL
+    # would drop the member from `~overdue(on)` (good standing, Top Member) as well. COALESCE
+    # rather than a third test of the subquery: it runs once per membership.
+    late = or_(extended_until < on, and_(extended_until.is_(None), owed <= passed))
+    return and_(owed <= last_ended, func.coalesce(late, false(), type_=Boolean))
 
 
 def standings(user: User, on: date) -> Select:
