@@ -192,12 +192,26 @@ OWED = {
         APRIL_2026,
         True,
     ),
+    "extension of an older year, capped": (
+        date(2022, 3, 15),
+        {},
+        {2023: date(2026, 9, 30)},
+        APRIL_2026,
+        True,
+    ),
     "extension past its limit, within it": (
         date(2024, 6, 1),
         {},
         {2025: date(2999, 1, 1)},
         date(2027, 3, 31),
         False,
+    ),
+    "extension past its limit, after it": (
+        date(2024, 6, 1),
+        {},
+        {2025: date(2999, 1, 1)},
+        date(2027, 4, 1),
+        True,
     ),
 }
 
