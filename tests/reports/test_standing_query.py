@@ -1,18 +1,20 @@
-"""The one-query standings agree with `standing_of`, member by member."""
+"""The one-query standings, and the public `overdue` filter, agree with `standing_of`, member by
+member."""
 
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import CompanyFactory
 from tests.reports.helpers import member, ready_report
 from tracker.companies.enums import Stage
-from tracker.companies.models import Company
+from tracker.companies.models import Company, Membership
 from tracker.extensions import db
 from tracker.reports import services
 from tracker.reports.models import Report, ReportExtension, ReportState
 from tracker.reports.standing import ReportingStanding
-from tracker.reports.standing_query import count_by_standing, standings
+from tracker.reports.standing_query import count_by_standing, overdue, standings
 from tracker.review.reports import dashboard
 
 
@@ -157,3 +159,81 @@ def test_an_unbounded_extension_hides_no_later_year(extended_for_ever, reviewer,
     assert (row.kind, row.year) == (kind, 2025)
     listed = dashboard.listed(reviewer, on, kind, limit=None)
     assert [(r.company_id, r.due) for r in listed] == [(extended_for_ever.id, due)]
+
+
+ACCEPTED, SUBMITTED = ReportState.ACCEPTED, ReportState.SUBMITTED
+RETURNED, DRAFT = ReportState.RETURNED, ReportState.DRAFT
+APRIL_2026 = date(2026, 4, 1)  # the day after the 2025 report's normal due date
+
+# (joined, reports {year: state}, extensions {year: due_on}, on, overdue on that day)
+OWED = {
+    "joined too late to owe": (date(2025, 12, 31), {}, {}, APRIL_2026, False),
+    "joined on a year's first day": (date(2025, 1, 1), {}, {}, APRIL_2026, True),
+    "owed, on its due date": (date(2024, 6, 1), {}, {}, date(2026, 3, 31), False),
+    "owed, the day after": (date(2024, 6, 1), {}, {}, APRIL_2026, True),
+    "submitted": (date(2024, 6, 1), {2025: SUBMITTED}, {}, APRIL_2026, False),
+    "accepted": (date(2024, 6, 1), {2025: ACCEPTED}, {}, APRIL_2026, False),
+    "returned": (date(2024, 6, 1), {2025: RETURNED}, {}, APRIL_2026, True),
+    "a draft": (date(2024, 6, 1), {2025: DRAFT}, {}, APRIL_2026, True),
+    "a year skipped": (date(2022, 3, 15), {2023: ACCEPTED, 2025: ACCEPTED}, {}, APRIL_2026, True),
+    "all handed in": (
+        date(2022, 3, 15),
+        {2023: ACCEPTED, 2024: ACCEPTED, 2025: SUBMITTED},
+        {},
+        APRIL_2026,
+        False,
+    ),
+    "extended": (date(2024, 6, 1), {}, {2025: date(2026, 9, 30)}, APRIL_2026, False),
+    "extension run out": (date(2024, 6, 1), {}, {2025: date(2026, 9, 30)}, date(2026, 10, 1), True),
+    "extension of a year handed in": (
+        date(2022, 3, 15),
+        {2023: ACCEPTED, 2024: ACCEPTED},
+        {2024: date(2026, 9, 30)},
+        APRIL_2026,
+        True,
+    ),
+    "extension of an older year, capped": (
+        date(2022, 3, 15),
+        {},
+        {2023: date(2026, 9, 30)},
+        APRIL_2026,
+        True,
+    ),
+    "extension past its limit, within it": (
+        date(2024, 6, 1),
+        {},
+        {2025: date(2999, 1, 1)},
+        date(2027, 3, 31),
+        False,
+    ),
+    "extension past its limit, after it": (
+        date(2024, 6, 1),
+        {},
+        {2025: date(2999, 1, 1)},
+        date(2027, 4, 1),
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OWED)
+def test_overdue_is_the_sql_twin_of_the_python_standing(reviewer, case):
+    joined, reports, extensions, on, expected = OWED[case]
+    company, _owner = member(joined=joined)
+    for year, state in reports.items():
+        add_report(company, year, state)
+    for year, due_on in extensions.items():
+        db.session.add(
+            ReportExtension(
+                company_id=company.id,
+                year=year,
+                due_on=due_on,
+                reason="Audit",
+                granted_by_id=reviewer.id,
+            )
+        )
+    db.session.commit()
+    python = services.standing_for(company, on).kind is ReportingStanding.OVERDUE
+    late = set(db.session.scalars(select(Membership.company_id).where(overdue(on))))
+    assert python is expected
+    assert (company.id in late) is expected

@@ -60,8 +60,8 @@ def signatories():
         data=[representation.signatory(item) for item in page.items],
         meta={
             "total": page.total,
-            "page": page.filters.page,
-            "per_page": page.filters.per_page,
+            "page": page.page,
+            "per_page": page.per_page,
             "pages": page.pages,
         },
         links=page_links(page),
@@ -79,18 +79,18 @@ def searchable(args: MultiDict) -> MultiDict:
     return cleaned
 
 
-def page_links(page: listing.Page) -> dict:
+def page_links(page: listing.MembersPage) -> dict:
     args = request.args.to_dict()
 
     def link(number: int) -> str:
         return public_url("api.signatories", **(args | {"page": number}))
 
     return {
-        "self": link(page.filters.page),
+        "self": link(page.page),
         "first": link(1),
         "last": link(page.pages),
-        "next": link(page.filters.page + 1) if page.has_next else None,
-        "previous": link(min(page.filters.page, page.pages + 1) - 1) if page.has_previous else None,
+        "next": link(page.next_num) if page.has_next else None,
+        "previous": link(min(page.page, page.pages + 1) - 1) if page.has_prev else None,
     }
 
 

@@ -37,7 +37,7 @@ def signatories():
     # The same search as open data (the CSV has no pages); links are built from the form's
     # known fields only (form.link_args), never from the query string as sent.
     every_page = {name: value for name, value in form.link_args.items() if name not in PAGING}
-    filled = form.link_args | ({"page": page.filters.page} if page.filters.page > 1 else {})
+    filled = form.link_args | ({"page": page.page} if page.has_prev else {})
     html = render_template(
         "directory/signatories.html", form=form, page=page, filled=filled, every_page=every_page
     )

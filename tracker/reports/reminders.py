@@ -48,8 +48,14 @@ from tracker.companies.models import Company
 from tracker.extensions import db
 from tracker.outbox import queue_email
 from tracker.reports import services
-from tracker.reports.models import ReminderKind, Report, ReportExtension, ReportReminder
-from tracker.reports.standing import HANDED_IN, effective_due
+from tracker.reports.models import (
+    ReminderKind,
+    Report,
+    ReportExtension,
+    ReportReminder,
+    ReportState,
+)
+from tracker.reports.standing import HANDED_IN, effective_due, owed_years
 from tracker.urls import public_url
 
 BATCH_SIZE = 500  # members loaded, reminded and committed at a time
@@ -145,21 +151,7 @@ def _queue_batch(
             )
         )
     }
-    handed_in = {
-        (company_id, year)
-        for company_id, year in db.session.execute(
-            select(Report.company_id, Report.year).where(
-                Report.company_id.in_(ids), Report.state.in_(HANDED_IN)
-            )
-        )
-    }
-    extensions: defaultdict[int, dict[int, date]] = defaultdict(dict)
-    for company_id, year, due_on in db.session.execute(
-        select(ReportExtension.company_id, ReportExtension.year, ReportExtension.due_on).where(
-            ReportExtension.company_id.in_(ids)
-        )
-    ):
-        extensions[company_id][year] = due_on
+    handed_in, extensions = _handed_in(ids), _extensions(ids)
     already = already_sent(ids)
     counts: Counter[ReminderKind] = Counter()
     for company in companies:
@@ -168,9 +160,7 @@ def _queue_batch(
             to = Recipient(company.contact_email, None)
         if to is None:
             continue
-        for year in services.open_years(company, on):
-            if (company.id, year.year) in handed_in:
-                continue
+        for year in owed_years(services.open_years(company, on), handed_in[company.id]):
             due = effective_due(year, extensions[company.id])
             kind = kind_for((due - on).days)
             if kind is None or (company.id, year.year, kind) in already:
@@ -179,6 +169,28 @@ def _queue_batch(
             if _queue_one(company, year.year, kind, due, on, to, copies):
                 counts[kind] += 1
     return counts
+
+
+def _handed_in(ids: list[int]) -> defaultdict[int, dict[int, ReportState]]:
+    """The states of the reports handed in, by company and year: nothing is owed for them."""
+    query = select(Report.company_id, Report.year, Report.state).where(
+        Report.company_id.in_(ids), Report.state.in_(HANDED_IN)
+    )
+    states: defaultdict[int, dict[int, ReportState]] = defaultdict(dict)
+    for company_id, year, state in db.session.execute(query):
+        states[company_id][year] = state
+    return states
+
+
+def _extensions(ids: list[int]) -> defaultdict[int, dict[int, date]]:
+    """The extended due dates, by company and year."""
+    query = select(ReportExtension.company_id, ReportExtension.year, ReportExtension.due_on).where(
+        ReportExtension.company_id.in_(ids)
+    )
+    extensions: defaultdict[int, dict[int, date]] = defaultdict(dict)
+    for company_id, year, due_on in db.session.execute(query):
+        extensions[company_id][year] = due_on
+    return extensions
 
 
 def already_sent(ids: list[int]) -> set[tuple[int, int, ReminderKind]]:

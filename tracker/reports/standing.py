@@ -10,7 +10,7 @@
 A report is handed in once submitted; a returned one is owed again until it is resubmitted.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -82,7 +82,7 @@ def standing_of(
 ) -> Standing:
     """The standing of a member who joined on `joined`, given its reports' states and its
     extended due dates, both by reporting year."""
-    owed = [y for y in calendar.ended_years(joined, today) if states.get(y.year) not in HANDED_IN]
+    owed = owed_years(calendar.ended_years(joined, today), states)
     if owed:
         # The oldest report owed decides: it has been due the longest.
         year = owed[0]
@@ -97,6 +97,15 @@ def standing_of(
         return Standing(ReportingStanding.UNDER_REVIEW, ended[-1].year, ended[-1].due)
     upcoming = next_year(joined, today, calendar)
     return Standing(ReportingStanding.GOOD, upcoming.year, upcoming.due)
+
+
+def owed_years(
+    years: Iterable[ReportingYear], states: Mapping[int, ReportState]
+) -> list[ReportingYear]:
+    """Those of `years` whose report is not handed in (none, a draft, a returned one), in
+    order: the one rule of what a member owes, for its standing, its reminders and, kept as
+    `Membership.first_unreported_year`, the SQL twins in standing_query.py."""
+    return [year for year in years if states.get(year.year) not in HANDED_IN]
 
 
 def effective_due(year: ReportingYear, extensions: Mapping[int, date]) -> date:

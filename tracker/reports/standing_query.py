@@ -12,12 +12,27 @@ with thresholds worked out once in Python for the day asked about:
 - at or before the last year whose due date has passed: overdue;
 - otherwise: due.
 
-The tests compare it with `standing_of` member by member.
+`overdue` is the same rule reduced to the one distinction the public sees (a report owed is
+past its due date), for the directory's lists. The tests compare both with `standing_of` member
+by member.
 """
 
 from datetime import date
 
-from sqlalchemy import Date, Select, and_, case, func, literal, select, true
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
 from tracker.auth.models import User
@@ -70,6 +85,32 @@ def extended_due(extension, year_column, on: date):
     return case((extension.due_on > latest, latest), else_=extension.due_on)
 
 
+def late(owed, extended_until, on: date, passed: int) -> ColumnElement[bool]:
+    """The report of `owed` (a year that has ended) is past its due date on `on`: its
+    extension's (`extended_until`, capped by `extended_due`; NULL without one), else the normal
+    one, passed for every year up to `passed` (`thresholds`). NULL, not false, when an extension
+    has not run out: callers that negate it wrap it (see `overdue`)."""
+    return or_(extended_until < on, and_(extended_until.is_(None), owed <= passed))
+
+
+def overdue(on: date) -> ColumnElement[bool]:
+    """On Membership (joined to nothing else): a report owed is past its due date on `on`; the
+    SQL twin of `standing_of(...).kind is ReportingStanding.OVERDUE`, for the public lists."""
+    last_ended, passed = thresholds(on)
+    owed = Membership.first_unreported_year
+    extension = aliased(ReportExtension)
+    extended_until = (
+        select(extended_due(extension, owed, on))
+        .where(extension.company_id == Membership.company_id, extension.year == owed)
+        .scalar_subquery()
+    )
+    # Two-valued on purpose: without an extension `extended_until < on` is NULL, and a NULL
+    # would drop the member from `~overdue(on)` (good standing, Top Member) as well. COALESCE
+    # rather than a third test of the subquery: it runs once per membership.
+    is_late = func.coalesce(late(owed, extended_until, on, passed), false(), type_=Boolean)
+    return and_(owed <= last_ended, is_late)
+
+
 def standings(user: User, on: date) -> Select:
     """One row per member `user` may see: company_id, kind (a ReportingStanding value), year
     (the first report not handed in) and extended (its extension's due date, if any)."""
@@ -86,13 +127,10 @@ def standings(user: User, on: date) -> Select:
             ),
         ),
         (
-            extension.id.is_not(None),
-            case(
-                (extended_due(extension, owed, on) < on, ReportingStanding.OVERDUE.value),
-                else_=ReportingStanding.EXTENDED.value,
-            ),
+            late(owed, extended_due(extension, owed, on), on, passed),
+            ReportingStanding.OVERDUE.value,
         ),
-        (owed <= passed, ReportingStanding.OVERDUE.value),
+        (extension.id.is_not(None), ReportingStanding.EXTENDED.value),
         else_=ReportingStanding.DUE.value,
     )
     return (

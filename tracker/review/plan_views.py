@@ -11,10 +11,10 @@ from tracker.auth.permissions import roles_required, staff_required
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import MAX_ID
+from tracker.paging import Page
 from tracker.plans import emails, lifecycle, queries, services
 from tracker.plans.forms import STAFF_SECTION_LABELS, ApprovePlanForm, ReturnPlanForm
 from tracker.plans.models import Plan, PlanCriterion, PlanState
-from tracker.review.views import Page
 
 bp = Blueprint("plan_review", __name__, url_prefix="/review/plans")
 

@@ -24,6 +24,7 @@ from tracker.membership import services as membership
 from tracker.models_base import utcnow
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_page, cached_value
+from tracker.paging import Page
 from tracker.plans import services as plan_services
 from tracker.reports.history import company_history
 from tracker.representatives.panel import representative_panel
@@ -110,35 +111,6 @@ def render_queue() -> str:
         **counts_for(current_user),
         scope=scope,
     )
-
-
-@dataclass(frozen=True)
-class Page:
-    """Where a page of the queue stands among all of them, for the pager."""
-
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def counts_for(user) -> dict:

@@ -62,7 +62,7 @@ def cities_in(code: str) -> list[str]:
     return public_cached_value("country_cities", (code,), lambda: listing.cities_in(code))
 
 
-def render_country(code: str, form: CountryFilterForm, page: listing.Page | None) -> str:
+def render_country(code: str, form: CountryFilterForm, page: listing.MembersPage | None) -> str:
     coverage = figures.training_coverage(code, services.today())
     return render_template(
         "directory/countries_detail.html",

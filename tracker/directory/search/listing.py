@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ColumnElement, Select, and_, false, func, select
+from sqlalchemy.orm import selectinload
 
 from tracker.companies import naming
 from tracker.companies.enums import CompanyType, Standing
@@ -32,9 +32,9 @@ from tracker.companies.queries import (
 from tracker.extensions import db
 from tracker.models_base import LabelledEnum
 from tracker.page_cache import public_cached_value
+from tracker.paging import Page
 from tracker.reports import recognition
-from tracker.reports.models import ReportExtension
-from tracker.reports.standing_query import thresholds
+from tracker.reports.standing_query import overdue
 
 PAGE_SIZES = (20, 50, 100)
 MAX_QUERY = 100  # characters of a name search
@@ -133,47 +133,10 @@ class Listed:
 
 
 @dataclass(frozen=True)
-class Page:
+class MembersPage(Page):
+    """A page of members: the pager's numbers and the members on it."""
+
     items: list[Listed]
-    total: int
-    filters: Filters
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.filters.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.filters.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.filters.page < self.pages
-
-    @property
-    def past_the_last(self) -> bool:
-        """Asked for a page beyond the last: a 404 that links to the last page."""
-        return self.filters.page > self.pages
-
-
-def overdue(on: date) -> ColumnElement[bool]:
-    """On Membership (joined to nothing else): a report owed is past its due date on `on`.
-
-    The same rule as `standing_query.standings`, reduced to the one distinction the public sees.
-    """
-    last_ended, passed = thresholds(on)
-    owed = Membership.first_unreported_year
-    extension = aliased(ReportExtension)
-    extended_until = (
-        select(extension.due_on)
-        .where(extension.company_id == Membership.company_id, extension.year == owed)
-        .scalar_subquery()
-    )
-    # Two-valued on purpose: without an extension `extended_until < on` is NULL, and a NULL
-    # would drop the member from `~overdue(on)` (good standing, Top Member) as well. COALESCE
-    # rather than a third test of the subquery: it runs once per membership.
-    late = or_(extended_until < on, and_(extended_until.is_(None), owed <= passed))
-    return and_(owed <= last_ended, func.coalesce(late, false(), type_=Boolean))
 
 
 def standing_condition(standing: PublicStanding, on: date) -> ColumnElement[bool]:
@@ -247,13 +210,14 @@ def ids_in_order(filters: Filters, on: date) -> Select:
     return ordered(matching(filters, on), filters.sort)
 
 
-def page_of(filters: Filters, on: date) -> Page:
+def page_of(filters: Filters, on: date) -> MembersPage:
     """One page of members: a count, the page's ids, then their rows and standings."""
     total = count(filters, on)
     offset = (filters.page - 1) * filters.per_page
     page = ids_in_order(filters, on).limit(filters.per_page).offset(offset)
     ids = list(db.session.scalars(page))
-    return Page(items=listed(ids, on, filters.country), total=total, filters=filters)
+    items = listed(ids, on, filters.country)
+    return MembersPage(filters.page, filters.per_page, total, items=items)
 
 
 def count(filters: Filters, on: date) -> int:

@@ -11,10 +11,10 @@ from tracker.companies.models import Company
 from tracker.domain import DomainError, populate_errors
 from tracker.extensions import db
 from tracker.models_base import MAX_ID
+from tracker.paging import Page
 from tracker.reports import recognition, services
 from tracker.reports.standing_query import FIRST_YEAR, thresholds
 from tracker.review.reports.forms import NameTopMemberForm, WithdrawTopMemberForm
-from tracker.review.views import Page
 
 bp = Blueprint("top_members", __name__, url_prefix="/review/top-members")
 

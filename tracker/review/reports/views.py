@@ -19,6 +19,7 @@ from tracker.extensions import db
 from tracker.formutils import select_choices
 from tracker.outbox import queue_email
 from tracker.page_cache import cached_value
+from tracker.paging import Page
 from tracker.reports import implementation, lifecycle, queries, services
 from tracker.reports.content import differences
 from tracker.reports.models import Report, ReportState, ReportSubmission, Section
@@ -33,7 +34,6 @@ from tracker.review.reports.forms import (
     ReturnReportForm,
 )
 from tracker.review.services import country_scope
-from tracker.review.views import Page
 from tracker.review.views import render_detail as render_company
 from tracker.urls import public_url
 
