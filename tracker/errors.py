@@ -6,6 +6,7 @@ import time
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from pydantic import Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import (
@@ -18,6 +19,7 @@ from werkzeug.exceptions import (
 
 from tracker import database
 from tracker.extensions import db, limiter
+from tracker.json_schemas import Schema
 from tracker.security_log import log_refusal
 
 PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
@@ -26,15 +28,26 @@ UNKNOWN_HOST = "This site does not answer to that host name."
 BUSY_RETRY_AFTER = 5
 
 
+class ErrorDetail(Schema):
+    status: int
+    message: str
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+
+
+# The API's error body, as its answers give it and its OpenAPI document describes it (a comment:
+# pydantic would take a docstring into the document).
+class ApiError(Schema):
+    error: ErrorDetail
+
+
 def api_error(status: int, message: str, fields: dict[str, list[str]] | None = None) -> Response:
     """An API error: JSON with a message (and per-field messages for bad input), never HTML.
 
     `{"error": {"status": 400, "message": "...", "fields": {"country": ["..."]}}}`.
     """
-    body = {"status": status, "message": str(message)}
-    if fields:
-        body["fields"] = {name: [str(text) for text in texts] for name, texts in fields.items()}
-    response = jsonify(error=body)
+    messages = {name: [str(text) for text in texts] for name, texts in (fields or {}).items()}
+    body = ApiError(error=ErrorDetail(status=status, message=str(message), fields=messages))
+    response = jsonify(body.model_dump(exclude_defaults=True))  # no "fields" when there are none
     response.status_code = status
     return response
 

@@ -7,12 +7,12 @@ know is an error, not silently ignored: a typo must not return the unfiltered li
 
 import unicodedata
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
 
-from tracker.api import openapi
+from tracker.api import openapi, schemas
 from tracker.directory.countries.figures import members_by_country
 from tracker.directory.open_data import representation
 from tracker.directory.profiles import profile
@@ -20,6 +20,7 @@ from tracker.directory.search import listing
 from tracker.directory.search.filters import DirectoryFilterForm
 from tracker.errors import api_error
 from tracker.extensions import csrf, limiter
+from tracker.json_schemas import Schema
 from tracker.page_cache import public_page
 from tracker.reports import services
 from tracker.urls import public_url
@@ -56,16 +57,20 @@ def signatories():
         if not form.validate():
             return api_error(400, "Some parameters are not valid.", form.errors)
     page = listing.page_of(form.filters(), services.today())
-    return jsonify(
-        data=[representation.signatory(item) for item in page.items],
-        meta={
-            "total": page.total,
-            "page": page.page,
-            "per_page": page.per_page,
-            "pages": page.pages,
-        },
-        links=page_links(page),
+    meta = schemas.PageMeta(
+        total=page.total, page=page.page, per_page=page.per_page, pages=page.pages
     )
+    return answer(
+        schemas.SignatoryPage(
+            data=[representation.signatory(item) for item in page.items],
+            meta=meta,
+            links=page_links(page),
+        )
+    )
+
+
+def answer(body: Schema) -> Response:
+    return jsonify(body.model_dump(mode="json"))
 
 
 def searchable(args: MultiDict) -> MultiDict:
@@ -79,19 +84,19 @@ def searchable(args: MultiDict) -> MultiDict:
     return cleaned
 
 
-def page_links(page: listing.MembersPage) -> dict:
+def page_links(page: listing.MembersPage) -> schemas.PageLinks:
     args = request.args.to_dict()
 
     def link(number: int) -> str:
         return public_url("api.signatories", **(args | {"page": number}))
 
-    return {
-        "self": link(page.page),
-        "first": link(1),
-        "last": link(page.pages),
-        "next": link(page.next_num) if page.has_next else None,
-        "previous": link(min(page.page, page.pages + 1) - 1) if page.has_prev else None,
-    }
+    return schemas.PageLinks(
+        self=link(page.page),
+        first=link(1),
+        last=link(page.pages),
+        next=link(page.next_num) if page.has_next else None,
+        previous=link(min(page.page, page.pages + 1) - 1) if page.has_prev else None,
+    )
 
 
 @bp.get("/signatories/<slug>")
@@ -101,7 +106,7 @@ def signatory(slug: str):
         return api_error(400, "This address takes no parameters.")
     company, moved_to = profile.find(slug)
     if moved_to is not None:
-        response = jsonify(moved_to=public_url("api.signatory", slug=moved_to))
+        response = answer(schemas.Moved(moved_to=public_url("api.signatory", slug=moved_to)))
         response.status_code = 301
         response.headers["Location"] = url_for("api.signatory", slug=moved_to)
         return response
@@ -109,7 +114,7 @@ def signatory(slug: str):
         return api_error(404, "No member has this address.")
     found = profile.profile_of(company, services.today())
     with force_locale("en"):
-        return jsonify(data=representation.signatory_detail(found))
+        return answer(schemas.SignatoryAnswer(data=representation.signatory_detail(found)))
 
 
 @bp.get("/countries")
@@ -118,7 +123,8 @@ def countries():
     if request.args:
         return api_error(400, "This address takes no parameters.")
     with force_locale("en"):
-        return jsonify(data=[representation.country(row) for row in members_by_country()])
+        rows = members_by_country()
+        return answer(schemas.CountriesAnswer(data=[representation.country(row) for row in rows]))
 
 
 @bp.get("/openapi.json")

@@ -14,8 +14,9 @@ from tracker.csv_export import csv_response
 from tracker.directory.supplier_check import output, supplier_list
 from tracker.directory.supplier_check.checking import Checked, check_suppliers
 from tracker.directory.supplier_check.forms import SupplierCheckForm
-from tracker.errors import api_error
+from tracker.errors import ApiError, api_error
 from tracker.extensions import csrf, limiter
+from tracker.json_schemas import openapi_schema
 from tracker.reports import services
 
 bp = Blueprint("supplier_check", __name__)
@@ -86,26 +87,7 @@ def api():
 # route above by schemathesis: every key the route writes is here, and nothing else.
 _TEXT = {"type": "string", "nullable": True}
 _COUNT = {"type": "integer", "minimum": 0}
-_ERROR = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["status", "message"],
-            "properties": {
-                "status": {"type": "integer"},
-                "message": {"type": "string"},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                },
-            },
-        }
-    },
-}
+_ERROR = openapi_schema(ApiError)  # the error body every API answer gives
 _SUPPLIER = {
     "type": "object",
     "additionalProperties": False,
