@@ -415,6 +415,23 @@ def test_the_api_matches_its_openapi_description(app, register, monkeypatch):
         call()
 
 
+def test_a_match_whose_legal_name_is_not_listed_keeps_to_the_description(app, monkeypatch):
+    """A member may keep its legal name off the public record: the match says null there,
+    as its description allows."""
+    monkeypatch.setitem(app.config, "SUPPLIER_CHECK_RATE_LIMIT", "100000 per minute")
+    CompanyFactory(
+        display_name="Quiet Tours", stage=Stage.ACTIVE, countries=("TH",), publish_legal_name=False
+    )
+    db.session.commit()
+    document = {"openapi": "3.0.3", "info": {"title": "Check", "version": "1"}}
+    schema = schemathesis.openapi.from_dict(document | {"paths": OPENAPI_PATHS})
+    schema.app = app
+    (operation,) = [result.ok() for result in schema.get_all_operations()]
+    case = operation.Case(body={"suppliers": [{"name": "Quiet Tours", "country": "TH"}]})
+    response = case.call_and_validate()
+    assert response.json()["results"][0]["match"]["legal_name"] is None
+
+
 def test_lines_past_the_time_budget_say_so_on_the_page_the_csv_and_the_api(
     client, app, register, monkeypatch
 ):

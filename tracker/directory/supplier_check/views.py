@@ -109,7 +109,11 @@ _MATCH = {
     ],
     "properties": {
         "display_name": {"type": "string"},
-        "legal_name": {"type": "string"},
+        "legal_name": {
+            "type": "string",
+            "nullable": True,
+            "description": "null when the member chooses not to list its legal name",
+        },
         "membership_number": {"type": "string", "pattern": "^TC-[0-9]{6,}$"},
         "countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
         "profile_url": {"type": "string", "format": "uri", "nullable": True},
