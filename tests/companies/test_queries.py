@@ -95,6 +95,8 @@ def test_listed_publicly_is_the_sql_twin_of_is_listed_publicly(
 def test_reporting_member_is_the_sql_twin_of_is_reporting_member(every_stage):
     reporting = twin_agrees(every_stage, "is_reporting_member", queries.reporting_member())
     assert reporting == ["active", "suspended"]
+    on_memberships = select(Company).join(Company.membership).where(queries.membership_reporting())
+    assert names(on_memberships) == reporting
 
 
 def test_on_record_is_the_sql_twin_of_has_membership(every_stage):

@@ -114,6 +114,11 @@ def reporting_member() -> ColumnElement[bool]:
     return Company.stored_stage.in_(REPORTING_STAGES)
 
 
+def membership_reporting() -> ColumnElement[bool]:
+    """The same condition on Membership, for queries walking the memberships alone."""
+    return Membership.standing.in_([Standing(stage.value) for stage in REPORTING_STAGES])
+
+
 def on_record() -> ColumnElement[bool]:
     """The condition on Company for having signed, members and former members alike (SQL twin
     of `Company.has_membership`)."""

@@ -22,7 +22,6 @@ from sqlalchemy.orm import aliased
 
 from tracker.auth.models import User
 from tracker.companies import queries
-from tracker.companies.enums import Standing
 from tracker.companies.models import Company, Membership
 from tracker.extensions import db
 from tracker.reports import position
@@ -110,7 +109,7 @@ def standings(user: User, on: date) -> Select:
             latest,
             and_(latest.company_id == Membership.company_id, latest.year == last_ended),
         )
-        .where(Membership.standing.in_((Standing.ACTIVE, Standing.SUSPENDED)), visible(user))
+        .where(queries.membership_reporting(), visible(user))
     )
 
 
