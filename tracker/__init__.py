@@ -33,6 +33,7 @@ def create_app(config_class=None) -> Flask:
     register_security(app)
 
     register_extensions(app)
+    register_derived(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -109,6 +110,28 @@ def register_extensions(app: Flask) -> None:
     from tracker import outbox
 
     outbox.init_app(app)
+
+
+def register_derived(app: Flask) -> None:
+    """The derived columns and data versions kept in every flush (tracker/derived.py), in the
+    order they run. Before the flush: the company's stage and names first, whose staff version
+    bump takes the row lock that orders concurrent renames (naming.py) before anything else;
+    then the membership's first unreported year. After it: the public version (STAFF then
+    PUBLIC), the staff version for invoices and plans, then the members' years after reports."""
+    from tracker import data_versions, derived
+    from tracker.companies.models import STORED_STAGE
+    from tracker.reports.position import FOLLOWING_REPORTS, ON_JOINING
+
+    derived.init_app(
+        app,
+        (
+            STORED_STAGE,
+            ON_JOINING,
+            data_versions.PUBLIC_VERSION,
+            data_versions.STAFF_VERSION,
+            FOLLOWING_REPORTS,
+        ),
+    )
 
 
 def without_jit(dbapi_connection, connection_record) -> None:

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Connection, Integer, String, event, insert, inspect, select, update
+from sqlalchemy import Connection, Integer, String, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from tracker import derived
 from tracker.extensions import db
 
 STAFF = "companies"
@@ -38,7 +39,8 @@ class DataVersion(db.Model):
 
 
 def _company_on_record(company) -> bool:
-    """Members, and former members (their verify page and the feed still name them)."""
+    """Members, and former members (their verify page and the feed still name them):
+    `Company.has_membership`, asked by name (this module imports no feature)."""
     return company is not None and company.has_membership
 
 
@@ -110,8 +112,7 @@ def changes_public_record(session: Session, obj) -> bool:
     return changed and watched.on_record(obj)
 
 
-@event.listens_for(Session, "after_flush")
-def _move_public_version(session: Session, flush_context) -> None:
+def _move_public_version(session: Session) -> None:
     """After a flush that changed the public record, move both versions. (After the flush:
     the other hooks' derived changes are in; `new`, `dirty` and the history still tell.)"""
     flushed = (*session.new, *session.dirty, *session.deleted)
@@ -123,13 +124,27 @@ def _move_public_version(session: Session, flush_context) -> None:
 STAFF_RECORD = frozenset({"Invoice", "Plan"})
 
 
-@event.listens_for(Session, "after_flush")
-def _move_staff_version(session: Session, flush_context) -> None:
+def _move_staff_version(session: Session) -> None:
     """After a flush that added or changed an invoice or a plan, move the staff version (kept
     staff figures count them; the public sees neither)."""
     flushed = (*session.new, *session.dirty, *session.deleted)
     if any(type(obj).__name__ in STAFF_RECORD for obj in flushed):
         bump(session.connection(), STAFF)
+
+
+# The keepers (tracker/derived.py; the factory says when they run).
+PUBLIC_VERSION = derived.Keeper(
+    "public data version",
+    derived.AFTER_FLUSH,
+    {model: watched.fields for model, watched in PUBLIC_RECORD.items()},
+    _move_public_version,
+)
+STAFF_VERSION = derived.Keeper(
+    "staff data version for invoices and plans",
+    derived.AFTER_FLUSH,
+    dict.fromkeys(STAFF_RECORD, derived.ANY_FIELD),
+    _move_staff_version,
+)
 
 
 # Moving and reading ---------------------------------------------------------------------------

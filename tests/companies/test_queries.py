@@ -67,3 +67,38 @@ def test_in_stage_is_the_sql_twin_of_company_stage(stage):
     for each in Stage:
         CompanyFactory(display_name=each.value, stage=each)
     assert names(select(Company).where(queries.in_stage(stage))) == [stage.value]
+
+
+@pytest.fixture()
+def every_stage() -> list[Company]:
+    return [CompanyFactory(display_name=stage.value, stage=stage) for stage in Stage]
+
+
+def twin_agrees(companies: list[Company], predicate: str, condition) -> list[str]:
+    """The companies the model predicate picks, checked against those its SQL twin selects."""
+    picked = sorted(c.display_name for c in companies if getattr(c, predicate))
+    assert names(select(Company).where(condition)) == picked
+    return picked
+
+
+@pytest.mark.parametrize("publish_suspended", [False, True])
+def test_listed_publicly_is_the_sql_twin_of_is_listed_publicly(
+    app, monkeypatch, every_stage, publish_suspended
+):
+    monkeypatch.setitem(app.config, "PUBLISH_SUSPENDED", publish_suspended)
+    listed = twin_agrees(every_stage, "is_listed_publicly", queries.listed_publicly())
+    assert listed == (["active", "suspended"] if publish_suspended else ["active"])
+    on_memberships = select(Company).join(Company.membership).where(queries.membership_listed())
+    assert names(on_memberships) == listed
+
+
+def test_reporting_member_is_the_sql_twin_of_is_reporting_member(every_stage):
+    reporting = twin_agrees(every_stage, "is_reporting_member", queries.reporting_member())
+    assert reporting == ["active", "suspended"]
+    on_memberships = select(Company).join(Company.membership).where(queries.membership_reporting())
+    assert names(on_memberships) == reporting
+
+
+def test_on_record_is_the_sql_twin_of_has_membership(every_stage):
+    on_record = twin_agrees(every_stage, "has_membership", queries.on_record())
+    assert on_record == ["active", "expelled", "suspended", "withdrawn"]

@@ -25,8 +25,8 @@ from tracker import audit
 from tracker.audit import AuditAction
 from tracker.billing import emails, season, services
 from tracker.billing.models import InvoiceKind, RenewalNotice
-from tracker.companies.enums import Standing
 from tracker.companies.models import Company, Membership
+from tracker.companies.queries import membership_reporting
 from tracker.domain import DomainError
 from tracker.extensions import db
 
@@ -42,11 +42,7 @@ class RenewalCounts:
 
 def _members():
     # Members active or suspended: those `season.renewal_year` considers.
-    return Company.id.in_(
-        select(Membership.company_id).where(
-            Membership.standing.in_([Standing.ACTIVE, Standing.SUSPENDED])
-        )
-    )
+    return Company.id.in_(select(Membership.company_id).where(membership_reporting()))
 
 
 def member_count() -> int:

@@ -27,7 +27,7 @@ def auto_issue_on(year: int) -> date:
 def _owes(company: Company, year: int) -> bool:
     """A member (active or suspended) that joined before `year` and has no renewal invoice for
     it but a cancelled one."""
-    if not (company.is_member or company.is_suspended) or company.joined_at.year >= year:
+    if not company.is_reporting_member or company.joined_at.year >= year:
         return False
     issued = select(Invoice.id).where(
         Invoice.company_id == company.id,

@@ -122,6 +122,13 @@ class Stage(LabelledEnum):
         }[self.value]
 
 
+# Members and suspended members: they report every year (reporting is how a suspended member
+# gets reinstated), pay the annual fee, are asked to sign new criteria and may withdraw.
+REPORTING_STAGES = (Stage.ACTIVE, Stage.SUSPENDED)
+# Every stage of a signed membership, current or former: the public record names them.
+ON_RECORD_STAGES = tuple(Stage(standing.value) for standing in Standing)
+
+
 def listed_stages() -> tuple[Stage, ...]:
     """The stages the public list shows (tracker/companies/publication.py sets the rule)."""
     return (Stage.ACTIVE, Stage.SUSPENDED) if publishes_suspended() else (Stage.ACTIVE,)

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, event, true
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from tracker import derived
 from tracker.companies import naming
 from tracker.companies.criteria import current_version
 from tracker.companies.enums import (
+    REPORTING_STAGES,
     ApplicationStatus,
     CompanyType,
     RevenueBand,
@@ -68,8 +70,8 @@ class Company(db.Model):
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column_type(ApplicationStatus, "company_status"), index=True
     )
-    # `stage` as stored for queries to filter, count and sort on with an index; the before_flush
-    # hook below keeps it equal to `stage`, which code reads.
+    # `stage` as stored for queries to filter, count and sort on with an index; the keeper
+    # below (STORED_STAGE) keeps it equal to `stage`, which code reads.
     stored_stage: Mapped[Stage] = mapped_column("stage", enum_column_type(Stage, "company_stage"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -134,8 +136,15 @@ class Company(db.Model):
         return self.stage is Stage.SUSPENDED
 
     @property
+    def is_reporting_member(self) -> bool:
+        """A member or suspended member: it reports and pays every year, may withdraw and is
+        asked to sign new criteria (the SQL twin: `queries.reporting_member`)."""
+        return self.stage in REPORTING_STAGES
+
+    @property
     def has_membership(self) -> bool:
-        """Signed at some point: a membership number is on record."""
+        """Signed at some point: a membership number is on record, and the public record
+        names it even after it left (the SQL twin: `queries.on_record`)."""
         return self.membership is not None
 
     @property
@@ -165,7 +174,7 @@ class Company(db.Model):
         criteria than the one in force: it is asked to sign the new version."""
         signature = self.latest_signature
         return (
-            self.stage in (Stage.ACTIVE, Stage.SUSPENDED)
+            self.is_reporting_member
             and signature is not None
             and signature.criteria_version != current_version()
         )
@@ -177,7 +186,7 @@ class Company(db.Model):
 
     @property
     def may_withdraw(self) -> bool:
-        return self.stage in (Stage.ACTIVE, Stage.SUSPENDED)
+        return self.is_reporting_member
 
     @property
     def is_listed_publicly(self) -> bool:
@@ -224,8 +233,7 @@ class Membership(db.Model):
 COMPANIES_VERSION = STAFF
 
 
-@event.listens_for(Session, "before_flush")
-def store_stages(session: Session, flush_context, instances) -> None:
+def store_stages(session: Session) -> None:
     """Keep `Company.stored_stage` equal to `Company.stage`, and the search name and slug in
     step with the names, in every flush that may change them; move the staff data version when
     a company changes (the public one moves only for what the public sees: data_versions)."""
@@ -246,6 +254,14 @@ def store_stages(session: Session, flush_context, instances) -> None:
         if stage is not None and company.stored_stage is not stage:
             company.stored_stage = stage
         naming.name_company(session, company)
+
+
+STORED_STAGE = derived.Keeper(
+    "company stage, search name, slug and staff version",
+    derived.BEFORE_FLUSH,
+    derived.watching(Company=None, Membership=None),
+    store_stages,
+)
 
 
 def bump_version(session: Session) -> None:

@@ -13,7 +13,13 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, select,
 from tracker.auth.models import RepresentativeCountry, Role, User
 from tracker.companies.applications import ChangeRequest, ChangeRequestStatus
 from tracker.companies.criteria import current_version
-from tracker.companies.enums import Stage, Standing, listed_stages
+from tracker.companies.enums import (
+    ON_RECORD_STAGES,
+    REPORTING_STAGES,
+    Stage,
+    Standing,
+    listed_stages,
+)
 from tracker.companies.models import Company, Membership
 from tracker.companies.operations import Operation
 from tracker.companies.signatures import Signature
@@ -102,6 +108,23 @@ def listed_publicly() -> ColumnElement[bool]:
     return Company.stored_stage.in_(listed_stages())
 
 
+def reporting_member() -> ColumnElement[bool]:
+    """The condition on Company for reporting every year (SQL twin of
+    `Company.is_reporting_member`)."""
+    return Company.stored_stage.in_(REPORTING_STAGES)
+
+
+def membership_reporting() -> ColumnElement[bool]:
+    """The same condition on Membership, for queries walking the memberships alone."""
+    return Membership.standing.in_([Standing(stage.value) for stage in REPORTING_STAGES])
+
+
+def on_record() -> ColumnElement[bool]:
+    """The condition on Company for having signed, members and former members alike (SQL twin
+    of `Company.has_membership`)."""
+    return Company.stored_stage.in_(ON_RECORD_STAGES)
+
+
 def membership_listed() -> ColumnElement[bool]:
     """The same condition on Membership, for queries walking the memberships alone."""
     return Membership.standing.in_([Standing(stage.value) for stage in listed_stages()])
@@ -135,6 +158,6 @@ def must_sign_again() -> ColumnElement[bool]:
     (SQL twin of `Company.must_sign_again`)."""
     # Without a signature the subquery is NULL and the comparison not true: not asked.
     return and_(
-        Company.stored_stage.in_((Stage.ACTIVE, Stage.SUSPENDED)),
+        reporting_member(),
         latest_signed_version() != current_version(),
     )

@@ -16,10 +16,11 @@ from datetime import UTC
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from tracker import derived
 from tracker.companies.models import Membership, bump_version
 from tracker.data_versions import STAFF, bump
 from tracker.extensions import db
@@ -105,8 +106,7 @@ def refresh(company_ids: Iterable[int] | None = None, progress=None) -> int:
     return done
 
 
-@event.listens_for(Session, "before_flush")
-def _set_on_joining(session: Session, flush_context, instances) -> None:
+def _set_on_joining(session: Session) -> None:
     """A new membership starts at its first full year; a changed joining date moves it. An
     extension changes standings: staff pages kept until the data changes are made again (and
     public ones: data_versions.PUBLIC_RECORD lists extensions)."""
@@ -122,8 +122,7 @@ def _set_on_joining(session: Session, flush_context, instances) -> None:
             )
 
 
-@event.listens_for(Session, "after_flush")
-def _follow_reports(session: Session, flush_context) -> None:
+def _follow_reports(session: Session) -> None:
     """After reports were added, removed or changed state, move their members' year (and the
     data version that kept pages depend on)."""
     changed = {
@@ -151,3 +150,18 @@ def _follow_reports(session: Session, flush_context) -> None:
 
 def _state_changed(report: Report) -> bool:
     return inspect(report).attrs.state.history.has_changes()
+
+
+# The keepers (tracker/derived.py; the factory says when they run).
+ON_JOINING = derived.Keeper(
+    "membership's first unreported year on joining; staff version on extensions",
+    derived.BEFORE_FLUSH,
+    derived.watching(Membership="joined_at", ReportExtension=None),
+    _set_on_joining,
+)
+FOLLOWING_REPORTS = derived.Keeper(
+    "members' first unreported year after their reports changed",
+    derived.AFTER_FLUSH,
+    derived.watching(Report="state"),
+    _follow_reports,
+)

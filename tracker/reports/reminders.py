@@ -45,6 +45,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.auth.models import RepresentativeCountry, Role, User
 from tracker.companies.models import Company
+from tracker.companies.queries import reporting_member
 from tracker.extensions import db
 from tracker.outbox import queue_email
 from tracker.reports import services
@@ -82,7 +83,7 @@ def kind_for(days_until_due: int) -> ReminderKind | None:
 
 def member_count() -> int:
     """How many members `queue_reminders` goes through: for a progress bar."""
-    return db.session.scalar(select(func.count(Company.id)).where(_reporting()))
+    return db.session.scalar(select(func.count(Company.id)).where(reporting_member()))
 
 
 def queue_reminders(
@@ -100,7 +101,7 @@ def queue_reminders(
         ids = list(
             db.session.scalars(
                 select(Company.id)
-                .where(_reporting(), Company.id > after)
+                .where(reporting_member(), Company.id > after)
                 .order_by(Company.id)
                 .limit(batch_size)
             )
@@ -113,11 +114,6 @@ def queue_reminders(
             progress(len(ids))
         after = ids[-1]
     return counts
-
-
-def _reporting():
-    # The SQL twin of services.is_reporting.
-    return Company.stored_stage.in_(services.REPORTING_STAGES)
 
 
 def _representatives() -> dict[str, list[Recipient]]:

@@ -16,12 +16,11 @@ from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, User
-from tracker.companies.enums import Stage
 from tracker.companies.models import Company
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.reports import lifecycle, position  # noqa: F401 (position keeps its hooks)
+from tracker.reports import lifecycle
 from tracker.reports.completeness import missing_answers
 from tracker.reports.content import snapshot
 from tracker.reports.models import (
@@ -34,9 +33,6 @@ from tracker.reports.models import (
 )
 from tracker.reports.periods import ReportingCalendar, ReportingYear
 from tracker.reports.standing import DueDate, Standing, due_date, standing_of
-
-# Members report; a suspended member too (reporting is how it gets reinstated).
-REPORTING_STAGES = frozenset({Stage.ACTIVE, Stage.SUSPENDED})
 
 
 def reporting_calendar() -> ReportingCalendar:
@@ -58,13 +54,9 @@ class ReportConflict(Exception):
 # -- Which reports a company writes ------------------------------------------------------------
 
 
-def is_reporting(company: Company) -> bool:
-    return company.stage in REPORTING_STAGES
-
-
 def require_reporting(company: Company) -> None:
     """:raises DomainError: for a company that has left The Code (its reports stay on record)."""
-    if not is_reporting(company):
+    if not company.is_reporting_member:
         raise DomainError.on(None, _("Only members of The Code report."))
 
 
@@ -75,7 +67,7 @@ def joined_on(company: Company) -> date:
 def open_years(company: Company, on: date) -> list[ReportingYear]:
     """The years a member may write a report for on `on`: each ended year it owes, and the
     year in progress (a draft may start early; it is submitted once the year has ended)."""
-    if not is_reporting(company):
+    if not company.is_reporting_member:
         return []
     calendar = reporting_calendar()
     years = calendar.ended_years(joined_on(company), on)
@@ -98,7 +90,7 @@ def report_for(company: Company, year: int) -> Report | None:
 
 def standing_for(company: Company, on: date) -> Standing | None:
     """The member's reporting standing on `on`; None for a company that does not report."""
-    if not is_reporting(company):
+    if not company.is_reporting_member:
         return None
     states = {
         year: state

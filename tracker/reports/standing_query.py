@@ -37,7 +37,6 @@ from sqlalchemy.orm import aliased
 
 from tracker.auth.models import User
 from tracker.companies import queries
-from tracker.companies.enums import Standing
 from tracker.companies.models import Company, Membership
 from tracker.extensions import db
 from tracker.reports import position
@@ -148,7 +147,7 @@ def standings(user: User, on: date) -> Select:
             latest,
             and_(latest.company_id == Membership.company_id, latest.year == last_ended),
         )
-        .where(Membership.standing.in_((Standing.ACTIVE, Standing.SUSPENDED)), visible(user))
+        .where(queries.membership_reporting(), visible(user))
     )
 
 

@@ -22,7 +22,7 @@ from tracker.billing.models import Invoice, InvoiceState
 from tracker.companies.enums import CompanyType, Standing
 from tracker.companies.models import Company, Membership
 from tracker.companies.operations import Operation
-from tracker.companies.queries import visible_to
+from tracker.companies.queries import membership_reporting, visible_to
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanState
 from tracker.reports import implementation, services
@@ -116,9 +116,7 @@ class ImplementationFigures:
 
 def members(user: User) -> Select:
     """The company ids of the members `user` may see."""
-    return select(Membership.company_id).where(
-        Membership.standing.in_((Standing.ACTIVE, Standing.SUSPENDED)), visible(user)
-    )
+    return select(Membership.company_id).where(membership_reporting(), visible(user))
 
 
 def by_country(user: User, on: date) -> list[tuple[str, int, int]]:

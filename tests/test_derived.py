@@ -1,0 +1,92 @@
+"""The registry of derived columns: what each keeper watches, and that it runs only then."""
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from tests.factories import CompanyFactory, UserFactory
+from tracker import derived
+from tracker.companies.enums import Stage
+from tracker.extensions import db
+
+
+def test_the_registry_lists_every_keeper_in_order_with_what_it_watches(app):
+    declared = [(keeper.when, dict(keeper.watches)) for keeper in derived.keepers()]
+    assert declared == [
+        ("before_flush", {"Company": None, "Membership": None}),
+        ("before_flush", {"Membership": {"joined_at"}, "ReportExtension": None}),
+        (
+            "after_flush",
+            {
+                "Company": {
+                    *("legal_name", "display_name", "type", "hq_country", "website", "slug"),
+                    *("search_name", "stored_stage", "operations", "publish_properties"),
+                    *("publish_legal_name", "representative", "representative_id"),
+                },
+                "Operation": {"city", "country_code", "property_name", "reviewed"},
+                "Membership": {
+                    *("number", "joined_at", "standing", "standing_since"),
+                    "first_unreported_year",
+                },
+                "Report": {"state"},
+                "ReportExtension": {"company_id", "due_on", "year"},
+                "TopMemberAward": {"withdrawn_at", "year"},
+                "Signature": {"criteria_version"},
+                "Invoice": {"kind", "state", "year"},
+                "Representative": {"countries", "email", "name", "phone", "website"},
+                "RepresentativeCountry": {"country_code"},
+            },
+        ),
+        ("after_flush", {"Invoice": None, "Plan": None}),
+        ("after_flush", {"Report": {"state"}}),
+    ]
+    assert app.extensions["derived"] == derived.keepers()
+
+
+@pytest.fixture()
+def calls(monkeypatch) -> list[str]:
+    """The real keepers, each noting its runs in a list."""
+    ran: list[str] = []
+
+    def recording(keeper):
+        def keep(session):
+            ran.append(keeper.name)
+            keeper.keep(session)
+
+        return replace(keeper, keep=keep)
+
+    monkeypatch.setattr(derived, "_keepers", tuple(map(recording, derived.keepers())))
+    return ran
+
+
+def test_a_flush_of_an_unwatched_model_runs_no_keeper(calls):
+    user = UserFactory()
+    db.session.flush()
+    user.name = "Someone Else"
+    db.session.flush()
+    assert calls == []
+
+
+def test_a_flush_of_a_watched_field_runs_its_keepers(calls):
+    company = CompanyFactory(stage=Stage.ACTIVE)
+    db.session.flush()
+    calls.clear()
+    company.contact_name = "Bea"  # staff see it, the public does not
+    db.session.flush()
+    assert calls == [derived.keepers()[0].name]
+
+
+def test_the_listeners_are_attached_once_however_many_apps(app, calls, monkeypatch):
+    monkeypatch.setitem(app.extensions, "derived", app.extensions["derived"])
+    for _ in range(3):
+        derived.init_app(app, derived.keepers())
+    assert event.contains(Session, "before_flush", derived._before_flush)
+    assert event.contains(Session, "after_flush", derived._after_flush)
+    company = CompanyFactory(stage=Stage.SUBMITTED)
+    db.session.flush()
+    calls.clear()
+    company.contact_name = "Bea"
+    db.session.flush()
+    assert calls == [derived.keepers()[0].name]  # once, not once per app
