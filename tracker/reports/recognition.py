@@ -19,7 +19,7 @@ from tracker import audit
 from tracker.audit import AuditAction
 from tracker.auth.decisions import may_decide
 from tracker.auth.models import Decision, User
-from tracker.companies.enums import Stage, Standing
+from tracker.companies.enums import Standing
 from tracker.companies.models import Company, Membership
 from tracker.domain import DomainError
 from tracker.extensions import db
@@ -76,7 +76,7 @@ def latest_named_year() -> int | None:
 def latest_title(company: Company) -> int | None:
     """The year of the Top Member title the member shows now (see the module's docstring), or
     None. `latest_title_holder()` is its SQL twin."""
-    if company.stage is not Stage.ACTIVE:
+    if not company.is_member:
         return None
     year = latest_named_year()
     if year is None:
@@ -184,7 +184,7 @@ def name_top_member(
         one whose report for `year` is not accepted, or one already named for `year`.
     """
     _check_actor(actor)
-    if company.stage is not Stage.ACTIVE:
+    if not company.is_member:
         raise DomainError.on(None, _("Only members in good standing can be Top Members."))
     if accepted_report(company, year) is None:
         raise DomainError.on(None, _("Its report for %(year)s is not accepted.", year=year))

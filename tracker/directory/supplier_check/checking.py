@@ -35,7 +35,6 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker.companies.enums import Stage
 from tracker.companies.models import Company
 from tracker.companies.naming import folded
 from tracker.companies.properties import country_code_for
@@ -367,7 +366,7 @@ def _matched(result: Result, item, best: Candidate) -> Result:
     company = item.company
     result.company, result.confidence = company, round(best.score)
     result.countries = sorted({operation.country_code for operation in company.operations})
-    if company.stage is Stage.ACTIVE:
+    if company.is_member:
         result.standing = CheckStanding(item.standing.value)
         result.top_member_year = item.top_member_year
         result.since = company.membership.joined_at.date()

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from tracker.billing import services as billing
-from tracker.companies.enums import Stage
 from tracker.companies.models import Company, Membership
 from tracker.companies.publication import shows_overdue
 from tracker.extensions import db
@@ -67,7 +66,7 @@ def verify(number: str, on: date) -> Verification | None:
     company = db.session.scalar(select(Company).join(Membership).where(Membership.number == number))
     if company is None:
         return None
-    if company.stage is not Stage.ACTIVE:
+    if not company.is_member:
         return Verification(number=company.membership.number, current=False)
     standing = services.standing_for(company, on)
     paid_year = billing.current_year(company, on)
