@@ -228,11 +228,6 @@ class Membership(db.Model):
     company: Mapped[Company] = relationship(back_populates="membership")
 
 
-# The data versions live in a shared module (page_cache and the supplier check read them); the
-# names stay importable from here.
-COMPANIES_VERSION = STAFF
-
-
 def store_stages(session: Session) -> None:
     """Keep `Company.stored_stage` equal to `Company.stage`, and the search name and slug in
     step with the names, in every flush that may change them; move the staff data version when
