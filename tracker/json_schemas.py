@@ -50,10 +50,13 @@ def _properties(properties: dict, definitions: dict, components: dict[str, str])
 
 
 def _nullable(schema: dict) -> dict:
-    """JSON Schema's `anyOf: [X, {"type": "null"}]` as OpenAPI 3.0 says it: X, nullable."""
+    """JSON Schema's `anyOf: [X, {"type": "null"}]` as OpenAPI 3.0 says it: X, nullable (and
+    an enum lists null among its values, as OpenAPI 3.0.3 asks of a nullable enum)."""
     choices = schema.get("anyOf", [])
     if len(choices) != 2 or NULL not in choices:
         return schema
     [kept] = [choice for choice in choices if choice != NULL]
+    if "enum" in kept:
+        kept = kept | {"enum": [*kept["enum"], None]}
     rest = {key: value for key, value in schema.items() if key != "anyOf"}
     return kept | {"nullable": True} | rest

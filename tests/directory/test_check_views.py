@@ -319,6 +319,25 @@ def error_of(response, status: int) -> dict:
             "At most 1,000 suppliers at a time; nothing was checked.",
             {"suppliers": ["1,001 given."]},
         ),
+        (
+            {"suppliers": [{"name": 1}] * 1001, "page": 2},
+            "At most 1,000 suppliers at a time; nothing was checked.",
+            {"suppliers": ["1,001 given."]},
+        ),
+        (
+            {"suppliers": [{"c" * 50: "Lotus"}], "p" * 50: 1},
+            "Some fields are not valid",
+            {
+                "suppliers[0]." + "c" * 40 + "…": ["Unknown field."],
+                "p" * 40 + "…": ["Unknown field."],
+            },
+        ),
+        ({"suppliers": None}, "Some fields", {"suppliers": ["Required: a list of suppliers."]}),
+        (
+            {"suppliers": [None, {"name": None, "country": None}]},
+            "Some fields",
+            {"suppliers[0]": ["Must be an object with a name, a country or a membership number."]},
+        ),
     ],
 )
 def test_the_api_refuses_what_is_not_a_list_of_suppliers(client, body, message, fields):

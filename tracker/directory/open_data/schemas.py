@@ -13,6 +13,10 @@ from tracker.directory.search.listing import PublicStanding
 from tracker.json_schemas import Schema
 
 Country = Annotated[str, Field(pattern="^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")]
+MembershipNumber = Annotated[str, Field(pattern="^TC-[0-9]{6,}$")]
+LegalName = Annotated[
+    str | None, Field(description="null when the member chooses not to list its legal name")
+]
 # A string, not pydantic's URL type, which would rewrite the address ("https://x" -> "https://x/").
 Url = Annotated[str, Field(json_schema_extra={"format": "uri"})]
 # Counts by type of business: a key for each type with members in the country, and no other.
@@ -31,12 +35,10 @@ ByType = Annotated[
 class Signatory(Schema):
     slug: str
     name: str
-    legal_name: str | None = Field(
-        description="null when the member chooses not to list its legal name"
-    )
+    legal_name: LegalName
     type: CompanyType
     website: str | None
-    membership_number: str = Field(pattern="^TC-[0-9]{6,}$")
+    membership_number: MembershipNumber
     member_since: date
     standing: PublicStanding
     top_member_year: int | None

@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.directory.supplier_check.checking import Result, Summary
+from tracker.directory.supplier_check import schemas
+from tracker.directory.supplier_check.checking import Checked, Result
 from tracker.urls import public_url
 
 
@@ -15,31 +16,41 @@ def _links(result: Result) -> tuple[str | None, str]:
     return public_url("directory.profile", slug=company.slug), verify
 
 
-def as_json(result: Result) -> dict:
-    supplier = result.supplier
-    return {
-        "line": supplier.line,
-        "input": {
-            "name": supplier.name or None,
-            "country": supplier.country or None,
-            "membership_number": supplier.membership_number or None,
-        },
-        "match": _match(result),
-        "candidates": [_candidate(candidate) for candidate in result.candidates],
-        "confidence": result.confidence,
-        "label": result.label.value,
-        "standing": result.standing.value if result.standing else None,
-        "since": result.since.isoformat() if result.since else None,
-        "notes": [str(note) for note in result.notes]
+def answer(checked: Checked) -> schemas.Answer:
+    """The API's answer: every line, then the counts."""
+    return schemas.Answer(
+        results=[_line(result) for result in checked.results],
+        summary=schemas.Counts.model_validate(checked.summary, from_attributes=True),
+    )
+
+
+def _line(result: Result) -> schemas.Line:
+    supplier, company = result.supplier, result.company
+    return schemas.Line(
+        line=supplier.line,
+        input=schemas.Given(
+            name=supplier.name or None,
+            country=supplier.country or None,
+            membership_number=supplier.membership_number or None,
+        ),
+        match=schemas.Match(**_matched(result)) if company is not None else None,
+        candidates=[
+            schemas.Candidate(**_matched(candidate), standing=candidate.standing)
+            for candidate in result.candidates
+        ],
+        confidence=result.confidence,
+        label=result.label,
+        standing=result.standing,
+        since=result.since,
+        notes=[str(note) for note in result.notes]
         + ([_unchecked(result)] if not result.checked else []),
-        "error": str(result.error) if result.error else None,
-    }
+        error=str(result.error) if result.error else None,
+    )
 
 
-def _match(result: Result) -> dict | None:
+def _matched(result: Result) -> dict:
+    """The company a line (or one of an ambiguous line's candidates) matched."""
     company = result.company
-    if company is None:
-        return None
     profile, verify = _links(result)
     return {
         "display_name": company.display_name,
@@ -48,25 +59,6 @@ def _match(result: Result) -> dict | None:
         "countries": result.countries,
         "profile_url": profile,
         "verify_url": verify,
-    }
-
-
-def _candidate(candidate: Result) -> dict:
-    """One of an ambiguous line's likely companies: as a match, with its standing."""
-    return {**_match(candidate), "standing": candidate.standing.value}
-
-
-def summary_json(summary: Summary) -> dict:
-    return {
-        "total": summary.total,
-        "good_standing": summary.good_standing,
-        "report_overdue": summary.report_overdue,
-        "former_members": summary.former_members,
-        "no_match": summary.no_match,
-        "errors": summary.errors,
-        "not_checked": summary.not_checked,
-        "members": summary.members,  # members whose reporting is not published
-        "ambiguous": summary.ambiguous,
     }
 
 

@@ -14,12 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from pydantic import ConfigDict, Field, ValidationError
 
 from tracker.companies import naming
 from tracker.companies.properties import country_code_for, csv_lines, unescaped_cell
 from tracker.directory.supplier_check.name_cores import LEGAL_FORMS
 from tracker.directory.verify.verification import NUMBER
 from tracker.formutils import ALLOWED_FORMAT_CHARACTERS
+from tracker.json_schemas import Schema
 
 MAX_SUPPLIERS = 1000
 MAX_LINE = 300  # characters; a longer line is reported, not matched
@@ -143,8 +145,24 @@ def invisible_lines(text: str) -> list[int]:
 
 # The API's JSON ------------------------------------------------------------------------------
 
-FIELDS = ("name", "country", "membership_number")
 KEY_SHOWN = 40  # characters of an unknown field's name repeated in the error
+
+
+class SupplierItem(Schema):
+    model_config = ConfigDict(  # Schema's, with the API document's description of a supplier
+        json_schema_extra={
+            "description": "A name, or a membership number, or both; a country (ISO code or "
+            "name in English, French or Spanish) makes the match surer."
+        }
+    )
+
+    name: str | None = None
+    country: str | None = None
+    membership_number: str | None = None
+
+
+class SupplierList(Schema):
+    suppliers: list[SupplierItem] = Field(max_length=MAX_SUPPLIERS)
 
 
 class BadRequest(Exception):
@@ -162,37 +180,44 @@ def from_json(payload) -> list[Supplier]:
     :raises BadRequest: for any other shape, an unknown field, a value of the wrong type, or
         more than MAX_SUPPLIERS suppliers.
     """
-    if not isinstance(payload, dict):
-        raise BadRequest('The body must be a JSON object: {"suppliers": [...]}.')
-    fields = {_key(name): ["Unknown field."] for name in payload if name != "suppliers"}
-    items = payload.get("suppliers")
-    if not isinstance(items, list):
-        fields["suppliers"] = ["Required: a list of suppliers."]
-    elif len(items) > MAX_SUPPLIERS:
+    try:
+        given = SupplierList.model_validate(payload)
+    except ValidationError as error:
+        raise _refused(payload, error.errors(include_url=False)) from None
+    return [
+        Supplier(position, item.name or "", item.country or "", item.membership_number or "")
+        for position, item in enumerate(given.suppliers, start=1)
+    ]
+
+
+# What the API says for each of pydantic's errors, by where it is: the body, its list, an item
+# of the list, or an item's field (a field of the body or of an item it does not know is extra).
+MESSAGES = {
+    "extra_forbidden": "Unknown field.",
+    "missing": "Required: a list of suppliers.",
+    "list_type": "Required: a list of suppliers.",
+    "model_type": "Must be an object with a name, a country or a membership number.",
+    "string_type": "Must be a string or null.",
+}
+
+
+def _refused(payload, errors: list[dict]) -> BadRequest:
+    if any(not error["loc"] for error in errors):  # the body itself is not an object
+        return BadRequest('The body must be a JSON object: {"suppliers": [...]}.')
+    if any(error["type"] == "too_long" for error in errors):
         message = f"At most {MAX_SUPPLIERS:,} suppliers at a time; nothing was checked."
-        raise BadRequest(message, {"suppliers": [f"{len(items):,} given."]})
-    else:
-        for position, item in enumerate(items):
-            fields |= _item_problems(f"suppliers[{position}]", item)
-    if fields:
-        raise BadRequest("Some fields are not valid; nothing was checked.", fields)
-    return [_from_item(position, item) for position, item in enumerate(items, start=1)]
+        return BadRequest(message, {"suppliers": [f"{len(payload['suppliers']):,} given."]})
+    fields = {_path(error["loc"]): [MESSAGES.get(error["type"], error["msg"])] for error in errors}
+    return BadRequest("Some fields are not valid; nothing was checked.", fields)
 
 
-def _key(name: str) -> str:
-    return name if len(name) <= KEY_SHOWN else name[:KEY_SHOWN] + "…"
-
-
-def _item_problems(path: str, item) -> dict[str, list[str]]:
-    if not isinstance(item, dict):
-        return {path: ["Must be an object with a name, a country or a membership number."]}
-    problems = {f"{path}.{_key(name)}": ["Unknown field."] for name in item if name not in FIELDS}
-    for name in FIELDS:
-        if not isinstance(item.get(name), str | None):
-            problems[f"{path}.{name}"] = ["Must be a string or null."]
-    return problems
-
-
-def _from_item(position: int, item: dict) -> Supplier:
-    text = {name: item.get(name) or "" for name in FIELDS}
-    return Supplier(position, text["name"], text["country"], text["membership_number"])
+def _path(location: tuple) -> str:
+    """Where in the body: `suppliers[2].name`, an unknown field's name cut to KEY_SHOWN."""
+    path = ""
+    for step in location:
+        if isinstance(step, int):
+            path += f"[{step}]"
+        else:
+            name = step if len(step) <= KEY_SHOWN else step[:KEY_SHOWN] + "…"
+            path += f".{name}" if path else name
+    return path
