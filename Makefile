@@ -60,12 +60,14 @@ test: install catalogs
 		echo "== again on $$TEST_DATABASE_URL =="; $(BIN)/pytest; fi
 
 # Style, formatting, the complexity gate (C901, max-complexity in pyproject.toml) and the module
-# map (lint-imports: the contracts under [tool.importlinter] in pyproject.toml).
-LINTED := tracker tests config.py wsgi.py bench
+# map (lint-imports: the contracts under [tool.importlinter] in pyproject.toml), and the commit
+# messages since the rule began (.ci/commit_messages.py: subjects of 72 characters, a body).
+LINTED := tracker tests config.py wsgi.py bench .ci
 lint: install
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/lint-imports
+	$(BIN)/python .ci/commit_messages.py
 
 # Benchmarks (see README.md); with BENCH_DATABASE_URL (a PostgreSQL database they may empty)
 # the queue, properties, dashboard and public directory benchmarks run there too. The queue,
