@@ -5,10 +5,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Form, PasswordField, SelectChoice, StringField, TextAreaField
+from wtforms import Form, HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
 from wtforms.fields.choices import Choice
 from wtforms.validators import ValidationError
 from wtforms.widgets import Select, html_params
@@ -42,19 +43,20 @@ def select_choices(
     return choices + [SelectChoice(value, label) for value, label in pairs]
 
 
-def check_version(form, field) -> None:
-    """A version is a small positive whole number; anything else was not sent by our page.
-    The message speaks of an application (staff review's forms); reports' forms say it in
-    their own words (`check_report_version`)."""
-    text = field.data or ""
-    # Length first: int() refuses strings of over 4,300 digits with an error of its own.
-    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31):
-        raise ValidationError(
-            _(
-                "This form does not say which version of the application you read. "
-                "Reload the page and decide again."
-            )
-        )
+def version_field(message: LazyString, lowest: int = 1) -> HiddenField:
+    """The hidden version of the record the page showed, which the change is checked against:
+    a whole number from `lowest` (0 for a record not started yet) below 2**31. Anything else
+    was not sent by our page, and `message` (lazy, in the reader's language) says to reload."""
+
+    def check(form, field) -> None:
+        text = field.data or ""
+        # Length first: int() refuses strings of over 4,300 digits with an error of its own.
+        if not (
+            text.isascii() and text.isdigit() and len(text) <= 10 and lowest <= int(text) < 2**31
+        ):
+            raise ValidationError(str(message))
+
+    return HiddenField(validators=[check])
 
 
 def strip_whitespace(value):
@@ -196,6 +198,14 @@ class BaseForm(FlaskForm):
     @property
     def marks_required(self) -> bool:
         return marks_required(self)
+
+
+class VersionedForm(BaseForm):
+    """A form that carries `version` (a `version_field`) and reads it back as a number."""
+
+    @property
+    def seen_version(self) -> int:
+        return int(self.version.data)
 
 
 class BaseSubForm(Form):

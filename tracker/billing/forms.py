@@ -7,15 +7,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
 
+from tracker import formutils
 from tracker.billing.fees import MAX_FEE
 from tracker.billing.models import DiscountKind, PaymentMethod
 from tracker.formutils import BaseForm, select_choices
@@ -27,19 +27,10 @@ AMOUNT_RANGE = LazyString(
 )
 
 
-def check_version(form, field) -> None:
-    """A version is a small positive whole number; anything else was not sent by our page."""
-    text = field.data or ""
-    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31):
-        raise ValidationError(_("This form does not say which version you read. Reload the page."))
-
-
-class VersionedForm(BaseForm):
-    version = HiddenField(validators=[check_version])
-
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
+class VersionedForm(formutils.VersionedForm):
+    version = formutils.version_field(
+        _l("This form does not say which version you read. Reload the page.")
+    )
 
 
 class PaymentForm(VersionedForm):

@@ -1,10 +1,11 @@
 """The implementation plan form, and the staff forms that decide on a plan."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
 
-from tracker.formutils import BaseForm, select_choices
+from tracker import formutils
+from tracker.formutils import select_choices
 from tracker.numbers import LocaleIntegerField
 from tracker.plans.models import OTHER_SECTION, PlanCriterion
 from tracker.plans.services import MAX_STAFF
@@ -21,23 +22,10 @@ STAFF_SECTION_LABELS = {
 }
 
 
-def check_plan_version(form, field) -> None:
-    """The version of the plan the page showed: a small positive whole number."""
-    text = field.data or ""
-    # Length first: int() refuses strings of over 4,300 digits with an error of its own.
-    # 0: the page showed a plan not started yet.
-    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 <= int(text) < 2**31):
-        raise ValidationError(
-            _l("This form does not say which version of the plan you read. Reload the page.")
-        )
-
-
-class VersionedForm(BaseForm):
-    version = HiddenField(validators=[check_plan_version])
-
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
+class VersionedForm(formutils.VersionedForm):
+    version = formutils.version_field(  # 0: the page showed a plan not started yet
+        _l("This form does not say which version of the plan you read. Reload the page."), lowest=0
+    )
 
 
 def plan_form_class():

@@ -15,10 +15,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.formutils import BaseForm, BaseSubForm, check_version, select_choices
+from tracker import formutils
+from tracker.formutils import BaseForm, BaseSubForm, select_choices
 from tracker.numbers import LocaleFloatField, LocaleIntegerField
 from tracker.reports.inputs import MAX_COUNT, MAX_HOURS
 from tracker.reports.models import (
@@ -34,14 +35,10 @@ COUNT = NumberRange(min=0, max=MAX_COUNT, message=_l("Give a whole number from 0
 STAFF_GROUPS = tuple(StaffGroup)  # the order of a training row's group sub-forms
 
 
-def check_report_version(form, field) -> None:
-    """The version of the report the page showed: a small positive whole number."""
-    try:
-        check_version(form, field)
-    except ValidationError:
-        raise ValidationError(
-            _l("This form does not say which version of the report you read. Reload the page.")
-        ) from None
+class VersionedForm(formutils.VersionedForm):
+    version = formutils.version_field(
+        _l("This form does not say which version of the report you read. Reload the page.")
+    )
 
 
 def count_field(label, **kwargs) -> LocaleIntegerField:
@@ -121,8 +118,7 @@ def current_label(report_year: int) -> str:
     )
 
 
-class _ReportForm(BaseForm):
-    version = HiddenField(validators=[check_report_version])
+class _ReportForm(VersionedForm):
     # 1. Policy
     policy_adopted = RadioField(
         _l("Has your company adopted a policy against the sexual exploitation of children?"),
@@ -186,10 +182,6 @@ class _ReportForm(BaseForm):
             for staff_group, group in zip(STAFF_GROUPS, row.form.groups.entries, strict=False):
                 group.form.staff_group = staff_group
 
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
-
     def not_applicable_fields(self, section: Section):
         """The section's "not applicable" box and its reason, or None for suspected cases."""
         if not section.may_be_not_applicable:
@@ -224,12 +216,8 @@ def report_form_class():
 ReportForm = report_form_class()
 
 
-class SubmitReportForm(BaseForm):
-    version = HiddenField(validators=[check_report_version])
-
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
+class SubmitReportForm(VersionedForm):
+    """Submitting a report: the version the page showed, and nothing else."""
 
 
 class StartReportForm(BaseForm):

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.file import FileField
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from tracker.auth.permissions import company_user_required
@@ -21,7 +21,7 @@ from tracker.companies.forms import ImportForm
 from tracker.domain import DomainError
 from tracker.extensions import db
 from tracker.reports import drafting, services, training_csv
-from tracker.reports.forms import check_report_version
+from tracker.reports.forms import VersionedForm
 from tracker.reports.models import Report
 from tracker.reports.views import own_report_or_404
 from tracker.security import larger_form
@@ -38,7 +38,7 @@ TRAINING_IMPORT_LIMIT = training_csv.MAX_LINES * 200
 TEXT_BYTES = 3 * TRAINING_IMPORT_LIMIT
 
 
-class TrainingImportForm(ImportForm):
+class TrainingImportForm(ImportForm, VersionedForm):
     """The properties import's form (paste or upload, size limit, decoding) for training rows,
     with the version of the report the preview showed instead of the add-or-replace choice."""
 
@@ -69,11 +69,6 @@ class TrainingImportForm(ImportForm):
     mode = None  # rows are matched to the report's, never added or replaced
     limit = TRAINING_IMPORT_LIMIT
     too_long = _l("This file is more than the rows of 2,000 properties can hold.")
-    version = HiddenField(validators=[check_report_version])
-
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
 
 
 @bp.get("/<int:year>/training.csv")

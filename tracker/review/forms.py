@@ -4,9 +4,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker import formutils
 from tracker.companies.enums import Stage
 from tracker.countries import country_choices
-from tracker.formutils import BaseForm, check_version, select_choices
+from tracker.formutils import BaseForm, select_choices
 
 SORT_CHOICES = [
     ("oldest", _l("Oldest submission first")),
@@ -55,14 +56,15 @@ class QueueFilterForm(BaseForm):
     sort = SelectField(_l("Sort by"), choices=select_choices(SORT_CHOICES), default="oldest")
 
 
-class DecisionForm(BaseForm):
+class DecisionForm(formutils.VersionedForm):
     """A decision carries the version of the application the reviewer read (Company.version)."""
 
-    version = HiddenField(validators=[check_version])
-
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
+    version = formutils.version_field(
+        _l(
+            "This form does not say which version of the application you read. "
+            "Reload the page and decide again."
+        )
+    )
 
 
 class ApproveForm(DecisionForm):

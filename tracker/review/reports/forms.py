@@ -2,41 +2,31 @@
 filters, and naming or withdrawing a Top Member title."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.formutils import BaseForm
-from tracker.reports.forms import TEXT_LIMIT, check_report_version
+from tracker.reports.forms import TEXT_LIMIT, VersionedForm
 from tracker.reports.models import Section
 
 
-class AcceptReportForm(BaseForm):
-    version = HiddenField(validators=[check_report_version])
+class AcceptReportForm(VersionedForm):
     accept_comment = TextAreaField(
         _l("Comment for the member (optional)"),
         validators=[Optional(), Length(max=TEXT_LIMIT)],
         render_kw={"rows": 2},
     )
 
-    @property
-    def seen_version(self) -> int:
-        return int(self.version.data)
-
 
 def return_form_class():
     """The return form: a comment box per section, and one on the whole report."""
 
-    class ReturnReportForm(BaseForm):
-        version = HiddenField(validators=[check_report_version])
+    class ReturnReportForm(VersionedForm):
         return_comment = TextAreaField(
             _l("Comment on the whole report (optional)"),
             validators=[Optional(), Length(max=TEXT_LIMIT)],
             render_kw={"rows": 2},
         )
-
-        @property
-        def seen_version(self) -> int:
-            return int(self.version.data)
 
         def section_fields(self):
             return [(section, self[f"comment_{section.value}"]) for section in Section]
