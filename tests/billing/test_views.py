@@ -165,6 +165,21 @@ def test_staff_list_of_overdue_invoices(client, auth, reviewer):
     assert late.number in page
 
 
+def test_the_staff_list_of_invoices_pages_both_ways(client, auth, reviewer):
+    for number in range(51):  # 50 a page
+        joining_invoice(CompanyFactory(display_name=f"Owing {number}", paid__none=True), False)
+    db.session.commit()
+    auth.login(reviewer.email)
+    first = client.get("/review/invoices").get_data(as_text=True)
+    assert "Page 1 of 2" in first and 'href="/review/invoices?page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    second = client.get("/review/invoices?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and 'href="/review/invoices?page=1" rel="prev"' in second
+    assert 'rel="next"' not in second
+    overdue = client.get("/review/invoices?show=overdue").get_data(as_text=True)
+    assert 'class="pager"' not in overdue  # none is overdue: one page, no pager
+
+
 def test_admin_changes_a_fee(client, auth, admin, restore_fees):
     row = db.session.scalar(select(FeeBand).where(FeeBand.band == RevenueBand.ABOVE_50M))
     auth.login(admin.email)

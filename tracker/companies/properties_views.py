@@ -17,6 +17,7 @@ from tracker.companies.services import OperationInput
 from tracker.countries import collation_key, country_name
 from tracker.domain import DomainError
 from tracker.extensions import db
+from tracker.paging import Page
 from tracker.write_limits import limit_company_writes
 
 bp = Blueprint("properties", __name__, url_prefix="/company")
@@ -51,24 +52,23 @@ def render_list(company, form, status: int = 200):
         operations = [op for op in operations if op.country_code == country]
     else:
         country = ""
-    page_count = max(1, -(-len(operations) // PER_PAGE))
-    page = request.args.get("page", 1, type=int)
-    page = page if 1 <= page <= page_count else 1
-    shown = operations[(page - 1) * PER_PAGE : page * PER_PAGE]
+    page = Page(request.args.get("page", 1, type=int), PER_PAGE, len(operations))
+    if not 1 <= page.page <= page.pages:
+        page = Page(1, PER_PAGE, len(operations))
+    first = (page.page - 1) * PER_PAGE
     added = request.args.get("added", -1, type=int)
     return (
         render_template(
             "properties/index.html",
             company=company,
             form=form,
-            rows=[(index, op) for index, op in enumerate(shown, start=(page - 1) * PER_PAGE)],
+            rows=list(enumerate(operations[first : first + PER_PAGE], start=first)),
             added=added,
             total=len(operations),
             all_count=all_count,
             countries=countries,
             country=country,
             page=page,
-            page_count=page_count,
             change_request=change_requests.open_request(company),
             remove_form=RemovePropertyForm(formdata=None),
         ),
