@@ -260,7 +260,7 @@ STORED_STAGE = derived.Keeper(
 
 
 def bump_version(session: Session) -> None:
-    """Move every data version, for writes that pass by the flush hooks (bulk inserts, a
+    """Move every data version, for writes that pass by the derived keepers (bulk inserts, a
     recomputation): what they changed is not known, so public pages are made again too."""
     bump(session, STAFF, PUBLIC)
 

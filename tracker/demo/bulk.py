@@ -128,7 +128,7 @@ class DemoGenerator:
         } | (self._joined() if stage in SIGNED_STAGES else {})
 
     def slug(self, name: str) -> str:
-        """As `naming` gives it (the flush hook that does that is bypassed by bulk inserts)."""
+        """As `naming` gives it (bulk inserts pass by the keeper in tracker/derived.py)."""
         base = naming.slug_base(name)
         n = self.slug_counts.get(base, 1)
         while (slug := base if n == 1 else f"{base}-{n}") in self.taken_slugs:
@@ -208,7 +208,7 @@ def load_companies(
     )
     publication.choose(generator.random)
     db.session.commit()
-    bump_version(db.session)  # bulk inserts pass by the flush hook that does it otherwise
+    bump_version(db.session)  # bulk inserts pass by its keeper (tracker/derived.py)
     # Fresh statistics, or the query planner goes on believing the tables are empty.
     db.session.execute(text("ANALYZE"))
     db.session.commit()

@@ -31,7 +31,8 @@ def choose(rng: random.Random) -> None:
         if not chosen:
             continue
         ids = [cid for cid, _ in chosen]
-        # Through the ORM: the flush hook keeps the search name without a private legal name.
+        # Through the ORM: a keeper (tracker/derived.py) drops a private legal name from the
+        # search name.
         for company in db.session.scalars(select(Company).where(Company.id.in_(ids))):
             setattr(company, name, False)
         db.session.add_all(
