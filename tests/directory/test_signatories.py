@@ -257,6 +257,20 @@ def test_companies_with_the_same_name_get_numbered_addresses(members):
     assert [twin.slug for twin in twins] == ["lotus-tours-2", "lotus-tours-3"]
 
 
+@pytest.mark.parametrize("name", ["Lotus Tours", "Hotel 2"])
+def test_a_change_that_keeps_the_name_looks_for_no_new_address(members, name):
+    # "Hotel 2" is its own base, not "hotel" numbered: it was given its address again (two
+    # queries and a pass over the flush) at every change of the company.
+    pair = [CompanyFactory(stage=Stage.ACTIVE, display_name=name) for _ in range(2)]
+    slugs = [company.slug for company in pair]
+    with sql_statements() as sent:
+        for number, company in enumerate(pair):
+            company.contact_phone = f"+66 2 000 000{number}"
+        db.session.commit()
+    assert [company.slug for company in pair] == slugs
+    assert not [sql for sql in sent if "slug IN" in sql]
+
+
 def test_a_former_member_is_not_listed_and_its_page_says_so(client, members):
     gone = CompanyFactory(stage=Stage.SUSPENDED, display_name="Gone Tours")
     page = client.get(f"/signatories/{gone.slug}")

@@ -38,7 +38,9 @@ def name_company(session: Session, company) -> None:
     if company.search_name != search_name:
         company.search_name = search_name
     base = slug_base(company.display_name)
-    if company.slug is not None and _base_of(company.slug) == base:
+    # Its slug is the base, or the base numbered ("lotus-tours-2"); a base that ends in a
+    # number ("hotel-2" for "Hotel 2") is its own slug, not "hotel" numbered.
+    if company.slug is not None and base in (company.slug, _base_of(company.slug)):
         return
     with session.no_autoflush:
         _give_slug(session, company, base)
