@@ -77,6 +77,7 @@ bench: install catalogs
 	$(BIN)/python bench/demo_data.py
 	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/properties.py
+	$(BIN)/python bench/derived.py
 	$(BIN)/python bench/reset_timing.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/public_directory.py
@@ -85,6 +86,7 @@ bench: install catalogs
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
 		$(BIN)/python bench/review_queue.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/properties.py --database-url "$$BENCH_DATABASE_URL" && \
+		$(BIN)/python bench/derived.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/dashboard.py --database-url "$$BENCH_DATABASE_URL" && \
 		$(BIN)/python bench/public_directory.py --database-url "$$BENCH_DATABASE_URL"; fi
 

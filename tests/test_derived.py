@@ -90,3 +90,26 @@ def test_the_listeners_are_attached_once_however_many_apps(app, calls, monkeypat
     company.contact_name = "Bea"
     db.session.flush()
     assert calls == [derived.keepers()[0].name]  # once, not once per app
+
+
+def test_a_watched_field_counts_as_changed_only_when_its_value_changed(calls):
+    company = CompanyFactory(stage=Stage.ACTIVE, display_name="Lotus Tours")
+    assert company.website == "https://example.com"  # loaded: the factory committed
+    watched = frozenset({"display_name", "website"})
+    assert not derived.has_changed(company, watched)  # nothing set since the flush
+    company.contact_name = "Bea"  # not watched
+    assert not derived.has_changed(company, watched)
+    company.display_name = "Lotus Tours"  # set, to the value it had
+    assert not derived.has_changed(company, watched)
+    company.website = "https://lotus.example"  # a new value
+    assert derived.has_changed(company, watched)
+    db.session.flush()
+    assert not derived.has_changed(company, watched)
+
+
+def test_history_is_read_without_loading_a_collection(calls):
+    company = CompanyFactory(stage=Stage.ACTIVE)
+    db.session.commit()
+    company.contact_name = "Bea"  # the row is loaded again; its operations are not
+    assert not derived.has_changed(company, frozenset({"operations"}))
+    assert "operations" not in company.__dict__

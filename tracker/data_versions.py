@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Connection, Integer, String, insert, inspect, select, update
+from sqlalchemy import Connection, Integer, String, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tracker import derived
@@ -107,8 +107,7 @@ def changes_public_record(session: Session, obj) -> bool:
     if obj in session.new or obj in session.deleted:
         changed = watched.rows
     else:
-        attrs = inspect(obj).attrs
-        changed = any(attrs[name].history.has_changes() for name in watched.fields)
+        changed = derived.has_changed(obj, watched.fields)
     return changed and watched.on_record(obj)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE as NO_LOADS
 
 BEFORE_FLUSH = "before_flush"
 AFTER_FLUSH = "after_flush"
@@ -43,8 +44,18 @@ class Keeper:
         fields = self.watches[model]
         if fields is ANY_FIELD or obj in session.new or obj in session.deleted:
             return True
-        attrs = inspect(obj).attrs
-        return any(attrs[name].history.has_changes() for name in fields)
+        return has_changed(obj, fields)
+
+
+def has_changed(obj, fields: frozenset[str]) -> bool:
+    """Whether one of `fields` of a loaded row changed in this flush, loading nothing.
+
+    Only the attributes set since the last flush keep their committed value, so only those are
+    asked for their history (a flush of 2,000 rows' phone numbers would otherwise ask each row
+    for every watched field: a third of the flush)."""
+    state = inspect(obj)
+    touched = fields.intersection(state.committed_state)
+    return any(state.get_history(name, NO_LOADS).has_changes() for name in touched)
 
 
 def watching(**models: str | None) -> dict[str, frozenset[str] | None]:
