@@ -113,3 +113,17 @@ def test_history_is_read_without_loading_a_collection(calls):
     company.contact_name = "Bea"  # the row is loaded again; its operations are not
     assert not derived.has_changed(company, frozenset({"operations"}))
     assert "operations" not in company.__dict__
+
+
+def test_a_flush_lists_each_row_once_marking_whole_rows(app):
+    kept, other = CompanyFactory(stage=Stage.ACTIVE), CompanyFactory(stage=Stage.ACTIVE)
+    removed = other.operations[0]  # loaded first: a lazy load would flush what comes below
+    db.session.delete(removed)
+    kept.contact_name = "Bea"  # changed
+    added = UserFactory.build()
+    db.session.add(added)
+    rows = {id(obj): whole for obj, whole in derived.flushed(db.session)}
+    assert rows[id(kept)] is False
+    assert rows[id(added)] is True
+    assert rows[id(removed)] is True
+    assert len(rows) == len(db.session.new) + len(db.session.dirty) + len(db.session.deleted)

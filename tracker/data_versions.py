@@ -99,23 +99,20 @@ PUBLIC_RECORD: dict[str, Watched] = {
 }
 
 
-def changes_public_record(session: Session, obj) -> bool:
-    """Whether flushing `obj` changes what the public sees (see PUBLIC_RECORD)."""
+def changes_public_record(obj, whole: bool) -> bool:
+    """Whether flushing `obj` (added or removed `whole`, else changed) changes what the public
+    sees (see PUBLIC_RECORD)."""
     watched = PUBLIC_RECORD.get(type(obj).__name__)
     if watched is None:
         return False
-    if obj in session.new or obj in session.deleted:
-        changed = watched.rows
-    else:
-        changed = derived.has_changed(obj, watched.fields)
+    changed = watched.rows if whole else derived.has_changed(obj, watched.fields)
     return changed and watched.on_record(obj)
 
 
 def _move_public_version(session: Session) -> None:
     """After a flush that changed the public record, move both versions. (After the flush:
     the other hooks' derived changes are in; `new`, `dirty` and the history still tell.)"""
-    flushed = (*session.new, *session.dirty, *session.deleted)
-    if any(changes_public_record(session, obj) for obj in flushed):
+    if any(changes_public_record(obj, whole) for obj, whole in derived.flushed(session)):
         bump(session.connection(), STAFF, PUBLIC)
 
 

@@ -13,7 +13,7 @@ then decides exactly, as before. This module is shared: it names models by class
 imports no feature.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from flask import Flask
@@ -37,14 +37,24 @@ class Keeper:
     watches: Mapping[str, frozenset[str] | None]
     keep: Callable[[Session], None]
 
-    def concerns(self, session: Session, obj) -> bool:
+    def concerns(self, obj, whole: bool) -> bool:
+        """Whether flushing `obj` (added or removed `whole`, else changed) concerns it."""
         model = type(obj).__name__
         if model not in self.watches:
             return False
         fields = self.watches[model]
-        if fields is ANY_FIELD or obj in session.new or obj in session.deleted:
-            return True
-        return has_changed(obj, fields)
+        return fields is ANY_FIELD or whole or has_changed(obj, fields)
+
+
+def flushed(session: Session) -> Iterator[tuple[object, bool]]:
+    """Each row of the flush, and whether it is added or removed whole (else changed).
+
+    Asking `obj in session.new` builds the whole set again at each question: in a flush of
+    2,000 new rows that was 2,000 sets of 2,000 (0.14 s)."""
+    for obj in (*session.new, *session.deleted):
+        yield obj, True
+    for obj in session.dirty:  # persistent rows only: never in `new` or `deleted`
+        yield obj, False
 
 
 def has_changed(obj, fields: frozenset[str]) -> bool:
@@ -93,8 +103,7 @@ def run(session: Session, when: str) -> None:
     for keeper in _keepers:
         if keeper.when != when:
             continue
-        flushed = (*session.new, *session.dirty, *session.deleted)
-        if any(keeper.concerns(session, obj) for obj in flushed):
+        if any(keeper.concerns(obj, whole) for obj, whole in flushed(session)):
             keeper.keep(session)
 
 

@@ -16,7 +16,7 @@ from datetime import UTC
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -106,16 +106,20 @@ def refresh(company_ids: Iterable[int] | None = None, progress=None) -> int:
     return done
 
 
+JOINED_AT, STATE = frozenset({"joined_at"}), frozenset({"state"})
+
+
 def _set_on_joining(session: Session) -> None:
     """A new membership starts at its first full year; a changed joining date moves it. An
     extension changes standings: staff pages kept until the data changes are made again (and
     public ones: data_versions.PUBLIC_RECORD lists extensions)."""
     if any(isinstance(obj, ReportExtension) for obj in (*session.new, *session.dirty)):
         bump(session, STAFF)
-    for obj in (*session.new, *session.dirty):
+    new = session.new  # once: `obj in session.new` builds the set again at each question
+    for obj in (*new, *session.dirty):
         if not isinstance(obj, Membership) or obj.joined_at is None:
             continue
-        if obj in session.new or inspect(obj).attrs.joined_at.history.has_changes():
+        if obj in new or derived.has_changed(obj, JOINED_AT):
             handed = _handed(session.connection(), [obj.company_id]) if obj.company_id else {}
             obj.first_unreported_year = first_unreported(
                 obj.joined_at, handed.get(obj.company_id, ()), calendar()
@@ -127,10 +131,10 @@ def _follow_reports(session: Session) -> None:
     data version that kept pages depend on)."""
     changed = {
         obj.company_id
-        for obj in (*session.new, *session.dirty, *session.deleted)
+        for obj, whole in derived.flushed(session)
         if isinstance(obj, Report)
         and obj.company_id is not None
-        and (obj in session.new or obj in session.deleted or _state_changed(obj))
+        and (whole or derived.has_changed(obj, STATE))
     }
     if not changed:
         return
@@ -146,10 +150,6 @@ def _follow_reports(session: Session) -> None:
         if isinstance(obj, Membership) and obj.company_id in years:
             # What the row now holds, without marking the membership changed.
             set_committed_value(obj, "first_unreported_year", years[obj.company_id])
-
-
-def _state_changed(report: Report) -> bool:
-    return inspect(report).attrs.state.history.has_changes()
 
 
 # The keepers (tracker/derived.py; the factory says when they run).
